@@ -1,0 +1,186 @@
+"""Command line: parse -> call -> print. The only place that prints or exits."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from digest import extract, ingest, pipeline, render, summarize
+from digest.errors import DigestError, IngestError
+from digest.store import Store, default_state_path
+
+log = logging.getLogger("digest")
+
+
+def utcnow() -> datetime:
+    """Naive UTC 'now': article dates carry no zone, so all comparisons are naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Context:
+    def __init__(self, state: Path | None, config: Path | None, verbose: bool) -> None:
+        self.state_path = state or default_state_path()
+        self.config_path = config
+        self.verbose = verbose
+
+    def store(self) -> Store:
+        return Store(self.state_path)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--state", type=click.Path(path_type=Path), envvar=None,
+              help="SQLite state file (default: $DIGEST_HOME/state.sqlite or the user data dir).")
+@click.option("--config", "config", type=click.Path(path_type=Path), envvar="DIGEST_CONFIG",
+              help="Config file (default: $DIGEST_CONFIG, else config/digest.toml if present).")
+@click.option("-v", "--verbose", is_flag=True, help="Log details and show tracebacks.")
+@click.version_option(package_name="digest")
+@click.pass_context
+def cli(ctx: click.Context, state: Path | None, config: Path | None, verbose: bool) -> None:
+    """digest: group news articles into stories and brief on them."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = Context(state, config, verbose)
+
+
+def parse_since(value: str | None, now: datetime) -> datetime | None:
+    """'24h', '7d', '90m' back from now, or a date '2024-03-28' / ISO timestamp."""
+    if not value:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value)
+    if m:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
+        return now - timedelta(**{unit: int(m.group(1))})
+    try:
+        return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: use e.g. 24h, 7d or 2024-03-28", param_hint="--since") from None
+
+
+def length_options(f: Any) -> Any:
+    f = click.option("--words", type=click.IntRange(min=1), help="Summary length in words (per story).")(f)
+    f = click.option("--sentences", type=click.IntRange(min=1), help="Summary length in sentences.")(f)
+    f = click.option("--method", type=click.Choice(summarize.METHODS, case_sensitive=False),
+                     default=summarize.DEFAULT_METHOD, show_default=True,
+                     help="Summarizer.")(f)
+    return f
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path),
+              help="Folder of articles (repeatable; default: seeds/).")
+@click.option("--since", help="Only articles since: 24h, 7d, 2024-03-28.")
+@click.option("--max-stories", type=click.IntRange(min=1), help="Show at most N stories.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--templates", type=click.Path(path_type=Path), help="Folder overriding templates/.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
+@click.option("--settle", type=float, default=2.0, show_default=True,
+              help="Seconds a file must stay unmodified before it is read.")
+@length_options
+@pass_ctx
+def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_stories: int | None,
+          fmt: str, output: Path | None, templates: Path | None, strict: bool, settle: float,
+          method: str, sentences: int | None, words: int | None) -> None:
+    """Take in new articles and print a briefing of the stories."""
+    now = utcnow()
+    since_dt = parse_since(since, now)
+    folders = list(sources) or [Path("seeds")]
+    with obj.store() as store:
+        report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle)
+        for w in report.warnings:
+            warn(w)
+        for p in report.pending:
+            warn(f"{p}: still being written; will be read on the next run")
+        summaries = pipeline.story_summaries(store, since=since_dt, method=method,
+                                             sentences=sentences, words=words)
+    result = pipeline.briefing(summaries, now=now, max_stories=max_stories, warnings=report.warnings)
+    if fmt == "json":
+        emit(render.to_json(render.briefing_dict(result)), output)
+    else:
+        emit(render.render_markdown(result, templates), output)
+    if strict and report.warnings:
+        sys.exit(1)
+
+
+def _read_articles(files: tuple[Path, ...]) -> list[Any]:
+    articles = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError as e:
+            raise IngestError(f"{path}: unreadable ({e.strerror})") from e
+        raw = ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime))
+        articles.extend(extract.extract(raw))
+    return articles
+
+
+@cli.command(name="extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+def extract_cmd(files: tuple[Path, ...], fmt: str) -> None:
+    """Show each article as digest reads it: metadata and clean text."""
+    articles = _read_articles(files)
+    if fmt == "json":
+        click.echo(render.to_json([extract.article_dict(a) for a in articles]), nl=False)
+    else:
+        click.echo(render.render_template("article.md.j2", {"articles": articles}), nl=False)
+
+
+@cli.command(name="summarize")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@length_options
+def summarize_cmd(files: tuple[Path, ...], fmt: str, method: str, sentences: int | None,
+                  words: int | None) -> None:
+    """Summarize the given articles as one story (no grouping)."""
+    articles = _read_articles(files)
+    if not articles:
+        raise IngestError("no article text in the given files")
+    summary = pipeline.summarize_articles(articles, method=method, sentences=sentences, words=words)
+    result = pipeline.briefing([summary], now=utcnow())
+    if fmt == "json":
+        click.echo(render.to_json(render.briefing_dict(result)), nl=False)
+    else:
+        click.echo(render.render_markdown(result), nl=False)
+
+
+def main() -> None:
+    """Entry point: domain errors become one line on stderr and exit status 1 (2 for config)."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except DigestError as e:
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            raise
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,126 @@
+"""Articles -> stories, incrementally, through an inverted index (no all-pairs loop).
+
+An article becomes a sparse vector of stemmed terms weighted by sublinear term
+frequency times a fixed inverse frequency taken from general English usage
+(wordfreq). A fixed weighting means vectors never change as the store grows,
+so a story's centroid is simply the sum of its articles' vectors and can be
+kept in the index. A new article asks the index for the stories sharing its
+terms, scores them by cosine similarity to their centroids, and joins the best
+one if the similarity reaches JOIN_THRESHOLD; otherwise it starts a story.
+A wire copy (the same lead sentences as a stored article) joins that
+article's story whatever its score and is marked as a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime
+from functools import lru_cache
+from typing import Protocol
+
+from wordfreq import zipf_frequency
+
+from digest import text
+from digest.models import Article
+
+JOIN_THRESHOLD = 0.3
+TOP_TERMS = 60  # an article's vector keeps its strongest terms: enough to match, small to index
+TITLE_WEIGHT = 2.0
+LEAD_PARAGRAPHS = 3  # the lead says what the story is about; it counts double
+LEAD_SENTENCES = 6  # for wire-copy detection
+WIRE_COPY_SHARE = 0.6
+
+
+class StoryIndex(Protocol):
+    """What grouping needs from storage (store.Store implements it in SQLite)."""
+
+    def candidates(self, vector: dict[str, float], limit: int = 20) -> list[tuple[str, float]]: ...
+    def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]: ...
+    def story_of_article(self, article_id: str) -> str | None: ...
+    def create_story(self, story_id: str, title: str, vector: dict[str, float], now: datetime,
+                     last_date: datetime | None) -> None: ...
+    def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
+                     last_date: datetime | None) -> None: ...
+    def add_article(self, article: Article, story_id: str, duplicate_of: str | None,
+                    lead_hashes: list[str]) -> None: ...
+
+
+@lru_cache(maxsize=500_000)
+def idf(word: str) -> float:
+    """Rarity of a word in general English: 'the' ~0.3, 'kremlin' ~4, unseen words 6."""
+    return max(0.3, min(6.0, 8.0 - zipf_frequency(word, "en")))
+
+
+def vectorize(article: Article) -> dict[str, float]:
+    """Sparse unit vector of the article's strongest terms."""
+    tf: dict[str, float] = {}
+    weight: dict[str, float] = {}
+    parts = [(article.title, TITLE_WEIGHT)]
+    for n, paragraph in enumerate(article.paragraphs):
+        parts.append((paragraph, 2.0 if n < LEAD_PARAGRAPHS else 1.0))
+    stops = text.stop_words()
+    for chunk, factor in parts:
+        for w in text.words(chunk):
+            lw = w.lower().replace("’", "'")
+            if lw in stops or len(lw) < 2 or any(c.isdigit() for c in lw):
+                continue
+            s = text.stem(lw)
+            tf[s] = tf.get(s, 0.0) + factor
+            weight[s] = max(weight.get(s, 0.0), idf(lw))
+    scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
+    top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {t: v / norm for t, v in top}
+
+
+def lead_hashes(article: Article) -> list[str]:
+    sentences: list[str] = []
+    for paragraph in article.paragraphs:
+        sentences.extend(text.split_sentences(paragraph))
+        if len(sentences) >= LEAD_SENTENCES:
+            break
+    keys = {text.normalize_sentence(s) for s in sentences[:LEAD_SENTENCES] if len(s.split()) >= 6}
+    return sorted(hashlib.blake2b(k.encode(), digest_size=8).hexdigest() for k in keys)
+
+
+def story_id_for(article: Article) -> str:
+    """A story is named after the article that started it: stable from run to run."""
+    return "s" + article.id[1:13]
+
+
+def place(index: StoryIndex, article: Article, now: datetime,
+          threshold: float = JOIN_THRESHOLD) -> str:
+    """Put one article into its story (joining or starting one); returns the story id."""
+    vector = vectorize(article)
+    hashes = lead_hashes(article)
+    duplicate_of = None
+    story_id = None
+    for other_id, shared in index.lead_matches(hashes):
+        if hashes and shared / len(hashes) >= WIRE_COPY_SHARE:
+            duplicate_of = other_id
+            story_id = index.story_of_article(other_id)
+            break
+    if story_id is None:
+        best = index.candidates(vector, limit=1)
+        if best and best[0][1] >= threshold:
+            story_id = best[0][0]
+    if story_id is None:
+        story_id = story_id_for(article)
+        index.create_story(story_id, article.title, vector, now, article.date)
+    else:
+        index.add_to_story(story_id, vector, now, article.date)
+    index.add_article(article, story_id, duplicate_of, hashes)
+    return story_id
+
+
+def representative_title(articles: list[Article]) -> str:
+    """The headline of the article closest to the story's centroid (ties: earliest)."""
+    vectors = [vectorize(a) for a in articles]
+    centroid: dict[str, float] = {}
+    for v in vectors:
+        for t, w in v.items():
+            centroid[t] = centroid.get(t, 0.0) + w
+    best = max(range(len(articles)),
+               key=lambda i: (sum(w * centroid.get(t, 0.0) for t, w in vectors[i].items()), -i))
+    return articles[best].title

@@ -1,0 +1,317 @@
+"""config/digest.toml -> validated, frozen models; every error names the file, the key and the problem.
+
+Only what a command needs is required: `[smtp]` is checked by `require_smtp()` when a
+command is about to send, the password is read from the environment only when connecting.
+Relative paths resolve against the folder of the config file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import timedelta
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from digest.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config") / "digest.toml"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_ADDR_SPEC = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """'60s', '5m', '12h', '1d' or a number of seconds -> timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a duration: use e.g. 60s, 5m, 12h")
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        m = _DURATION.fullmatch(value)
+        if m:
+            return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2) or "s"])
+    raise ValueError(f"{value!r} is not a duration: use e.g. 60s, 5m, 12h")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def check_address(value: str) -> str:
+    """A bare address (ana@example.org): one line, no display name, nothing a header could abuse."""
+    if not isinstance(value, str) or not _ADDR_SPEC.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address like ana@example.org")
+    return value
+
+
+def check_mailbox(value: str) -> str:
+    """'Name <addr>' or a bare address, on one line."""
+    if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
+        raise ValueError(f"{value!r} is not an address: it contains a line break")
+    parsed = getaddresses([value])
+    if len(parsed) != 1 or not _ADDR_SPEC.fullmatch(parsed[0][1]):
+        raise ValueError(f"{value!r} is not an address like 'Digest <digest@example.org>'")
+    return value
+
+
+def _resolve(path: Path | None, info: ValidationInfo) -> Path | None:
+    base = (info.context or {}).get("base")
+    if path is None or path.is_absolute() or base is None:
+        return path
+    return (Path(base) / path).resolve()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sources(_Model):
+    folders: list[Path] = Field(default_factory=lambda: [Path("seeds")])
+    scan_every: Duration = timedelta(seconds=60)
+    settle: Duration = timedelta(seconds=2)  # a file must stay unmodified this long to be read
+
+    @field_validator("folders")
+    @classmethod
+    def _folders(cls, v: list[Path], info: ValidationInfo) -> list[Path]:
+        return [p for p in (_resolve(p, info) for p in v) if p is not None]
+
+    @field_validator("scan_every")
+    @classmethod
+    def _positive(cls, v: timedelta) -> timedelta:
+        if v < timedelta(seconds=1):
+            raise ValueError("must be at least 1s")
+        return v
+
+
+class Smtp(_Model):
+    host: str
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    sender: str
+    ca_file: Path | None = None  # trust this CA (a self-signed server) instead of the system's
+    timeout: Duration = timedelta(seconds=30)
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        return check_mailbox(v)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        v = _resolve(v, info)
+        if v is not None and not v.is_file():
+            raise ValueError(f"CA file {v} not found")
+        return v
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
+            raise ValueError(f"{v!r} is not an environment variable name (the password itself "
+                             "never goes in the file)")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Smtp:
+        if self.security == "none" and self.host.lower() not in LOCAL_HOSTS:
+            raise ValueError(f"security = \"none\" is only allowed for localhost, not {self.host}")
+        if (self.username is None) != (self.password_env is None):
+            raise ValueError("username and password_env go together (a local relay needs neither)")
+        if self.timeout <= timedelta(0):
+            raise ValueError("timeout must be positive")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+
+class DigestSpec(_Model):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
+    schedule: str
+    timezone: str = "UTC"
+    recipients: list[str] = Field(min_length=1)
+    topics: list[str] = Field(default_factory=list)  # empty = all stories
+    max_stories: int = Field(default=10, ge=1)
+    words: int | None = Field(default=120, ge=1)  # summary length per story
+    send_empty: bool = False  # send "nothing new" mail instead of skipping
+    catch_up: Duration = timedelta(hours=12)  # a run missed while down is sent if this recent
+    unsubscribe: str | None = None  # List-Unsubscribe target; default: mailto the sender
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, v: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for addr in v:
+            check_address(addr)
+            if addr.lower() in seen:
+                raise ValueError(f"{addr} is listed twice")
+            seen.add(addr.lower())
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Europe/Berlin)") from None
+        return v
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, v: str) -> str:
+        from digest.scheduler import cron_trigger  # the module owning APScheduler checks cron
+
+        cron_trigger(v, ZoneInfo("UTC"))
+        return v
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _unsubscribe(cls, v: str | None) -> str | None:
+        if v is not None and (not re.fullmatch(r"(mailto:|https://)\S+", v) or any(
+                c in v for c in "<>\"")):
+            raise ValueError(f"{v!r}: use a mailto: or https:// address")
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Config(_Model):
+    templates: Path | None = None  # folder overriding the shipped templates/
+    sources: Sources = Field(default_factory=Sources)
+    smtp: Smtp | None = None
+    digests: list[DigestSpec] = Field(default_factory=list)
+    _file: Path = PrivateAttr(default=Path("<config>"))
+
+    @field_validator("templates")
+    @classmethod
+    def _templates(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        v = _resolve(v, info)
+        if v is not None and not v.is_dir():
+            raise ValueError(f"templates folder {v} not found")
+        return v
+
+    @field_validator("digests")
+    @classmethod
+    def _unique(cls, v: list[DigestSpec]) -> list[DigestSpec]:
+        names = [d.name for d in v]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two digests are named {name!r}")
+        return v
+
+    def model_post_init(self, context: Any) -> None:
+        if isinstance(context, dict) and "file" in context:
+            self._file = Path(context["file"])
+
+    @property
+    def file(self) -> Path:
+        return self._file
+
+    def digest(self, name: str) -> DigestSpec:
+        """The [[digests]] entry called name, or a ConfigError listing the known ones."""
+        for d in self.digests:
+            if d.name == name:
+                return d
+        known = ", ".join(d.name for d in self.digests) or "none"
+        raise ConfigError(f"{self.file}: no [[digests]] entry named {name!r} (known: {known})")
+
+    def require_smtp(self) -> Smtp:
+        """The [smtp] section, for commands that send mail."""
+        if self.smtp is None:
+            raise ConfigError(f"{self.file}: [smtp]: section missing; it is needed to send email")
+        return self.smtp
+
+    def smtp_password(self) -> str | None:
+        """The SMTP password from the environment variable named by smtp.password_env."""
+        smtp = self.require_smtp()
+        if smtp.password_env is None:
+            return None
+        value = os.environ.get(smtp.password_env)
+        if not value:
+            raise ConfigError(f"{self.file}: smtp.password_env: environment variable "
+                              f"{smtp.password_env} is not set")
+        return value
+
+
+def find_config(explicit: Path | None) -> Path:
+    """--config / $DIGEST_CONFIG, else config/digest.toml in the current folder."""
+    if explicit is not None:
+        return explicit
+    if DEFAULT_CONFIG.is_file():
+        return DEFAULT_CONFIG
+    raise ConfigError(f"no config file: pass --config PATH or set DIGEST_CONFIG "
+                      f"(looked for {DEFAULT_CONFIG})")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate one TOML file; any problem is a one-line ConfigError."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror or e})") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text ({e.reason})") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from e
+    try:
+        return Config.model_validate(data, context={"base": path.resolve().parent, "file": path})
+    except ValidationError as e:
+        raise ConfigError(format_validation_error(path, e, data)) from e
+
+
+def format_validation_error(path: Path, error: ValidationError, data: Any) -> str:
+    """'config/digest.toml: digests[0] (morning).timezone: unknown time zone ...' on one line."""
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    key = _location(first["loc"], data)
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif first["type"] == "missing":
+        msg = "missing (required)"
+    elif "input" in first and first["type"] not in ("value_error", "assertion_error"):
+        msg += f" (got {first['input']!r})"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{path}: {key}: {msg}{more}"
+
+
+def _location(loc: tuple[int | str, ...], data: Any) -> str:
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                out += f" ({node['name']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"

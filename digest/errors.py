@@ -1,0 +1,45 @@
+"""Exceptions raised by digest.
+
+DigestError
+ +-- ConfigError      bad or missing configuration (names the file and key)
+ +-- IngestError      an input file cannot be read or decoded (names the file)
+ +-- SummarizeError   unknown method or impossible length request
+ +-- RenderError      a template is missing or broken
+ +-- DeliveryError    SMTP delivery failed
+      +-- TemporaryDeliveryError   worth retrying (timeouts, refused, 4xx)
+      +-- PermanentDeliveryError   not worth retrying (5xx)
+"""
+
+from __future__ import annotations
+
+
+class DigestError(Exception):
+    """Base class: the CLI prints these as one line and exits non-zero."""
+
+
+class ConfigError(DigestError):
+    pass
+
+
+class IngestError(DigestError):
+    pass
+
+
+class SummarizeError(DigestError):
+    pass
+
+
+class RenderError(DigestError):
+    pass
+
+
+class DeliveryError(DigestError):
+    pass
+
+
+class TemporaryDeliveryError(DeliveryError):
+    pass
+
+
+class PermanentDeliveryError(DeliveryError):
+    pass

@@ -1,0 +1,395 @@
+"""RawDocument -> clean Article(s): boilerplate, captions, teasers, metadata.
+
+Web scrapes mix the news with page chrome. Each paragraph is classified
+(navigation, donation appeal, caption, teaser, heading, body ...) and only
+body paragraphs become article text. Captions are kept aside: they are not
+prose to summarize, but they are still the outlet's claims (figures).
+A second wire dateline ("KYIV, Ukraine (AP) —") after the body has started
+begins another article that a scraper glued on: it is split off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from digest.errors import IngestError
+from digest.models import Article, RawDocument
+
+# -- patterns ---------------------------------------------------------------
+NAV = re.compile(r"^(?:\d+\.\s*)?skip to\b|^(?:menu|search|share|sign in|log in|subscribe)$", re.I)
+DONATION = re.compile(
+    r"^support (?:the |our )?[A-Z][\w .'-]{1,40}!?$|^contribute today|^donate\b|small favou?r to ask"
+    r"|please support us|your support, no matter how small|become a (?:member|subscriber)",
+    re.I,
+)
+# After one of these, the rest of the page is teasers, appeals and links.
+END_OF_ARTICLE = re.compile(
+    r"^(?:read more about:?|read more|recommended articles?|related (?:articles|stories|content)"
+    r"|more from [\w ]+|most read|you may also like|… we have a small favou?r to ask\.?"
+    r"|\.\.\. we have a small favou?r to ask\.?)\b",
+    re.I,
+)
+TEASER = re.compile(r"^(?:related(?: article)?s?:|see also:|read also:|watch:|listen:|\d+ min read$)", re.I)
+FOLLOW = re.compile(r"^follow .{0,60}\bcoverage\b", re.I)
+WIRE_CREDIT = re.compile(r"^[a-z]{2,3}(?:/[a-z]{2,3})+\s*\((?:[A-Za-z]+(?:,\s*)?)+\)$")
+CAPTION_CREDIT = re.compile(
+    r"\((?=[^()]*\b(?:AP|AFP|Reuters|Getty|Photo|photo|via|Pool|File|Sputnik|EPA|Images?)\b)[^()]*\)\.?$"
+)
+CAPTION_START = re.compile(r"^(?:FILE\s*[-–—]|In this (?:photo|image|handout)|This (?:photo|image) )")
+IMAGE_CREDIT = re.compile(r"Image:\s*\S")
+# "... deadly attack. Sergei Vedyashkin / Moskva News Agency" (photographer / agency, no full stop)
+NAME_CREDIT = re.compile(r"[.!?]\s+[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)+\s?/\s?[A-Z][\w .'-]+$")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’ -]{2,}(?:,\s[A-Z][\w.'’ -]+)?)\s+\((?P<wire>AP|AFP|Reuters|dpa|UPI|AAP)\)\s*[—–-]+\s*"
+)
+CONTINUE_MARK = re.compile(r"\s*\[(?:continue reading|read more)[^\]]*\]\s*$", re.I)
+BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&)){0,5})$", re.I)
+WIRES = {"AP", "AFP", "REUTERS", "DPA", "UPI", "AAP"}
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
+          "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?")
+DATE_WORDS = re.compile(rf"\b({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I)
+DATE_PREFIX = re.compile(r"^\s*(?:date|published|posted|updated|last updated(?: at)?)\s*:?\s*", re.I)
+SITE_SIGNALS = [
+    re.compile(r"\b[Ss]upport (?P<o>The [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})!"),
+    re.compile(r"\bskip to more (?P<o>[A-Z][\w]{1,20}) sites", re.I),
+    re.compile(r"©\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"),
+]
+TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
+
+
+@dataclass
+class Block:
+    kind: str  # body | heading | caption | date | byline | drop
+    text: str
+
+
+# -- entry point ------------------------------------------------------------
+def extract(raw: RawDocument) -> list[Article]:
+    """Clean articles from one document (a feed gives one per entry)."""
+    if raw.kind == "feed":
+        return _extract_feed(raw)
+    meta: dict[str, Any] = {}
+    text = raw.text
+    if raw.kind == "markdown":
+        meta, text = _front_matter(raw)
+        text = _markdown_to_text(text)
+    elif raw.kind == "html":
+        meta, text = _html_to_text(raw)
+    return articles_from_text(text, str(raw.path), meta)
+
+
+def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None) -> list[Article]:
+    """Classify paragraphs, split glued-on articles, and build Articles with metadata."""
+    meta = meta or {}
+    paragraphs = paragraphs_of(text)
+    signals = _outlet_signals(paragraphs)
+    blocks = classify(paragraphs)
+    parts = split_glued_articles(blocks)
+    articles = []
+    for n, part in enumerate(parts):
+        article = _build(part, path if n == 0 else f"{path}#{n + 1}", meta, signals,
+                         parent=articles[0] if articles else None)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+# -- paragraphs ---------------------------------------------------------------
+def paragraphs_of(text: str) -> list[str]:
+    """Paragraphs from text: blank-line blocks; hard-wrapped files get their lines rejoined."""
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    wrapped = _hard_wrapped(text)
+    out: list[str] = []
+    for block in blocks:
+        raw_lines = [ln for ln in block.split("\n") if ln.strip()]
+        lines = [ln.strip() for ln in raw_lines]
+        if any(IMAGE_CREDIT.search(ln) for ln in lines):
+            # A caption block (caption title + caption text + "Image: credit"): keep it whole.
+            out.append("\x00caption\x00" + " ".join(lines))
+        elif wrapped:
+            # Rejoin wrapped lines; an indented line starts a new paragraph.
+            para: list[str] = []
+            for raw_line, line in zip(raw_lines, lines):
+                if para and raw_line[:1].isspace():
+                    out.append(" ".join(para))
+                    para = []
+                para.append(line)
+            out.append(" ".join(para))
+        else:
+            out.extend(lines)
+    return [" ".join(p.split()) if not p.startswith("\x00") else p for p in out]
+
+
+def _hard_wrapped(text: str) -> bool:
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 5:
+        return False
+    longest = max(len(ln) for ln in lines)
+    near_width = sum(1 for ln in lines if longest - 25 <= len(ln) <= longest)
+    return longest <= 110 and near_width / len(lines) >= 0.5
+
+
+def classify(paragraphs: list[str]) -> list[Block]:
+    """Label each paragraph; stop at the end-of-article marker; drop repeats."""
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    for para in paragraphs:
+        if para.startswith("\x00caption\x00"):
+            blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
+            continue
+        para = CONTINUE_MARK.sub("", para).strip()
+        if not para:
+            continue
+        if END_OF_ARTICLE.match(para) or (DONATION.search(para) and "favor to ask" in para.lower()):
+            break
+        kind = _kind(para)
+        key = para.lower()
+        if kind in ("body", "heading", "caption"):
+            if key in seen:
+                continue  # repeated lead, repeated title, the same caption twelve times
+            seen.add(key)
+        blocks.append(Block(kind, para))
+    return blocks
+
+
+def _kind(para: str) -> str:
+    words = para.split()
+    if NAV.search(para) or DONATION.search(para) or TEASER.search(para) or FOLLOW.search(para):
+        return "drop"
+    if WIRE_CREDIT.match(para):
+        return "drop"
+    if _date_line(para):
+        return "date"
+    if BYLINE.match(para) and len(words) <= 7:
+        return "byline"
+    if CAPTION_START.match(para) or CAPTION_CREDIT.search(para) or NAME_CREDIT.search(para):
+        return "caption"
+    ends = para.endswith(TERMINAL)
+    if len(words) <= 3 and not ends:
+        return "drop"  # site labels ("ENT"), "More Images", "Continue", photo credits
+    if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
+        return "heading"  # titles, subheadings, teaser headlines
+    return "body"
+
+
+def _date_line(para: str) -> datetime | None:
+    """A short line that is mostly a date: 'date 2024-03-30 ...', 'March 30, 2024'."""
+    if len(para) > 60 and not DATE_PREFIX.match(para):
+        return None
+    return find_date(para) if (DATE_PREFIX.match(para) or _mostly_date(para)) else None
+
+
+def _mostly_date(para: str) -> bool:
+    stripped = DATE_ISO.sub("", DATE_WORDS.sub("", para))
+    stripped = re.sub(r"last updated at:?\s*\d{1,2}:\d{2}", "", stripped, flags=re.I)
+    return len(stripped.strip(" ,|-–—:")) <= 4 and stripped != para
+
+
+def find_date(text: str) -> datetime | None:
+    m = DATE_ISO.search(text)
+    if m:
+        y, mo, d, hh, mm = m.groups()
+        try:
+            return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
+        except ValueError:
+            return None
+    m = DATE_WORDS.search(text)
+    if m:
+        month = m.group(1)[:3].lower()
+        try:
+            return datetime.strptime(f"{month} {m.group(2)} {m.group(3)}", "%b %d %Y")
+        except ValueError:
+            return None
+    return None
+
+
+# -- glued articles -----------------------------------------------------------
+def split_glued_articles(blocks: list[Block]) -> list[list[Block]]:
+    """Split where a second wire dateline starts a new article after body text."""
+    parts: list[list[Block]] = [[]]
+    first_place: str | None = None
+    body_seen = 0
+    for block in blocks:
+        m = DATELINE.match(block.text) if block.kind == "body" else None
+        if m and first_place is None:
+            first_place = m.group("place")
+        elif m and body_seen >= 3:
+            parts.append([])
+            body_seen = 0
+        if block.kind == "body":
+            body_seen += 1
+        parts[-1].append(block)
+    return [p for p in parts if any(b.kind == "body" for b in p)]
+
+
+# -- metadata -------------------------------------------------------------------
+def _outlet_signals(paragraphs: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for para in paragraphs[:400]:
+        for pattern in SITE_SIGNALS:
+            m = pattern.search(para)
+            if m and "site" not in found:
+                found["site"] = m.group("o").strip()
+        m = DATELINE.match(para)
+        if m and "wire" not in found:
+            found["wire"] = m.group("wire")
+        m = BYLINE.match(para)
+        if m and len(para.split()) <= 7:
+            name = m.group("name").strip()
+            if name.upper() in WIRES:
+                found.setdefault("byline_wire", name)
+            else:
+                found.setdefault("author", name)
+    return found
+
+
+def _build(blocks: list[Block], path: str, meta: dict[str, Any], signals: dict[str, str],
+           parent: Article | None) -> Article | None:
+    body = [b.text for b in blocks if b.kind == "body"]
+    if not body:
+        return None
+    first_body = next(i for i, b in enumerate(blocks) if b.kind == "body")
+    headings_before = [b.text for b in blocks[:first_body] if b.kind == "heading"]
+    dates = [find_date(b.text) for b in blocks if b.kind == "date"]
+    captions = tuple(dict.fromkeys(b.text for b in blocks if b.kind == "caption"))
+    if parent is None:
+        title = str(meta.get("title") or (headings_before[0] if headings_before else _lead_title(body)))
+        date = _as_datetime(meta.get("date")) or next((d for d in dates if d), None)
+        outlet = str(meta.get("outlet") or meta.get("sitename") or signals.get("site")
+                     or signals.get("wire") or signals.get("byline_wire") or Path(path).stem)
+        author = meta.get("author") or signals.get("author") or signals.get("byline_wire")
+        url = meta.get("url")
+    else:
+        # A glued-on article: no headline of its own; the page's date and site are the best we have.
+        title = headings_before[0] if headings_before else _lead_title(body)
+        date = next((d for d in dates if d), None) or parent.date
+        m = DATELINE.match(body[0])
+        outlet = m.group("wire") if m else parent.outlet
+        author, url = None, parent.url
+    text = "\n\n".join(body)
+    return Article(id=article_id(text), path=path, title=" ".join(title.split()), outlet=outlet,
+                   date=date, author=str(author) if author else None,
+                   url=str(url) if url else None, text=text, captions=captions)
+
+
+def _lead_title(body: list[str]) -> str:
+    lead = DATELINE.sub("", body[0])
+    first = re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0]
+    words = first.split()
+    return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+
+
+def article_id(text: str) -> str:
+    """Stable id from the clean text: the same text from any file is the same article."""
+    norm = " ".join(text.split()).lower()
+    return "a" + hashlib.sha256(norm.encode()).hexdigest()[:15]
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if hasattr(value, "year"):  # a date from YAML front matter
+        return datetime(value.year, value.month, value.day)
+    return find_date(str(value))
+
+
+# -- formats ------------------------------------------------------------------------
+def _front_matter(raw: RawDocument) -> tuple[dict[str, Any], str]:
+    import frontmatter
+    import yaml
+
+    try:
+        post = frontmatter.loads(raw.text)
+    except yaml.YAMLError as e:
+        raise IngestError(f"{raw.path}: bad front matter ({str(e).splitlines()[0]})") from e
+    meta = {k: v for k, v in post.metadata.items()
+            if k in ("title", "outlet", "url", "date", "author", "source")}
+    if "source" in meta and "outlet" not in meta:
+        meta["outlet"] = meta.pop("source")
+    return meta, post.content
+
+
+def _markdown_to_text(text: str) -> str:
+    text = re.sub(r"^#{1,6}\s*(.+?)\s*#*\s*$", r"\1", text, flags=re.M)  # headings
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links
+    text = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)  # emphasis
+    text = re.sub(r"^\s*>\s?", "", text, flags=re.M)  # block quotes
+    return text
+
+
+def _html_to_text(raw: RawDocument) -> tuple[dict[str, Any], str]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_precision=True)
+    if doc is None:
+        raise IngestError(f"{raw.path}: no article text found in the HTML")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
+            "date": data.get("date"), "author": data.get("author") or _meta_author(raw.text)}
+    body = data.get("text") or ""
+    # trafilatura gives one paragraph per line: make paragraphs explicit.
+    return {k: v for k, v in meta.items() if v}, "\n\n".join(body.split("\n"))
+
+
+def _meta_author(html: str) -> str | None:
+    m = re.search(r'<meta[^>]+name=["\']author["\'][^>]+content=["\']([^"\']+)', html, re.I)
+    return m.group(1).strip() if m else None
+
+
+def _extract_feed(raw: RawDocument) -> list[Article]:
+    import feedparser
+
+    feed = feedparser.parse(raw.text)
+    if not feed.entries:
+        reason = getattr(feed, "bozo_exception", None) or "no entries"
+        raise IngestError(f"{raw.path}: not a usable RSS/Atom feed ({reason})")
+    site = feed.feed.get("title")
+    articles: list[Article] = []
+    for n, entry in enumerate(feed.entries, start=1):
+        html = (entry.get("content") or [{}])[0].get("value") or entry.get("summary") or ""
+        text = html_fragment_text(html)
+        if not text.strip():
+            continue
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        meta = {"title": entry.get("title"), "outlet": site, "url": entry.get("link"),
+                "author": entry.get("author"),
+                "date": datetime(*when[:6]) if when else None}
+        for article in articles_from_text(text, f"{raw.path}#{n}", meta)[:1]:
+            articles.append(article)
+    return articles
+
+
+def html_fragment_text(html: str) -> str:
+    """Text of an HTML fragment with block elements as paragraphs."""
+    if "<" not in html:
+        return html
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # lxml raises several types on garbage; treat as plain text
+        return re.sub(r"<[^>]+>", " ", html)
+    for el in root.iter("script", "style"):
+        el.drop_tree()
+    for el in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote"):
+        el.tail = "\n\n" + (el.tail or "")
+    return root.text_content()
+
+
+def article_dict(a: Article) -> dict[str, Any]:
+    """The `digest extract --format json` shape."""
+    return {"id": a.id, "path": a.path, "title": a.title, "outlet": a.outlet,
+            "date": a.date.isoformat() if a.date else None, "author": a.author, "url": a.url,
+            "captions": list(a.captions), "text": a.text}

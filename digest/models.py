@@ -1,0 +1,131 @@
+"""Plain frozen dataclasses that flow between the pipeline stages.
+
+ingest -> RawDocument -> extract -> Article -> cluster -> Story
+       -> summarize -> StorySummary -> render (Briefing)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One file as read from disk, decoded to text but not yet cleaned."""
+
+    path: Path
+    text: str
+    kind: str  # "text" | "markdown" | "html" | "feed"
+    file_hash: str  # sha256 of the bytes, to notice changed files
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned news article with its metadata."""
+
+    id: str  # stable: derived from the clean text
+    path: str  # file it came from ("file.xml#3" for the third feed entry)
+    title: str
+    outlet: str
+    date: datetime | None
+    author: str | None
+    url: str | None
+    text: str  # clean body, paragraphs separated by blank lines
+    captions: tuple[str, ...] = ()  # photo captions: not body text, still the outlet's claims
+    ingested_at: datetime | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about the same event, possibly from several outlets and days."""
+
+    id: str
+    title: str
+    articles: tuple[Article, ...]
+
+    @property
+    def outlets(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for a in self.articles:
+            seen.setdefault(a.outlet, None)
+        return list(seen)
+
+    @property
+    def first_date(self) -> datetime | None:
+        dates = [a.date for a in self.articles if a.date]
+        return min(dates) if dates else None
+
+    @property
+    def last_date(self) -> datetime | None:
+        dates = [a.date for a in self.articles if a.date]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """A sentence taken verbatim from the articles, credited to every article carrying it."""
+
+    text: str
+    sources: tuple[str, ...]  # article ids whose text contains this sentence verbatim
+    similar: tuple[str, ...] = ()  # article ids that report the same thing in other words
+
+
+@dataclass(frozen=True)
+class FigureClaim:
+    value: str  # as displayed: "144", "over 140"
+    sources: tuple[str, ...]  # article ids
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Sources disagree on a figure (a death toll, a count, a date)."""
+
+    subject: str  # "death toll"
+    claims: tuple[FigureClaim, ...]
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    story: Story
+    sentences: tuple[SummarySentence, ...]
+    discrepancies: tuple[Discrepancy, ...] = ()
+    method: str = ""
+    # filled by the topics stage: (topic name, score, human-readable reasons)
+    topic: str | None = None
+    topic_score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    other_topics: tuple[str, ...] = ()
+    status: str | None = None  # "new" | "updated" in email digests
+
+    def article(self, article_id: str) -> Article | None:
+        for a in self.story.articles:
+            if a.id == article_id:
+                return a
+        return None
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What gets rendered: summaries grouped into sections (one per topic, or one)."""
+
+    generated_at: datetime
+    sections: tuple[BriefingSection, ...]
+    also_noted: tuple[StorySummary, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def stories(self) -> list[StorySummary]:
+        return [s for sec in self.sections for s in sec.stories]
+
+
+@dataclass(frozen=True)
+class BriefingSection:
+    title: str | None  # topic name, or None for an untitled single section
+    stories: tuple[StorySummary, ...]

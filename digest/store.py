@@ -1,0 +1,272 @@
+"""SQLite state: files seen, articles, stories and the story index; ordered migrations.
+
+Every file is taken in inside one transaction (its articles, their story, the
+file's new hash), so a crash or kill -9 leaves either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from digest.models import Article, Story
+
+
+def default_state_path() -> Path:
+    """$DIGEST_HOME/state.sqlite, else the per-user data folder."""
+    home = os.environ.get("DIGEST_HOME")
+    base = Path(home) if home else Path(user_data_dir("digest", appauthor=False))
+    return base / "state.sqlite"
+
+
+def run_script(db: sqlite3.Connection, sql: str) -> None:
+    """Run several statements inside the caller's transaction (executescript would commit)."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m1_core(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE files (
+            path TEXT PRIMARY KEY, file_hash TEXT NOT NULL, size INTEGER, mtime REAL,
+            error TEXT, seen_at TEXT NOT NULL);
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, outlet TEXT NOT NULL,
+            date TEXT, author TEXT, url TEXT, text TEXT NOT NULL, captions TEXT NOT NULL,
+            ingested_at TEXT NOT NULL, story_id TEXT NOT NULL, duplicate_of TEXT);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_path ON articles(path);
+        CREATE INDEX articles_ingested ON articles(ingested_at);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, norm REAL NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_date TEXT);
+        -- inverted index: story centroid weights by term, for incremental grouping
+        CREATE TABLE story_terms (
+            term TEXT NOT NULL, story_id TEXT NOT NULL, weight REAL NOT NULL,
+            PRIMARY KEY (term, story_id)) WITHOUT ROWID;
+        CREATE INDEX story_terms_story ON story_terms(story_id);
+        -- hashes of each article's lead sentences, to recognise a wire copy
+        CREATE TABLE lead_hashes (
+            hash TEXT NOT NULL, article_id TEXT NOT NULL,
+            PRIMARY KEY (hash, article_id)) WITHOUT ROWID;
+        """
+    )
+
+
+# Ordered: a migration's position is its version. Append, never reorder.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core]
+
+
+class Store:
+    """The one SQLite file holding digest's state."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT)")
+        done = {r[0] for r in self.db.execute("SELECT version FROM migrations")}
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version in done:
+                continue
+            with self.transaction():
+                migration(self.db)
+                self.db.execute(
+                    "INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__)
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- files -------------------------------------------------------------
+    def file_state(self, path: str) -> tuple[str, int, float] | None:
+        row = self.db.execute(
+            "SELECT file_hash, size, mtime FROM files WHERE path = ?", (path,)
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def record_file(self, path: str, file_hash: str, size: int, mtime: float,
+                    error: str | None, now: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "file_hash=excluded.file_hash, size=excluded.size, mtime=excluded.mtime, "
+            "error=excluded.error, seen_at=excluded.seen_at",
+            (path, file_hash, size, mtime, error, now.isoformat()),
+        )
+
+    def forget_articles_of(self, path: str) -> None:
+        """A changed file replaces what it gave before (entries of a feed included)."""
+        ids = [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE path = ? OR path LIKE ?", (path, path + "#%"))]
+        for article_id in ids:
+            self.db.execute("DELETE FROM lead_hashes WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    # -- articles ----------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_article(self, article: Article, story_id: str, duplicate_of: str | None,
+                    lead_hashes: Iterable[str]) -> None:
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.path, article.title, article.outlet,
+             article.date.isoformat() if article.date else None, article.author, article.url,
+             article.text, json.dumps(list(article.captions)),
+             (article.ingested_at or datetime.now()).isoformat(), story_id, duplicate_of),
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO lead_hashes VALUES (?, ?)", [(h, article.id) for h in lead_hashes]
+        )
+
+    def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]:
+        """Articles sharing lead-sentence hashes with these, most shared first."""
+        if not hashes:
+            return []
+        marks = ",".join("?" * len(hashes))
+        rows = self.db.execute(
+            f"SELECT article_id, COUNT(*) n FROM lead_hashes WHERE hash IN ({marks}) "
+            "GROUP BY article_id ORDER BY n DESC LIMIT 5", hashes)
+        return [(r[0], r[1]) for r in rows]
+
+    def story_of_article(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def duplicates(self) -> dict[str, str]:
+        rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
+        return {r[0]: r[1] for r in rows}
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -- story index (cluster.StoryIndex protocol) -------------------------
+    def candidates(self, vector: dict[str, float], limit: int = 20) -> list[tuple[str, float]]:
+        """Stories sharing terms with vector, by cosine similarity, best first."""
+        if not vector:
+            return []
+        terms = list(vector)
+        marks = ",".join("?" * len(terms))
+        dots: dict[str, float] = {}
+        for term, story_id, weight in self.db.execute(
+            f"SELECT term, story_id, weight FROM story_terms WHERE term IN ({marks})", terms
+        ):
+            dots[story_id] = dots.get(story_id, 0.0) + weight * vector[term]
+        if not dots:
+            return []
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        ids = list(dots)
+        norms: dict[str, float] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            q = ",".join("?" * len(part))
+            for sid, snorm in self.db.execute(f"SELECT id, norm FROM stories WHERE id IN ({q})", part):
+                norms[sid] = snorm
+        scored = [(sid, d / (norm * (norms.get(sid) or 1.0))) for sid, d in dots.items()]
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[:limit]
+
+    def create_story(self, story_id: str, title: str, vector: dict[str, float],
+                     now: datetime, last_date: datetime | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO stories VALUES (?, ?, 0, ?, ?, ?)",
+            (story_id, title, now.isoformat(), now.isoformat(),
+             last_date.isoformat() if last_date else None),
+        )
+        self.add_to_story(story_id, vector, now, last_date)
+
+    def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
+                     last_date: datetime | None) -> None:
+        self.db.executemany(
+            "INSERT INTO story_terms VALUES (?, ?, ?) ON CONFLICT(term, story_id) "
+            "DO UPDATE SET weight = weight + excluded.weight",
+            [(t, story_id, w) for t, w in vector.items()],
+        )
+        (norm_sq,) = self.db.execute(
+            "SELECT COALESCE(SUM(weight * weight), 0) FROM story_terms WHERE story_id = ?",
+            (story_id,)).fetchone()
+        self.db.execute(
+            "UPDATE stories SET norm = ?, updated_at = ?, "
+            "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
+            "WHERE id = ?",
+            (math.sqrt(norm_sq), now.isoformat(), _iso(last_date), _iso(last_date), story_id),
+        )
+
+    def prune_empty_stories(self) -> None:
+        """Drop stories left without articles after a changed file was re-read."""
+        empty = [r[0] for r in self.db.execute(
+            "SELECT id FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM articles)")]
+        for sid in empty:
+            self.db.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
+            self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
+
+    # -- reading stories ---------------------------------------------------
+    def stories(self, *, since: datetime | None = None,
+                story_ids: Iterable[str] | None = None) -> list[Story]:
+        """Stories with their articles (only articles dated/ingested since `since`)."""
+        rows = self.db.execute("SELECT * FROM articles ORDER BY date IS NULL, date, path").fetchall()
+        titles = {r["id"]: r["title"] for r in self.db.execute("SELECT id, title FROM stories")}
+        wanted = set(story_ids) if story_ids is not None else None
+        by_story: dict[str, list[Article]] = {}
+        for row in rows:
+            if wanted is not None and row["story_id"] not in wanted:
+                continue
+            article = article_from_row(row)
+            if since is not None and (article.date or article.ingested_at or since) < since:
+                continue
+            by_story.setdefault(row["story_id"], []).append(article)
+        return [Story(sid, titles.get(sid, arts[0].title), tuple(arts)) for sid, arts in by_story.items()]
+
+    def set_story_title(self, story_id: str, title: str) -> None:
+        self.db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+
+    def story_of(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT id, story_id FROM articles")}
+
+
+def _iso(d: datetime | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"], path=row["path"], title=row["title"], outlet=row["outlet"],
+        date=datetime.fromisoformat(row["date"]) if row["date"] else None,
+        author=row["author"], url=row["url"], text=row["text"],
+        captions=tuple(json.loads(row["captions"])),
+        ingested_at=datetime.fromisoformat(row["ingested_at"]),
+    )

@@ -1,0 +1,82 @@
+"""Sentences, words and stems, with no data downloaded at run time.
+
+Sentence splitting uses nupunkt (a Punkt model shipped inside the package),
+so "U.S.", "Gov.", "Dr." and initials do not end sentences, and NLTK's
+`punkt` download is never needed. Quotes are kept whole: a sentence with an
+open quotation mark is joined with the next until the quote closes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import nupunkt
+from nltk.stem.snowball import SnowballStemmer
+
+WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
+_STEMMER = SnowballStemmer("english")
+QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "″": '"', "‘": "'", "’": "'", "`": "'"})
+# Apostrophes inside words (Russia's, don't) are not quotation marks.
+INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    # sumy ships its English stop-word list as package data; reading the file needs no download.
+    text = resources.files("sumy").joinpath("data/stopwords/english.txt").read_text("utf-8")
+    return frozenset(w.strip().lower() for w in text.split() if w.strip())
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph, quotes kept whole."""
+    paragraph = " ".join(paragraph.split())
+    if not paragraph:
+        return []
+    pieces = nupunkt.sent_tokenize(paragraph)
+    out: list[str] = []
+    buffer = ""
+    for piece in pieces:
+        buffer = f"{buffer} {piece}" if buffer else piece
+        if _quotes_balanced(buffer):
+            out.append(buffer)
+            buffer = ""
+    if buffer:
+        out.append(buffer)
+    return out
+
+
+def _quotes_balanced(text: str) -> bool:
+    plain = INNER_APOSTROPHE.sub("", text.translate(QUOTE_CHARS))
+    curly_open, curly_close = text.count("“"), text.count("”")
+    if curly_open or curly_close:
+        return curly_open <= curly_close
+    return plain.count('"') % 2 == 0
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters and digits, inner hyphens and apostrophes kept)."""
+    return WORD.findall(text)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stem(word.lower())
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: lowercase, no stop words, no bare numbers."""
+    stops = stop_words()
+    out = []
+    for w in words(text):
+        lw = w.lower().replace("’", "'")
+        if lw in stops or lw.isdigit() or len(lw) < 2:
+            continue
+        out.append(stem(lw))
+    return out
+
+
+def normalize_sentence(text: str) -> str:
+    """Key for 'the same sentence': case, whitespace and quote styles ignored."""
+    return " ".join(text.translate(QUOTE_CHARS).lower().split())
