@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from digest.errors import ConfigError
+from digest.topic_rules import TopicRule, check_unique
 
 DEFAULT_CONFIG = Path("config") / "digest.toml"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -153,6 +154,7 @@ class DigestSpec(_Model):
     timezone: str = "UTC"
     recipients: list[str] = Field(min_length=1)
     topics: list[str] = Field(default_factory=list)  # empty = all stories
+    also_noted: bool = False  # list stories matching no topic by title under "Also noted"
     max_stories: int = Field(default=10, ge=1)
     words: int | None = Field(default=120, ge=1)  # summary length per story
     send_empty: bool = False  # send "nothing new" mail instead of skipping
@@ -168,6 +170,18 @@ class DigestSpec(_Model):
             if addr.lower() in seen:
                 raise ValueError(f"{addr} is listed twice")
             seen.add(addr.lower())
+        return v
+
+    @field_validator("topics")
+    @classmethod
+    def _known_topics(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        # Config._topics (validated first: it is declared before digests) left the names here.
+        known = (info.context or {}).get("topic_names")
+        if known is not None:
+            for name in v:
+                if name not in known:
+                    listed = ", ".join(sorted(known)) or "none: add [[topics]] entries"
+                    raise ValueError(f"unknown topic {name!r} (known: {listed})")
         return v
 
     @field_validator("timezone")
@@ -204,6 +218,7 @@ class Config(_Model):
     templates: Path | None = None  # folder overriding the shipped templates/
     sources: Sources = Field(default_factory=Sources)
     smtp: Smtp | None = None
+    topics: list[TopicRule] = Field(default_factory=list, validate_default=True)  # before digests
     digests: list[DigestSpec] = Field(default_factory=list)
     _file: Path = PrivateAttr(default=Path("<config>"))
 
@@ -213,6 +228,14 @@ class Config(_Model):
         v = _resolve(v, info)
         if v is not None and not v.is_dir():
             raise ValueError(f"templates folder {v} not found")
+        return v
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, v: list[TopicRule], info: ValidationInfo) -> list[TopicRule]:
+        check_unique(v)
+        if isinstance(info.context, dict):  # lets each digest check the topics it names
+            info.context["topic_names"] = frozenset(r.name for r in v)
         return v
 
     @field_validator("digests")

@@ -2,6 +2,7 @@
 
 DigestError
  +-- ConfigError      bad or missing configuration (names the file and key)
+ |    +-- TopicError   a topic rule or query that cannot work (bad regex, unbalanced query)
  +-- IngestError      an input file cannot be read or decoded (names the file)
  +-- SummarizeError   unknown method or impossible length request
  +-- RenderError      a template is missing or broken
@@ -18,6 +19,10 @@ class DigestError(Exception):
 
 
 class ConfigError(DigestError):
+    pass
+
+
+class TopicError(ConfigError):
     pass
 
 

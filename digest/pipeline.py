@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from digest import cluster, extract, ingest, summarize
+from digest import cluster, extract, ingest, summarize, topics
 from digest.errors import IngestError
 from digest.models import Article, Briefing, BriefingSection, Story, StorySummary
 from digest.store import Store
@@ -126,6 +126,17 @@ def briefing(summaries: list[StorySummary], *, now: datetime, max_stories: int |
     """One untitled section of the top stories."""
     chosen = summaries[:max_stories] if max_stories else summaries
     return Briefing(generated_at=now, sections=(BriefingSection(None, tuple(chosen)),),
+                    warnings=tuple(warnings))
+
+
+def topic_briefing(summaries: list[StorySummary], chosen: Sequence[topics.Topic], *,
+                   now: datetime, max_stories: int | None = None, also_noted: bool = False,
+                   duplicates: dict[str, str] | None = None,
+                   warnings: Iterable[str] = ()) -> Briefing:
+    """One section per followed topic (each cut to max_stories); no topics: all stories."""
+    sections, noted = topics.build_sections(summaries, chosen, also_noted=also_noted,
+                                            duplicates=duplicates, max_stories=max_stories)
+    return Briefing(generated_at=now, sections=sections, also_noted=noted,
                     warnings=tuple(warnings))
 
 
