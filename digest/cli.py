@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from digest import extract, ingest, pipeline, render, summarize
+from digest import config as config_mod
+from digest import extract, ingest, pipeline, render, summarize, topic_rules, topics
 from digest.errors import DigestError, IngestError
 from digest.store import Store, default_state_path
 
@@ -97,12 +98,21 @@ def warn(message: str) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
 @click.option("--settle", type=float, default=2.0, show_default=True,
               help="Seconds a file must stay unmodified before it is read.")
+@click.option("--topic", "topic_names", multiple=True, metavar="NAME",
+              help="One section per topic from the config (repeatable); other stories are "
+              "left out.")
+@click.option("--also-noted", is_flag=True,
+              help="With --topic: list stories matching no topic by title under 'Also noted'.")
 @length_options
 @pass_ctx
 def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_stories: int | None,
           fmt: str, output: Path | None, templates: Path | None, strict: bool, settle: float,
+          topic_names: tuple[str, ...], also_noted: bool,
           method: str, sentences: int | None, words: int | None) -> None:
     """Take in new articles and print a briefing of the stories."""
+    if also_noted and not topic_names:
+        raise click.UsageError("--also-noted goes with --topic NAME")
+    followed = _followed_topics(obj, topic_names) if topic_names else []
     now = utcnow()
     since_dt = parse_since(since, now)
     folders = list(sources) or [Path("seeds")]
@@ -114,7 +124,10 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
             warn(f"{p}: still being written; will be read on the next run")
         summaries = pipeline.story_summaries(store, since=since_dt, method=method,
                                              sentences=sentences, words=words)
-    result = pipeline.briefing(summaries, now=now, max_stories=max_stories, warnings=report.warnings)
+        duplicates = store.duplicates()
+    result = pipeline.topic_briefing(summaries, followed, now=now, max_stories=max_stories,
+                                     also_noted=also_noted, duplicates=duplicates,
+                                     warnings=report.warnings)
     if fmt == "json":
         emit(render.to_json(render.briefing_dict(result)), output)
     else:
@@ -165,6 +178,89 @@ def summarize_cmd(files: tuple[Path, ...], fmt: str, method: str, sentences: int
         click.echo(render.to_json(render.briefing_dict(result)), nl=False)
     else:
         click.echo(render.render_markdown(result), nl=False)
+
+
+# -- topics ----------------------------------------------------------------------------------
+def _topic_config(obj: Context) -> config_mod.Config:
+    return config_mod.load_config(config_mod.find_config(obj.config_path))
+
+
+def _followed_topics(obj: Context, names: tuple[str, ...]) -> list[topics.Topic]:
+    cfg = _topic_config(obj)
+    return topic_rules.select(cfg.topics, names, file=cfg.file)
+
+
+def _stored_summaries(obj: Context, since: str | None
+                      ) -> tuple[list[Any], dict[str, str]]:
+    with obj.store() as store:
+        summaries = pipeline.story_summaries(store, since=parse_since(since, utcnow()))
+        duplicates = store.duplicates()
+    if not summaries:
+        warn("no stored stories: run `digest brief` (or `digest run`) to take in articles first")
+    return summaries, duplicates
+
+
+@cli.group(name="topics")
+def topics_group() -> None:
+    """Topics to follow: list them and try them on the stored stories."""
+
+
+@topics_group.command(name="list")
+@click.option("--since", help="Only stories with articles since: 24h, 7d, 2024-03-28.")
+@pass_ctx
+def topics_list(obj: Context, since: str | None) -> None:
+    """List the configured topics with how many stored stories each matches."""
+    cfg = _topic_config(obj)
+    if not cfg.topics:
+        click.echo(f"{cfg.file}: no [[topics]] entries")
+        return
+    compiled = [rule.compile() for rule in cfg.topics]
+    summaries, _ = _stored_summaries(obj, since)
+    counts = topics.count_matches(summaries, compiled)
+    width = max(len(t.name) for t in compiled)
+    for t in compiled:
+        n = counts[t.name]
+        click.echo(f"{t.name:<{width}}  {n:>3} {'story' if n == 1 else 'stories':<7}  "
+                   f"{topics.describe_topic(t)}")
+
+
+@topics_group.command(name="test")
+@click.argument("name", required=False)
+@click.option("--query", "query", metavar="QUERY",
+              help="Try a query instead of a configured topic: '\"concert hall\" AND Putin'.")
+@click.option("--since", help="Only stories with articles since: 24h, 7d, 2024-03-28.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the stories that do not match, with the reason.")
+@pass_ctx
+def topics_test(obj: Context, name: str | None, query: str | None, since: str | None,
+                show_all: bool) -> None:
+    """Show the stored stories topic NAME (or --query) matches, and why each matched."""
+    if (name is None) == (query is None):
+        raise click.UsageError("give a topic NAME or --query QUERY (one of them)")
+    if query is not None:
+        try:
+            topic = topics.compile_topic("query", query=query)
+        except DigestError as e:
+            raise click.BadParameter(str(e), param_hint="--query") from None
+    else:
+        [topic] = _followed_topics(obj, (str(name),))
+    summaries, duplicates = _stored_summaries(obj, since)
+    hits, misses = topics.try_topic(summaries, topic, duplicates)
+    click.echo(f"{topic.name}: {len(hits)} of {len(summaries)} stored stories match "
+               f"({topics.describe_topic(topic)})")
+    for i, s in enumerate(hits, 1):
+        story = s.story
+        dates = render.format_date(story.first_date)
+        last, first = story.last_date, story.first_date
+        if last and first and last.date() != first.date():
+            dates += f" to {render.format_date(story.last_date)}"
+        click.echo(f"\n{i}. {story.title}\n   score {s.topic_score:.1f} · "
+                   f"{len(story.articles)} article(s) from {', '.join(story.outlets)} · {dates} · "
+                   f"story {story.id}\n   why: {'; '.join(s.reasons)}")
+    if show_all and misses:
+        click.echo("\nnot matching:")
+        for s, m in misses:
+            click.echo(f"- {s.story.title} ({s.story.id}): {m.why_not}")
 
 
 def main() -> None:

@@ -477,3 +477,44 @@ def build_sections(summaries: Sequence[StorySummary], topics: Sequence[Topic], *
         sections.append(BriefingSection(topic.name, tuple(ranked[:max_stories] if max_stories
                                                           else ranked)))
     return tuple(sections), tuple(unmatched) if also_noted else ()
+
+
+def count_matches(summaries: Sequence[StorySummary], topics: Sequence[Topic]) -> dict[str, int]:
+    """How many of the stories each topic matches (a story may count for several)."""
+    texts = [(s, StoryText(s)) for s in summaries]
+    return {t.name: sum(1 for s, text in texts if match(t, s, text).matched) for t in topics}
+
+
+def try_topic(summaries: Sequence[StorySummary], topic: Topic,
+              duplicates: dict[str, str] | None = None
+              ) -> tuple[list[StorySummary], list[tuple[StorySummary, Match]]]:
+    """The stories a topic matches, ranked as in a briefing (topic, score and reasons
+    filled in), and the others each with the reason it did not match."""
+    hits, misses = [], []
+    for summary in summaries:
+        m = match(topic, summary)
+        if m.matched:
+            hits.append(replace(summary, topic=topic.name, topic_score=m.score, reasons=m.reasons))
+        else:
+            misses.append((summary, m))
+    return sorted(hits, key=lambda s: rank_key(s, duplicates)), misses
+
+
+def describe_topic(topic: Topic) -> str:
+    """One line saying what a topic looks for: 'any: Kremlin, FSB; exclude: football'."""
+    parts = []
+    for key in ("any", "all", "exclude"):
+        terms: tuple[Term, ...] = getattr(topic, key)
+        if terms:
+            parts.append(f"{key}: {', '.join(t.label for t in terms)}")
+    if topic.query is not None:
+        parts.append(f"query: {query_text(topic.query)}")
+    if topic.regex:
+        parts.append(f"regex: {', '.join('/' + p.pattern + '/' for p in topic.regex)}")
+    if topic.outlets:
+        parts.append(f"outlets: {', '.join(sorted(topic.outlets))}")
+    if topic.exclude_outlets:
+        parts.append(f"exclude_outlets: {', '.join(sorted(topic.exclude_outlets))}")
+    if topic.min_score != 1.0:
+        parts.append(f"min_score: {topic.min_score:g}")
+    return "; ".join(parts)
