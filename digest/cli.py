@@ -12,7 +12,18 @@ from typing import Any
 import click
 
 from digest import config as config_mod
-from digest import extract, ingest, pipeline, render, summarize, topic_rules, topics
+from digest import (
+    deliver,
+    extract,
+    ingest,
+    mailer,
+    pipeline,
+    render,
+    scheduler,
+    summarize,
+    topic_rules,
+    topics,
+)
 from digest.errors import DigestError, IngestError
 from digest.store import Store, default_state_path
 
@@ -122,6 +133,8 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
             warn(w)
         for p in report.pending:
             warn(f"{p}: still being written; will be read on the next run")
+        click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
+                   f"file(s), {report.unchanged} unchanged", err=True)
         summaries = pipeline.story_summaries(store, since=since_dt, method=method,
                                              sentences=sentences, words=words)
         duplicates = store.duplicates()
@@ -178,6 +191,148 @@ def summarize_cmd(files: tuple[Path, ...], fmt: str, method: str, sentences: int
         click.echo(render.to_json(render.briefing_dict(result)), nl=False)
     else:
         click.echo(render.render_markdown(result), nl=False)
+
+
+# -- email digests -----------------------------------------------------------------------------
+EX_TEMPFAIL = 75  # sysexits.h: try again later (the digest stays queued)
+
+
+def load_config(obj: Context) -> config_mod.Config:
+    return config_mod.load_config(config_mod.find_config(obj.config_path))
+
+
+def _check_addresses(values: tuple[str, ...]) -> list[str]:
+    for value in values:
+        try:
+            config_mod.check_address(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--to") from None
+    return list(values)
+
+
+def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
+    report = mailer.scan(cfg, store, now)
+    for w in report.warnings:
+        warn(w)
+
+
+@cli.command(name="check-config")
+@pass_ctx
+def check_config(obj: Context) -> None:
+    """Validate the config file and show what it will do, without running anything."""
+    path = config_mod.find_config(obj.config_path)
+    cfg = config_mod.load_config(path)
+    click.echo(f"{path}: OK")
+    src = cfg.sources
+    click.echo(f"sources: {', '.join(map(str, src.folders))} (scan every {config_mod.format_duration(src.scan_every)})")
+    for folder in src.folders:
+        if not folder.is_dir():
+            warn(f"sources.folders: {folder} does not exist (yet)")
+    if cfg.smtp is None:
+        click.echo("smtp: none ([smtp] is needed by run and send)")
+    else:
+        smtp = cfg.smtp
+        login = f", login as {smtp.username}" if smtp.username else ", no login"
+        click.echo(f"smtp: {smtp.host}:{smtp.effective_port} {smtp.security}{login}, "
+                   f"from {smtp.sender}")
+        if smtp.password_env:
+            try:
+                cfg.smtp_password()
+            except DigestError as e:
+                warn(str(e))
+    now = datetime.now(UTC)
+    for spec in cfg.digests:
+        runs = ", ".join(t.strftime("%a %Y-%m-%d %H:%M %Z") for t in
+                         scheduler.next_runs(spec, now, 3))
+        click.echo(f"digest {spec.name}: \"{spec.schedule}\" {spec.timezone} to "
+                   f"{len(spec.recipients)} recipient(s), up to {spec.max_stories} stories; "
+                   f"next: {runs}")
+    if not cfg.digests:
+        click.echo("digests: none")
+
+
+@cli.command()
+@pass_ctx
+def run(obj: Context) -> None:
+    """Run the daemon: scan sources and send each digest on its schedule (Ctrl-C stops)."""
+    cfg = load_config(obj)
+    transport = deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    if not cfg.digests:
+        warn(f"{cfg.file}: no [[digests]]: only scanning sources")
+    if not obj.verbose:
+        logging.getLogger("digest").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if obj.verbose else logging.WARNING)
+    scheduler.run_forever(scheduler.Daemon(cfg, obj.state_path, transport))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--to", "to", multiple=True, metavar="ADDR",
+              help="Send to ADDR instead of the digest's recipients (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Write .eml files to --out instead of sending.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the .eml files of --dry-run.")
+@pass_ctx
+def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path | None) -> None:
+    """Send digest NAME now (and anything of it still queued); exit 75 if it stays queued."""
+    if dry_run != (out is not None):
+        raise click.UsageError("--dry-run and --out DIR go together")
+    recipients = _check_addresses(to) or None
+    cfg = load_config(obj)
+    spec = cfg.digest(name)
+    transport = None if dry_run else deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    with obj.store() as store:
+        _scan(cfg, store, utcnow())
+        if dry_run:
+            assert out is not None
+            prepared = mailer.prepare(cfg, store, spec, utcnow(), recipients=recipients)
+            wanted = [p for p in prepared if not p.empty or spec.send_empty]
+            for p, path in zip(wanted, mailer.write_eml(wanted, out, spec.name), strict=True):
+                click.echo(f"wrote {path} ({len(p.briefing.stories)} stories for {p.recipient})")
+            for p in prepared:
+                if p not in wanted:
+                    click.echo(f"nothing new for {p.recipient}: no digest (send_empty = false)")
+            return
+        assert transport is not None
+        result = mailer.send_now(cfg, store, spec, transport, clock=utcnow, to=recipients)
+    for recipient in result.empty:
+        click.echo(f"nothing new for {recipient}: not sent (send_empty = false)")
+    report = result.delivery
+    for m in report.sent:
+        click.echo(f"sent {m.digest} to {m.recipient}: {m.subject}")
+    for m, err in report.unconfirmed:
+        warn(f"{m.recipient}: {err}; counted as sent (Message-ID {m.message_id})")
+    for m, err in report.failed:
+        click.echo(f"error: not delivered to {m.recipient}: {err}", err=True)
+    if result.still_queued:
+        why = "another digest process is delivering" if report.busy else (
+            report.retrying[-1][1] if report.retrying else "not delivered yet")
+        who = ", ".join(sorted({m.recipient for m in result.still_queued}))
+        click.echo(f"error: {len(result.still_queued)} message(s) for {who} stay queued ({why}); "
+                   f"`digest run` or the next `digest send {name}` delivers them", err=True)
+        sys.exit(EX_TEMPFAIL)
+    if report.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the HTML to FILE (default: stdout).")
+@click.option("--to", "to", metavar="ADDR", help="Preview for this recipient (default: the first).")
+@pass_ctx
+def preview(obj: Context, name: str, output: Path | None, to: str | None) -> None:
+    """Render the HTML email digest NAME would send now, without sending or recording it."""
+    recipients = _check_addresses((to,)) if to else None
+    cfg = load_config(obj)
+    spec = cfg.digest(name)
+    with obj.store() as store:
+        _scan(cfg, store, utcnow())
+        prepared = mailer.prepare(cfg, store, spec, utcnow(),
+                                  recipients=recipients or spec.recipients[:1])[0]
+    emit(prepared.parts.html, output)
+    if output:
+        click.echo(f"wrote {output}: {prepared.parts.subject}", err=True)
 
 
 # -- topics ----------------------------------------------------------------------------------

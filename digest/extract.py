@@ -368,6 +368,8 @@ def _extract_feed(raw: RawDocument) -> list[Article]:
                 "date": datetime(*when[:6]) if when else None}
         for article in articles_from_text(text, f"{raw.path}#{n}", meta)[:1]:
             articles.append(article)
+    if not articles and feed.bozo:
+        raise IngestError(f"{raw.path}: broken RSS/Atom feed ({feed.bozo_exception})")
     return articles
 
 

@@ -64,7 +64,8 @@ def _ingest_file(store: Store, entry: ingest.FileEntry, now: datetime, report: I
     try:
         articles = extract.extract(raw)
     except Exception as e:  # one broken article never stops the others
-        msg = f"{entry.path}: cannot extract an article ({type(e).__name__}: {e})"
+        msg = str(e) if isinstance(e, IngestError) else (
+            f"{entry.path}: cannot extract an article ({type(e).__name__}: {e})")
         with store.transaction():
             store.record_file(key, raw.file_hash, entry.size, entry.mtime, msg, now)
         report.warnings.append(msg)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import logging
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +132,75 @@ def story_dict(s: StorySummary) -> dict[str, Any]:
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- email digests ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EmailParts:
+    """A rendered digest: subject line, plain-text part and HTML part (CSS inlined)."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(briefing: Briefing, *, digest: str, tz: tzinfo, recipient: str,
+                 unsubscribe: str, override: Path | None = None) -> EmailParts:
+    """Render email_subject.txt.j2, email.txt.j2 and email.html.j2 for one recipient."""
+    stories = briefing.stories
+    context = {
+        "briefing": briefing,
+        "stories": stories,
+        "digest": digest,
+        "recipient": recipient,
+        "when": briefing.generated_at.replace(tzinfo=UTC).astimezone(tz),
+        "new_count": sum(1 for s in stories if s.status == "new"),
+        "updated_count": sum(1 for s in stories if s.status == "updated"),
+        "unsubscribe": unsubscribe,
+    }
+    subject = " ".join(_render_email_template("email_subject.txt.j2", context, override,
+                                              html=False).split())
+    text = _render_email_template("email.txt.j2", context, override, html=False)
+    html = _render_email_template("email.html.j2", {**context, "subject": subject}, override,
+                                  html=True)
+    return EmailParts(subject=subject, text=text, html=inline_css(html))
+
+
+def _render_email_template(name: str, context: dict[str, Any], override: Path | None,
+                           *, html: bool) -> str:
+    env = environment(override, html=html)
+    env.filters["http_url"] = http_url
+    env.filters["wrap"] = wrap_text
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as e:
+        raise RenderError(f"template {e.name} not found in {override or PACKAGE_TEMPLATES}") from e
+    except jinja2.TemplateError as e:
+        raise RenderError(f"template {name}: {e}") from e
+
+
+def http_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) link, else None (no javascript: or data: links)."""
+    if url and re.fullmatch(r"https?://[^\s<>\"']+", url.strip(), flags=re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def wrap_text(text: str, width: int = 72, indent: str = "") -> str:
+    """Fill text to width for the plain-text part; the first line is not indented."""
+    lines = textwrap.wrap(" ".join(text.split()), width=width, subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines)
+
+
+def inline_css(html: str) -> str:
+    """Move <style> rules into style= attributes (mail clients drop <style>); media queries stay."""
+    import premailer  # only email rendering needs it, and it is slow to import
+
+    try:
+        return str(premailer.Premailer(
+            html, allow_network=False, disable_validation=True, strip_important=False,
+            cssutils_logging_level=logging.CRITICAL, remove_classes=False,
+        ).transform())
+    except Exception as e:  # premailer raises bare exceptions on broken CSS
+        raise RenderError(f"cannot inline the e-mail CSS: {e}") from e

@@ -64,8 +64,39 @@ def _m1_core(db: sqlite3.Connection) -> None:
     )
 
 
+def _m2_outbox(db: sqlite3.Connection) -> None:
+    """Email digests: the send ledger and queue (see digest/outbox.py for the state machine)."""
+    run_script(
+        db,
+        """
+        -- one row per scheduled slot dealt with (sent, skipped) and a first-start baseline
+        CREATE TABLE digest_runs (
+            digest TEXT NOT NULL, slot_key TEXT NOT NULL, slot_utc TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('baseline', 'scheduled', 'skipped')),
+            created_at TEXT NOT NULL, PRIMARY KEY (digest, slot_key));
+        -- one row per message (a digest for one recipient), kept after sending as the ledger
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY, digest TEXT NOT NULL, run TEXT NOT NULL,
+            recipient TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL,
+            message BLOB NOT NULL, articles TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'handed_over', 'sent',
+                'unconfirmed', 'failed', 'superseded')),
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, sent_at TEXT,
+            last_error TEXT, server_reply TEXT,
+            UNIQUE (digest, run, recipient));
+        CREATE INDEX outbox_state ON outbox(state, next_attempt_at);
+        -- which articles reached which recipient: the next digest marks stories new/updated
+        CREATE TABLE sent_articles (
+            recipient TEXT NOT NULL, article_id TEXT NOT NULL, story_id TEXT,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id), sent_at TEXT NOT NULL,
+            PRIMARY KEY (recipient, article_id)) WITHOUT ROWID;
+        """
+    )
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core, _m2_outbox]
 
 
 class Store:

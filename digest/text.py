@@ -13,10 +13,11 @@ from functools import lru_cache
 from importlib import resources
 
 import nupunkt
-from nltk.stem.snowball import SnowballStemmer
+import snowballstemmer
 
 WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*", re.UNICODE)
-_STEMMER = SnowballStemmer("english")
+# Porter2 (Snowball) stemmer; the snowballstemmer package loads fast, unlike NLTK.
+_STEMMER = snowballstemmer.stemmer("english")
 QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "″": '"', "‘": "'", "’": "'", "`": "'"})
 # Apostrophes inside words (Russia's, don't) are not quotation marks.
 INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
@@ -62,7 +63,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stem(word.lower())
+    return str(_STEMMER.stemWord(word.lower()))
 
 
 def terms(text: str) -> list[str]:
