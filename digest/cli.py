@@ -165,13 +165,26 @@ def _read_articles(files: tuple[Path, ...]) -> list[Any]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
-def extract_cmd(files: tuple[Path, ...], fmt: str) -> None:
+@click.option("--dropped", is_flag=True, help="Also list what the cleaner set aside, and why.")
+def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     """Show each article as digest reads it: metadata and clean text."""
     articles = _read_articles(files)
+    set_aside: dict[str, list[dict[str, str]]] = {}
+    if dropped:
+        for path in files:
+            st = path.stat()
+            raw = ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime))
+            set_aside[str(path)] = [{"kind": b.kind, "text": b.text}
+                                    for b in extract.explain(raw) if b.kind != "body"]
     if fmt == "json":
-        click.echo(render.to_json([extract.article_dict(a) for a in articles]), nl=False)
+        rows = [extract.article_dict(a) for a in articles]
+        for row in rows:
+            if row["path"] in set_aside:
+                row["dropped"] = set_aside.pop(row["path"])
+        click.echo(render.to_json(rows), nl=False)
     else:
-        click.echo(render.render_template("article.md.j2", {"articles": articles}), nl=False)
+        click.echo(render.render_template("article.md.j2",
+                                          {"articles": articles, "dropped": set_aside}), nl=False)
 
 
 @cli.command(name="summarize")

@@ -66,7 +66,8 @@ TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
 @dataclass
 class Block:
-    kind: str  # body | heading | caption | date | byline | drop
+    # body | heading | caption | date | byline | drop | repeat | trailer (after the article's end)
+    kind: str
     text: str
 
 
@@ -138,9 +139,10 @@ def _hard_wrapped(text: str) -> bool:
 
 
 def classify(paragraphs: list[str]) -> list[Block]:
-    """Label each paragraph; stop at the end-of-article marker; drop repeats."""
+    """Label each paragraph; after the end-of-article marker all is 'trailer'; repeats marked."""
     blocks: list[Block] = []
     seen: set[str] = set()
+    ended = False
     for para in paragraphs:
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
@@ -148,16 +150,31 @@ def classify(paragraphs: list[str]) -> list[Block]:
         para = CONTINUE_MARK.sub("", para).strip()
         if not para:
             continue
-        if END_OF_ARTICLE.match(para) or (DONATION.search(para) and "favor to ask" in para.lower()):
-            break
+        if ended or END_OF_ARTICLE.match(para) or (
+                DONATION.search(para) and "favor to ask" in para.lower()):
+            ended = True
+            blocks.append(Block("trailer", para))
+            continue
         kind = _kind(para)
         key = para.lower()
         if kind in ("body", "heading", "caption"):
             if key in seen:
-                continue  # repeated lead, repeated title, the same caption twelve times
+                kind = "repeat"  # repeated lead, repeated title, the same caption twelve times
             seen.add(key)
         blocks.append(Block(kind, para))
     return blocks
+
+
+def explain(raw: RawDocument) -> list[Block]:
+    """Every paragraph of a text document with the label the cleaner gave it."""
+    text = raw.text
+    if raw.kind == "markdown":
+        text = _markdown_to_text(_front_matter(raw)[1])
+    elif raw.kind == "html":
+        text = _html_to_text(raw)[1]
+    elif raw.kind == "feed":
+        return []
+    return classify(paragraphs_of(text))
 
 
 def _kind(para: str) -> str:
@@ -259,7 +276,7 @@ def _build(blocks: list[Block], path: str, meta: dict[str, Any], signals: dict[s
     first_body = next(i for i, b in enumerate(blocks) if b.kind == "body")
     headings_before = [b.text for b in blocks[:first_body] if b.kind == "heading"]
     dates = [find_date(b.text) for b in blocks if b.kind == "date"]
-    captions = tuple(dict.fromkeys(b.text for b in blocks if b.kind == "caption"))
+    captions = tuple(b.text for b in blocks if b.kind == "caption")
     if parent is None:
         title = str(meta.get("title") or (headings_before[0] if headings_before else _lead_title(body)))
         date = _as_datetime(meta.get("date")) or next((d for d in dates if d), None)

@@ -192,3 +192,16 @@ def test_stdout_clean_warnings_on_stderr(seeds: Path) -> None:
     proc = run_cli("brief", "--source", str(seeds), "--format", "json")
     json.loads(proc.stdout)  # nothing but the briefing on stdout
     assert "empty.txt: empty file" in proc.stderr
+
+
+def test_extract_shows_what_the_cleaner_set_aside(seeds: Path) -> None:
+    path = str(seeds / "004_aa41dad5a1df6824.txt")
+    [first, second] = json.loads(run_cli("extract", "--format", "json", "--dropped", path).stdout)
+    kinds = {b["kind"] for b in first["dropped"]}
+    assert {"caption", "repeat", "drop", "date", "heading"} <= kinds
+    captions = [b for b in first["dropped"] if b["kind"] in ("caption", "repeat")
+                and "Pavel Bednyakov" in b["text"]]
+    assert len(captions) >= 12  # the 12 repeated caption lines, each set aside
+    assert "dropped" not in second
+    md = run_cli("extract", "--dropped", path).stdout
+    assert "Set aside by the cleaner" in md and "[drop] ENT" in md
