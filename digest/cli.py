@@ -377,7 +377,7 @@ def topics_group() -> None:
 @click.option("--since", help="Only stories with articles since: 24h, 7d, 2024-03-28.")
 @pass_ctx
 def topics_list(obj: Context, since: str | None) -> None:
-    """List the configured topics with how many stored stories each matches."""
+    """List the topics and how many stored stories each matches."""
     cfg = _topic_config(obj)
     if not cfg.topics:
         click.echo(f"{cfg.file}: no [[topics]] entries")
@@ -402,7 +402,7 @@ def topics_list(obj: Context, since: str | None) -> None:
 @pass_ctx
 def topics_test(obj: Context, name: str | None, query: str | None, since: str | None,
                 show_all: bool) -> None:
-    """Show the stored stories topic NAME (or --query) matches, and why each matched."""
+    """Show which stored stories topic NAME (or --query) matches, and why."""
     if (name is None) == (query is None):
         raise click.UsageError("give a topic NAME or --query QUERY (one of them)")
     if query is not None:
