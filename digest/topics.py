@@ -393,7 +393,8 @@ def match(topic: Topic, summary: StorySummary, text: StoryText | None = None) ->
             lists = " or ".join(k for k in ("any", "regex") if getattr(topic, k))
             why.append(f"no term of {lists} found")
         if topic.query is not None:
-            why.append(f"query not satisfied: {query_text(topic.query)}")
+            why.append(f"query not satisfied: {query_text(topic.query)} "
+                       f"({_why_false(topic.query, text)})")
         return miss("; ".join(why))
 
     score = sum(s for s, _ in hits.values())
@@ -425,6 +426,21 @@ def _evaluate(node: Node, text: StoryText, parent: str = "") -> tuple[bool, str 
     if witness and len(parts) > 1 and op == "OR" and parent == "AND":
         witness = f"({witness})"
     return True, witness, terms
+
+
+def _why_false(node: Node, text: StoryText) -> str:
+    """The first part of a false query that made it false: 'no Peskov', 'NOT sport: ...'."""
+    if isinstance(node, TermNode):
+        return f"no {node.term.label}"
+    if isinstance(node, Not):
+        inner = node.child
+        if isinstance(inner, TermNode):
+            return f"NOT {inner.term.label}: {describe(inner.term.label, text.count(inner.term))}"
+        return f"NOT {query_text(inner, 'NOT')} holds"
+    if isinstance(node, And):
+        failed = next(c for c in node.children if not _evaluate(c, text)[0])
+        return _why_false(failed, text)
+    return "; ".join(_why_false(c, text) for c in node.children)
 
 
 # -- assignment and ranking --------------------------------------------------------------
