@@ -1,4 +1,4 @@
-"""config/digest.toml -> validated, frozen models; every error names the file, the key and the problem.
+"""config/digest.toml -> validated, frozen models; errors name the file, the key and the problem.
 
 Only what a command needs is required: `[smtp]` is checked by `require_smtp()` when a
 command is about to send, the password is read from the environment only when connecting.
@@ -35,7 +35,8 @@ DEFAULT_CONFIG = Path("config") / "digest.toml"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_ADDR_SPEC = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_ADDR_SPEC = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -54,6 +55,15 @@ def parse_duration(value: Any) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def format_duration(d: timedelta) -> str:
+    """timedelta -> '90s', '5m', '12h', '1d' (the largest unit that divides it)."""
+    seconds = d.total_seconds()
+    for unit in ("w", "d", "h", "m"):
+        if seconds >= _UNITS[unit] and seconds % _UNITS[unit] == 0:
+            return f"{int(seconds // _UNITS[unit])}{unit}"
+    return f"{seconds:g}s"
 
 
 def check_address(value: str) -> str:
@@ -190,7 +200,8 @@ class DigestSpec(_Model):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Europe/Berlin)") from None
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name like "
+                             "Europe/Berlin)") from None
         return v
 
     @field_validator("schedule")

@@ -1,0 +1,336 @@
+"""When things run: cron schedules in a digest's time zone, catch-up after downtime, the daemon.
+
+The daemon (`digest run`) is an APScheduler 3 BackgroundScheduler with one worker thread,
+so jobs never overlap:
+  - "scan" every `sources.scan_every`: take in new articles, send any digest that is due
+    (a safety net for a cron firing that was missed), deliver queued mail;
+  - one cron job per digest, in the digest's own time zone;
+  - "deliver" every DELIVER_EVERY: retry queued mail whose backoff has passed.
+
+Catch-up (the grace period): every scheduled run is recorded in the ledger (`digest_runs`).
+When the daemon starts, and on every scan, a digest whose latest slot fell due while nothing
+ran is sent at once if that slot is at most `catch_up` old (default 12 h, per digest); older
+slots are logged as skipped, and their stories go into the next digest (nothing is lost:
+what each recipient has received is tracked per article). Several missed slots coalesce into
+one digest. The first start records a baseline, so slots before the daemon ever ran are not
+owed. A slot is sent at most once (`digest_runs` key), so a restart never resends.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.config import Config, DigestSpec
+    from digest.deliver import Transport
+
+log = logging.getLogger(__name__)
+
+DELIVER_EVERY = timedelta(seconds=30)
+_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
+
+def cron_trigger(expr: str, tz: ZoneInfo) -> CronTrigger:
+    """A standard 5-field crontab line as an APScheduler trigger in time zone tz.
+
+    APScheduler 3 numbers weekdays from Monday = 0, so crontab's "1-5" would mean Tue-Sat;
+    the weekday field is translated to day names here. Restricting both day of month and
+    weekday is refused: cron ORs them, APScheduler ANDs them.
+    """
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ValueError(f"{expr!r}: a schedule needs 5 fields: minute hour day month weekday")
+    minute, hour, day, month, weekday = fields
+    if day != "*" and weekday != "*":
+        raise ValueError(f"{expr!r}: restrict either the day of month or the weekday, not both")
+    try:
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=_weekdays(weekday), timezone=tz)
+    except ValueError as e:
+        raise ValueError(f"{expr!r}: {e}") from None
+
+
+def _weekdays(field: str) -> str:
+    """Crontab weekday field (0 or 7 = Sunday, names allowed) -> APScheduler day names."""
+    if field == "*":
+        return "*"
+    days: set[int] = set()
+    for item in field.split(","):
+        rng, _, step_s = item.partition("/")
+        step = int(step_s) if step_s.isdigit() else None
+        if step_s and (step is None or step < 1):
+            raise ValueError(f"weekday step {step_s!r} is not a positive number")
+        if rng == "*":
+            lo, hi = 0, 6
+        elif "-" in rng:
+            a, b = rng.split("-", 1)
+            lo, hi = _day(a), _day(b)
+            if hi == 0 and b.strip() == "7":
+                hi = 7
+            if lo > hi:
+                raise ValueError(f"weekday range {rng!r} runs backwards")
+        else:
+            lo = hi = _day(rng)
+            if step is not None:
+                hi = 6
+        days.update(d % 7 for d in range(lo, hi + 1, step or 1))
+    if len(days) == 7:
+        return "*"
+    return ",".join(_DAYS[d] for d in sorted(days))
+
+
+def _day(token: str) -> int:
+    token = token.strip().lower()
+    if token.isdigit() and 0 <= int(token) <= 7:
+        return int(token) % 7
+    if token[:3] in _DAYS:
+        return _DAYS.index(token[:3])
+    raise ValueError(f"{token!r} is not a weekday (0-7 or sun-sat)")
+
+
+def fire_times(trigger: CronTrigger, after: datetime, until: datetime,
+               limit: int = 10_000) -> Iterator[datetime]:
+    """Fire times t with after < t <= until, in the trigger's zone.
+
+    When clocks go back, a wall-clock time that happens twice fires once (the first time).
+    """
+    t = trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+    for _ in range(limit):
+        if t is None or t > until:
+            return
+        if not _repeated_wall_time(t):
+            yield t
+        t = trigger.get_next_fire_time(t, t + timedelta(microseconds=1))
+
+
+def _repeated_wall_time(t: datetime) -> bool:
+    return t.fold == 1 and t.replace(fold=0).utcoffset() != t.utcoffset()
+
+
+def next_runs(spec: DigestSpec, after: datetime, count: int = 5) -> list[datetime]:
+    """The next `count` scheduled times of a digest after `after` (aware), in its zone."""
+    trigger = cron_trigger(spec.schedule, spec.tz)
+    out: list[datetime] = []
+    start = after
+    while len(out) < count:
+        chunk = list(fire_times(trigger, start, start + timedelta(days=400),
+                                limit=count - len(out)))
+        if not chunk:
+            break
+        out.extend(chunk)
+        start = chunk[-1]
+    return out
+
+
+@dataclass(frozen=True)
+class Due:
+    """What to do about a digest's schedule now."""
+
+    slot: datetime | None  # send the digest for this slot now
+    skipped: datetime | None  # latest slot too old to send (beyond catch_up): log, record
+
+
+def due_slot(spec: DigestSpec, last: datetime | None, now: datetime) -> Due:
+    """The slot to send now, given the last recorded slot (aware datetimes).
+
+    Slots in (last, now] are owed; the latest one is sent if it is at most `catch_up` old,
+    otherwise it is skipped (its stories roll into the next digest).
+    """
+    if last is None:
+        return Due(None, None)
+    trigger = cron_trigger(spec.schedule, spec.tz)
+    # Looking back further than this only finds slots that would be skipped anyway.
+    horizon = max(last, now - max(spec.catch_up, timedelta(days=1)) - timedelta(days=7))
+    latest = None
+    for latest in fire_times(trigger, horizon, now):  # noqa: B007 - keep the last one
+        pass
+    if latest is None:
+        first = next(fire_times(trigger, last, horizon, limit=1), None)
+        # Slots before the horizon were missed: mark them done up to the horizon.
+        return Due(None, horizon if first is not None else None)
+    if now - latest <= spec.catch_up:
+        return Due(latest, None)
+    return Due(None, latest)
+
+
+def aware_utc(naive: datetime) -> datetime:
+    return naive.replace(tzinfo=UTC) if naive.tzinfo is None else naive
+
+
+def naive_utc(aware: datetime) -> datetime:
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Daemon:
+    """APScheduler wiring around mailer functions; `tick()` does one round without a scheduler."""
+
+    def __init__(self, config: Config, state_path: Path, transport: Transport, *,
+                 clock: Callable[[], datetime] = _utcnow) -> None:
+        self.config = config
+        self.state_path = state_path
+        self.transport = transport
+        self.clock = clock
+        self.stopping = threading.Event()
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
+
+    # -- jobs: each opens its own Store (SQLite connections stay in their thread) -------------
+    def tick(self, now: datetime | None = None) -> None:
+        """Scan sources, send due digests (catch-up included), deliver queued mail."""
+        from digest import mailer
+        from digest.store import Store
+
+        now = now or self.clock()
+        with Store(self.state_path) as store:
+            report = mailer.scan(self.config, store, naive_utc(now))
+            for w in report.warnings:
+                log.warning("%s", w)
+            if report.new_articles:
+                log.info("took in %d new article(s)", report.new_articles)
+            for spec in self.config.digests:
+                self._run_due(store, spec, now)
+            self._deliver(store, now)
+
+    def fire(self, name: str, now: datetime | None = None) -> None:
+        """The cron job of one digest."""
+        from digest.store import Store
+
+        now = now or self.clock()
+        spec = self.config.digest(name)
+        with Store(self.state_path) as store:
+            self._run_due(store, spec, now)
+            self._deliver(store, now)
+
+    def deliver(self, now: datetime | None = None) -> None:
+        from digest.store import Store
+
+        with Store(self.state_path) as store:
+            self._deliver(store, now or self.clock())
+
+    def _run_due(self, store: Any, spec: DigestSpec, now: datetime) -> None:
+        from digest import mailer, outbox
+
+        last = outbox.last_slot(store, spec.name)
+        if last is None:
+            outbox.record_baseline(store, spec.name, naive_utc(now))
+            log.info("digest %s: first start; next run %s", spec.name,
+                     _fmt(next_runs(spec, now, 1)))
+            return
+        due = due_slot(spec, aware_utc(last), now)
+        if due.skipped is not None:
+            local = due.skipped.astimezone(spec.tz)
+            log.warning("digest %s: skipped the run(s) due up to %s (more than catch_up = %s "
+                        "ago); their stories go into the next digest", spec.name, _fmt([local]),
+                        spec.catch_up)
+            outbox.record_skipped(store, spec.name, naive_utc(due.skipped), _slot_key(local))
+        if due.slot is not None and not self.stopping.is_set():
+            local = due.slot.astimezone(spec.tz)
+            result = mailer.run_slot(self.config, store, spec, slot_utc=naive_utc(due.slot),
+                                     slot_key=_slot_key(local), now=naive_utc(now))
+            log.info("digest %s for %s: %s", spec.name, _fmt([local]), result.summary())
+
+    def _deliver(self, store: Any, now: datetime) -> None:
+        from digest import mailer
+
+        report = mailer.deliver_queued(self.config, store, self.transport, naive_utc(now),
+                                       stop=self.stopping, lock_timeout=0)
+        for line in report.lines():
+            log.info("%s", line)
+
+    def _job(self, fn: Callable[..., None], *args: Any) -> None:
+        try:
+            fn(*args)
+        except DigestError as e:
+            log.error("%s", e)
+        except Exception:
+            log.exception("job %s failed", getattr(fn, "__name__", fn))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Schedule the jobs and start; the first scan (with catch-up) runs at once."""
+        now = self.clock()
+        scan_every = self.config.sources.scan_every
+        self.scheduler.add_job(self._job, IntervalTrigger(seconds=scan_every.total_seconds()),
+                               args=[self.tick], id="scan", name="scan sources",
+                               next_run_time=now, misfire_grace_time=None)
+        self.scheduler.add_job(self._job, IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()),
+                               args=[self.deliver], id="deliver", name="deliver queued mail",
+                               misfire_grace_time=None)
+        for spec in self.config.digests:
+            self.scheduler.add_job(
+                self._job, cron_trigger(spec.schedule, spec.tz), args=[self.fire, spec.name],
+                id=f"digest:{spec.name}", name=f"digest {spec.name}",
+                # A firing delayed by a busy worker or a suspended machine still runs within
+                # catch_up; beyond that the next scan logs it as skipped.
+                misfire_grace_time=int(spec.catch_up.total_seconds()) or 1,
+            )
+            log.info("digest %s: %s (%s), next %s", spec.name, spec.schedule, spec.timezone,
+                     _fmt(next_runs(spec, now, 1)))
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Finish the job in flight (a send completes or times out), leave the rest queued."""
+        self.stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        log.info("stopped; undelivered mail stays queued for the next start")
+
+    def jobs(self) -> list[tuple[str, str]]:
+        """(job id, trigger description), for check-config and tests."""
+        return [(j.id, str(j.trigger)) for j in self.scheduler.get_jobs()]
+
+
+def run_forever(daemon: Daemon) -> None:
+    """Start the daemon and block until SIGTERM or Ctrl-C, then stop cleanly."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if stop.is_set():
+            log.warning("%s again: still waiting for the send in flight to finish", name)
+            return
+        log.info("%s: stopping after the send in flight", name)
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        daemon.start()
+        log.info("running; stop with Ctrl-C or SIGTERM")
+        while not stop.wait(1.0):
+            pass
+    finally:
+        daemon.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _slot_key(local: datetime) -> str:
+    """The wall-clock time of a slot in its zone: one run per wall time, DST folds included."""
+    return local.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+def _fmt(times: list[datetime]) -> str:
+    return ", ".join(t.strftime("%a %Y-%m-%d %H:%M %Z") for t in times) or "never"
