@@ -93,7 +93,7 @@ def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None)
     signals = _outlet_signals(paragraphs)
     blocks = classify(paragraphs)
     parts = split_glued_articles(blocks)
-    articles = []
+    articles: list[Article] = []
     for n, part in enumerate(parts):
         article = _build(part, path if n == 0 else f"{path}#{n + 1}", meta, signals,
                          parent=articles[0] if articles else None)
@@ -118,7 +118,7 @@ def paragraphs_of(text: str) -> list[str]:
         elif wrapped:
             # Rejoin wrapped lines; an indented line starts a new paragraph.
             para: list[str] = []
-            for raw_line, line in zip(raw_lines, lines):
+            for raw_line, line in zip(raw_lines, lines, strict=True):
                 if para and raw_line[:1].isspace():
                     out.append(" ".join(para))
                     para = []
@@ -404,7 +404,7 @@ def html_fragment_text(html: str) -> str:
         el.drop_tree()
     for el in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote"):
         el.tail = "\n\n" + (el.tail or "")
-    return root.text_content()
+    return str(root.text_content())
 
 
 def article_dict(a: Article) -> dict[str, Any]:

@@ -68,8 +68,8 @@ def discrepancies(articles: Iterable[Article]) -> tuple[Discrepancy, ...]:
     by_subject: dict[str, dict[tuple[str, int], list[str]]] = {}
     for article in articles:
         text = "\n".join([article.text, *article.captions])
-        for subject, values in claims_in(text).items():
-            for value in values:
+        for subject, found in claims_in(text).items():
+            for value in found:
                 ids = by_subject.setdefault(subject, {}).setdefault(value, [])
                 if article.id not in ids:
                     ids.append(article.id)

@@ -110,6 +110,7 @@ def story_dict(s: StorySummary) -> dict[str, Any]:
         "first_date": format_date(story.first_date) if story.first_date else None,
         "last_date": format_date(story.last_date) if story.last_date else None,
         "topic": s.topic,
+        "topic_score": round(s.topic_score, 3),
         "reasons": list(s.reasons),
         "other_topics": list(s.other_topics),
         "status": s.status,
