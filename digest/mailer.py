@@ -97,6 +97,7 @@ def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
     summaries = (pipeline.story_summaries(store, story_ids=candidates, words=spec.words)
                  if candidates else [])
     followed = topic_rules.select(config.topics, spec.topics, file=config.file)
+    duplicates = store.duplicates()  # a wire copy in a second outlet counts once in the order
     sender = config.smtp.sender if config.smtp else FALLBACK_SENDER
     unsubscribe = compose.unsubscribe_target(spec.name, sender, spec.unsubscribe)
     local_now = now.replace(tzinfo=UTC).astimezone(spec.tz)
@@ -105,7 +106,7 @@ def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
         fresh = select_stories(summaries, outbox.sent_article_ids(store, recipient))
         # One section per followed topic (each cut to max_stories); no topics: all stories.
         briefing = pipeline.topic_briefing(fresh, followed, now=now, max_stories=spec.max_stories,
-                                           also_noted=spec.also_noted)
+                                           also_noted=spec.also_noted, duplicates=duplicates)
         parts = render.render_email(briefing, digest=spec.name, tz=spec.tz, recipient=recipient,
                                     unsubscribe=unsubscribe, override=config.templates)
         message = compose.build_message(

@@ -110,13 +110,18 @@ def fire_times(trigger: CronTrigger, after: datetime, until: datetime,
 
     When clocks go back, a wall-clock time that happens twice fires once (the first time).
     """
-    t = trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+    t = trigger.get_next_fire_time(None, _just_after(after))
     for _ in range(limit):
         if t is None or t > until:
             return
         if not _repeated_wall_time(t):
             yield t
-        t = trigger.get_next_fire_time(t, t + timedelta(microseconds=1))
+        t = trigger.get_next_fire_time(t, _just_after(t))
+
+
+def _just_after(t: datetime) -> datetime:
+    # In UTC: arithmetic within one zone ignores `fold` and would step back into a DST fold.
+    return t.astimezone(UTC) + timedelta(microseconds=1)
 
 
 def _repeated_wall_time(t: datetime) -> bool:
@@ -271,6 +276,11 @@ class Daemon:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         """Schedule the jobs and start; the first scan (with catch-up) runs at once."""
+        self.add_jobs()
+        self.scheduler.start()
+
+    def add_jobs(self) -> None:
+        """The scan and deliver jobs, and one cron job per digest in its own time zone."""
         now = self.clock()
         scan_every = self.config.sources.scan_every
         self.scheduler.add_job(self._job, IntervalTrigger(seconds=scan_every.total_seconds()),
@@ -286,10 +296,10 @@ class Daemon:
                 # A firing delayed by a busy worker or a suspended machine still runs within
                 # catch_up; beyond that the next scan logs it as skipped.
                 misfire_grace_time=int(spec.catch_up.total_seconds()) or 1,
+                coalesce=True, max_instances=1,
             )
             log.info("digest %s: %s (%s), next %s", spec.name, spec.schedule, spec.timezone,
                      _fmt(next_runs(spec, now, 1)))
-        self.scheduler.start()
 
     def stop(self) -> None:
         """Finish the job in flight (a send completes or times out), leave the rest queued."""
@@ -298,9 +308,10 @@ class Daemon:
             self.scheduler.shutdown(wait=True)
         log.info("stopped; undelivered mail stays queued for the next start")
 
-    def jobs(self) -> list[tuple[str, str]]:
-        """(job id, trigger description), for check-config and tests."""
-        return [(j.id, str(j.trigger)) for j in self.scheduler.get_jobs()]
+    def jobs(self) -> dict[str, str]:
+        """Job id -> trigger and its time zone, e.g. for logs and tests."""
+        return {j.id: f"{j.trigger} in {getattr(j.trigger, 'timezone', 'UTC')}"
+                for j in self.scheduler.get_jobs()}
 
 
 def run_forever(daemon: Daemon) -> None:
