@@ -211,12 +211,14 @@ async def _shutdown(smtp: aiosmtplib.SMTP, *, quit: bool = False) -> None:
         except (aiosmtplib.SMTPException, OSError):
             pass
     smtp.close()
+    if protocol is None:
+        return
     for _ in range(100):
-        if protocol is None or protocol.transport is None:
+        if protocol.transport is None:
             return
         await asyncio.sleep(0.01)
     transport = protocol.transport
-    if transport is not None:
+    if isinstance(transport, asyncio.Transport):
         transport.abort()
 
 

@@ -54,7 +54,8 @@ BACKOFF_MAX = timedelta(hours=1)
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try after `attempts` failures: 1, 2, 4, ... minutes, at most 1 h."""
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    first: timedelta = BACKOFF_FIRST * (2 ** max(attempts - 1, 0))
+    return min(first, BACKOFF_MAX)
 
 
 @dataclass(frozen=True)
