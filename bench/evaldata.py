@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from digest import text
 from digest.extract import find_date
 from digest.models import Article
 
@@ -94,7 +95,7 @@ def load_duc(root: Path = DUC) -> EvalSet:
 
 def _lead_title(paragraphs: list[str]) -> str:
     # DUC bodies carry no headline: like extract does for untitled text, the lead's first words.
-    first = re.split(r"(?<=[.!?])\s", paragraphs[0], maxsplit=1)[0] if paragraphs else ""
+    first = text.split_sentences(paragraphs[0])[0] if paragraphs else ""
     return " ".join(first.split()[:14])
 
 

@@ -6,7 +6,13 @@ frequency times a fixed inverse frequency taken from general English usage
 so a story's centroid is simply the sum of its articles' vectors and can be
 kept in the index. A new article asks the index for the stories sharing its
 terms, scores them by cosine similarity to their centroids, and joins the best
-one if the similarity reaches JOIN_THRESHOLD; otherwise it starts a story.
+one if the similarity reaches that story's bar; otherwise it starts a story.
+The bar rises with the story's size (JOIN_THRESHOLD - SINGLE_BONUS / size):
+a centroid of many articles is smooth, so a true follow-up sits close to it,
+while a one-article story can only be matched article to article, which
+scores lower for the same relatedness. A wire dateline ("WASHINGTON (AP) _")
+is left out of the vector: where a story was filed says little about what
+it is.
 A wire copy (the same lead sentences as a stored article) joins that
 article's story whatever its score and is marked as a duplicate.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
@@ -25,11 +32,16 @@ from digest import text
 from digest.models import Article
 
 JOIN_THRESHOLD = 0.3
-TOP_TERMS = 60  # an article's vector keeps its strongest terms: enough to match, small to index
+SINGLE_BONUS = 0.15  # a one-article story asks only JOIN_THRESHOLD - SINGLE_BONUS
+CANDIDATES = 20
+CORE_TERMS = 60  # the headline is chosen on each article's core terms only
+TOP_TERMS = 100  # an article's vector keeps its strongest terms: enough to match, small to index
 TITLE_WEIGHT = 2.0
 LEAD_PARAGRAPHS = 3  # the lead says what the story is about; it counts double
 LEAD_SENTENCES = 6  # for wire-copy detection
 WIRE_COPY_SHARE = 0.6
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{2,}(?:,\s[A-Z][\w.'’ -]+)?\s+(?:\([A-Za-z]+\)\s*)?[_—–-]+\s*")
 
 
 class StoryIndex(Protocol):
@@ -38,6 +50,7 @@ class StoryIndex(Protocol):
     def candidates(self, vector: dict[str, float], limit: int = 20) -> list[tuple[str, float]]: ...
     def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]: ...
     def story_of_article(self, article_id: str) -> str | None: ...
+    def story_sizes(self, story_ids: list[str]) -> dict[str, int]: ...
     def create_story(self, story_id: str, title: str, vector: dict[str, float], now: datetime,
                      last_date: datetime | None) -> None: ...
     def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
@@ -52,12 +65,14 @@ def idf(word: str) -> float:
     return max(0.3, min(6.0, 8.0 - zipf_frequency(word, "en")))
 
 
-def vectorize(article: Article) -> dict[str, float]:
+def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
     """Sparse unit vector of the article's strongest terms."""
     tf: dict[str, float] = {}
     weight: dict[str, float] = {}
-    parts = [(article.title, TITLE_WEIGHT)]
+    parts = [(DATELINE.sub("", article.title), TITLE_WEIGHT)]
     for n, paragraph in enumerate(article.paragraphs):
+        if n == 0:
+            paragraph = DATELINE.sub("", paragraph)
         parts.append((paragraph, 2.0 if n < LEAD_PARAGRAPHS else 1.0))
     stops = text.stop_words()
     for chunk, factor in parts:
@@ -69,7 +84,7 @@ def vectorize(article: Article) -> dict[str, float]:
             tf[s] = tf.get(s, 0.0) + factor
             weight[s] = max(weight.get(s, 0.0), idf(lw))
     scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
-    top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+    top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {t: v / norm for t, v in top}
 
@@ -89,6 +104,24 @@ def story_id_for(article: Article) -> str:
     return "s" + article.id[1:13]
 
 
+def join_bar(size: int, threshold: float = JOIN_THRESHOLD) -> float:
+    """Similarity a story of `size` articles asks of a newcomer."""
+    return threshold - SINGLE_BONUS / max(size, 1)
+
+
+def best_story(index: StoryIndex, vector: dict[str, float],
+               threshold: float = JOIN_THRESHOLD) -> str | None:
+    """The candidate story clearing its bar by the widest margin, if any."""
+    found = index.candidates(vector, limit=CANDIDATES)
+    found = [(sid, score) for sid, score in found if score >= threshold - SINGLE_BONUS]
+    if not found:
+        return None
+    sizes = index.story_sizes([sid for sid, _ in found])
+    margins = [(score - join_bar(sizes.get(sid, 1), threshold), sid) for sid, score in found]
+    margin, sid = max(margins, key=lambda m: (m[0], m[1]))
+    return sid if margin >= 0 else None
+
+
 def place(index: StoryIndex, article: Article, now: datetime,
           threshold: float = JOIN_THRESHOLD) -> str:
     """Put one article into its story (joining or starting one); returns the story id."""
@@ -102,9 +135,7 @@ def place(index: StoryIndex, article: Article, now: datetime,
             story_id = index.story_of_article(other_id)
             break
     if story_id is None:
-        best = index.candidates(vector, limit=1)
-        if best and best[0][1] >= threshold:
-            story_id = best[0][0]
+        story_id = best_story(index, vector, threshold)
     if story_id is None:
         story_id = story_id_for(article)
         index.create_story(story_id, article.title, vector, now, article.date)
@@ -116,7 +147,7 @@ def place(index: StoryIndex, article: Article, now: datetime,
 
 def representative_title(articles: list[Article]) -> str:
     """The headline of the article closest to the story's centroid (ties: earliest)."""
-    vectors = [vectorize(a) for a in articles]
+    vectors = [vectorize(a, CORE_TERMS) for a in articles]
     centroid: dict[str, float] = {}
     for v in vectors:
         for t, w in v.items():

@@ -198,6 +198,16 @@ class Store:
         row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
+    def story_sizes(self, story_ids: list[str]) -> dict[str, int]:
+        """Number of articles of each of these stories."""
+        if not story_ids:
+            return {}
+        marks = ",".join("?" * len(story_ids))
+        rows = self.db.execute(
+            f"SELECT story_id, COUNT(*) FROM articles WHERE story_id IN ({marks}) GROUP BY story_id",
+            story_ids)
+        return {r[0]: r[1] for r in rows}
+
     def duplicates(self) -> dict[str, str]:
         rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
         return {r[0]: r[1] for r in rows}
