@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections import Counter
 from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
@@ -65,6 +66,15 @@ def idf(word: str) -> float:
     return max(0.3, min(6.0, 8.0 - zipf_frequency(word, "en")))
 
 
+@lru_cache(maxsize=500_000)
+def _term(word: str) -> tuple[str, float] | None:
+    """(stem, rarity) of a word as it appears, or None for stop words, numbers, letters."""
+    lw = word.lower().replace("’", "'")
+    if lw in text.stop_words() or len(lw) < 2 or any(c.isdigit() for c in lw):
+        return None
+    return text.stem(lw), idf(lw)
+
+
 def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
     """Sparse unit vector of the article's strongest terms."""
     tf: dict[str, float] = {}
@@ -74,19 +84,19 @@ def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
         if n == 0:
             paragraph = DATELINE.sub("", paragraph)
         parts.append((paragraph, 2.0 if n < LEAD_PARAGRAPHS else 1.0))
-    stops = text.stop_words()
     for chunk, factor in parts:
-        for w in text.words(chunk):
-            lw = w.lower().replace("’", "'")
-            if lw in stops or len(lw) < 2 or any(c.isdigit() for c in lw):
+        for w, count in Counter(text.words(chunk)).items():
+            term = _term(w)
+            if term is None:
                 continue
-            s = text.stem(lw)
-            tf[s] = tf.get(s, 0.0) + factor
-            weight[s] = max(weight.get(s, 0.0), idf(lw))
+            s, rarity = term
+            tf[s] = tf.get(s, 0.0) + factor * count
+            if rarity > weight.get(s, 0.0):
+                weight[s] = rarity
     scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
-    top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-    return {t: v / norm for t, v in top}
+    kept = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    norm = math.sqrt(sum(v * v for _, v in kept)) or 1.0
+    return {t: v / norm for t, v in kept}
 
 
 def lead_hashes(article: Article) -> list[str]:

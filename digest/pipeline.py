@@ -72,15 +72,16 @@ def _ingest_file(store: Store, entry: ingest.FileEntry, now: datetime, report: I
         return
     report.files_read += 1
     with store.transaction():
-        store.forget_articles_of(key)
-        store.prune_empty_stories()
+        # Only the stories the file's old articles were in can be left empty.
+        emptied = store.forget_articles_of(key)
+        store.prune_empty_stories(emptied)
         for article in articles:
             article = _stamp(article, now)
             if store.has_article(article.id):
                 continue  # the same text already came from another file
             cluster.place(store, article, now)
             report.new_articles += 1
-        store.prune_empty_stories()
+        store.prune_empty_stories(emptied)
         store.record_file(key, raw.file_hash, entry.size, entry.mtime, None, now)
     if not articles:
         report.warnings.append(f"{entry.path}: no article text found")

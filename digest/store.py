@@ -95,8 +95,23 @@ def _m2_outbox(db: sqlite3.Connection) -> None:
     )
 
 
+def _m3_term_counts(db: sqlite3.Connection) -> None:
+    # How many articles carry each term: terms common in this store are not used to look
+    # for candidate stories (their posting lists grow with the store), only to score them.
+    run_script(
+        db,
+        """
+        CREATE TABLE term_counts (term TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO term_counts SELECT term, COUNT(*) FROM story_terms GROUP BY term;
+        """
+    )
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core, _m2_outbox]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core, _m2_outbox, _m3_term_counts]
+PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
+PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
+PROBE_STORIES = 50  # stories re-scored on the article's whole vector
 
 
 class Store:
@@ -109,6 +124,10 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # Each file is its own small transaction: checkpoint the WAL (an fsync) less often
+        # than every few commits, and keep the hot index pages in memory.
+        self.db.execute("PRAGMA wal_autocheckpoint=20000")
+        self.db.execute("PRAGMA cache_size=-65536")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
@@ -159,13 +178,19 @@ class Store:
             (path, file_hash, size, mtime, error, now.isoformat()),
         )
 
-    def forget_articles_of(self, path: str) -> None:
-        """A changed file replaces what it gave before (entries of a feed included)."""
-        ids = [r[0] for r in self.db.execute(
-            "SELECT id FROM articles WHERE path = ? OR path LIKE ?", (path, path + "#%"))]
-        for article_id in ids:
+    def forget_articles_of(self, path: str) -> list[str]:
+        """A changed file replaces what it gave before (entries of a feed included).
+
+        Returns the stories that lost articles (to prune if left empty).
+        """
+        # A range on the indexed path column finds "path" and "path#N" without a table scan.
+        rows = self.db.execute(
+            "SELECT id, story_id FROM articles WHERE path = ? OR (path >= ? AND path < ?)",
+            (path, path + "#", path + "$")).fetchall()
+        for article_id, _ in rows:
             self.db.execute("DELETE FROM lead_hashes WHERE article_id = ?", (article_id,))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return sorted({r[1] for r in rows})
 
     # -- articles ----------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
@@ -217,29 +242,48 @@ class Store:
 
     # -- story index (cluster.StoryIndex protocol) -------------------------
     def candidates(self, vector: dict[str, float], limit: int = 20) -> list[tuple[str, float]]:
-        """Stories sharing terms with vector, by cosine similarity, best first."""
+        """Stories sharing terms with vector, by cosine similarity, best first.
+
+        The article's strongest terms that are not common in the store find the
+        candidate stories (bounded work however large the store grows); the best
+        of them are then scored on the whole vector.
+        """
         if not vector:
             return []
         terms = list(vector)
         marks = ",".join("?" * len(terms))
-        dots: dict[str, float] = {}
-        for term, story_id, weight in self.db.execute(
-            f"SELECT term, story_id, weight FROM story_terms WHERE term IN ({marks})", terms
-        ):
-            dots[story_id] = dots.get(story_id, 0.0) + weight * vector[term]
-        if not dots:
+        counts = dict(self.db.execute(
+            f"SELECT term, articles FROM term_counts WHERE term IN ({marks})", terms).fetchall())
+        probes = [t for t in sorted(terms, key=lambda t: (-vector[t], t))
+                  if counts.get(t, 0) <= PROBE_MAX_ARTICLES][:PROBE_TERMS]
+        if not probes:
             return []
+        found = self._dots(vector, probes, None, PROBE_STORIES)
+        if not found:
+            return []
+        exact = self._dots(vector, terms, [sid for sid, _ in found], len(found))
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        ids = list(dots)
-        norms: dict[str, float] = {}
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            q = ",".join("?" * len(part))
-            for sid, snorm in self.db.execute(f"SELECT id, norm FROM stories WHERE id IN ({q})", part):
-                norms[sid] = snorm
-        scored = [(sid, d / (norm * (norms.get(sid) or 1.0))) for sid, d in dots.items()]
+        scored = [(sid, dot / norm) for sid, dot in exact]
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:limit]
+
+    def _dots(self, vector: dict[str, float], terms: list[str], story_ids: list[str] | None,
+              limit: int) -> list[tuple[str, float]]:
+        """(story, vector . centroid / |centroid|) over these terms, best first, in SQL."""
+        values = ",".join("(?, ?)" for _ in terms)
+        params: list[object] = [x for t in terms for x in (t, vector[t])]
+        within = ""
+        if story_ids is not None:
+            within = f" AND st.story_id IN ({','.join('?' * len(story_ids))})"
+            params.extend(story_ids)
+        params.append(limit)
+        rows = self.db.execute(
+            f"WITH q(term, w) AS (VALUES {values}) "
+            "SELECT st.story_id, SUM(st.weight * q.w) / MAX(s.norm, 1e-9) AS score "
+            f"FROM q JOIN story_terms st ON st.term = q.term{within} "
+            "JOIN stories s ON s.id = st.story_id "
+            "GROUP BY st.story_id ORDER BY score DESC, st.story_id LIMIT ?", params)
+        return [(r[0], r[1]) for r in rows]
 
     def create_story(self, story_id: str, title: str, vector: dict[str, float],
                      now: datetime, last_date: datetime | None) -> None:
@@ -257,6 +301,9 @@ class Store:
             "DO UPDATE SET weight = weight + excluded.weight",
             [(t, story_id, w) for t, w in vector.items()],
         )
+        self.db.executemany(
+            "INSERT INTO term_counts VALUES (?, 1) ON CONFLICT(term) "
+            "DO UPDATE SET articles = articles + 1", [(t,) for t in vector])
         (norm_sq,) = self.db.execute(
             "SELECT COALESCE(SUM(weight * weight), 0) FROM story_terms WHERE story_id = ?",
             (story_id,)).fetchone()
@@ -267,11 +314,19 @@ class Store:
             (math.sqrt(norm_sq), now.isoformat(), _iso(last_date), _iso(last_date), story_id),
         )
 
-    def prune_empty_stories(self) -> None:
-        """Drop stories left without articles after a changed file was re-read."""
-        empty = [r[0] for r in self.db.execute(
-            "SELECT id FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM articles)")]
-        for sid in empty:
+    def prune_empty_stories(self, story_ids: Iterable[str] | None = None) -> None:
+        """Drop stories left without articles after a changed file was re-read.
+
+        With story_ids, only those are checked (what a file's old articles belonged to).
+        """
+        if story_ids is None:
+            candidates = [r[0] for r in self.db.execute("SELECT id FROM stories")]
+        else:
+            candidates = list(story_ids)
+        for sid in candidates:
+            if self.db.execute("SELECT 1 FROM articles WHERE story_id = ? LIMIT 1",
+                               (sid,)).fetchone():
+                continue
             self.db.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
 
