@@ -10,9 +10,13 @@ until the length budget is used. Chosen sentences are printed in story order
 sumy's summarizers are used as they come for every method named after them.
 Its graph methods are quadratic in pure Python, so digest's own methods do
 the same maths on SciPy sparse matrices: `fast-lexrank` is sumy's LexRank,
-vectorized, with the same ranking; `digest` (the default) scores centrality
-against the story centroid, lead position and corroboration by several
-outlets, and removes redundancy as it selects.
+vectorized; `digest` (the default) scores centrality against the story
+centroid, lead position and corroboration by several outlets, then selects
+with `select_novel`: each sentence's score is discounted by the share of its
+word pairs (reported by several articles) that chosen sentences already
+cover, so the summary spends its budget on what has not been said yet.
+(An exact integer program over the same word pairs, Gillick & Favre style,
+was tried and scored lower on the development sets: see docs/benchmarks.md.)
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ DEFAULT_METHOD = "digest"
 DEFAULT_WORDS = 120
 REDUNDANT = 0.5  # cosine above which two sentences say the same thing
 MIN_WORDS, MAX_WORDS = 6, 80
+MAX_CANDIDATES = 150  # best-ranked sentences the selection considers (bounds work on big stories)
+MAX_CONCEPTS = 2000
+CONCEPT_FLOOR = 2  # a word pair counts when this many articles report it
+LEAD_SENTENCES = 3
+LEAD_BONUS = 1.0  # a pair reported in an article's first sentences counts once more
+NOVELTY_FLOOR = 0.6  # what a sentence saying nothing new keeps of its rank score
 
 
 @dataclass
@@ -225,6 +235,108 @@ def rank(units: Sequence[Unit], method: str, n_articles: int) -> np.ndarray:
     raise SummarizeError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
 
 
+# -- concept coverage (the default method's selection) ------------------------------------
+def bigrams(sentence: str) -> set[tuple[str, str]]:
+    """Stemmed word pairs of a sentence, except pairs of two stop words."""
+    stops = text.stop_words()
+    tokens = [w.lower().replace("’", "'") for w in text.words(sentence)]
+    out = set()
+    for a, b in zip(tokens, tokens[1:]):
+        if a in stops and b in stops:
+            continue
+        out.add((text.stem(a), text.stem(b)))
+    return out
+
+
+def concept_weights(units: Sequence[Unit], n_articles: int
+                    ) -> tuple[list[tuple[str, str]], np.ndarray, sp.csr_matrix]:
+    """Word pairs reported by several articles, weighted by how many; unit x concept incidence."""
+    pairs = [bigrams(u.text) for u in units]
+    reporters: dict[tuple[str, str], set[str]] = {}
+    leads: dict[tuple[str, str], set[str]] = {}
+    for u, ps in zip(units, pairs):
+        for p in ps:
+            reporters.setdefault(p, set()).update(u.sources)
+            if u.position < LEAD_SENTENCES:
+                leads.setdefault(p, set()).update(u.sources)
+    # What several outlets say is the story; with few articles, what one says twice.
+    floor = CONCEPT_FLOOR if n_articles >= 2 else 1
+    concepts = sorted((p for p, r in reporters.items() if len(r) >= floor),
+                      key=lambda p: (-len(reporters[p]), p))[:MAX_CONCEPTS]
+    index = {p: j for j, p in enumerate(concepts)}
+    weights = np.array([len(reporters[p]) + LEAD_BONUS * len(leads.get(p, ()))
+                        for p in concepts], dtype=float)
+    rows, cols = [], []
+    for i, ps in enumerate(pairs):
+        for p in ps:
+            j = index.get(p)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    incidence = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(units), len(concepts)))
+    return concepts, weights, incidence
+
+
+def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
+                 sentences: int | None, words: int | None) -> list[Unit] | None:
+    """Best ranked first, each sentence's rank discounted by how much of it is already said.
+
+    A sentence's worth is its rank score times (NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) x the
+    share of its reported word pairs, weighted by how many articles report them, that no
+    chosen sentence covers yet). The most worthy sentence that fits the budget is taken,
+    coverage is updated, and so on; a sentence that restates a chosen one (cosine above
+    REDUNDANT) is never taken and its articles are credited as `similar`.
+    None when the story has no reported word pairs (then the plain ranking is used).
+    """
+    if sentences is None and words is None:
+        words = DEFAULT_WORDS
+    order = np.argsort(-scores, kind="stable")[:MAX_CANDIDATES]
+    pool = [units[i] for i in order]
+    concepts, weights, incidence = concept_weights(pool, n_articles)
+    if not concepts:
+        return None
+    lengths = np.array([u.n_words for u in pool], dtype=float)
+    rank_score = scores[order] / (np.max(np.abs(scores[order])) or 1.0)
+    total = np.maximum(np.asarray(incidence @ weights).ravel(), 1e-9)
+    uncovered = weights.copy()
+    x = tfidf(pool)
+    closest = np.zeros(len(pool))
+    available = np.ones(len(pool), dtype=bool)
+    chosen: list[int] = []
+    used = 0.0
+    while sentences is None or len(chosen) < sentences:
+        fits = available & (closest <= REDUNDANT)
+        if words is not None and chosen:
+            fits &= used + lengths <= words
+        if not fits.any():
+            break
+        novelty = np.asarray(incidence @ uncovered).ravel() / total
+        worth = rank_score * (NOVELTY_FLOOR + (1.0 - NOVELTY_FLOOR) * novelty)
+        i = int(np.argmax(np.where(fits, worth, -np.inf)))
+        chosen.append(i)
+        available[i] = False
+        used += lengths[i]
+        uncovered[incidence[i].indices] = 0.0
+        closest = np.maximum(closest, np.asarray((x @ x[i].T).todense()).ravel())
+        if words is not None and used >= words:
+            break
+    picked = [pool[i] for i in chosen]
+    _note_all_similar(pool, picked)
+    return picked
+
+
+def _note_all_similar(pool: Sequence[Unit], chosen: list[Unit]) -> None:
+    """Credit articles that say what a chosen sentence says in other words."""
+    x = tfidf(pool)
+    index = {id(u): i for i, u in enumerate(pool)}
+    rows = [index[id(u)] for u in chosen]
+    sims = (x[rows] @ x.T).toarray()
+    for r, kept in enumerate(chosen):
+        for i in np.nonzero(sims[r] > REDUNDANT)[0]:
+            if pool[i] is not kept:
+                _note_similar(kept, pool[i])
+
+
 # -- selection ------------------------------------------------------------------------
 def select(units: Sequence[Unit], scores: np.ndarray, *, sentences: int | None,
            words: int | None) -> list[Unit]:
@@ -233,20 +345,24 @@ def select(units: Sequence[Unit], scores: np.ndarray, *, sentences: int | None,
         words = DEFAULT_WORDS
     x = tfidf(units)
     chosen: list[int] = []
+    # Similarity of every unit to its closest chosen one, updated as sentences are chosen.
+    closest = np.zeros(len(units))
+    closest_to = np.zeros(len(units), dtype=int)
     used_words = 0
     for i in np.argsort(-scores, kind="stable"):
         if sentences is not None and len(chosen) >= sentences:
             break
-        if chosen:
-            sims = (x[chosen] @ x[i].T).toarray().ravel()
-            best = int(np.argmax(sims))
-            if sims[best] > REDUNDANT:
-                _note_similar(units[chosen[best]], units[i])
-                continue
+        if chosen and closest[i] > REDUNDANT:
+            _note_similar(units[closest_to[i]], units[i])
+            continue
         n = units[i].n_words
         if words is not None and chosen and used_words + n > words:
             continue  # a shorter sentence further down may still fit
         chosen.append(int(i))
+        sims = np.asarray((x @ x[int(i)].T).todense()).ravel()
+        better = sims > closest
+        closest[better] = sims[better]
+        closest_to[better] = i
         used_words += n
         if words is not None and used_words >= words:
             break
@@ -269,7 +385,12 @@ def summarize_story(story: Story, *, method: str | None = None, sentences: int |
     chosen: list[Unit] = []
     if units:
         scores = rank(units, method, len(story.articles))
-        chosen = select(units, scores, sentences=sentences, words=words)
+        picked = None
+        if method == "digest":
+            picked = select_novel(units, scores, len(story.articles), sentences=sentences,
+                                  words=words)
+        chosen = picked if picked is not None else select(units, scores, sentences=sentences,
+                                                          words=words)
     chosen.sort(key=lambda u: (u.article_index, u.position))
     return StorySummary(
         story=story,
