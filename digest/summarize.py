@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -89,13 +90,14 @@ def eligible(unit: Unit) -> bool:
 
 
 # -- term matrices ----------------------------------------------------------
-def term_matrix(units: Sequence[Unit]) -> tuple[sp.csr_matrix, dict[str, int]]:
-    """Raw term counts, one row per unit."""
+def term_matrix(units: Sequence[Unit], terms: Sequence[list[str]] | None = None
+                ) -> tuple[sp.csr_matrix, dict[str, int]]:
+    """Raw term counts, one row per unit (its own terms unless others are given)."""
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
     for i, unit in enumerate(units):
         counts: dict[int, int] = {}
-        for t in unit.terms:
+        for t in (terms[i] if terms is not None else unit.terms):
             j = vocab.setdefault(t, len(vocab))
             counts[j] = counts.get(j, 0) + 1
         rows.extend([i] * len(counts))
@@ -145,7 +147,7 @@ def rank_fast_lexrank(units: Sequence[Unit], threshold: float = 0.1,
                       epsilon: float = 0.1) -> np.ndarray:
     """sumy's LexRank maths on sparse matrices: same tf, idf, threshold and power method."""
     n = len(units)
-    counts, _ = term_matrix(units)
+    counts, _ = term_matrix(units, [_sumy_terms(u.text) for u in units])
     if counts.shape[1] == 0:
         return np.full(n, 1.0 / max(n, 1))
     max_tf = counts.max(axis=1).toarray().ravel()
@@ -170,7 +172,27 @@ def rank_fast_lexrank(units: Sequence[Unit], threshold: float = 0.1,
         nxt /= np.linalg.norm(nxt) or 1.0
         delta = float(np.linalg.norm(nxt - p))
         p = nxt
-    return p
+    # sumy's exact ties (symmetric sentences) come out here as rounding noise: keep them ties.
+    return np.round(p, 12)
+
+
+def _sumy_terms(sentence: str) -> list[str]:
+    """Words as sumy's LexRank sees them: lowercased, stop words out, NLTK-stemmed, numbers kept."""
+    stops = text.stop_words()
+    return [_nltk_stem(w) for w in (w.lower() for w in text.words(sentence)) if w not in stops]
+
+
+@lru_cache(maxsize=200_000)
+def _nltk_stem(word: str) -> str:
+    # sumy stems with NLTK's Snowball, which differs from snowballstemmer on a few words.
+    return str(_nltk_stemmer().stem(word))
+
+
+@lru_cache(maxsize=1)
+def _nltk_stemmer() -> Any:
+    from nltk.stem.snowball import EnglishStemmer
+
+    return EnglishStemmer()
 
 
 def _inv(v: np.ndarray) -> np.ndarray:
