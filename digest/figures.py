@@ -45,9 +45,20 @@ def _number(raw: str) -> int | None:
         return None
 
 
+# Every pattern needs one of these words: paragraphs without them are not searched.
+TRIGGER = re.compile(r"kill|dead|died|death|left|leaving|injur|wound|hurt", re.I)
+
+
 def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
     """(qualifier class, number) per subject found in text; class is '', '>' or '~'."""
     found: dict[str, set[tuple[str, int]]] = {}
+    for paragraph in text.split("\n"):
+        if TRIGGER.search(paragraph):
+            _claims_in(paragraph, found)
+    return found
+
+
+def _claims_in(text: str, found: dict[str, set[tuple[str, int]]]) -> None:
     for subject, patterns in PATTERNS.items():
         for pattern in patterns:
             for m in pattern.finditer(text):
@@ -60,7 +71,6 @@ def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
                 cls = ">" if q in ("more than", "over") else "~" if q in (
                     "nearly", "almost", "about", "around", "some", "up to", "as many as") else ""
                 found.setdefault(subject, set()).add((cls, n))
-    return found
 
 
 def discrepancies(articles: Iterable[Article]) -> tuple[Discrepancy, ...]:

@@ -40,6 +40,7 @@ DEFAULT_METHOD = "digest"
 DEFAULT_WORDS = 120
 REDUNDANT = 0.5  # cosine above which two sentences say the same thing
 MIN_WORDS, MAX_WORDS = 6, 80
+WHOLE = (".", "!", '"', "”", "’", "'", ")", "…")  # how a whole sentence ends (a cut one does not)
 MAX_CANDIDATES = 150  # best-ranked sentences the selection considers (bounds work on big stories)
 MAX_CONCEPTS = 2000
 CONCEPT_FLOOR = 2  # a word pair counts when this many articles report it
@@ -85,7 +86,7 @@ def eligible(unit: Unit) -> bool:
     """Sentences a reader can take alone: whole, not a question, not a fragment."""
     n = unit.n_words
     first = unit.text.lstrip("\"'“‘(")[:1]
-    return (MIN_WORDS <= n <= MAX_WORDS and bool(unit.terms) and not unit.text.endswith(("?", ":"))
+    return (MIN_WORDS <= n <= MAX_WORDS and bool(unit.terms) and unit.text.endswith(WHOLE)
             and (first.isupper() or first.isdigit()))
 
 
