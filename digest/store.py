@@ -111,7 +111,7 @@ def _m3_term_counts(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core, _m2_outbox, _m3_term_counts]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
-PROBE_STORIES = 50  # stories re-scored on the article's whole vector
+PROBE_STORIES = 12  # stories re-scored on the article's whole vector
 
 
 class Store:
@@ -280,7 +280,8 @@ class Store:
         rows = self.db.execute(
             f"WITH q(term, w) AS (VALUES {values}) "
             "SELECT st.story_id, SUM(st.weight * q.w) / MAX(s.norm, 1e-9) AS score "
-            f"FROM q JOIN story_terms st ON st.term = q.term{within} "
+            # q drives the join (CROSS JOIN fixes the order): each term seeks its postings by key.
+            f"FROM q CROSS JOIN story_terms st ON st.term = q.term{within} "
             "JOIN stories s ON s.id = st.story_id "
             "GROUP BY st.story_id ORDER BY score DESC, st.story_id LIMIT ?", params)
         return [(r[0], r[1]) for r in rows]
@@ -296,6 +297,15 @@ class Store:
 
     def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
                      last_date: datetime | None) -> None:
+        # The centroid's norm is updated from the terms the article touches:
+        # |c + v|^2 = |c|^2 + sum over v's terms of (2 c_t + v_t) v_t.
+        terms = list(vector)
+        old = dict(self.db.execute(
+            f"SELECT term, weight FROM story_terms WHERE story_id = ? AND term IN "
+            f"({','.join('?' * len(terms))})", [story_id, *terms]).fetchall())
+        row = self.db.execute("SELECT norm FROM stories WHERE id = ?", (story_id,)).fetchone()
+        norm_sq = (row[0] if row else 0.0) ** 2 + sum(
+            (2.0 * old.get(t, 0.0) + w) * w for t, w in vector.items())
         self.db.executemany(
             "INSERT INTO story_terms VALUES (?, ?, ?) ON CONFLICT(term, story_id) "
             "DO UPDATE SET weight = weight + excluded.weight",
@@ -304,14 +314,12 @@ class Store:
         self.db.executemany(
             "INSERT INTO term_counts VALUES (?, 1) ON CONFLICT(term) "
             "DO UPDATE SET articles = articles + 1", [(t,) for t in vector])
-        (norm_sq,) = self.db.execute(
-            "SELECT COALESCE(SUM(weight * weight), 0) FROM story_terms WHERE story_id = ?",
-            (story_id,)).fetchone()
         self.db.execute(
             "UPDATE stories SET norm = ?, updated_at = ?, "
             "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
             "WHERE id = ?",
-            (math.sqrt(norm_sq), now.isoformat(), _iso(last_date), _iso(last_date), story_id),
+            (math.sqrt(max(norm_sq, 0.0)), now.isoformat(), _iso(last_date), _iso(last_date),
+             story_id),
         )
 
     def prune_empty_stories(self, story_ids: Iterable[str] | None = None) -> None:
