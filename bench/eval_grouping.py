@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import evaldata  # noqa: E402
+import evaldata
 
-from digest import cluster  # noqa: E402
-from digest.store import Store  # noqa: E402
+from digest import cluster
+from digest.store import Store
 
 
 def group(articles: list, store: Store) -> dict[str, str]:
@@ -83,7 +83,7 @@ def evaluate(evalset: evaldata.EvalSet, limit: int | None = None) -> dict[str, f
     # NMI needs one label per article: a doubly-labelled DUC article takes its first cluster.
     single = {i: min(labels) for i, labels in gold.items()}
     return {"articles": len(articles), "gold": len({g for s in gold.values() for g in s}),
-            "found": len(set(pred[i] for i in gold)), "P": p, "R": r, "F1": f,
+            "found": len({pred[i] for i in gold}), "P": p, "R": r, "F1": f,
             "NMI": nmi(pred, single), "seconds": seconds}
 
 

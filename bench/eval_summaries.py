@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import evaldata  # noqa: E402
+import evaldata
 
-from digest import summarize  # noqa: E402
-from digest.models import Story  # noqa: E402
+from digest import summarize
+from digest.models import Story
 
 SUMY = ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic")
 
@@ -81,7 +81,7 @@ class Scorer:
 
         scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
         totals: dict[str, float] = {}
-        for summary, refs in zip(summaries, references):
+        for summary, refs in zip(summaries, references, strict=False):
             cut = " ".join(summary.split()[: self.words])
             for ref in refs:
                 s = scorer.score(ref, cut)

@@ -23,6 +23,7 @@ Timed, each in a fresh process on an empty store (cold):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -32,16 +33,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import evaldata  # noqa: E402
+import evaldata
 
-from digest import text  # noqa: E402
-from digest.models import Article, Story  # noqa: E402
+from digest import text
+from digest.models import Article, Story
 
 START = datetime(2024, 1, 1, 6, 0)
 PER_DAY = 300  # articles a day in the synthetic flow
@@ -266,7 +266,7 @@ def report(rows: list[dict[str, float]], inc: dict[str, float] | None, story: di
         exp = math.log(b["total"] / a["total"]) / math.log(b["size"] / a["size"])
         out.append("")
         out.append(f"Growth exponent of the total, {a['size']:,} -> {b['size']:,} articles: {exp:.2f}")
-        for x, y in zip(rows, rows[1:]):
+        for x, y in itertools.pairwise(rows):
             e = math.log(y["total"] / x["total"]) / math.log(y["size"] / x["size"])
             out.append(f"  {x['size']:,} -> {y['size']:,}: {e:.2f}")
     if inc:

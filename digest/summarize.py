@@ -21,6 +21,7 @@ was tried and scored lower on the development sets: see docs/benchmarks.md.)
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,7 +96,9 @@ def term_matrix(units: Sequence[Unit], terms: Sequence[list[str]] | None = None
                 ) -> tuple[sp.csr_matrix, dict[str, int]]:
     """Raw term counts, one row per unit (its own terms unless others are given)."""
     vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[int] = []
     for i, unit in enumerate(units):
         counts: dict[int, int] = {}
         for t in (terms[i] if terms is not None else unit.terms):
@@ -104,7 +107,8 @@ def term_matrix(units: Sequence[Unit], terms: Sequence[list[str]] | None = None
         rows.extend([i] * len(counts))
         cols.extend(counts)
         vals.extend(counts.values())
-    m = sp.csr_matrix((np.array(vals, dtype=float), (rows, cols)), shape=(len(units), len(vocab)))
+    m = sp.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)),
+                      shape=(len(units), len(vocab)))
     return m, vocab
 
 
@@ -141,7 +145,8 @@ def rank_digest(units: Sequence[Unit], n_articles: int) -> np.ndarray:
     sources = np.array([len(u.sources) for u in units], dtype=float)
     corroboration = 1.0 + 0.25 * np.log2(sources)
     length = np.array([min(1.0, u.n_words / 12.0) for u in units])
-    return np.asarray(centrality).ravel() * position * corroboration * length
+    scores: np.ndarray = np.asarray(centrality).ravel() * position * corroboration * length
+    return scores
 
 
 def rank_fast_lexrank(units: Sequence[Unit], threshold: float = 0.1,
@@ -264,7 +269,7 @@ def bigrams(sentence: str) -> set[tuple[str, str]]:
     stops = text.stop_words()
     tokens = [w.lower().replace("’", "'") for w in text.words(sentence)]
     out = set()
-    for a, b in zip(tokens, tokens[1:]):
+    for a, b in itertools.pairwise(tokens):
         if a in stops and b in stops:
             continue
         out.add((text.stem(a), text.stem(b)))
@@ -277,7 +282,7 @@ def concept_weights(units: Sequence[Unit], n_articles: int
     pairs = [bigrams(u.text) for u in units]
     reporters: dict[tuple[str, str], set[str]] = {}
     leads: dict[tuple[str, str], set[str]] = {}
-    for u, ps in zip(units, pairs):
+    for u, ps in zip(units, pairs, strict=False):
         for p in ps:
             reporters.setdefault(p, set()).update(u.sources)
             if u.position < LEAD_SENTENCES:
@@ -355,7 +360,7 @@ def _note_all_similar(pool: Sequence[Unit], chosen: list[Unit]) -> None:
     rows = [index[id(u)] for u in chosen]
     sims = (x[rows] @ x.T).toarray()
     for r, kept in enumerate(chosen):
-        for i in np.nonzero(sims[r] > REDUNDANT)[0]:
+        for i in np.nonzero(sims[r] > REDUNDANT)[0].tolist():
             if pool[i] is not kept:
                 _note_similar(kept, pool[i])
 

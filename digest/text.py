@@ -39,7 +39,7 @@ def split_sentences(paragraph: str) -> list[str]:
     out: list[str] = []
     buffer = ""
     for piece in pieces:
-        buffer = f"{buffer} {piece}" if buffer else piece
+        buffer = f"{buffer} {piece}" if buffer else str(piece)
         if _quotes_balanced(buffer):
             out.append(buffer)
             buffer = ""

@@ -42,7 +42,7 @@ def test_grouping_smoke(bench) -> None:
 
 def test_bcubed_counts_an_article_in_two_gold_stories_as_right_with_either(bench) -> None:
     gold = {"a": frozenset({"x", "y"}), "b": frozenset({"x"}), "c": frozenset({"y"})}
-    p, r, f = bench.grouping.bcubed({"a": "1", "b": "1", "c": "1"}, gold)
+    p, r, _f = bench.grouping.bcubed({"a": "1", "b": "1", "c": "1"}, gold)
     assert r == 1.0 and p < 1.0
     assert bench.grouping.bcubed({"a": "1", "b": "2", "c": "3"}, {k: frozenset({k}) for k in "abc"})[2] == 1.0
 
