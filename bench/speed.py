@@ -115,6 +115,8 @@ def build_corpus(folder: Path, size: int, seed: int = 1) -> int:
     rnd = random.Random(seed)
     bases = _base_stories()
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.md"):
+        old.unlink()
     written, story = 0, 0
     while written < size:
         base = bases[story % len(bases)]
@@ -220,8 +222,10 @@ def main() -> None:
         for size in sizes:
             t = time.perf_counter()
             folder = work / f"corpus{size}"
-            if not folder.exists():
+            done = work / f"corpus{size}.complete"  # a corpus cut short is rebuilt
+            if not done.exists():
                 build_corpus(folder, size)
+                done.touch()
             build = time.perf_counter() - t
             state = work / f"state{size}.sqlite"
             for p in work.glob(f"state{size}.sqlite*"):
