@@ -237,7 +237,8 @@ def check_config(obj: Context) -> None:
     cfg = config_mod.load_config(path)
     click.echo(f"{path}: OK")
     src = cfg.sources
-    click.echo(f"sources: {', '.join(map(str, src.folders))} (scan every {config_mod.format_duration(src.scan_every)})")
+    every = config_mod.format_duration(src.scan_every)
+    click.echo(f"sources: {', '.join(map(str, src.folders))} (scan every {every})")
     for folder in src.folders:
         if not folder.is_dir():
             warn(f"sources.folders: {folder} does not exist (yet)")

@@ -45,7 +45,8 @@ IMAGE_CREDIT = re.compile(r"Image:\s*\S")
 # "... deadly attack. Sergei Vedyashkin / Moskva News Agency" (photographer / agency, no full stop)
 NAME_CREDIT = re.compile(r"[.!?]\s+[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)+\s?/\s?[A-Z][\w .'-]+$")
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’ -]{2,}(?:,\s[A-Z][\w.'’ -]+)?)\s+\((?P<wire>AP|AFP|Reuters|dpa|UPI|AAP)\)\s*[—–-]+\s*"
+    r"^(?P<place>[A-Z][A-Z.'’ -]{2,}(?:,\s[A-Z][\w.'’ -]+)?)\s+"
+    r"\((?P<wire>AP|AFP|Reuters|dpa|UPI|AAP)\)\s*[—–-]+\s*"
 )
 CONTINUE_MARK = re.compile(r"\s*\[(?:continue reading|read more)[^\]]*\]\s*$", re.I)
 BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&)){0,5})$", re.I)
@@ -57,7 +58,8 @@ DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?")
 DATE_WORDS = re.compile(rf"\b({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I)
 DATE_PREFIX = re.compile(r"^\s*(?:date|published|posted|updated|last updated(?: at)?)\s*:?\s*", re.I)
 SITE_SIGNALS = [
-    re.compile(r"\b[Ss]upport (?P<o>The [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})!"),
+    re.compile(r"\b[Ss]upport (?P<o>The [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
+               r"|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})!"),
     re.compile(r"\bskip to more (?P<o>[A-Z][\w]{1,20}) sites", re.I),
     re.compile(r"©\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"),
 ]
