@@ -126,7 +126,7 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
     followed = _followed_topics(obj, topic_names) if topic_names else []
     now = utcnow()
     since_dt = parse_since(since, now)
-    folders = list(sources) or [Path("seeds")]
+    folders = list(sources) or _configured_folders(obj)
     with obj.store() as store:
         report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle)
         for w in report.warnings:
@@ -147,6 +147,13 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
         emit(render.render_markdown(result, templates), output)
     if strict and report.warnings:
         sys.exit(1)
+
+
+def _configured_folders(obj: Context) -> list[Path]:
+    """The config's [sources] folders when there is a config, else seeds/."""
+    if obj.config_path is None and not config_mod.DEFAULT_CONFIG.is_file():
+        return [Path("seeds")]
+    return list(load_config(obj).sources.folders)
 
 
 def _read_articles(files: tuple[Path, ...]) -> list[Any]:
@@ -350,12 +357,8 @@ def preview(obj: Context, name: str, output: Path | None, to: str | None) -> Non
 
 
 # -- topics ----------------------------------------------------------------------------------
-def _topic_config(obj: Context) -> config_mod.Config:
-    return config_mod.load_config(config_mod.find_config(obj.config_path))
-
-
 def _followed_topics(obj: Context, names: tuple[str, ...]) -> list[topics.Topic]:
-    cfg = _topic_config(obj)
+    cfg = load_config(obj)
     return topic_rules.select(cfg.topics, names, file=cfg.file)
 
 
@@ -379,7 +382,7 @@ def topics_group() -> None:
 @pass_ctx
 def topics_list(obj: Context, since: str | None) -> None:
     """List the topics and how many stored stories each matches."""
-    cfg = _topic_config(obj)
+    cfg = load_config(obj)
     if not cfg.topics:
         click.echo(f"{cfg.file}: no [[topics]] entries")
         return

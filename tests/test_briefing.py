@@ -205,3 +205,15 @@ def test_extract_shows_what_the_cleaner_set_aside(seeds: Path) -> None:
     assert "dropped" not in second
     md = run_cli("extract", "--dropped", path).stdout
     assert "Set aside by the cleaner" in md and "[drop] ENT" in md
+
+
+def test_brief_reads_the_configured_folders(seeds: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "a.txt").write_text((seeds / "003_f3c979c9e0c87e4d.txt").read_text(), encoding="utf-8")
+    age(other)
+    cfg = tmp_path / "conf" / "digest.toml"
+    cfg.parent.mkdir()
+    cfg.write_text('[sources]\nfolders = ["../elsewhere"]\n', encoding="utf-8")
+    data = json.loads(run_cli("--config", str(cfg), "brief", "--format", "json").stdout)
+    assert [a["path"] for s in data["stories"] for a in s["articles"]] == [str(other / "a.txt")]
