@@ -133,10 +133,17 @@ def best_story(index: StoryIndex, vector: dict[str, float],
 
 
 def place(index: StoryIndex, article: Article, now: datetime,
-          threshold: float = JOIN_THRESHOLD) -> str:
-    """Put one article into its story (joining or starting one); returns the story id."""
-    vector = vectorize(article)
-    hashes = lead_hashes(article)
+          threshold: float = JOIN_THRESHOLD, *, vector: dict[str, float] | None = None,
+          hashes: list[str] | None = None) -> str:
+    """Put one article into its story (joining or starting one); returns the story id.
+
+    `vector` and `hashes`, if given, are vectorize(article) and lead_hashes(article)
+    computed beforehand (in a worker process).
+    """
+    if vector is None:
+        vector = vectorize(article)
+    if hashes is None:
+        hashes = lead_hashes(article)
     duplicate_of = None
     story_id = None
     for other_id, shared in index.lead_matches(hashes):

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,64 +32,180 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)  # one line each, naming the file
 
 
+# Several files share one SQLite transaction (a COMMIT costs about as much as taking in a
+# small file): commit after this many files or this many seconds, whichever comes first.
+BATCH_FILES = 200
+BATCH_SECONDS = 0.5
+# Worker processes for the CPU-bound stages of a big run (summaries of many stories).
+WORKERS = min(2, os.cpu_count() or 1)
+PARALLEL_STORIES = 50
+INGEST_WORKERS = WORKERS - 1  # the main process writes meanwhile
+PARALLEL_FILES = 100
+FILE_CHUNK = 16
+
+
+class _Batch:
+    """Groups the writes of consecutive files into one transaction.
+
+    A transaction is atomic, so a crash (even kill -9) loses or duplicates nothing: the
+    files of the uncommitted batch are simply not recorded yet and the next run redoes them.
+    """
+
+    def __init__(self, store: Store, max_files: int = BATCH_FILES,
+                 max_seconds: float = BATCH_SECONDS) -> None:
+        self.store, self.max_files, self.max_seconds = store, max_files, max_seconds
+        self.open = False
+        self.files = 0
+        self.started = 0.0
+
+    @contextmanager
+    def file(self) -> Iterator[None]:
+        """The writes of one file: all in the current batch, or (on an error) none."""
+        if not self.open:
+            self.store.db.execute("BEGIN IMMEDIATE")
+            self.open, self.files, self.started = True, 0, time.monotonic()
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        self.files += 1
+        if self.files >= self.max_files or time.monotonic() - self.started >= self.max_seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.open:
+            self.open = False
+            self.store.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.open:
+            self.open = False
+            self.store.db.execute("ROLLBACK")
+
+
 def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                    settle_seconds: float = 2.0) -> IngestReport:
-    """Take in new or changed files; each file is one transaction (crash-safe)."""
+    """Take in new or changed files; files are committed in batches, each atomic (crash-safe).
+
+    Many files: reading, cleaning and vectorizing run in a worker process while this one
+    groups and writes, in the files' order (story ids do not depend on the timing).
+    """
     report = IngestReport()
-    for folder in folders:
-        try:
-            ready, pending = ingest.scan(folder, settle_seconds=settle_seconds,
-                                         now=now.timestamp() if settle_seconds else None)
-        except IngestError as e:
-            report.warnings.append(str(e))
-            continue
-        report.pending.extend(str(p) for p in pending)
-        for entry in ready:
-            _ingest_file(store, entry, now, report)
+    batch = _Batch(store)
+    try:
+        for folder in folders:
+            try:
+                ready, pending = ingest.scan(folder, settle_seconds=settle_seconds,
+                                             now=now.timestamp() if settle_seconds else None)
+            except IngestError as e:
+                report.warnings.append(str(e))
+                continue
+            report.pending.extend(str(p) for p in pending)
+            todo: list[tuple[ingest.FileEntry, str | None]] = []
+            for entry in ready:
+                known = store.file_state(str(entry.path))
+                if known and known[1] == entry.size and known[2] == entry.mtime:
+                    report.unchanged += 1
+                else:
+                    todo.append((entry, known[0] if known else None))
+            for (entry, _), prepared in zip(todo, _prepare_all(todo)):
+                _ingest_file(store, batch, entry, prepared, now, report)
+    except BaseException:
+        batch.rollback()
+        raise
+    batch.commit()
     return report
 
 
-def _ingest_file(store: Store, entry: ingest.FileEntry, now: datetime, report: IngestReport) -> None:
-    key = str(entry.path)
-    known = store.file_state(key)
-    if known and known[1] == entry.size and known[2] == entry.mtime:
-        report.unchanged += 1
-        return
+# What a worker hands back for one file: ("error", hash, message), ("same", hash) when the
+# bytes did not change, or ("ok", hash, [(article, vector, lead hashes), ...]).
+Prepared = tuple
+
+
+def _prepare(entry: ingest.FileEntry, known_hash: str | None) -> Prepared:
+    """Everything about a file that needs no store: read, decode, extract, vectorize."""
     try:
         raw = ingest.read(entry)
     except IngestError as e:
-        # Record the failure (by size/mtime) so an unchanged broken file warns once per change.
-        with store.transaction():
-            store.record_file(key, "", entry.size, entry.mtime, str(e), now)
-        report.warnings.append(str(e))
-        return
-    if known and known[0] == raw.file_hash:
-        with store.transaction():
-            store.record_file(key, raw.file_hash, entry.size, entry.mtime, None, now)
-        report.unchanged += 1
-        return
+        return ("error", "", str(e))
+    if known_hash is not None and known_hash == raw.file_hash:
+        return ("same", raw.file_hash)
     try:
         articles = extract.extract(raw)
     except Exception as e:  # one broken article never stops the others
         msg = str(e) if isinstance(e, IngestError) else (
             f"{entry.path}: cannot extract an article ({type(e).__name__}: {e})")
-        with store.transaction():
-            store.record_file(key, raw.file_hash, entry.size, entry.mtime, msg, now)
-        report.warnings.append(msg)
+        return ("error", raw.file_hash, msg)
+    return ("ok", raw.file_hash,
+            [(a, cluster.vectorize(a), cluster.lead_hashes(a)) for a in articles])
+
+
+def _prepare_chunk(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Prepared]:
+    return [_prepare(entry, known) for entry, known in chunk]
+
+
+def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Prepared]:
+    """_prepare of every file, in order; in worker processes when there are many."""
+    if len(todo) < PARALLEL_FILES or INGEST_WORKERS < 1 or not _can_fork():
+        for entry, known in todo:
+            yield _prepare(entry, known)
         return
+    chunks = [todo[i:i + FILE_CHUNK] for i in range(0, len(todo), FILE_CHUNK)]
+    ahead = 3 * INGEST_WORKERS  # chunks in flight: enough to keep busy, little held in memory
+    with ProcessPoolExecutor(INGEST_WORKERS, mp_context=_fork_context(),
+                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+        futures = deque(pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
+        next_chunk = len(futures)
+        while futures:
+            results = futures.popleft().result()
+            if next_chunk < len(chunks):
+                futures.append(pool.submit(_prepare_chunk, chunks[next_chunk]))
+                next_chunk += 1
+            yield from results
+
+
+def _worker_init(parent: int) -> None:
+    """A worker dies with its parent (even on kill -9), never lingering on its own."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared: Prepared,
+                 now: datetime, report: IngestReport) -> None:
+    key = str(entry.path)
+    kind, file_hash = prepared[0], prepared[1]
+    if kind == "error":
+        # Record the failure (by size/mtime) so an unchanged broken file warns once per change.
+        with batch.file():
+            store.record_file(key, file_hash, entry.size, entry.mtime, prepared[2], now)
+        report.warnings.append(prepared[2])
+        return
+    if kind == "same":
+        with batch.file():
+            store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
+        report.unchanged += 1
+        return
+    articles = prepared[2]
     report.files_read += 1
-    with store.transaction():
+    with batch.file():
         # Only the stories the file's old articles were in can be left empty.
         emptied = store.forget_articles_of(key)
         store.prune_empty_stories(emptied)
-        for article in articles:
+        for article, vector, hashes in articles:
             article = _stamp(article, now)
             if store.has_article(article.id):
                 continue  # the same text already came from another file
-            cluster.place(store, article, now)
+            cluster.place(store, article, now, vector=vector, hashes=hashes)
             report.new_articles += 1
         store.prune_empty_stories(emptied)
-        store.record_file(key, raw.file_hash, entry.size, entry.mtime, None, now)
+        store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
     if not articles:
         report.warnings.append(f"{entry.path}: no article text found")
 
@@ -97,12 +220,40 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     """Summaries of every stored story with articles (since `since`), most important first."""
     stories = store.stories(since=since, story_ids=story_ids)
     duplicates = store.duplicates()
-    summaries = [
-        summarize.summarize_story(replace(s, title=cluster.representative_title(list(s.articles))),
-                                  method=method, sentences=sentences, words=words)
-        for s in stories
-    ]
+    if stories:
+        summarize.check_method(method)  # fail here, not in a worker
+    work = [(s, method, sentences, words) for s in stories]
+    if len(stories) > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
+        # Each story is summarized on its own: spread them over the cores, in order.
+        chunk = max(1, min(32, len(work) // (WORKERS * 8)))
+        with ProcessPoolExecutor(WORKERS, mp_context=_fork_context(),
+                                 initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+            done = list(pool.map(_summarize_one, work, chunksize=chunk))
+    else:
+        done = [_summarize_one(w) for w in work]
+    # The workers send back the summary without the story (the caller already has it).
+    summaries = [replace(summary, story=replace(s, title=title))
+                 for s, (title, summary) in zip(stories, done)]
     return rank(summaries, duplicates)
+
+
+def _summarize_one(work: tuple[Story, str | None, int | None, int | None]
+                   ) -> tuple[str, StorySummary]:
+    story, method, sentences, words = work
+    title = cluster.representative_title(list(story.articles))
+    summary = summarize.summarize_story(replace(story, title=title), method=method,
+                                        sentences=sentences, words=words)
+    return title, replace(summary, story=None)  # type: ignore[arg-type]
+
+
+def _fork_context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context("fork")
+
+
+def _can_fork() -> bool:
+    """Workers are forked (they start at once, everything imported): only where fork exists
+    and from a single-threaded process (the scheduler's jobs run in threads: in-process)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def rank(summaries: list[StorySummary], duplicates: dict[str, str] | None = None) -> list[StorySummary]:

@@ -124,8 +124,8 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        # Each file is its own small transaction: checkpoint the WAL (an fsync) less often
-        # than every few commits, and keep the hot index pages in memory.
+        # Many small transactions (a batch of files each): checkpoint the WAL (an fsync) less
+        # often than every few commits, and keep the hot index pages in memory.
         self.db.execute("PRAGMA wal_autocheckpoint=20000")
         self.db.execute("PRAGMA cache_size=-65536")
         self.db.execute("PRAGMA foreign_keys=ON")

@@ -403,12 +403,18 @@ def _note_similar(kept: Unit, dropped: Unit) -> None:
             kept.similar.append(aid)
 
 
-def summarize_story(story: Story, *, method: str | None = None, sentences: int | None = None,
-                    words: int | None = None) -> StorySummary:
-    """An extractive summary of all the story's articles, each sentence credited."""
+def check_method(method: str | None) -> str:
+    """The summary method's name, or SummarizeError if there is no such method."""
     method = (method or DEFAULT_METHOD).lower()
     if method not in METHODS:
         raise SummarizeError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    return method
+
+
+def summarize_story(story: Story, *, method: str | None = None, sentences: int | None = None,
+                    words: int | None = None) -> StorySummary:
+    """An extractive summary of all the story's articles, each sentence credited."""
+    method = check_method(method)
     units = [u for u in units_of(story) if eligible(u)]
     chosen: list[Unit] = []
     if units:
