@@ -109,7 +109,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                     report.unchanged += 1
                 else:
                     todo.append((entry, known[0] if known else None))
-            for (entry, _), prepared in zip(todo, _prepare_all(todo)):
+            for (entry, _), prepared in zip(todo, _prepare_all(todo), strict=True):
                 _ingest_file(store, batch, entry, prepared, now, report)
     except BaseException:
         batch.rollback()
@@ -233,7 +233,7 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
         done = [_summarize_one(w) for w in work]
     # The workers send back the summary without the story (the caller already has it).
     summaries = [replace(summary, story=replace(s, title=title))
-                 for s, (title, summary) in zip(stories, done)]
+                 for s, (title, summary) in zip(stories, done, strict=True)]
     return rank(summaries, duplicates)
 
 
