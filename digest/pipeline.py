@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from digest import cluster, extract, ingest, summarize, topics
 from digest.errors import IngestError
@@ -120,7 +121,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
 
 # What a worker hands back for one file: ("error", hash, message), ("same", hash) when the
 # bytes did not change, or ("ok", hash, [(article, vector, lead hashes), ...]).
-Prepared = tuple
+Prepared = tuple[Any, ...]
 
 
 def _prepare(entry: ingest.FileEntry, known_hash: str | None) -> Prepared:
