@@ -25,6 +25,7 @@ from digest import (
     topics,
 )
 from digest.errors import DigestError, IngestError
+from digest.models import RawDocument
 from digest.store import Store, default_state_path
 
 log = logging.getLogger("digest")
@@ -156,16 +157,19 @@ def _configured_folders(obj: Context) -> list[Path]:
     return list(load_config(obj).sources.folders)
 
 
-def _read_articles(files: tuple[Path, ...]) -> list[Any]:
-    articles = []
+def _read_files(files: tuple[Path, ...]) -> list[RawDocument]:
+    raws = []
     for path in files:
         try:
             st = path.stat()
         except OSError as e:
             raise IngestError(f"{path}: unreadable ({e.strerror})") from e
-        raw = ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime))
-        articles.extend(extract.extract(raw))
-    return articles
+        raws.append(ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime)))
+    return raws
+
+
+def _read_articles(files: tuple[Path, ...]) -> list[Any]:
+    return [a for raw in _read_files(files) for a in extract.extract(raw)]
 
 
 @cli.command(name="extract")
@@ -175,14 +179,13 @@ def _read_articles(files: tuple[Path, ...]) -> list[Any]:
 @click.option("--dropped", is_flag=True, help="Also list what the cleaner set aside, and why.")
 def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     """Show each article as digest reads it: metadata and clean text."""
-    articles = _read_articles(files)
+    raws = _read_files(files)
+    articles = [a for raw in raws for a in extract.extract(raw)]
     set_aside: dict[str, list[dict[str, str]]] = {}
     if dropped:
-        for path in files:
-            st = path.stat()
-            raw = ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime))
-            set_aside[str(path)] = [{"kind": b.kind, "text": b.text}
-                                    for b in extract.explain(raw) if b.kind != "body"]
+        for raw in raws:
+            set_aside[str(raw.path)] = [{"kind": b.kind, "text": b.text}
+                                        for b in extract.explain(raw) if b.kind != "body"]
     if fmt == "json":
         rows = [extract.article_dict(a) for a in articles]
         for row in rows:

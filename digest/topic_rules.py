@@ -7,7 +7,7 @@ ValueError pydantic reports at `topics[N].key`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -34,12 +34,7 @@ class TopicRule(BaseModel):
     @field_validator("any", "all", "exclude")
     @classmethod
     def _terms(cls, v: list[str]) -> list[str]:
-        for term in v:
-            try:
-                topics.parse_term(term)
-            except TopicError as e:
-                raise ValueError(str(e)) from None
-        return v
+        return _check_each(v, topics.parse_term)
 
     @field_validator("query")
     @classmethod
@@ -54,12 +49,7 @@ class TopicRule(BaseModel):
     @field_validator("regex")
     @classmethod
     def _regex(cls, v: list[str]) -> list[str]:
-        for pattern in v:
-            try:
-                topics.compile_regex(pattern)
-            except TopicError as e:
-                raise ValueError(str(e)) from None
-        return v
+        return _check_each(v, topics.compile_regex)
 
     @model_validator(mode="after")
     def _not_empty(self) -> TopicRule:
@@ -98,3 +88,13 @@ def select(rules: Sequence[TopicRule], names: Sequence[str], *, file: Path | str
             raise ConfigError(f"{file}: topics: no topic named {name!r} (known: {known})")
         chosen.append(by_name[name].compile())
     return chosen
+
+
+def _check_each(values: list[str], check: Callable[[str], object]) -> list[str]:
+    """Run a topics parser on each value; its TopicError becomes pydantic's ValueError."""
+    for value in values:
+        try:
+            check(value)
+        except TopicError as e:
+            raise ValueError(str(e)) from None
+    return values
