@@ -20,6 +20,7 @@ article's story whatever its score and is marked as a duplicate.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter
@@ -37,8 +38,8 @@ SINGLE_BONUS = 0.15  # a one-article story asks only JOIN_THRESHOLD - SINGLE_BON
 CANDIDATES = 20
 CORE_TERMS = 60  # the headline is chosen on each article's core terms only
 TOP_TERMS = 100  # an article's vector keeps its strongest terms: enough to match, small to index
-TITLE_WEIGHT = 2.0
-LEAD_PARAGRAPHS = 3  # the lead says what the story is about; it counts double
+LEAD_PARAGRAPHS = 3  # the title and lead say what the story is about; they count double
+LEAD_WEIGHT = 2.0
 LEAD_SENTENCES = 6  # for wire-copy detection
 WIRE_COPY_SHARE = 0.6
 DATELINE = re.compile(
@@ -77,14 +78,15 @@ def _term(word: str) -> tuple[str, float] | None:
 
 def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
     """Sparse unit vector of the article's strongest terms."""
+    paragraphs = article.paragraphs
+    if paragraphs:
+        paragraphs[0] = DATELINE.sub("", paragraphs[0])
+    # Title and lead weigh LEAD_WEIGHT, the rest 1: words are counted per part, not per paragraph.
+    lead = " ".join([DATELINE.sub("", article.title), *paragraphs[:LEAD_PARAGRAPHS]])
+    rest = " ".join(paragraphs[LEAD_PARAGRAPHS:])
     tf: dict[str, float] = {}
     weight: dict[str, float] = {}
-    parts = [(DATELINE.sub("", article.title), TITLE_WEIGHT)]
-    for n, paragraph in enumerate(article.paragraphs):
-        if n == 0:
-            paragraph = DATELINE.sub("", paragraph)
-        parts.append((paragraph, 2.0 if n < LEAD_PARAGRAPHS else 1.0))
-    for chunk, factor in parts:
+    for chunk, factor in ((lead, LEAD_WEIGHT), (rest, 1.0)):
         for w, count in Counter(text.words(chunk)).items():
             term = _term(w)
             if term is None:
@@ -94,7 +96,7 @@ def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
             if rarity > weight.get(s, 0.0):
                 weight[s] = rarity
     scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
-    kept = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    kept = heapq.nsmallest(top, scored.items(), key=lambda kv: (-kv[1], kv[0]))
     norm = math.sqrt(sum(v * v for _, v in kept)) or 1.0
     return {t: v / norm for t, v in kept}
 

@@ -63,7 +63,7 @@ class _Batch:
     def file(self) -> Iterator[None]:
         """The writes of one file: all in the current batch, or (on an error) none."""
         if not self.open:
-            self.store.db.execute("BEGIN IMMEDIATE")
+            self.store.begin()
             self.open, self.files, self.started = True, 0, time.monotonic()
         try:
             yield
@@ -77,12 +77,12 @@ class _Batch:
     def commit(self) -> None:
         if self.open:
             self.open = False
-            self.store.db.execute("COMMIT")
+            self.store.commit()
 
     def rollback(self) -> None:
         if self.open:
             self.open = False
-            self.store.db.execute("ROLLBACK")
+            self.store.rollback()
 
 
 def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -112,6 +113,19 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core, _m2_outbox, 
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector
+# Centroids of the stories articles recently joined, kept in memory: a follow-up usually
+# joins a recent story, and scoring or growing a cached centroid needs no query.
+CACHED_STORIES = 1500
+CACHED_TERM_COUNTS = 200_000
+
+
+class _Centroid:
+    """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles."""
+
+    __slots__ = ("norm", "size", "weights")
+
+    def __init__(self, weights: dict[str, float], norm: float, size: int) -> None:
+        self.weights, self.norm, self.size = weights, norm, size
 
 
 class Store:
@@ -129,6 +143,11 @@ class Store:
         self.db.execute("PRAGMA wal_autocheckpoint=20000")
         self.db.execute("PRAGMA cache_size=-65536")
         self.db.execute("PRAGMA foreign_keys=ON")
+        # In-memory copies of index rows, valid while no other connection writes: checked at
+        # each BEGIN through data_version, dropped on ROLLBACK.
+        self._centroids: OrderedDict[str, _Centroid] = OrderedDict()
+        self._term_counts: dict[str, int] = {}
+        self._data_version = self._read_data_version()
         self._migrate()
 
     def close(self) -> None:
@@ -154,13 +173,36 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.begin()
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self.rollback()
             raise
+        self.commit()
+
+    def begin(self) -> None:
+        """Open a write transaction; drop the in-memory index rows if another process wrote."""
+        self.db.execute("BEGIN IMMEDIATE")
+        version = self._read_data_version()
+        if version != self._data_version:
+            self._forget_cached()
+            self._data_version = version
+
+    def commit(self) -> None:
         self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+        self._forget_cached()
+
+    def _read_data_version(self) -> int:
+        # Changes when another connection commits (never for this connection's own commits).
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _forget_cached(self) -> None:
+        self._centroids.clear()
+        self._term_counts.clear()
 
     # -- files -------------------------------------------------------------
     def file_state(self, path: str) -> tuple[str, int, float] | None:
@@ -190,6 +232,8 @@ class Store:
         for article_id, _ in rows:
             self.db.execute("DELETE FROM lead_hashes WHERE article_id = ?", (article_id,))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        for _, story_id in rows:
+            self._centroids.pop(story_id, None)
         return sorted({r[1] for r in rows})
 
     # -- articles ----------------------------------------------------------
@@ -225,13 +269,14 @@ class Store:
 
     def story_sizes(self, story_ids: list[str]) -> dict[str, int]:
         """Number of articles of each of these stories."""
-        if not story_ids:
-            return {}
-        marks = ",".join("?" * len(story_ids))
-        rows = self.db.execute(
-            f"SELECT story_id, COUNT(*) FROM articles WHERE story_id IN ({marks}) GROUP BY story_id",
-            story_ids)
-        return {r[0]: r[1] for r in rows}
+        sizes = {sid: self._centroids[sid].size for sid in story_ids if sid in self._centroids}
+        rest = [sid for sid in story_ids if sid not in sizes]
+        if rest:
+            rows = self.db.execute(
+                f"SELECT story_id, COUNT(*) FROM articles WHERE story_id IN ({','.join('?' * len(rest))}) "
+                "GROUP BY story_id", rest)
+            sizes.update((r[0], r[1]) for r in rows)
+        return sizes
 
     def duplicates(self) -> dict[str, str]:
         rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
@@ -251,9 +296,7 @@ class Store:
         if not vector:
             return []
         terms = list(vector)
-        marks = ",".join("?" * len(terms))
-        counts = dict(self.db.execute(
-            f"SELECT term, articles FROM term_counts WHERE term IN ({marks})", terms).fetchall())
+        counts = self._counts(terms)
         probes = [t for t in sorted(terms, key=lambda t: (-vector[t], t))
                   if counts.get(t, 0) <= PROBE_MAX_ARTICLES][:PROBE_TERMS]
         if not probes:
@@ -261,11 +304,53 @@ class Store:
         found = self._dots(vector, probes, None, PROBE_STORIES)
         if not found:
             return []
-        exact = self._dots(vector, terms, [sid for sid, _ in found], len(found))
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        scored = [(sid, dot / norm) for sid, dot in exact]
+        scored: list[tuple[str, float]] = []
+        uncached = []
+        for sid, _ in found:
+            cached = self._centroids.get(sid)
+            if cached is None:
+                uncached.append(sid)
+                continue
+            weights = cached.weights
+            dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
+            scored.append((sid, dot / max(cached.norm, 1e-9) / norm))
+        if uncached:
+            exact = self._dots(vector, terms, uncached, len(uncached))
+            scored.extend((sid, dot / norm) for sid, dot in exact)
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:limit]
+
+    def _counts(self, terms: list[str]) -> dict[str, int]:
+        """How many stored articles carry each term (cached; absent terms count 0)."""
+        known = self._term_counts
+        missing = [t for t in terms if t not in known]
+        if missing:
+            if len(known) + len(missing) > CACHED_TERM_COUNTS:
+                known.clear()
+            rows = dict(self.db.execute(
+                f"SELECT term, articles FROM term_counts WHERE term IN ({','.join('?' * len(missing))})",
+                missing).fetchall())
+            for t in missing:
+                known[t] = rows.get(t, 0)
+        return {t: known[t] for t in terms}
+
+    def _centroid(self, story_id: str) -> _Centroid:
+        """The story's centroid, from memory or loaded (and then kept, most recent last)."""
+        cached = self._centroids.get(story_id)
+        if cached is not None:
+            self._centroids.move_to_end(story_id)
+            return cached
+        weights = dict(self.db.execute(
+            "SELECT term, weight FROM story_terms WHERE story_id = ?", (story_id,)).fetchall())
+        row = self.db.execute("SELECT norm FROM stories WHERE id = ?", (story_id,)).fetchone()
+        size = self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id = ?",
+                               (story_id,)).fetchone()[0]
+        cached = _Centroid(weights, row[0] if row else 0.0, int(size))
+        self._centroids[story_id] = cached
+        if len(self._centroids) > CACHED_STORIES:
+            self._centroids.popitem(last=False)
+        return cached
 
     def _dots(self, vector: dict[str, float], terms: list[str], story_ids: list[str] | None,
               limit: int) -> list[tuple[str, float]]:
@@ -288,24 +373,26 @@ class Store:
 
     def create_story(self, story_id: str, title: str, vector: dict[str, float],
                      now: datetime, last_date: datetime | None) -> None:
-        self.db.execute(
+        created = self.db.execute(
             "INSERT OR IGNORE INTO stories VALUES (?, ?, 0, ?, ?, ?)",
             (story_id, title, now.isoformat(), now.isoformat(),
              last_date.isoformat() if last_date else None),
-        )
+        ).rowcount
+        if created:
+            self._centroids[story_id] = _Centroid({}, 0.0, 0)
         self.add_to_story(story_id, vector, now, last_date)
 
     def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
                      last_date: datetime | None) -> None:
-        # The centroid's norm is updated from the terms the article touches:
+        """Add one article's vector to the story's centroid (the article row follows)."""
+        centroid = self._centroid(story_id)
+        weights = centroid.weights
         # |c + v|^2 = |c|^2 + sum over v's terms of (2 c_t + v_t) v_t.
-        terms = list(vector)
-        old = dict(self.db.execute(
-            f"SELECT term, weight FROM story_terms WHERE story_id = ? AND term IN "
-            f"({','.join('?' * len(terms))})", [story_id, *terms]).fetchall())
-        row = self.db.execute("SELECT norm FROM stories WHERE id = ?", (story_id,)).fetchone()
-        norm_sq = (row[0] if row else 0.0) ** 2 + sum(
-            (2.0 * old.get(t, 0.0) + w) * w for t, w in vector.items())
+        norm_sq = centroid.norm ** 2 + sum((2.0 * weights.get(t, 0.0) + w) * w for t, w in vector.items())
+        for t, w in vector.items():
+            weights[t] = weights.get(t, 0.0) + w
+        centroid.norm = math.sqrt(max(norm_sq, 0.0))
+        centroid.size += 1
         self.db.executemany(
             "INSERT INTO story_terms VALUES (?, ?, ?) ON CONFLICT(term, story_id) "
             "DO UPDATE SET weight = weight + excluded.weight",
@@ -314,12 +401,15 @@ class Store:
         self.db.executemany(
             "INSERT INTO term_counts VALUES (?, 1) ON CONFLICT(term) "
             "DO UPDATE SET articles = articles + 1", [(t,) for t in vector])
+        counts = self._term_counts
+        for t in vector:
+            if t in counts:
+                counts[t] += 1
         self.db.execute(
             "UPDATE stories SET norm = ?, updated_at = ?, "
             "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
             "WHERE id = ?",
-            (math.sqrt(max(norm_sq, 0.0)), now.isoformat(), _iso(last_date), _iso(last_date),
-             story_id),
+            (centroid.norm, now.isoformat(), _iso(last_date), _iso(last_date), story_id),
         )
 
     def prune_empty_stories(self, story_ids: Iterable[str] | None = None) -> None:
@@ -337,6 +427,7 @@ class Store:
                 continue
             self.db.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
+            self._centroids.pop(sid, None)
 
     # -- reading stories ---------------------------------------------------
     def stories(self, *, since: datetime | None = None,

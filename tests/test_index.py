@@ -1,0 +1,80 @@
+"""The story index keeps centroids in memory: they must always agree with the SQLite file."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from digest import cluster
+from digest.models import Article
+from digest.store import Store
+
+NOW = datetime(2026, 11, 23, 8, 0)
+
+
+def article(n: int, text: str) -> Article:
+    return Article(id=f"a{n:015d}", path=f"{n}.txt", title=text.split(".")[0], outlet=f"Outlet {n}",
+                   date=NOW, author=None, url=None, text=text)
+
+
+QUAKE = ("A strong earthquake struck the coast of Chile on Monday, toppling buildings in Valparaiso "
+         "and cutting power across the region. Rescuers searched the rubble of collapsed homes. "
+         "Officials said the quake had a magnitude of 7.1 and warned of aftershocks.")
+QUAKE_2 = ("Rescuers in Chile dug through the rubble of homes in Valparaiso after Monday's earthquake "
+           "of magnitude 7.1. Power was cut across the region and aftershocks shook the coast.")
+QUAKE_3 = ("Chile's government sent soldiers to Valparaiso after the magnitude 7.1 earthquake, as "
+           "aftershocks rattled the coast and rescuers kept searching collapsed homes.")
+
+
+def stored_norms_agree(path: Path) -> None:
+    """Each story's stored norm is the length of its stored centroid."""
+    with Store(path) as store:
+        for sid, norm in store.db.execute("SELECT id, norm FROM stories").fetchall():
+            weights = [w for (w,) in store.db.execute(
+                "SELECT weight FROM story_terms WHERE story_id = ?", (sid,))]
+            assert norm == pytest.approx(math.sqrt(sum(w * w for w in weights)), rel=1e-9), sid
+
+
+def test_a_write_by_another_connection_is_seen(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with Store(path) as first, Store(path) as second:
+        with first.transaction():
+            story = cluster.place(first, article(1, QUAKE), NOW)
+        with second.transaction():  # another process grows the story meanwhile
+            assert cluster.place(second, article(2, QUAKE_2), NOW) == story
+        with first.transaction():  # first's cached centroid is stale: it must not be used
+            assert cluster.place(first, article(3, QUAKE_3), NOW) == story
+            assert first.story_sizes([story]) == {story: 3}
+    stored_norms_agree(path)
+
+
+def test_a_rolled_back_article_leaves_no_trace_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with Store(path) as store:
+        with store.transaction():
+            story = cluster.place(store, article(1, QUAKE), NOW)
+        with pytest.raises(RuntimeError), store.transaction():
+            cluster.place(store, article(2, QUAKE_2), NOW)
+            raise RuntimeError("crash in the middle of a batch")
+        assert store.story_sizes([story]) == {story: 1}
+        with store.transaction():
+            assert cluster.place(store, article(3, QUAKE_3), NOW) == story
+        assert store.story_sizes([story]) == {story: 2}
+    stored_norms_agree(path)
+
+
+def test_scores_from_memory_equal_scores_from_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with Store(path) as store, store.transaction():
+        for n, text in enumerate([QUAKE, QUAKE_2]):
+            cluster.place(store, article(n, text), NOW)
+        vector = cluster.vectorize(article(9, QUAKE_3))
+        warm = store.candidates(vector)
+    with Store(path) as cold:  # a new connection: nothing in memory, scored in SQL
+        sql = cold.candidates(vector)
+    assert [sid for sid, _ in sql] == [sid for sid, _ in warm]
+    assert [score for _, score in sql] == pytest.approx([score for _, score in warm], rel=1e-9)
+    assert warm and warm[0][1] > 0.3
