@@ -269,14 +269,19 @@ class Store:
 
     def story_sizes(self, story_ids: list[str]) -> dict[str, int]:
         """Number of articles of each of these stories."""
-        sizes = {sid: self._centroids[sid].size for sid in story_ids if sid in self._centroids}
-        rest = [sid for sid in story_ids if sid not in sizes]
+        return {sid: size for sid, (size, _) in self.story_shapes(story_ids).items()}
+
+    def story_shapes(self, story_ids: list[str]) -> dict[str, tuple[int, float]]:
+        """(articles, centroid norm) of each of these stories."""
+        shapes = {sid: (self._centroids[sid].size, self._centroids[sid].norm)
+                  for sid in story_ids if sid in self._centroids}
+        rest = [sid for sid in story_ids if sid not in shapes]
         if rest:
             rows = self.db.execute(
-                f"SELECT story_id, COUNT(*) FROM articles WHERE story_id IN ({','.join('?' * len(rest))}) "
-                "GROUP BY story_id", rest)
-            sizes.update((r[0], r[1]) for r in rows)
-        return sizes
+                "SELECT s.id, COUNT(a.id), s.norm FROM stories s JOIN articles a ON a.story_id = s.id "
+                f"WHERE s.id IN ({','.join('?' * len(rest))}) GROUP BY s.id", rest)
+            shapes.update((r[0], (r[1], r[2])) for r in rows)
+        return shapes
 
     def duplicates(self) -> dict[str, str]:
         rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")

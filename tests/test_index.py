@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 23, 8, 0)
 
 
 def article(n: int, text: str) -> Article:
-    return Article(id=f"a{n:015d}", path=f"{n}.txt", title=text.split(".")[0], outlet=f"Outlet {n}",
+    return Article(id=f"a{n:012d}aaa", path=f"{n}.txt", title=text.split(".")[0], outlet=f"Outlet {n}",
                    date=NOW, author=None, url=None, text=text)
 
 
@@ -78,3 +78,26 @@ def test_scores_from_memory_equal_scores_from_sqlite(tmp_path: Path) -> None:
     assert [sid for sid, _ in sql] == [sid for sid, _ in warm]
     assert [score for _, score in sql] == pytest.approx([score for _, score in warm], rel=1e-9)
     assert warm and warm[0][1] > 0.3
+
+
+def test_a_tight_story_asks_more_of_a_newcomer_than_a_loose_one() -> None:
+    assert cluster.join_bar(1, 1.0) == cluster.SINGLE_BAR
+    # Five articles told alike (pairwise similarity ~0.9) against five that drift (~0.15).
+    tight_norm = math.sqrt(5 + 2 * 10 * 0.9)
+    loose_norm = math.sqrt(5 + 2 * 10 * 0.15)
+    tight, loose = cluster.join_bar(5, tight_norm), cluster.join_bar(5, loose_norm)
+    assert tight > 0.3 > 0.12 > loose
+    # The prior weighs less as pairs accumulate: a big tight story converges on 0.6 x 0.9.
+    big = cluster.join_bar(40, math.sqrt(40 + 2 * 780 * 0.9))
+    assert big == pytest.approx(cluster.JOIN_SHARE * 0.9, abs=0.01)
+
+
+def test_a_related_article_stays_out_of_a_tight_story(tmp_path: Path) -> None:
+    """A follow-up joins; a story on the same subject but another event starts its own."""
+    other_event = ("Chile's central bank held interest rates and said the economy was recovering, "
+                   "as copper exports rose for a third month and investors returned.")
+    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+        first = cluster.place(store, article(1, QUAKE), NOW)
+        assert cluster.place(store, article(2, QUAKE_2), NOW) == first
+        assert cluster.place(store, article(3, QUAKE_3), NOW) == first
+        assert cluster.place(store, article(4, other_event), NOW) != first
