@@ -17,7 +17,10 @@ otherwise it starts a story. So a tight story (one event, told alike) is
 closed to a merely related article, while a loose one (a topic that drifts
 over weeks) takes a looser follow-up; a single measured bar cannot do both.
 A one-article story has no cohesion yet: the newcomer's cosine to that
-article must reach SINGLE_BAR. A wire dateline ("WASHINGTON (AP) _")
+article must reach SINGLE_BAR. Loose stories could chain different events on
+one subject (three earthquakes in three countries), so a candidate is also
+vetoed when the names in the article (capitalised words inside sentences)
+barely meet the names in the story (cosine below ENTITY_MIN). A wire dateline ("WASHINGTON (AP) _")
 is left out of the vector: where a story was filed says little about what
 it is.
 A wire copy (the same lead sentences as a stored article) joins that
@@ -31,6 +34,7 @@ import heapq
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
@@ -46,6 +50,7 @@ JOIN_SHARE = 0.6  # a newcomer must be this close to the members, relative to th
 PRIOR_COHESION = 0.2  # a small story's cohesion is pulled towards this...
 PRIOR_PAIRS = 6.0  # ...with the weight of this many member pairs
 SINGLE_BAR = 0.15  # cosine a newcomer needs to a one-article story
+ENTITY_MIN = 0.1  # below this cosine between their names, an article and a story are unrelated
 CANDIDATES = 20
 CORE_TERMS = 60  # the headline is chosen on each article's core terms only
 TOP_TERMS = 100  # an article's vector keeps its strongest terms: enough to match, small to index
@@ -53,8 +58,23 @@ LEAD_PARAGRAPHS = 3  # the title and lead say what the story is about; they coun
 LEAD_WEIGHT = 2.0
 LEAD_SENTENCES = 6  # for wire-copy detection
 WIRE_COPY_SHARE = 0.6
+OPENERS = " \t\"'“‘(—–-_"
+SENTENCE_ENDS = ".!?:;…"
 DATELINE = re.compile(
     r"^[A-Z][A-Z.'’ -]{2,}(?:,\s[A-Z][\w.'’ -]+)?\s+(?:\([A-Za-z]+\)\s*)?[_—–-]+\s*")
+
+
+@dataclass(frozen=True)
+class Features:
+    """What grouping needs of an article, computed once (in a worker process for big runs)."""
+
+    vector: dict[str, float]  # unit vector of its strongest terms
+    entities: dict[str, float]  # unit vector of the names it mentions
+    lead_hashes: list[str]  # its lead sentences, to recognise a wire copy
+
+
+def features(article: Article) -> Features:
+    return Features(vectorize(article), entities(article), lead_hashes(article))
 
 
 class StoryIndex(Protocol):
@@ -64,9 +84,10 @@ class StoryIndex(Protocol):
     def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]: ...
     def story_of_article(self, article_id: str) -> str | None: ...
     def story_shapes(self, story_ids: list[str]) -> dict[str, tuple[int, float]]: ...
-    def create_story(self, story_id: str, title: str, vector: dict[str, float], now: datetime,
+    def story_entities(self, story_ids: list[str]) -> dict[str, dict[str, float]]: ...
+    def create_story(self, story_id: str, title: str, features: Features, now: datetime,
                      last_date: datetime | None) -> None: ...
-    def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
+    def add_to_story(self, story_id: str, features: Features, now: datetime,
                      last_date: datetime | None) -> None: ...
     def add_article(self, article: Article, story_id: str, duplicate_of: str | None,
                     lead_hashes: list[str]) -> None: ...
@@ -112,6 +133,37 @@ def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
     return {t: v / norm for t, v in kept}
 
 
+def entities(article: Article) -> dict[str, float]:
+    """Unit vector of the capitalised words inside the body's sentences: names of people, places,
+    organisations (a word opening a sentence is capitalised anyway and is skipped)."""
+    counts: dict[str, float] = {}
+    for n, paragraph in enumerate(article.paragraphs):
+        if n == 0:
+            paragraph = DATELINE.sub("", paragraph)
+        factor = LEAD_WEIGHT if n < LEAD_PARAGRAPHS else 1.0
+        for m in text.WORD.finditer(paragraph):
+            word = m.group()
+            if not word[0].isupper():
+                continue
+            before = paragraph[max(0, m.start() - 6):m.start()].rstrip(OPENERS)
+            if not before or before[-1] in SENTENCE_ENDS:
+                continue
+            term = _term(word)
+            if term is not None:
+                counts[term[0]] = counts.get(term[0], 0.0) + factor
+    weighted = {t: (1.0 + math.log(f)) * idf(t) for t, f in counts.items()}
+    norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+    return {t: v / norm for t, v in weighted.items()}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    norms = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norms if norms else 0.0
+
+
 def lead_hashes(article: Article) -> list[str]:
     sentences: list[str] = []
     for paragraph in article.paragraphs:
@@ -136,33 +188,38 @@ def join_bar(size: int, norm: float) -> float:
     return JOIN_SHARE * (pair_similarity + PRIOR_COHESION * PRIOR_PAIRS) / (pairs + PRIOR_PAIRS)
 
 
-def best_story(index: StoryIndex, vector: dict[str, float]) -> str | None:
+def best_story(index: StoryIndex, features: Features) -> str | None:
     """The candidate story the newcomer is closest to relative to its bar, if it reaches it."""
-    found = index.candidates(vector, limit=CANDIDATES)
+    found = index.candidates(features.vector, limit=CANDIDATES)
     if not found:
         return None
     shapes = index.story_shapes([sid for sid, _ in found])
-    best: tuple[float, str] | None = None
+    passing: list[tuple[float, str]] = []
     for sid, score in found:
         size, norm = shapes.get(sid, (1, 1.0))
         mean_similarity = score * norm / max(size, 1)
         ratio = mean_similarity / join_bar(size, norm)
-        if ratio >= 1.0 and (best is None or (ratio, sid) > best):
-            best = (ratio, sid)
-    return best[1] if best else None
+        if ratio >= 1.0:
+            passing.append((ratio, sid))
+    passing.sort(reverse=True)
+    names = index.story_entities([sid for _, sid in passing]) if features.entities else {}
+    for _, sid in passing:
+        story_names = names.get(sid)
+        # Without names on either side there is nothing to veto on.
+        if story_names and cosine(features.entities, story_names) < ENTITY_MIN:
+            continue
+        return sid
+    return None
 
 
-def place(index: StoryIndex, article: Article, now: datetime, *, vector: dict[str, float] | None = None,
-          hashes: list[str] | None = None) -> str:
+def place(index: StoryIndex, article: Article, now: datetime, *,
+          prepared: Features | None = None) -> str:
     """Put one article into its story (joining or starting one); returns the story id.
 
-    `vector` and `hashes`, if given, are vectorize(article) and lead_hashes(article)
-    computed beforehand (in a worker process).
+    `prepared`, if given, is features(article) computed beforehand (in a worker process).
     """
-    if vector is None:
-        vector = vectorize(article)
-    if hashes is None:
-        hashes = lead_hashes(article)
+    f = prepared or features(article)
+    hashes = f.lead_hashes
     duplicate_of = None
     story_id = None
     for other_id, shared in index.lead_matches(hashes):
@@ -171,12 +228,12 @@ def place(index: StoryIndex, article: Article, now: datetime, *, vector: dict[st
             story_id = index.story_of_article(other_id)
             break
     if story_id is None:
-        story_id = best_story(index, vector)
+        story_id = best_story(index, f)
     if story_id is None:
         story_id = story_id_for(article)
-        index.create_story(story_id, article.title, vector, now, article.date)
+        index.create_story(story_id, article.title, f, now, article.date)
     else:
-        index.add_to_story(story_id, vector, now, article.date)
+        index.add_to_story(story_id, f, now, article.date)
     index.add_article(article, story_id, duplicate_of, hashes)
     return story_id
 

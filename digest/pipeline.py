@@ -120,7 +120,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
 
 
 # What a worker hands back for one file: ("error", hash, message), ("same", hash) when the
-# bytes did not change, or ("ok", hash, [(article, vector, lead hashes), ...]).
+# bytes did not change, or ("ok", hash, [(article, cluster features), ...]).
 Prepared = tuple[Any, ...]
 
 
@@ -139,7 +139,7 @@ def _prepare(entry: ingest.FileEntry, known_hash: str | None) -> Prepared:
             f"{entry.path}: cannot extract an article ({type(e).__name__}: {e})")
         return ("error", raw.file_hash, msg)
     return ("ok", raw.file_hash,
-            [(a, cluster.vectorize(a), cluster.lead_hashes(a)) for a in articles])
+            [(a, cluster.features(a)) for a in articles])
 
 
 def _prepare_chunk(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Prepared]:
@@ -199,11 +199,11 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         # Only the stories the file's old articles were in can be left empty.
         emptied = store.forget_articles_of(key)
         store.prune_empty_stories(emptied)
-        for article, vector, hashes in articles:
+        for article, features in articles:
             article = _stamp(article, now)
             if store.has_article(article.id):
                 continue  # the same text already came from another file
-            cluster.place(store, article, now, vector=vector, hashes=hashes)
+            cluster.place(store, article, now, prepared=features)
             report.new_articles += 1
         store.prune_empty_stories(emptied)
         store.record_file(key, file_hash, entry.size, entry.mtime, None, now)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from digest.cluster import Features
 from digest.models import Article, Story
 
 
@@ -108,8 +109,16 @@ def _m3_term_counts(db: sqlite3.Connection) -> None:
     )
 
 
+def _m4_story_entities(db: sqlite3.Connection) -> None:
+    # The names a story's articles mention (sum of their entity vectors, JSON): a candidate
+    # story whose names do not meet an article's is not joined (cluster.ENTITY_MIN).
+    # Stories stored before have none, and are simply not vetoed.
+    db.execute("ALTER TABLE stories ADD COLUMN entities TEXT NOT NULL DEFAULT '{}'")
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_core, _m2_outbox, _m3_term_counts]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector
@@ -120,12 +129,13 @@ CACHED_TERM_COUNTS = 200_000
 
 
 class _Centroid:
-    """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles."""
+    """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles, names."""
 
-    __slots__ = ("norm", "size", "weights")
+    __slots__ = ("entities", "norm", "size", "weights")
 
-    def __init__(self, weights: dict[str, float], norm: float, size: int) -> None:
-        self.weights, self.norm, self.size = weights, norm, size
+    def __init__(self, weights: dict[str, float], norm: float, size: int,
+                 entities: dict[str, float]) -> None:
+        self.weights, self.norm, self.size, self.entities = weights, norm, size, entities
 
 
 class Store:
@@ -283,6 +293,16 @@ class Store:
             shapes.update((r[0], (r[1], r[2])) for r in rows)
         return shapes
 
+    def story_entities(self, story_ids: list[str]) -> dict[str, dict[str, float]]:
+        """The summed entity vector of each of these stories."""
+        found = {sid: self._centroids[sid].entities for sid in story_ids if sid in self._centroids}
+        rest = [sid for sid in story_ids if sid not in found]
+        if rest:
+            rows = self.db.execute(
+                f"SELECT id, entities FROM stories WHERE id IN ({','.join('?' * len(rest))})", rest)
+            found.update((r[0], json.loads(r[1])) for r in rows)
+        return found
+
     def duplicates(self) -> dict[str, str]:
         rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
         return {r[0]: r[1] for r in rows}
@@ -348,10 +368,11 @@ class Store:
             return cached
         weights = dict(self.db.execute(
             "SELECT term, weight FROM story_terms WHERE story_id = ?", (story_id,)).fetchall())
-        row = self.db.execute("SELECT norm FROM stories WHERE id = ?", (story_id,)).fetchone()
+        row = self.db.execute("SELECT norm, entities FROM stories WHERE id = ?", (story_id,)).fetchone()
         size = self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id = ?",
                                (story_id,)).fetchone()[0]
-        cached = _Centroid(weights, row[0] if row else 0.0, int(size))
+        cached = _Centroid(weights, row[0] if row else 0.0, int(size),
+                           json.loads(row[1]) if row else {})
         self._centroids[story_id] = cached
         if len(self._centroids) > CACHED_STORIES:
             self._centroids.popitem(last=False)
@@ -376,21 +397,26 @@ class Store:
             "GROUP BY st.story_id ORDER BY score DESC, st.story_id LIMIT ?", params)
         return [(r[0], r[1]) for r in rows]
 
-    def create_story(self, story_id: str, title: str, vector: dict[str, float],
+    def create_story(self, story_id: str, title: str, features: Features,
                      now: datetime, last_date: datetime | None) -> None:
         created = self.db.execute(
-            "INSERT OR IGNORE INTO stories VALUES (?, ?, 0, ?, ?, ?)",
+            "INSERT OR IGNORE INTO stories (id, title, norm, created_at, updated_at, last_date) "
+            "VALUES (?, ?, 0, ?, ?, ?)",
             (story_id, title, now.isoformat(), now.isoformat(),
              last_date.isoformat() if last_date else None),
         ).rowcount
         if created:
-            self._centroids[story_id] = _Centroid({}, 0.0, 0)
-        self.add_to_story(story_id, vector, now, last_date)
+            self._centroids[story_id] = _Centroid({}, 0.0, 0, {})
+        self.add_to_story(story_id, features, now, last_date)
 
-    def add_to_story(self, story_id: str, vector: dict[str, float], now: datetime,
+    def add_to_story(self, story_id: str, features: Features, now: datetime,
                      last_date: datetime | None) -> None:
-        """Add one article's vector to the story's centroid (the article row follows)."""
+        """Add one article's vectors to the story's centroid (the article row follows)."""
+        vector = features.vector
         centroid = self._centroid(story_id)
+        for t, w in features.entities.items():
+            # Rounded as stored (the weights only decide a veto): memory and file agree exactly.
+            centroid.entities[t] = round(centroid.entities.get(t, 0.0) + w, 4)
         weights = centroid.weights
         # |c + v|^2 = |c|^2 + sum over v's terms of (2 c_t + v_t) v_t.
         norm_sq = centroid.norm ** 2 + sum((2.0 * weights.get(t, 0.0) + w) * w for t, w in vector.items())
@@ -411,10 +437,11 @@ class Store:
             if t in counts:
                 counts[t] += 1
         self.db.execute(
-            "UPDATE stories SET norm = ?, updated_at = ?, "
+            "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "
             "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
             "WHERE id = ?",
-            (centroid.norm, now.isoformat(), _iso(last_date), _iso(last_date), story_id),
+            (centroid.norm, now.isoformat(), _entities_json(centroid.entities), _iso(last_date),
+             _iso(last_date), story_id),
         )
 
     def prune_empty_stories(self, story_ids: Iterable[str] | None = None) -> None:
@@ -456,6 +483,10 @@ class Store:
 
     def story_of(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT id, story_id FROM articles")}
+
+
+def _entities_json(entities: dict[str, float]) -> str:
+    return json.dumps(entities, separators=(",", ":"))
 
 
 def _iso(d: datetime | None) -> str:

@@ -101,3 +101,48 @@ def test_a_related_article_stays_out_of_a_tight_story(tmp_path: Path) -> None:
         assert cluster.place(store, article(2, QUAKE_2), NOW) == first
         assert cluster.place(store, article(3, QUAKE_3), NOW) == first
         assert cluster.place(store, article(4, other_event), NOW) != first
+
+
+def test_entities_are_the_names_inside_sentences() -> None:
+    body = ("SANTIAGO, Chile (AP) _ Rescuers in Valparaiso searched homes on Monday. They said "
+            "President Gabriel Boric would visit. \"We need help,\" said Ana Soto of the Red Cross.")
+    names = cluster.entities(article(1, body))
+    # A word opening a sentence or a quote is capitalised anyway; the dateline is not text.
+    assert {"valparaiso", "monday", "presid", "gabriel", "boric", "ana", "soto", "red", "cross"} == set(names)
+    assert sum(w * w for w in names.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("veto", [True, False])
+def test_a_story_with_other_names_is_vetoed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            veto: bool) -> None:
+    """Two quakes in two countries share every word but the names: they stay two stories."""
+    haiti = (QUAKE.replace("Chile", "Haiti").replace("Valparaiso", "Port-au-Prince")
+             .replace("on Monday", "on Tuesday").replace("Rescuers", "Neighbours")
+             .replace("Officials said", "Seismologists said"))  # not a wire copy
+    if not veto:
+        monkeypatch.setattr(cluster, "ENTITY_MIN", 0.0)
+    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+        chile = cluster.place(store, article(1, QUAKE), NOW)
+        assert (cluster.place(store, article(2, haiti), NOW) != chile) is veto
+        assert cluster.place(store, article(3, QUAKE_3), NOW) == chile
+
+
+def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    from digest import store as store_module
+
+    path = tmp_path / "state.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
+    for version, migration in enumerate(store_module.MIGRATIONS[:3], start=1):
+        migration(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+    db.execute("INSERT INTO stories VALUES ('sold', 'Old story', 1.0, 'x', 'x', NULL)")
+    db.close()
+    with Store(path) as store:
+        assert store.story_entities(["sold"]) == {"sold": {}}
+        with store.transaction():  # an old story without names is joined as before, not vetoed
+            sid = cluster.place(store, article(1, QUAKE), NOW)
+            assert cluster.place(store, article(2, QUAKE_2), NOW) == sid
+        assert store.story_entities([sid])[sid]
