@@ -116,6 +116,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
         batch.rollback()
         raise
     batch.commit()
+    store.release_memory()
     return report
 
 

@@ -6,6 +6,7 @@ file's new hash), so a crash or kill -9 leaves either all of it or none of it.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import os
@@ -116,12 +117,31 @@ def _m4_story_entities(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE stories ADD COLUMN entities TEXT NOT NULL DEFAULT '{}'")
 
 
+def _m5_story_probe(db: sqlite3.Connection) -> None:
+    # Each story's strongest centroid terms only: candidate stories are looked up here (a few
+    # postings per story instead of hundreds), then scored on story_terms.
+    run_script(
+        db,
+        f"""
+        CREATE TABLE story_probe (
+            term TEXT NOT NULL, story_id TEXT NOT NULL, weight REAL NOT NULL,
+            PRIMARY KEY (term, story_id)) WITHOUT ROWID;
+        CREATE INDEX story_probe_story ON story_probe(story_id);
+        INSERT INTO story_probe SELECT term, story_id, weight FROM (
+            SELECT term, story_id, weight, ROW_NUMBER() OVER (
+                PARTITION BY story_id ORDER BY weight DESC, term) AS n FROM story_terms)
+        WHERE n <= {STORY_PROBE_TERMS};
+        """
+    )
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities]
+    _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector
+STORY_PROBE_TERMS = 80  # a story is found through its strongest centroid terms
 # Centroids of the stories articles recently joined, kept in memory: a follow-up usually
 # joins a recent story, and scoring or growing a cached centroid needs no query.
 CACHED_STORIES = 1500
@@ -131,11 +151,12 @@ CACHED_TERM_COUNTS = 200_000
 class _Centroid:
     """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles, names."""
 
-    __slots__ = ("entities", "norm", "size", "weights")
+    __slots__ = ("entities", "norm", "probe", "size", "weights")
 
     def __init__(self, weights: dict[str, float], norm: float, size: int,
-                 entities: dict[str, float]) -> None:
+                 entities: dict[str, float], probe: set[str]) -> None:
         self.weights, self.norm, self.size, self.entities = weights, norm, size, entities
+        self.probe = probe  # the terms it has in story_probe
 
 
 class Store:
@@ -209,6 +230,10 @@ class Store:
     def _read_data_version(self) -> int:
         # Changes when another connection commits (never for this connection's own commits).
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def release_memory(self) -> None:
+        """Drop the in-memory index rows (after a big ingest, before summaries need the room)."""
+        self._forget_cached()
 
     def _forget_cached(self) -> None:
         self._centroids.clear()
@@ -326,7 +351,7 @@ class Store:
                   if counts.get(t, 0) <= PROBE_MAX_ARTICLES][:PROBE_TERMS]
         if not probes:
             return []
-        found = self._dots(vector, probes, None, PROBE_STORIES)
+        found = self._dots(vector, probes, None, PROBE_STORIES, table="story_probe")
         if not found:
             return []
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
@@ -338,7 +363,8 @@ class Store:
                 uncached.append(sid)
                 continue
             weights = cached.weights
-            dot = sum(w * weights.get(t, 0.0) for t, w in vector.items())
+            # In the vector's order (not a set's): the same sums, to the last bit, on every run.
+            dot = sum([w * weights[t] for t, w in vector.items() if t in weights])
             scored.append((sid, dot / max(cached.norm, 1e-9) / norm))
         if uncached:
             exact = self._dots(vector, terms, uncached, len(uncached))
@@ -371,29 +397,34 @@ class Store:
         row = self.db.execute("SELECT norm, entities FROM stories WHERE id = ?", (story_id,)).fetchone()
         size = self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id = ?",
                                (story_id,)).fetchone()[0]
+        probe = {r[0] for r in self.db.execute(
+            "SELECT term FROM story_probe WHERE story_id = ?", (story_id,))}
         cached = _Centroid(weights, row[0] if row else 0.0, int(size),
-                           json.loads(row[1]) if row else {})
+                           json.loads(row[1]) if row else {}, probe)
         self._centroids[story_id] = cached
         if len(self._centroids) > CACHED_STORIES:
             self._centroids.popitem(last=False)
         return cached
 
     def _dots(self, vector: dict[str, float], terms: list[str], story_ids: list[str] | None,
-              limit: int) -> list[tuple[str, float]]:
-        """(story, vector . centroid / |centroid|) over these terms, best first, in SQL."""
+              limit: int, table: str = "story_terms") -> list[tuple[str, float]]:
+        """(story, vector . centroid / |centroid|) over these terms, best first, in SQL
+        (over the stories' strongest terms only with table="story_probe")."""
         values = ",".join("(?, ?)" for _ in terms)
         params: list[object] = [x for t in terms for x in (t, vector[t])]
-        within = ""
-        if story_ids is not None:
-            within = f" AND st.story_id IN ({','.join('?' * len(story_ids))})"
+        if story_ids is None:
+            # q drives the join (CROSS JOIN fixes the order): each term seeks its postings by key.
+            source = f"q CROSS JOIN {table} st ON st.term = q.term"
+        else:
+            # Given stories: one key lookup per (term, story), however long a term's postings.
+            source = (f"q CROSS JOIN (VALUES {','.join(['(?)'] * len(story_ids))}) c "
+                      "CROSS JOIN story_terms st ON st.term = q.term AND st.story_id = c.column1")
             params.extend(story_ids)
         params.append(limit)
         rows = self.db.execute(
             f"WITH q(term, w) AS (VALUES {values}) "
             "SELECT st.story_id, SUM(st.weight * q.w) / MAX(s.norm, 1e-9) AS score "
-            # q drives the join (CROSS JOIN fixes the order): each term seeks its postings by key.
-            f"FROM q CROSS JOIN story_terms st ON st.term = q.term{within} "
-            "JOIN stories s ON s.id = st.story_id "
+            f"FROM {source} JOIN stories s ON s.id = st.story_id "
             "GROUP BY st.story_id ORDER BY score DESC, st.story_id LIMIT ?", params)
         return [(r[0], r[1]) for r in rows]
 
@@ -406,7 +437,7 @@ class Store:
              last_date.isoformat() if last_date else None),
         ).rowcount
         if created:
-            self._centroids[story_id] = _Centroid({}, 0.0, 0, {})
+            self._centroids[story_id] = _Centroid({}, 0.0, 0, {}, set())
         self.add_to_story(story_id, features, now, last_date)
 
     def add_to_story(self, story_id: str, features: Features, now: datetime,
@@ -436,6 +467,7 @@ class Store:
         for t in vector:
             if t in counts:
                 counts[t] += 1
+        self._update_probe(story_id, centroid, vector)
         self.db.execute(
             "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "
             "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
@@ -443,6 +475,30 @@ class Store:
             (centroid.norm, now.isoformat(), _entities_json(centroid.entities), _iso(last_date),
              _iso(last_date), story_id),
         )
+
+    def _update_probe(self, story_id: str, centroid: _Centroid, vector: dict[str, float]) -> None:
+        """Keep the story's strongest terms in story_probe, with their current weights."""
+        weights = centroid.weights
+        top = centroid.probe
+        if len(top) < STORY_PROBE_TERMS or self._enters_probe(weights, top, vector):
+            top = {t for t, _ in heapq.nsmallest(STORY_PROBE_TERMS, weights.items(),
+                                                 key=lambda kv: (-kv[1], kv[0]))}
+        gone = centroid.probe - top
+        changed = [t for t in top if t in vector or t not in centroid.probe]
+        if gone:
+            self.db.executemany("DELETE FROM story_probe WHERE term = ? AND story_id = ?",
+                                [(t, story_id) for t in gone])
+        if changed:
+            self.db.executemany("INSERT OR REPLACE INTO story_probe VALUES (?, ?, ?)",
+                                [(t, story_id, weights[t]) for t in changed])
+        centroid.probe = top
+
+    @staticmethod
+    def _enters_probe(weights: dict[str, float], top: set[str], vector: dict[str, float]) -> bool:
+        """Whether one of the article's terms now outranks the weakest of the story's top terms
+        (weights only grow, so nothing else can change the top)."""
+        weakest = max((-weights[t], t) for t in top)
+        return any((-weights[t], t) < weakest for t in vector if t not in top)
 
     def prune_empty_stories(self, story_ids: Iterable[str] | None = None) -> None:
         """Drop stories left without articles after a changed file was re-read.
@@ -458,6 +514,7 @@ class Store:
                                (sid,)).fetchone():
                 continue
             self.db.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
+            self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
             self._centroids.pop(sid, None)
 

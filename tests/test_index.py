@@ -146,3 +146,27 @@ def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None
             sid = cluster.place(store, article(1, QUAKE), NOW)
             assert cluster.place(store, article(2, QUAKE_2), NOW) == sid
         assert store.story_entities([sid])[sid]
+
+
+def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept up incrementally, story_probe equals each story's top terms recomputed from scratch."""
+    from digest import pipeline
+    from digest import store as store_module
+
+    monkeypatch.setattr(store_module, "STORY_PROBE_TERMS", 12)  # small: terms enter and leave
+    path = tmp_path / "state.sqlite"
+    with Store(path) as store:
+        pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
+        for text in (QUAKE, QUAKE_2, QUAKE_3):
+            with store.transaction():
+                cluster.place(store, article(len(text), text), NOW)
+        kept = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
+        store.db.execute("DELETE FROM story_probe")
+        store.db.execute(
+            "INSERT INTO story_probe SELECT term, story_id, weight FROM (SELECT term, story_id, weight, "
+            "ROW_NUMBER() OVER (PARTITION BY story_id ORDER BY weight DESC, term) AS n FROM story_terms) "
+            "WHERE n <= 12")
+        fresh = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
+    assert len({r[0] for r in kept}) >= 3
+    assert kept == fresh
