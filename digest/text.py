@@ -21,6 +21,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "″": '"', "‘": "'", "’": "'", "`": "'"})
 # Apostrophes inside words (Russia's, don't) are not quotation marks.
 INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+SENTENCE_END = re.compile(r"[.!?…]")
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +36,9 @@ def split_sentences(paragraph: str) -> list[str]:
     paragraph = " ".join(paragraph.split())
     if not paragraph:
         return []
+    ends = SENTENCE_END.findall(paragraph)
+    if not ends or (len(ends) == 1 and paragraph[-1] in ".!?…"):
+        return [paragraph]  # nothing to split: nupunkt would return it whole (most paragraphs)
     pieces = nupunkt.sent_tokenize(paragraph)
     out: list[str] = []
     buffer = ""

@@ -220,6 +220,20 @@ def test_sentence_splitter_handles_abbreviations() -> None:
     ]
 
 
+def test_a_paragraph_with_one_sentence_end_is_not_handed_to_the_tokenizer(monkeypatch) -> None:
+    import nupunkt
+
+    calls = []
+    real = nupunkt.sent_tokenize
+    monkeypatch.setattr(nupunkt, "sent_tokenize", lambda t: calls.append(t) or real(t))
+    one = ['"We will find them," Putin said.', "Putin spoke on Tuesday", "Who did it?"]
+    assert [split_sentences(p) for p in one] == [[p] for p in one]
+    assert calls == []  # the fast path: the same answer without the tokenizer
+    assert split_sentences("It rained. Then it stopped") == ["It rained.", "Then it stopped"]
+    assert split_sentences("Not yet. (AP)") == ["Not yet.", "(AP)"]
+    assert len(calls) == 2
+
+
 def test_ingest_survives_kill_9(tmp_path: Path, digest_home: Path) -> None:
     """Kill the ingest mid-run, run again: every article exactly once."""
     folder = tmp_path / "many"
