@@ -178,6 +178,9 @@ class Store:
         # each BEGIN through data_version, dropped on ROLLBACK.
         self._centroids: OrderedDict[str, _Centroid] = OrderedDict()
         self._term_counts: dict[str, int] = {}
+        # Term count increments of the open transaction, written once at COMMIT: a batch's
+        # articles share most of their terms, so this is a fraction of the rows.
+        self._pending_counts: dict[str, int] = {}
         self._data_version = self._read_data_version()
         self._migrate()
 
@@ -221,11 +224,21 @@ class Store:
             self._data_version = version
 
     def commit(self) -> None:
+        self._flush_counts()
         self.db.execute("COMMIT")
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
+        self._pending_counts.clear()
         self._forget_cached()
+
+    def _flush_counts(self) -> None:
+        if self._pending_counts:
+            self.db.executemany(
+                "INSERT INTO term_counts VALUES (?, ?) ON CONFLICT(term) "
+                "DO UPDATE SET articles = articles + excluded.articles",
+                sorted(self._pending_counts.items()))
+            self._pending_counts.clear()
 
     def _read_data_version(self) -> int:
         # Changes when another connection commits (never for this connection's own commits).
@@ -382,8 +395,9 @@ class Store:
             rows = dict(self.db.execute(
                 f"SELECT term, articles FROM term_counts WHERE term IN ({','.join('?' * len(missing))})",
                 missing).fetchall())
+            pending = self._pending_counts
             for t in missing:
-                known[t] = rows.get(t, 0)
+                known[t] = rows.get(t, 0) + pending.get(t, 0)
         return {t: known[t] for t in terms}
 
     def _centroid(self, story_id: str) -> _Centroid:
@@ -460,13 +474,13 @@ class Store:
             "DO UPDATE SET weight = weight + excluded.weight",
             [(t, story_id, w) for t, w in vector.items()],
         )
-        self.db.executemany(
-            "INSERT INTO term_counts VALUES (?, 1) ON CONFLICT(term) "
-            "DO UPDATE SET articles = articles + 1", [(t,) for t in vector])
-        counts = self._term_counts
+        counts, pending = self._term_counts, self._pending_counts
         for t in vector:
+            pending[t] = pending.get(t, 0) + 1
             if t in counts:
                 counts[t] += 1
+        if not self.db.in_transaction:
+            self._flush_counts()  # autocommit: no COMMIT will come to write them
         self._update_probe(story_id, centroid, vector)
         self.db.execute(
             "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def test_a_rolled_back_article_leaves_no_trace_in_memory(tmp_path: Path) -> None
         with store.transaction():
             assert cluster.place(store, article(3, QUAKE_3), NOW) == story
         assert store.story_sizes([story]) == {story: 2}
+        # Term counts (written at COMMIT) hold the two kept articles' terms, not the rolled-back one's.
+        expected = Counter(t for n, text in ((1, QUAKE), (3, QUAKE_3))
+                           for t in cluster.vectorize(article(n, text)))
+        assert dict(store.db.execute("SELECT term, articles FROM term_counts").fetchall()) == expected
     stored_norms_agree(path)
 
 
