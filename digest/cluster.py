@@ -110,9 +110,7 @@ def _term(word: str) -> tuple[str, float] | None:
 
 def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
     """Sparse unit vector of the article's strongest terms."""
-    paragraphs = article.paragraphs
-    if paragraphs:
-        paragraphs[0] = DATELINE.sub("", paragraphs[0])
+    paragraphs = _body(article)
     # Title and lead weigh LEAD_WEIGHT, the rest 1: words are counted per part, not per paragraph.
     lead = " ".join([DATELINE.sub("", article.title), *paragraphs[:LEAD_PARAGRAPHS]])
     rest = " ".join(paragraphs[LEAD_PARAGRAPHS:])
@@ -128,18 +126,27 @@ def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
             if rarity > weight.get(s, 0.0):
                 weight[s] = rarity
     scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
-    kept = heapq.nsmallest(top, scored.items(), key=lambda kv: (-kv[1], kv[0]))
-    norm = math.sqrt(sum(v * v for _, v in kept)) or 1.0
-    return {t: v / norm for t, v in kept}
+    return _unit(heapq.nsmallest(top, scored.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _body(article: Article) -> list[str]:
+    """The article's paragraphs, a wire dateline taken off the first."""
+    paragraphs = article.paragraphs
+    if paragraphs:
+        paragraphs[0] = DATELINE.sub("", paragraphs[0])
+    return paragraphs
+
+
+def _unit(weighted: list[tuple[str, float]]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for _, v in weighted)) or 1.0
+    return {t: v / norm for t, v in weighted}
 
 
 def entities(article: Article) -> dict[str, float]:
     """Unit vector of the capitalised words inside the body's sentences: names of people, places,
     organisations (a word opening a sentence is capitalised anyway and is skipped)."""
     counts: dict[str, float] = {}
-    for n, paragraph in enumerate(article.paragraphs):
-        if n == 0:
-            paragraph = DATELINE.sub("", paragraph)
+    for n, paragraph in enumerate(_body(article)):
         factor = LEAD_WEIGHT if n < LEAD_PARAGRAPHS else 1.0
         for m in text.WORD.finditer(paragraph):
             word = m.group()
@@ -151,9 +158,7 @@ def entities(article: Article) -> dict[str, float]:
             term = _term(word)
             if term is not None:
                 counts[term[0]] = counts.get(term[0], 0.0) + factor
-    weighted = {t: (1.0 + math.log(f)) * idf(t) for t, f in counts.items()}
-    norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-    return {t: v / norm for t, v in weighted.items()}
+    return _unit([(t, (1.0 + math.log(f)) * idf(t)) for t, f in counts.items()])
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:

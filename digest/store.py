@@ -220,7 +220,7 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         version = self._read_data_version()
         if version != self._data_version:
-            self._forget_cached()
+            self.release_memory()
             self._data_version = version
 
     def commit(self) -> None:
@@ -230,7 +230,7 @@ class Store:
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
         self._pending_counts.clear()
-        self._forget_cached()
+        self.release_memory()
 
     def _flush_counts(self) -> None:
         if self._pending_counts:
@@ -245,10 +245,7 @@ class Store:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def release_memory(self) -> None:
-        """Drop the in-memory index rows (after a big ingest, before summaries need the room)."""
-        self._forget_cached()
-
-    def _forget_cached(self) -> None:
+        """Drop the in-memory index rows (stale, or after a big ingest: summaries need the room)."""
         self._centroids.clear()
         self._term_counts.clear()
 
@@ -486,8 +483,8 @@ class Store:
             "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "
             "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
             "WHERE id = ?",
-            (centroid.norm, now.isoformat(), _entities_json(centroid.entities), _iso(last_date),
-             _iso(last_date), story_id),
+            (centroid.norm, now.isoformat(), json.dumps(centroid.entities, separators=(",", ":")),
+             _iso(last_date), _iso(last_date), story_id),
         )
 
     def _update_probe(self, story_id: str, centroid: _Centroid, vector: dict[str, float]) -> None:
@@ -554,10 +551,6 @@ class Store:
 
     def story_of(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT id, story_id FROM articles")}
-
-
-def _entities_json(entities: dict[str, float]) -> str:
-    return json.dumps(entities, separators=(",", ":"))
 
 
 def _iso(d: datetime | None) -> str:
