@@ -190,7 +190,7 @@ def _sumy_terms(sentence: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _nltk_stem(word: str) -> str:
-    # sumy stems with NLTK's Snowball, which differs from snowballstemmer on a few words.
+    # sumy stems with NLTK's Snowball, which differs from PyStemmer's on a few words.
     return str(_nltk_stemmer().stem(word))
 
 
