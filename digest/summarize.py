@@ -59,6 +59,7 @@ class Unit:
     article_index: int  # index of the first article carrying it (story order)
     position: int  # sentence index within that article
     terms: list[str] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)  # every word, lowercased (for word pairs)
     similar: list[str] = field(default_factory=list)
 
     @property
@@ -78,7 +79,9 @@ def units_of(story: Story) -> list[Unit]:
                     if article.id not in units[key].sources:
                         units[key].sources.append(article.id)
                 else:
-                    units[key] = Unit(sentence, [article.id], ai, position, text.terms(sentence))
+                    tokens = text.tokens(sentence)
+                    units[key] = Unit(sentence, [article.id], ai, position, text.terms_of(tokens),
+                                      tokens)
                 position += 1
     return list(units.values())
 
@@ -264,10 +267,9 @@ def rank(units: Sequence[Unit], method: str, n_articles: int) -> np.ndarray:
 
 
 # -- concept coverage (the default method's selection) ------------------------------------
-def bigrams(sentence: str) -> set[tuple[str, str]]:
-    """Stemmed word pairs of a sentence, except pairs of two stop words."""
+def bigrams(tokens: list[str]) -> set[tuple[str, str]]:
+    """Stemmed word pairs of a sentence (its text.tokens), except pairs of two stop words."""
     stops = text.stop_words()
-    tokens = [w.lower().replace("’", "'") for w in text.words(sentence)]
     out = set()
     for a, b in itertools.pairwise(tokens):
         if a in stops and b in stops:
@@ -279,7 +281,7 @@ def bigrams(sentence: str) -> set[tuple[str, str]]:
 def concept_weights(units: Sequence[Unit], n_articles: int
                     ) -> tuple[list[tuple[str, str]], np.ndarray, sp.csr_matrix]:
     """Word pairs reported by several articles, weighted by how many; unit x concept incidence."""
-    pairs = [bigrams(u.text) for u in units]
+    pairs = [bigrams(u.tokens) for u in units]
     reporters: dict[tuple[str, str], set[str]] = {}
     leads: dict[tuple[str, str], set[str]] = {}
     for u, ps in zip(units, pairs, strict=False):
@@ -349,13 +351,12 @@ def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
         if words is not None and used >= words:
             break
     picked = [pool[i] for i in chosen]
-    _note_all_similar(pool, picked)
+    _note_all_similar(pool, x, picked)
     return picked
 
 
-def _note_all_similar(pool: Sequence[Unit], chosen: list[Unit]) -> None:
-    """Credit articles that say what a chosen sentence says in other words."""
-    x = tfidf(pool)
+def _note_all_similar(pool: Sequence[Unit], x: sp.csr_matrix, chosen: list[Unit]) -> None:
+    """Credit articles that say what a chosen sentence says in other words (x: tfidf(pool))."""
     index = {id(u): i for i, u in enumerate(pool)}
     rows = [index[id(u)] for u in chosen]
     sims = (x[rows] @ x.T).toarray()
@@ -436,7 +437,10 @@ def summarize_story(story: Story, *, method: str | None = None, sentences: int |
 
 def rank_sentences(sentences: Sequence[str], method: str) -> list[int]:
     """Indices of plain sentences, best first (benchmarks compare methods with this)."""
-    units = [Unit(s, ["x"], 0, i, text.terms(s)) for i, s in enumerate(sentences)]
+    units = []
+    for i, sentence in enumerate(sentences):
+        tokens = text.tokens(sentence)
+        units.append(Unit(sentence, ["x"], 0, i, text.terms_of(tokens), tokens))
     scores = rank(units, method, 1)
     return [int(i) for i in np.argsort(-scores, kind="stable")]
 

@@ -71,16 +71,20 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word.lower()))
 
 
+def tokens(text: str) -> list[str]:
+    """Words lowercased, curly apostrophes straightened."""
+    return [w.lower().replace("’", "'") for w in words(text)]
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content words: lowercase, no stop words, no bare numbers."""
+    return terms_of(tokens(text))
+
+
+def terms_of(tokens: list[str]) -> list[str]:
+    """terms() of a sentence already split by tokens()."""
     stops = stop_words()
-    out = []
-    for w in words(text):
-        lw = w.lower().replace("’", "'")
-        if lw in stops or lw.isdigit() or len(lw) < 2:
-            continue
-        out.append(stem(lw))
-    return out
+    return [stem(t) for t in tokens if not (t in stops or t.isdigit() or len(t) < 2)]
 
 
 def normalize_sentence(text: str) -> str:
