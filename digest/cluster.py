@@ -34,6 +34,7 @@ import heapq
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -71,10 +72,15 @@ class Features:
     vector: dict[str, float]  # unit vector of its strongest terms
     entities: dict[str, float]  # unit vector of the names it mentions
     lead_hashes: list[str]  # its lead sentences, to recognise a wire copy
+    # unit vector of its CORE_TERMS strongest terms: stored, so that choosing a story's
+    # headline (representative_title) needs no second pass over the text
+    headline_terms: dict[str, float]
 
 
 def features(article: Article) -> Features:
-    return Features(vectorize(article), entities(article), lead_hashes(article))
+    ranked = _ranked_terms(article, TOP_TERMS)
+    return Features(_unit(ranked), entities(article), lead_hashes(article),
+                    _unit(ranked[:CORE_TERMS]))
 
 
 class StoryIndex(Protocol):
@@ -90,7 +96,7 @@ class StoryIndex(Protocol):
     def add_to_story(self, story_id: str, features: Features, now: datetime,
                      last_date: datetime | None) -> None: ...
     def add_article(self, article: Article, story_id: str, duplicate_of: str | None,
-                    lead_hashes: list[str]) -> None: ...
+                    features: Features) -> None: ...
 
 
 @lru_cache(maxsize=500_000)
@@ -110,6 +116,11 @@ def _term(word: str) -> tuple[str, float] | None:
 
 def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
     """Sparse unit vector of the article's strongest terms."""
+    return _unit(_ranked_terms(article, top))
+
+
+def _ranked_terms(article: Article, top: int) -> list[tuple[str, float]]:
+    """The article's `top` strongest (term, weight), strongest first (ties: by term)."""
     paragraphs = _body(article)
     # Title and lead weigh LEAD_WEIGHT, the rest 1: words are counted per part, not per paragraph.
     lead = " ".join([DATELINE.sub("", article.title), *paragraphs[:LEAD_PARAGRAPHS]])
@@ -126,7 +137,7 @@ def vectorize(article: Article, top: int = TOP_TERMS) -> dict[str, float]:
             if rarity > weight.get(s, 0.0):
                 weight[s] = rarity
     scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
-    return _unit(heapq.nsmallest(top, scored.items(), key=lambda kv: (-kv[1], kv[0])))
+    return heapq.nsmallest(top, scored.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _body(article: Article) -> list[str]:
@@ -239,13 +250,19 @@ def place(index: StoryIndex, article: Article, now: datetime, *,
         index.create_story(story_id, article.title, f, now, article.date)
     else:
         index.add_to_story(story_id, f, now, article.date)
-    index.add_article(article, story_id, duplicate_of, hashes)
+    index.add_article(article, story_id, duplicate_of, f)
     return story_id
 
 
-def representative_title(articles: list[Article]) -> str:
-    """The headline of the article closest to the story's centroid (ties: earliest)."""
-    vectors = [vectorize(a, CORE_TERMS) for a in articles]
+def representative_title(articles: list[Article],
+                         headline_terms: Mapping[str, dict[str, float]] | None = None) -> str:
+    """The headline of the article closest to the story's centroid (ties: earliest).
+
+    headline_terms: Features.headline_terms of some articles by id, as stored (the others
+    are computed here).
+    """
+    known = headline_terms or {}
+    vectors = [known.get(a.id) or vectorize(a, CORE_TERMS) for a in articles]
     centroid: dict[str, float] = {}
     for v in vectors:
         for t, w in v.items():

@@ -224,7 +224,9 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     duplicates = store.duplicates()
     if stories:
         summarize.check_method(method)  # fail here, not in a worker
-    work = [(s, method, sentences, words) for s in stories]
+    headlines = store.headline_terms(a.id for s in stories for a in s.articles)
+    work = [(s, method, sentences, words, {a.id: headlines[a.id] for a in s.articles if a.id in headlines})
+            for s in stories]
     if len(stories) > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
         # Each story is summarized on its own: spread them over the cores, in order.
         chunk = max(1, min(32, len(work) // (WORKERS * 8)))
@@ -239,10 +241,10 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     return rank(summaries, duplicates)
 
 
-def _summarize_one(work: tuple[Story, str | None, int | None, int | None]
+def _summarize_one(work: tuple[Story, str | None, int | None, int | None, dict[str, dict[str, float]]]
                    ) -> tuple[str, StorySummary]:
-    story, method, sentences, words = work
-    title = cluster.representative_title(list(story.articles))
+    story, method, sentences, words, headline_terms = work
+    title = cluster.representative_title(list(story.articles), headline_terms)
     summary = summarize.summarize_story(replace(story, title=title), method=method,
                                         sentences=sentences, words=words)
     return title, replace(summary, story=None)  # type: ignore[arg-type]

@@ -135,9 +135,17 @@ def _m5_story_probe(db: sqlite3.Connection) -> None:
     )
 
 
+def _m6_headline_terms(db: sqlite3.Connection) -> None:
+    # Each article's core terms (cluster.Features.headline_terms, JSON), computed at ingest:
+    # a story's headline is chosen on them without reading its articles again. NULL in the
+    # rows stored before: computed when needed.
+    db.execute("ALTER TABLE articles ADD COLUMN headline_terms TEXT")
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe]
+    _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
+    _m6_headline_terms]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector
@@ -146,6 +154,10 @@ STORY_PROBE_TERMS = 80  # a story is found through its strongest centroid terms
 # joins a recent story, and scoring or growing a cached centroid needs no query.
 CACHED_STORIES = 1500
 CACHED_TERM_COUNTS = 200_000
+# story_probe postings of the terms looked up, kept in memory with every story's norm: the
+# probe of each article is then a few dictionary lookups instead of a query (about 40 bytes
+# a posting; 100,000 articles make about 800,000).
+CACHED_PROBE_POSTINGS = 1_000_000
 
 
 class _Centroid:
@@ -181,6 +193,9 @@ class Store:
         # Term count increments of the open transaction, written once at COMMIT: a batch's
         # articles share most of their terms, so this is a fraction of the rows.
         self._pending_counts: dict[str, int] = {}
+        self._probe: dict[str, dict[str, float]] = {}  # term -> {story: weight}, as in story_probe
+        self._probe_size = 0
+        self._norms: dict[str, float] | None = None  # every story's centroid norm, once loaded
         self._data_version = self._read_data_version()
         self._migrate()
 
@@ -248,6 +263,12 @@ class Store:
         """Drop the in-memory index rows (stale, or after a big ingest: summaries need the room)."""
         self._centroids.clear()
         self._term_counts.clear()
+        self._forget_probe()
+
+    def _forget_probe(self) -> None:
+        self._probe.clear()
+        self._probe_size = 0
+        self._norms = None
 
     # -- files -------------------------------------------------------------
     def file_state(self, path: str) -> tuple[str, int, float] | None:
@@ -286,17 +307,20 @@ class Store:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_article(self, article: Article, story_id: str, duplicate_of: str | None,
-                    lead_hashes: Iterable[str]) -> None:
+                    features: Features) -> None:
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.path, article.title, article.outlet,
              article.date.isoformat() if article.date else None, article.author, article.url,
              article.text, json.dumps(list(article.captions)),
-             (article.ingested_at or datetime.now()).isoformat(), story_id, duplicate_of),
+             (article.ingested_at or datetime.now()).isoformat(), story_id, duplicate_of,
+             # Floats as repr: read back bit for bit, so a headline chosen on them is the one
+             # chosen on the text.
+             json.dumps(features.headline_terms, separators=(",", ":"))),
         )
         self.db.executemany(
-            "INSERT OR IGNORE INTO lead_hashes VALUES (?, ?)", [(h, article.id) for h in lead_hashes]
-        )
+            "INSERT OR IGNORE INTO lead_hashes VALUES (?, ?)",
+            [(h, article.id) for h in features.lead_hashes])
 
     def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]:
         """Articles sharing lead-sentence hashes with these, most shared first."""
@@ -338,6 +362,12 @@ class Store:
             found.update((r[0], json.loads(r[1])) for r in rows)
         return found
 
+    def headline_terms(self, article_ids: Iterable[str]) -> dict[str, dict[str, float]]:
+        """Features.headline_terms of these articles, where stored."""
+        wanted = set(article_ids)
+        rows = self.db.execute("SELECT id, headline_terms FROM articles WHERE headline_terms IS NOT NULL")
+        return {r[0]: json.loads(r[1]) for r in rows if r[0] in wanted}
+
     def duplicates(self) -> dict[str, str]:
         rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
         return {r[0]: r[1] for r in rows}
@@ -361,7 +391,7 @@ class Store:
                   if counts.get(t, 0) <= PROBE_MAX_ARTICLES][:PROBE_TERMS]
         if not probes:
             return []
-        found = self._dots(vector, probes, None, PROBE_STORIES, table="story_probe")
+        found = self._probe_stories(vector, probes)
         if not found:
             return []
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
@@ -381,6 +411,43 @@ class Store:
             scored.extend((sid, dot / norm) for sid, dot in exact)
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:limit]
+
+    def _probe_stories(self, vector: dict[str, float], probes: list[str]) -> list[tuple[str, float]]:
+        """The PROBE_STORIES stories best matching the vector on their story_probe terms."""
+        postings = self._probe_postings(probes)
+        dots: dict[str, float] = {}
+        for t in probes:
+            w = vector[t]
+            for sid, weight in postings[t].items():
+                dots[sid] = dots.get(sid, 0.0) + weight * w
+        norms = self._story_norms()
+        best = heapq.nsmallest(PROBE_STORIES, ((-dot / max(norms[sid], 1e-9), sid)
+                                               for sid, dot in dots.items() if sid in norms))
+        return [(sid, -negative) for negative, sid in best]
+
+    def _probe_postings(self, terms: list[str]) -> dict[str, dict[str, float]]:
+        """story_probe rows of these terms (from memory; the missing ones loaded in one query)."""
+        probe = self._probe
+        missing = [t for t in terms if t not in probe]
+        if missing:
+            if self._probe_size > CACHED_PROBE_POSTINGS:
+                self._probe.clear()
+                self._probe_size = 0
+                missing = terms
+            for t in missing:
+                probe[t] = {}
+            rows = self.db.execute(
+                "SELECT term, story_id, weight FROM story_probe "
+                f"WHERE term IN ({','.join('?' * len(missing))})", missing)
+            for term, sid, weight in rows:
+                probe[term][sid] = weight
+                self._probe_size += 1
+        return {t: probe[t] for t in terms}
+
+    def _story_norms(self) -> dict[str, float]:
+        if self._norms is None:
+            self._norms = dict(self.db.execute("SELECT id, norm FROM stories").fetchall())
+        return self._norms
 
     def _counts(self, terms: list[str]) -> dict[str, int]:
         """How many stored articles carry each term (cached; absent terms count 0)."""
@@ -417,20 +484,15 @@ class Store:
             self._centroids.popitem(last=False)
         return cached
 
-    def _dots(self, vector: dict[str, float], terms: list[str], story_ids: list[str] | None,
-              limit: int, table: str = "story_terms") -> list[tuple[str, float]]:
-        """(story, vector . centroid / |centroid|) over these terms, best first, in SQL
-        (over the stories' strongest terms only with table="story_probe")."""
+    def _dots(self, vector: dict[str, float], terms: list[str], story_ids: list[str],
+              limit: int) -> list[tuple[str, float]]:
+        """(story, vector . centroid / |centroid|) of these stories, best first, in SQL."""
         values = ",".join("(?, ?)" for _ in terms)
         params: list[object] = [x for t in terms for x in (t, vector[t])]
-        if story_ids is None:
-            # q drives the join (CROSS JOIN fixes the order): each term seeks its postings by key.
-            source = f"q CROSS JOIN {table} st ON st.term = q.term"
-        else:
-            # Given stories: one key lookup per (term, story), however long a term's postings.
-            source = (f"q CROSS JOIN (VALUES {','.join(['(?)'] * len(story_ids))}) c "
-                      "CROSS JOIN story_terms st ON st.term = q.term AND st.story_id = c.column1")
-            params.extend(story_ids)
+        # One key lookup per (term, story), however long a term's postings.
+        source = (f"q CROSS JOIN (VALUES {','.join(['(?)'] * len(story_ids))}) c "
+                  "CROSS JOIN story_terms st ON st.term = q.term AND st.story_id = c.column1")
+        params.extend(story_ids)
         params.append(limit)
         rows = self.db.execute(
             f"WITH q(term, w) AS (VALUES {values}) "
@@ -466,6 +528,8 @@ class Store:
             weights[t] = weights.get(t, 0.0) + w
         centroid.norm = math.sqrt(max(norm_sq, 0.0))
         centroid.size += 1
+        if self._norms is not None:
+            self._norms[story_id] = centroid.norm
         self.db.executemany(
             "INSERT INTO story_terms VALUES (?, ?, ?) ON CONFLICT(term, story_id) "
             "DO UPDATE SET weight = weight + excluded.weight",
@@ -502,6 +566,14 @@ class Store:
         if changed:
             self.db.executemany("INSERT OR REPLACE INTO story_probe VALUES (?, ?, ?)",
                                 [(t, story_id, weights[t]) for t in changed])
+        probe = self._probe  # the rows just written, where they are held in memory
+        for t in gone:
+            if t in probe and probe[t].pop(story_id, None) is not None:
+                self._probe_size -= 1
+        for t in changed:
+            if t in probe:
+                self._probe_size += story_id not in probe[t]
+                probe[t][story_id] = weights[t]
         centroid.probe = top
 
     @staticmethod
@@ -528,6 +600,7 @@ class Store:
             self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
             self._centroids.pop(sid, None)
+            self._forget_probe()  # rare: reload rather than find the story's postings
 
     # -- reading stories ---------------------------------------------------
     def stories(self, *, since: datetime | None = None,

@@ -163,9 +163,18 @@ def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
     path = tmp_path / "state.sqlite"
     with Store(path) as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
-        for text in (QUAKE, QUAKE_2, QUAKE_3):
-            with store.transaction():
+        with pytest.raises(RuntimeError), store.transaction():  # leaves nothing in memory
+            cluster.place(store, article(1, QUAKE.upper()), NOW)
+            raise RuntimeError("crash in the middle of a batch")
+        with store.transaction():
+            for text in (QUAKE, QUAKE_2, QUAKE_3):
                 cluster.place(store, article(len(text), text), NOW)
+        # The postings held in memory (those of the terms looked up) are the file's.
+        held_in_memory = store._probe
+        assert len(held_in_memory) > 20
+        for term, postings in held_in_memory.items():
+            assert postings == dict(store.db.execute(
+                "SELECT story_id, weight FROM story_probe WHERE term = ?", (term,)).fetchall()), term
         kept = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
         store.db.execute("DELETE FROM story_probe")
         store.db.execute(
@@ -175,3 +184,25 @@ def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
         fresh = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
     assert len({r[0] for r in kept}) >= 3
     assert kept == fresh
+
+
+def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
+        tmp_path: Path, seeds: Path) -> None:
+    from digest import pipeline
+
+    with Store(tmp_path / "state.sqlite") as store:
+        pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
+        stories = [s for s in store.stories() if len(s.articles) > 1]
+        stored = store.headline_terms(a.id for s in stories for a in s.articles)
+        assert set(stored) == {a.id for s in stories for a in s.articles}
+        for story in stories:
+            articles = list(story.articles)
+            assert stored[articles[0].id] == cluster.vectorize(articles[0], cluster.CORE_TERMS)
+            title = cluster.representative_title(articles, stored)
+            assert title == cluster.representative_title(articles)
+        # Rows stored before the column existed have none: the headline is computed from the text.
+        store.db.execute("UPDATE articles SET headline_terms = NULL")
+        assert store.headline_terms(a.id for s in stories for a in s.articles) == {}
+        titles = {s.story.id: s.story.title for s in pipeline.story_summaries(store)
+                  if len(s.story.articles) > 1}
+        assert titles == {s.id: cluster.representative_title(list(s.articles)) for s in stories}
