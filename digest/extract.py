@@ -27,6 +27,9 @@ DONATION = re.compile(
     r"|please support us|your support, no matter how small|become a (?:member|subscriber)",
     re.I,
 )
+# Every DONATION match contains one of these (lowercased): a paragraph without any is not
+# searched (the case-insensitive search costs more than the rest of a paragraph's checks).
+DONATION_WORDS = ("support", "contribute today", "donate", "favo", "become a ")
 # After one of these, the rest of the page is teasers, appeals and links.
 END_OF_ARTICLE = re.compile(
     r"^(?:read more about:?|read more|recommended articles?|related (?:articles|stories|content)"
@@ -57,11 +60,12 @@ MONTHS = ("january|february|march|april|may|june|july|august|september|october|n
 DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?")
 DATE_WORDS = re.compile(rf"\b({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I)
 DATE_PREFIX = re.compile(r"^\s*(?:date|published|posted|updated|last updated(?: at)?)\s*:?\s*", re.I)
+# (pattern, words every match contains, lowercased): without them it is not searched.
 SITE_SIGNALS = [
-    re.compile(r"\b[Ss]upport (?P<o>The [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
-               r"|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})!"),
-    re.compile(r"\bskip to more (?P<o>[A-Z][\w]{1,20}) sites", re.I),
-    re.compile(r"©\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"),
+    (re.compile(r"\b[Ss]upport (?P<o>The [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
+                r"|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})!"), ("upport ", "!")),
+    (re.compile(r"\bskip to more (?P<o>[A-Z][\w]{1,20}) sites", re.I), ("skip to more",)),
+    (re.compile(r"©\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"), ("©",)),
 ]
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
@@ -153,7 +157,7 @@ def classify(paragraphs: list[str]) -> list[Block]:
         if not para:
             continue
         if ended or END_OF_ARTICLE.match(para) or (
-                DONATION.search(para) and "favor to ask" in para.lower()):
+                _is_donation(para) and "favor to ask" in para.lower()):
             ended = True
             blocks.append(Block("trailer", para))
             continue
@@ -181,7 +185,7 @@ def explain(raw: RawDocument) -> list[Block]:
 
 def _kind(para: str) -> str:
     words = para.split()
-    if NAV.search(para) or DONATION.search(para) or TEASER.search(para) or FOLLOW.search(para):
+    if NAV.search(para) or _is_donation(para) or TEASER.search(para) or FOLLOW.search(para):
         return "drop"
     if WIRE_CREDIT.match(para):
         return "drop"
@@ -197,6 +201,11 @@ def _kind(para: str) -> str:
     if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
         return "heading"  # titles, subheadings, teaser headlines
     return "body"
+
+
+def _is_donation(para: str) -> bool:
+    low = para.lower()
+    return any(w in low for w in DONATION_WORDS) and DONATION.search(para) is not None
 
 
 def _date_line(para: str) -> datetime | None:
@@ -253,8 +262,9 @@ def split_glued_articles(blocks: list[Block]) -> list[list[Block]]:
 def _outlet_signals(paragraphs: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for para in paragraphs[:400]:
-        for pattern in SITE_SIGNALS:
-            m = pattern.search(para)
+        low = para.lower()
+        for pattern, needed in SITE_SIGNALS:
+            m = pattern.search(para) if all(w in low for w in needed) else None
             if m and "site" not in found:
                 found["site"] = m.group("o").strip()
         m = DATELINE.match(para)
