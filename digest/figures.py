@@ -45,15 +45,16 @@ def _number(raw: str) -> int | None:
         return None
 
 
-# Every pattern needs one of these words: paragraphs without them are not searched.
-TRIGGER = re.compile(r"kill|dead|died|death|left|leaving|injur|wound|hurt", re.I)
+# Every pattern needs one of these words (lowercased): paragraphs without them are not searched.
+TRIGGER_WORDS = ("kill", "dead", "died", "death", "left", "leaving", "injur", "wound", "hurt")
 
 
 def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
     """(qualifier class, number) per subject found in text; class is '', '>' or '~'."""
     found: dict[str, set[tuple[str, int]]] = {}
     for paragraph in text.split("\n"):
-        if TRIGGER.search(paragraph):
+        low = paragraph.lower()
+        if any(w in low for w in TRIGGER_WORDS):
             _claims_in(paragraph, found)
     return found
 

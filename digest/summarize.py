@@ -21,7 +21,6 @@ was tried and scored lower on the development sets: see docs/benchmarks.md.)
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,6 +59,7 @@ class Unit:
     position: int  # sentence index within that article
     terms: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)  # every word, lowercased (for word pairs)
+    stems: list[str] = field(default_factory=list)  # the stem of each of its tokens
     similar: list[str] = field(default_factory=list)
 
     @property
@@ -79,11 +79,16 @@ def units_of(story: Story) -> list[Unit]:
                     if article.id not in units[key].sources:
                         units[key].sources.append(article.id)
                 else:
-                    tokens = text.tokens(sentence)
-                    units[key] = Unit(sentence, [article.id], ai, position, text.terms_of(tokens),
-                                      tokens)
+                    units[key] = _unit(sentence, [article.id], ai, position)
                 position += 1
     return list(units.values())
+
+
+def _unit(sentence: str, sources: list[str], article_index: int, position: int) -> Unit:
+    tokens = text.tokens(sentence)
+    stems = [text.stem(t) for t in tokens]
+    terms = [s for t, s in zip(tokens, stems, strict=True) if text.is_term(t)]
+    return Unit(sentence, sources, article_index, position, terms, tokens, stems)
 
 
 def eligible(unit: Unit) -> bool:
@@ -99,19 +104,13 @@ def term_matrix(units: Sequence[Unit], terms: Sequence[list[str]] | None = None
                 ) -> tuple[sp.csr_matrix, dict[str, int]]:
     """Raw term counts, one row per unit (its own terms unless others are given)."""
     vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[int] = []
-    for i, unit in enumerate(units):
-        counts: dict[int, int] = {}
-        for t in (terms[i] if terms is not None else unit.terms):
-            j = vocab.setdefault(t, len(vocab))
-            counts[j] = counts.get(j, 0) + 1
-        rows.extend([i] * len(counts))
-        cols.extend(counts)
-        vals.extend(counts.values())
-    m = sp.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)),
+    rows = terms if terms is not None else [u.terms for u in units]
+    cols = [vocab.setdefault(t, len(vocab)) for row in rows for t in row]
+    row_of = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
+    # A term repeated in a sentence gives repeated (row, column) entries: summed into its count.
+    m = sp.csr_matrix((np.ones(len(cols)), (row_of, np.array(cols, dtype=np.int64))),
                       shape=(len(units), len(vocab)))
+    m.sum_duplicates()
     return m, vocab
 
 
@@ -267,21 +266,18 @@ def rank(units: Sequence[Unit], method: str, n_articles: int) -> np.ndarray:
 
 
 # -- concept coverage (the default method's selection) ------------------------------------
-def bigrams(tokens: list[str]) -> set[tuple[str, str]]:
-    """Stemmed word pairs of a sentence (its text.tokens), except pairs of two stop words."""
+def bigrams(unit: Unit) -> set[tuple[str, str]]:
+    """Stemmed word pairs of a sentence, except pairs of two stop words."""
     stops = text.stop_words()
-    out = set()
-    for a, b in itertools.pairwise(tokens):
-        if a in stops and b in stops:
-            continue
-        out.add((text.stem(a), text.stem(b)))
-    return out
+    tokens, stems = unit.tokens, unit.stems
+    return {(stems[i], stems[i + 1]) for i in range(len(tokens) - 1)
+            if not (tokens[i] in stops and tokens[i + 1] in stops)}
 
 
 def concept_weights(units: Sequence[Unit], n_articles: int
                     ) -> tuple[list[tuple[str, str]], np.ndarray, sp.csr_matrix]:
     """Word pairs reported by several articles, weighted by how many; unit x concept incidence."""
-    pairs = [bigrams(u.tokens) for u in units]
+    pairs = [bigrams(u) for u in units]
     reporters: dict[tuple[str, str], set[str]] = {}
     leads: dict[tuple[str, str], set[str]] = {}
     for u, ps in zip(units, pairs, strict=False):
@@ -437,10 +433,7 @@ def summarize_story(story: Story, *, method: str | None = None, sentences: int |
 
 def rank_sentences(sentences: Sequence[str], method: str) -> list[int]:
     """Indices of plain sentences, best first (benchmarks compare methods with this)."""
-    units = []
-    for i, sentence in enumerate(sentences):
-        tokens = text.tokens(sentence)
-        units.append(Unit(sentence, ["x"], 0, i, text.terms_of(tokens), tokens))
+    units = [_unit(sentence, ["x"], 0, i) for i, sentence in enumerate(sentences)]
     scores = rank(units, method, 1)
     return [int(i) for i in np.argsort(-scores, kind="stable")]
 

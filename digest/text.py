@@ -83,8 +83,12 @@ def terms(text: str) -> list[str]:
 
 def terms_of(tokens: list[str]) -> list[str]:
     """terms() of a sentence already split by tokens()."""
-    stops = stop_words()
-    return [stem(t) for t in tokens if not (t in stops or t.isdigit() or len(t) < 2)]
+    return [stem(t) for t in tokens if is_term(t)]
+
+
+def is_term(token: str) -> bool:
+    """Whether a token (from tokens()) counts as a content word: no stop word, no bare number."""
+    return not (token in stop_words() or token.isdigit() or len(token) < 2)
 
 
 def normalize_sentence(text: str) -> str:
