@@ -153,7 +153,13 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Pr
         for entry, known in todo:
             yield _prepare(entry, known)
         return
-    chunks = [todo[i:i + FILE_CHUNK] for i in range(0, len(todo), FILE_CHUNK)]
+    # The first chunks are small: this process waits for the first result (the worker starts
+    # cold), so it gets one file soon, then the chunks grow to FILE_CHUNK.
+    chunks = []
+    start, size = 0, 1
+    while start < len(todo):
+        chunks.append(todo[start:start + size])
+        start, size = start + size, min(2 * size, FILE_CHUNK)
     ahead = 3 * INGEST_WORKERS  # chunks in flight: enough to keep busy, little held in memory
     with ProcessPoolExecutor(INGEST_WORKERS, mp_context=_fork_context(),
                              initializer=_worker_init, initargs=(os.getpid(),)) as pool:

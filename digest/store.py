@@ -7,6 +7,7 @@ file's new hash), so a crash or kill -9 leaves either all of it or none of it.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import math
 import os
@@ -119,7 +120,7 @@ def _m4_story_entities(db: sqlite3.Connection) -> None:
 
 def _m5_story_probe(db: sqlite3.Connection) -> None:
     # Each story's strongest centroid terms only: candidate stories are looked up here (a few
-    # postings per story instead of hundreds), then scored on story_terms.
+    # postings per story instead of hundreds), then scored on their whole centroids.
     run_script(
         db,
         f"""
@@ -142,10 +143,27 @@ def _m6_headline_terms(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN headline_terms TEXT")
 
 
+def _m7_story_centroids(db: sqlite3.Connection) -> None:
+    # A story's centroid as one JSON row instead of a row per (term, story): an article
+    # joining a story wrote a hundred rows scattered over the whole term index (the pages
+    # written, and checkpointed, grew with the store); now the stories a batch of files
+    # touched are each written once, at COMMIT. Candidates are found through story_probe.
+    db.execute("CREATE TABLE story_centroids (story_id TEXT PRIMARY KEY, weights TEXT NOT NULL)")
+    rows = db.execute("SELECT story_id, term, weight FROM story_terms ORDER BY story_id, term")
+    batch: list[tuple[str, str]] = []
+    for story_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        batch.append((story_id, json.dumps({term: weight for _, term, weight in group})))
+        if len(batch) >= 1000:
+            db.executemany("INSERT INTO story_centroids VALUES (?, ?)", batch)
+            batch.clear()
+    db.executemany("INSERT INTO story_centroids VALUES (?, ?)", batch)
+    db.execute("DROP TABLE story_terms")
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
-    _m6_headline_terms]
+    _m6_headline_terms, _m7_story_centroids]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector
@@ -163,12 +181,13 @@ CACHED_PROBE_POSTINGS = 1_000_000
 class _Centroid:
     """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles, names."""
 
-    __slots__ = ("entities", "norm", "probe", "size", "weights")
+    __slots__ = ("dirty", "entities", "norm", "probe", "size", "weights")
 
     def __init__(self, weights: dict[str, float], norm: float, size: int,
                  entities: dict[str, float], probe: set[str]) -> None:
         self.weights, self.norm, self.size, self.entities = weights, norm, size, entities
         self.probe = probe  # the terms it has in story_probe
+        self.dirty = False  # weights changed since written to story_centroids
 
 
 class Store:
@@ -240,6 +259,7 @@ class Store:
 
     def commit(self) -> None:
         self._flush_counts()
+        self._flush_centroids()
         self.db.execute("COMMIT")
 
     def rollback(self) -> None:
@@ -255,12 +275,26 @@ class Store:
                 sorted(self._pending_counts.items()))
             self._pending_counts.clear()
 
+    def _flush_centroids(self) -> None:
+        dirty = [(sid, c) for sid, c in self._centroids.items() if c.dirty]
+        for sid, centroid in dirty:
+            self._write_centroid(sid, centroid)
+
+    def _write_centroid(self, story_id: str, centroid: _Centroid) -> None:
+        self.db.execute("INSERT OR REPLACE INTO story_centroids VALUES (?, ?)",
+                        (story_id, json.dumps(centroid.weights, separators=(",", ":"))))
+        centroid.dirty = False
+
     def _read_data_version(self) -> int:
         # Changes when another connection commits (never for this connection's own commits).
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def release_memory(self) -> None:
-        """Drop the in-memory index rows (stale, or after a big ingest: summaries need the room)."""
+        """Drop the in-memory index rows (stale, or after a big ingest: summaries need the room).
+
+        Never with changes still to write: those exist only inside a transaction, and COMMIT
+        writes them, ROLLBACK drops them.
+        """
         self._centroids.clear()
         self._term_counts.clear()
         self._forget_probe()
@@ -298,8 +332,10 @@ class Store:
         for article_id, _ in rows:
             self.db.execute("DELETE FROM lead_hashes WHERE article_id = ?", (article_id,))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        for _, story_id in rows:
-            self._centroids.pop(story_id, None)
+        for _, story_id in rows:  # their cached sizes are stale: reloaded when next needed
+            cached = self._centroids.pop(story_id, None)
+            if cached is not None and cached.dirty:
+                self._write_centroid(story_id, cached)
         return sorted({r[1] for r in rows})
 
     # -- articles ----------------------------------------------------------
@@ -396,19 +432,12 @@ class Store:
             return []
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         scored: list[tuple[str, float]] = []
-        uncached = []
         for sid, _ in found:
-            cached = self._centroids.get(sid)
-            if cached is None:
-                uncached.append(sid)
-                continue
-            weights = cached.weights
+            centroid = self._centroid(sid)
+            weights = centroid.weights
             # In the vector's order (not a set's): the same sums, to the last bit, on every run.
             dot = sum([w * weights[t] for t, w in vector.items() if t in weights])
-            scored.append((sid, dot / max(cached.norm, 1e-9) / norm))
-        if uncached:
-            exact = self._dots(vector, terms, uncached, len(uncached))
-            scored.extend((sid, dot / norm) for sid, dot in exact)
+            scored.append((sid, dot / max(centroid.norm, 1e-9) / norm))
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:limit]
 
@@ -470,8 +499,9 @@ class Store:
         if cached is not None:
             self._centroids.move_to_end(story_id)
             return cached
-        weights = dict(self.db.execute(
-            "SELECT term, weight FROM story_terms WHERE story_id = ?", (story_id,)).fetchall())
+        stored = self.db.execute("SELECT weights FROM story_centroids WHERE story_id = ?",
+                                 (story_id,)).fetchone()
+        weights = json.loads(stored[0]) if stored else {}
         row = self.db.execute("SELECT norm, entities FROM stories WHERE id = ?", (story_id,)).fetchone()
         size = self.db.execute("SELECT COUNT(*) FROM articles WHERE story_id = ?",
                                (story_id,)).fetchone()[0]
@@ -480,26 +510,15 @@ class Store:
         cached = _Centroid(weights, row[0] if row else 0.0, int(size),
                            json.loads(row[1]) if row else {}, probe)
         self._centroids[story_id] = cached
-        if len(self._centroids) > CACHED_STORIES:
-            self._centroids.popitem(last=False)
+        self._evict()
         return cached
 
-    def _dots(self, vector: dict[str, float], terms: list[str], story_ids: list[str],
-              limit: int) -> list[tuple[str, float]]:
-        """(story, vector . centroid / |centroid|) of these stories, best first, in SQL."""
-        values = ",".join("(?, ?)" for _ in terms)
-        params: list[object] = [x for t in terms for x in (t, vector[t])]
-        # One key lookup per (term, story), however long a term's postings.
-        source = (f"q CROSS JOIN (VALUES {','.join(['(?)'] * len(story_ids))}) c "
-                  "CROSS JOIN story_terms st ON st.term = q.term AND st.story_id = c.column1")
-        params.extend(story_ids)
-        params.append(limit)
-        rows = self.db.execute(
-            f"WITH q(term, w) AS (VALUES {values}) "
-            "SELECT st.story_id, SUM(st.weight * q.w) / MAX(s.norm, 1e-9) AS score "
-            f"FROM {source} JOIN stories s ON s.id = st.story_id "
-            "GROUP BY st.story_id ORDER BY score DESC, st.story_id LIMIT ?", params)
-        return [(r[0], r[1]) for r in rows]
+    def _evict(self) -> None:
+        """Keep CACHED_STORIES centroids, dropping the least recently used (written first if changed)."""
+        while len(self._centroids) > CACHED_STORIES:
+            sid, oldest = self._centroids.popitem(last=False)
+            if oldest.dirty:
+                self._write_centroid(sid, oldest)
 
     def create_story(self, story_id: str, title: str, features: Features,
                      now: datetime, last_date: datetime | None) -> None:
@@ -511,6 +530,7 @@ class Store:
         ).rowcount
         if created:
             self._centroids[story_id] = _Centroid({}, 0.0, 0, {}, set())
+            self._evict()
         self.add_to_story(story_id, features, now, last_date)
 
     def add_to_story(self, story_id: str, features: Features, now: datetime,
@@ -530,18 +550,15 @@ class Store:
         centroid.size += 1
         if self._norms is not None:
             self._norms[story_id] = centroid.norm
-        self.db.executemany(
-            "INSERT INTO story_terms VALUES (?, ?, ?) ON CONFLICT(term, story_id) "
-            "DO UPDATE SET weight = weight + excluded.weight",
-            [(t, story_id, w) for t, w in vector.items()],
-        )
+        centroid.dirty = True  # written at COMMIT (or when evicted from memory)
         counts, pending = self._term_counts, self._pending_counts
         for t in vector:
             pending[t] = pending.get(t, 0) + 1
             if t in counts:
                 counts[t] += 1
-        if not self.db.in_transaction:
-            self._flush_counts()  # autocommit: no COMMIT will come to write them
+        if not self.db.in_transaction:  # autocommit: no COMMIT will come to write them
+            self._flush_counts()
+            self._write_centroid(story_id, centroid)
         self._update_probe(story_id, centroid, vector)
         self.db.execute(
             "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "
@@ -596,7 +613,7 @@ class Store:
             if self.db.execute("SELECT 1 FROM articles WHERE story_id = ? LIMIT 1",
                                (sid,)).fetchone():
                 continue
-            self.db.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
+            self.db.execute("DELETE FROM story_centroids WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
             self._centroids.pop(sid, None)

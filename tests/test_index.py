@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from datetime import datetime
@@ -34,8 +35,9 @@ def stored_norms_agree(path: Path) -> None:
     """Each story's stored norm is the length of its stored centroid."""
     with Store(path) as store:
         for sid, norm in store.db.execute("SELECT id, norm FROM stories").fetchall():
-            weights = [w for (w,) in store.db.execute(
-                "SELECT weight FROM story_terms WHERE story_id = ?", (sid,))]
+            (stored,) = store.db.execute(
+                "SELECT weights FROM story_centroids WHERE story_id = ?", (sid,)).fetchone()
+            weights = json.loads(stored).values()
             assert norm == pytest.approx(math.sqrt(sum(w * w for w in weights)), rel=1e-9), sid
 
 
@@ -176,12 +178,10 @@ def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
             assert postings == dict(store.db.execute(
                 "SELECT story_id, weight FROM story_probe WHERE term = ?", (term,)).fetchall()), term
         kept = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
-        store.db.execute("DELETE FROM story_probe")
-        store.db.execute(
-            "INSERT INTO story_probe SELECT term, story_id, weight FROM (SELECT term, story_id, weight, "
-            "ROW_NUMBER() OVER (PARTITION BY story_id ORDER BY weight DESC, term) AS n FROM story_terms) "
-            "WHERE n <= 12")
-        fresh = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
+        fresh = sorted(
+            (sid, term, weight)
+            for sid, stored in store.db.execute("SELECT story_id, weights FROM story_centroids")
+            for term, weight in sorted(json.loads(stored).items(), key=lambda kv: (-kv[1], kv[0]))[:12])
     assert len({r[0] for r in kept}) >= 3
     assert kept == fresh
 
@@ -206,3 +206,51 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
         titles = {s.story.id: s.story.title for s in pipeline.story_summaries(store)
                   if len(s.story.articles) > 1}
         assert titles == {s.id: cluster.representative_title(list(s.articles)) for s in stories}
+
+
+def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Centroids are written at COMMIT; one evicted (or re-read after a changed file) before
+    must be written then, or the file would lose the articles that joined it."""
+    from digest import store as store_module
+
+    other = ("Parliament in Canberra passed the budget after a night of debate, with the "
+             "treasurer promising tax relief for families and new money for hospitals.")
+    path = tmp_path / "state.sqlite"
+    monkeypatch.setattr(store_module, "CACHED_STORIES", 1)
+    with Store(path) as store, store.transaction():
+        quake = cluster.place(store, article(1, QUAKE), NOW)
+        budget = cluster.place(store, article(2, other), NOW)  # evicts the quake story
+        assert cluster.place(store, article(3, QUAKE_2), NOW) == quake  # evicts the budget story
+    stored_norms_agree(path)
+    monkeypatch.setattr(store_module, "CACHED_STORIES", 1500)
+    with Store(path) as store:
+        with store.transaction():
+            assert cluster.place(store, article(4, QUAKE_3), NOW) == quake
+            store.forget_articles_of("2.txt")  # the budget story's article: a changed file
+            store.forget_articles_of("1.txt")
+        assert store.story_sizes([quake, budget]) == {quake: 2}
+    stored_norms_agree(path)
+
+
+def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_path: Path) -> None:
+    import sqlite3
+
+    from digest import store as store_module
+
+    path = tmp_path / "state.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
+    for version, migration in enumerate(store_module.MIGRATIONS[:6], start=1):
+        migration(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+    weights = {"quak": 0.1 + 1e-17 * 3, "chile": 1 / 3, "rubbl": 2 / 7}
+    db.execute("INSERT INTO stories (id, title, norm, created_at, updated_at) VALUES "
+               "('sold', 'Old story', ?, 'x', 'x')", (math.sqrt(sum(w * w for w in weights.values())),))
+    db.executemany("INSERT INTO story_terms VALUES (?, 'sold', ?)", weights.items())
+    db.close()
+    with Store(path) as store:
+        (stored,) = store.db.execute("SELECT weights FROM story_centroids WHERE story_id = 'sold'").fetchone()
+        assert json.loads(stored) == weights  # to the last bit
+        assert not store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_terms'").fetchall()
+    stored_norms_agree(path)
