@@ -40,6 +40,7 @@ BATCH_SECONDS = 0.5
 # Worker processes for the CPU-bound stages of a big run (summaries of many stories).
 WORKERS = min(2, os.cpu_count() or 1)
 PARALLEL_STORIES = 50
+STORY_BATCH = 256
 INGEST_WORKERS = WORKERS - 1  # the main process writes meanwhile
 PARALLEL_FILES = 100
 FILE_CHUNK = 16
@@ -222,6 +223,10 @@ def _stamp(article: Article, now: datetime) -> Article:
     return replace(article, ingested_at=now)
 
 
+# (story, method, sentences, words, headline terms of its articles by id)
+_SummaryWork = tuple[Story, str | None, int | None, int | None, dict[str, dict[str, float]]]
+
+
 def story_summaries(store: Store, *, since: datetime | None = None, method: str | None = None,
                     sentences: int | None = None, words: int | None = None,
                     story_ids: Iterable[str] | None = None) -> list[StorySummary]:
@@ -230,25 +235,38 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     duplicates = store.duplicates()
     if stories:
         summarize.check_method(method)  # fail here, not in a worker
-    headlines = store.headline_terms(a.id for s in stories for a in s.articles)
-    work = [(s, method, sentences, words, {a.id: headlines[a.id] for a in s.articles if a.id in headlines})
-            for s in stories]
+    # Stories go out in batches, each with its articles' headline terms read just before:
+    # never the whole store's at once (100,000 articles' would take most of a gigabyte).
+    batches = [stories[i:i + STORY_BATCH] for i in range(0, len(stories), STORY_BATCH)]
+
+    def work(batch: list[Story]) -> list[_SummaryWork]:
+        headlines = store.headline_terms([s.id for s in batch])
+        return [(s, method, sentences, words,
+                 {a.id: headlines[a.id] for a in s.articles if a.id in headlines}) for s in batch]
+
+    done: list[tuple[str, StorySummary]] = []
     if len(stories) > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
         # Each story is summarized on its own: spread them over the cores, in order.
-        chunk = max(1, min(32, len(work) // (WORKERS * 8)))
+        chunk = max(1, min(32, min(len(stories), STORY_BATCH) // (WORKERS * 8)))
         with ProcessPoolExecutor(WORKERS, mp_context=_fork_context(),
                                  initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-            done = list(pool.map(_summarize_one, work, chunksize=chunk))
+            in_flight: deque[Iterator[tuple[str, StorySummary]]] = deque()
+            for batch in batches:
+                in_flight.append(pool.map(_summarize_one, work(batch), chunksize=chunk))
+                if len(in_flight) > 2:
+                    done.extend(in_flight.popleft())
+            while in_flight:
+                done.extend(in_flight.popleft())
     else:
-        done = [_summarize_one(w) for w in work]
+        for batch in batches:
+            done.extend(_summarize_one(w) for w in work(batch))
     # The workers send back the summary without the story (the caller already has it).
     summaries = [replace(summary, story=replace(s, title=title))
                  for s, (title, summary) in zip(stories, done, strict=True)]
     return rank(summaries, duplicates)
 
 
-def _summarize_one(work: tuple[Story, str | None, int | None, int | None, dict[str, dict[str, float]]]
-                   ) -> tuple[str, StorySummary]:
+def _summarize_one(work: _SummaryWork) -> tuple[str, StorySummary]:
     story, method, sentences, words, headline_terms = work
     title = cluster.representative_title(list(story.articles), headline_terms)
     summary = summarize.summarize_story(replace(story, title=title), method=method,

@@ -398,11 +398,12 @@ class Store:
             found.update((r[0], json.loads(r[1])) for r in rows)
         return found
 
-    def headline_terms(self, article_ids: Iterable[str]) -> dict[str, dict[str, float]]:
-        """Features.headline_terms of these articles, where stored."""
-        wanted = set(article_ids)
-        rows = self.db.execute("SELECT id, headline_terms FROM articles WHERE headline_terms IS NOT NULL")
-        return {r[0]: json.loads(r[1]) for r in rows if r[0] in wanted}
+    def headline_terms(self, story_ids: list[str]) -> dict[str, dict[str, float]]:
+        """Features.headline_terms of these stories' articles (by article id), where stored."""
+        rows = self.db.execute(
+            "SELECT id, headline_terms FROM articles WHERE headline_terms IS NOT NULL "
+            f"AND story_id IN ({','.join('?' * len(story_ids))})", story_ids)
+        return {r[0]: json.loads(r[1]) for r in rows}
 
     def duplicates(self) -> dict[str, str]:
         rows = self.db.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
@@ -623,8 +624,11 @@ class Store:
     def stories(self, *, since: datetime | None = None,
                 story_ids: Iterable[str] | None = None) -> list[Story]:
         """Stories with their articles (only articles dated/ingested since `since`)."""
-        rows = self.db.execute("SELECT * FROM articles ORDER BY date IS NULL, date, path").fetchall()
+        # The columns an Article has (not the headline terms), row by row: at 100,000 articles
+        # every row at once would double the peak memory of a run.
         titles = {r["id"]: r["title"] for r in self.db.execute("SELECT id, title FROM stories")}
+        rows = self.db.execute(
+            f"SELECT {ARTICLE_COLUMNS}, story_id FROM articles ORDER BY date IS NULL, date, path")
         wanted = set(story_ids) if story_ids is not None else None
         by_story: dict[str, list[Article]] = {}
         for row in rows:
@@ -645,6 +649,9 @@ class Store:
 
 def _iso(d: datetime | None) -> str:
     return d.isoformat() if d else ""
+
+
+ARTICLE_COLUMNS = "id, path, title, outlet, date, author, url, text, captions, ingested_at"
 
 
 def article_from_row(row: sqlite3.Row) -> Article:

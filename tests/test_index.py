@@ -193,7 +193,7 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
     with Store(tmp_path / "state.sqlite") as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
         stories = [s for s in store.stories() if len(s.articles) > 1]
-        stored = store.headline_terms(a.id for s in stories for a in s.articles)
+        stored = store.headline_terms([s.id for s in stories])
         assert set(stored) == {a.id for s in stories for a in s.articles}
         for story in stories:
             articles = list(story.articles)
@@ -202,7 +202,7 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
             assert title == cluster.representative_title(articles)
         # Rows stored before the column existed have none: the headline is computed from the text.
         store.db.execute("UPDATE articles SET headline_terms = NULL")
-        assert store.headline_terms(a.id for s in stories for a in s.articles) == {}
+        assert store.headline_terms([s.id for s in stories]) == {}
         titles = {s.story.id: s.story.title for s in pipeline.story_summaries(store)
                   if len(s.story.articles) > 1}
         assert titles == {s.id: cluster.representative_title(list(s.articles)) for s in stories}
@@ -254,3 +254,30 @@ def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_p
         assert json.loads(stored) == weights  # to the last bit
         assert not store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_terms'").fetchall()
     stored_norms_agree(path)
+
+
+def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files prepared in a worker (in chunks) and stories summarized by workers in batches:
+    the same stories, headlines and summaries as all in this process."""
+    from digest import pipeline
+
+    def run(name: str) -> tuple[dict[str, str], list[tuple[str, str, tuple[str, ...]]]]:
+        with Store(tmp_path / f"{name}.sqlite") as store:
+            pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
+            summaries = pipeline.story_summaries(store)
+            return store.story_of(), [(s.story.id, s.story.title, tuple(x.text for x in s.sentences))
+                                      for s in summaries]
+
+    monkeypatch.setattr(pipeline, "WORKERS", 1)
+    monkeypatch.setattr(pipeline, "INGEST_WORKERS", 0)
+    alone = run("alone")
+    monkeypatch.setattr(pipeline, "WORKERS", 2)
+    monkeypatch.setattr(pipeline, "INGEST_WORKERS", 1)
+    for name, value in (("PARALLEL_FILES", 1), ("FILE_CHUNK", 2), ("PARALLEL_STORIES", 0),
+                        ("STORY_BATCH", 1)):
+        monkeypatch.setattr(pipeline, name, value)
+    assert pipeline._can_fork()
+    shared = run("shared")
+    assert shared == alone
+    assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
