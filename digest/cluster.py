@@ -30,7 +30,6 @@ article's story whatever its score and is marked as a duplicate.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 import re
 from collections import Counter
@@ -61,10 +60,12 @@ LEAD_SENTENCES = 6  # for wire-copy detection
 WIRE_COPY_SHARE = 0.6
 OPENERS = " \t\"'“‘(—–-_"
 SENTENCE_ENDS = ".!?:;…"
-# The text.WORD tokens that may start with a capital: the same token boundaries (not inside
-# a word, nor after a joiner inside one), first letters other than a-z. Skipping the
-# lowercase words in the regex rather than in a loop makes entities() three times faster.
-CAPITALISED_WORD = re.compile(r"(?<![^\W_])(?<![^\W_][-'’.])[^\W\d_a-z][^\W_]*(?:[-'’.][^\W_]+)*")
+# The text.WORD tokens that may start with a capital: first letters other than a-z, with the
+# same token boundaries (the letter before is not in a word, nor after a joiner inside one;
+# checked behind the first letter, so that the regex engine can look for that letter fast).
+# Skipping the lowercase words in the regex rather than in a loop makes entities() three
+# times faster.
+CAPITALISED_WORD = re.compile(r"[^\W\d_a-z](?<![^\W_].)(?<![^\W_][-'’.].)[^\W_]*(?:[-'’.][^\W_]+)*")
 DATELINE = re.compile(
     r"^[A-Z][A-Z.'’ -]{2,}(?:,\s[A-Z][\w.'’ -]+)?\s+(?:\([A-Za-z]+\)\s*)?[_—–-]+\s*")
 
@@ -141,7 +142,10 @@ def _ranked_terms(article: Article, top: int) -> list[tuple[str, float]]:
             if rarity > weight.get(s, 0.0):
                 weight[s] = rarity
     scored = {t: (1.0 + math.log(f)) * weight[t] for t, f in tf.items()}
-    return heapq.nsmallest(top, scored.items(), key=lambda kv: (-kv[1], kv[0]))
+    # Strongest first, equal weights by term: sorted by term, then stably by weight (what
+    # heapq.nsmallest with the key (-weight, term) gives, in a third of the time).
+    ranked = sorted(sorted(scored), key=scored.__getitem__, reverse=True)[:top]
+    return [(t, scored[t]) for t in ranked]
 
 
 def _body(article: Article) -> list[str]:
