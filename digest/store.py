@@ -258,9 +258,17 @@ class Store:
             self._data_version = version
 
     def commit(self) -> None:
-        self._flush_counts()
-        self._flush_centroids()
-        self.db.execute("COMMIT")
+        try:
+            self._flush_counts()
+            self._flush_centroids()
+            self.db.execute("COMMIT")
+        except BaseException:
+            # Disk full, I/O error: nothing of the transaction is kept, in the file or in memory.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            self._pending_counts.clear()
+            self.release_memory()
+            raise
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
@@ -466,6 +474,7 @@ class Store:
                 missing = terms
             for t in missing:
                 probe[t] = {}
+            self._probe_size += len(missing)  # an empty term's entry costs memory too
             rows = self.db.execute(
                 "SELECT term, story_id, weight FROM story_probe "
                 f"WHERE term IN ({','.join('?' * len(missing))})", missing)
@@ -486,6 +495,7 @@ class Store:
         if missing:
             if len(known) + len(missing) > CACHED_TERM_COUNTS:
                 known.clear()
+                missing = terms
             rows = dict(self.db.execute(
                 f"SELECT term, articles FROM term_counts WHERE term IN ({','.join('?' * len(missing))})",
                 missing).fetchall())

@@ -281,3 +281,34 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
     shared = run("shared")
     assert shared == alone
     assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
+
+
+def test_the_term_count_cache_refills_when_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import store as store_module
+
+    monkeypatch.setattr(store_module, "CACHED_TERM_COUNTS", 3)
+    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+        cluster.place(store, article(1, QUAKE), NOW)
+        assert store._counts(["chile", "rubbl"]) == {"chile": 1, "rubbl": 1}
+        # Full: the cache is emptied and every term asked for is read again, cached or not.
+        assert store._counts(["chile", "quak", "zzz"]) == {"chile": 1, "quak": 1, "zzz": 0}
+
+
+def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "state.sqlite"
+    with Store(path) as store:
+        with store.transaction():
+            story = cluster.place(store, article(1, QUAKE), NOW)
+
+        def disk_full(*args: object) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(store, "_write_centroid", disk_full)
+        with pytest.raises(OSError), store.transaction():
+            cluster.place(store, article(2, QUAKE_2), NOW)
+        monkeypatch.undo()
+        assert not store.db.in_transaction and not store._centroids and not store._probe
+        assert store.story_sizes([story]) == {story: 1}
+        with store.transaction():  # the store goes on as if the failed batch never came
+            assert cluster.place(store, article(2, QUAKE_2), NOW) == story
+    stored_norms_agree(path)
