@@ -264,14 +264,12 @@ class Store:
             self.db.execute("COMMIT")
         except BaseException:
             # Disk full, I/O error: nothing of the transaction is kept, in the file or in memory.
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            self._pending_counts.clear()
-            self.release_memory()
+            self.rollback()
             raise
 
     def rollback(self) -> None:
-        self.db.execute("ROLLBACK")
+        if self.db.in_transaction:  # a failed COMMIT may have ended it already
+            self.db.execute("ROLLBACK")
         self._pending_counts.clear()
         self.release_memory()
 
@@ -287,6 +285,11 @@ class Store:
         dirty = [(sid, c) for sid, c in self._centroids.items() if c.dirty]
         for sid, centroid in dirty:
             self._write_centroid(sid, centroid)
+
+    def _keep_changes(self, story_id: str, centroid: _Centroid) -> None:
+        """Before a centroid leaves memory: write it if it changed."""
+        if centroid.dirty:
+            self._write_centroid(story_id, centroid)
 
     def _write_centroid(self, story_id: str, centroid: _Centroid) -> None:
         self.db.execute("INSERT OR REPLACE INTO story_centroids VALUES (?, ?)",
@@ -342,8 +345,8 @@ class Store:
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         for _, story_id in rows:  # their cached sizes are stale: reloaded when next needed
             cached = self._centroids.pop(story_id, None)
-            if cached is not None and cached.dirty:
-                self._write_centroid(story_id, cached)
+            if cached is not None:
+                self._keep_changes(story_id, cached)
         return sorted({r[1] for r in rows})
 
     # -- articles ----------------------------------------------------------
@@ -370,9 +373,8 @@ class Store:
         """Articles sharing lead-sentence hashes with these, most shared first."""
         if not hashes:
             return []
-        marks = ",".join("?" * len(hashes))
         rows = self.db.execute(
-            f"SELECT article_id, COUNT(*) n FROM lead_hashes WHERE hash IN ({marks}) "
+            f"SELECT article_id, COUNT(*) n FROM lead_hashes WHERE hash IN ({_marks(hashes)}) "
             "GROUP BY article_id ORDER BY n DESC LIMIT 5", hashes)
         return [(r[0], r[1]) for r in rows]
 
@@ -392,7 +394,7 @@ class Store:
         if rest:
             rows = self.db.execute(
                 "SELECT s.id, COUNT(a.id), s.norm FROM stories s JOIN articles a ON a.story_id = s.id "
-                f"WHERE s.id IN ({','.join('?' * len(rest))}) GROUP BY s.id", rest)
+                f"WHERE s.id IN ({_marks(rest)}) GROUP BY s.id", rest)
             shapes.update((r[0], (r[1], r[2])) for r in rows)
         return shapes
 
@@ -402,7 +404,7 @@ class Store:
         rest = [sid for sid in story_ids if sid not in found]
         if rest:
             rows = self.db.execute(
-                f"SELECT id, entities FROM stories WHERE id IN ({','.join('?' * len(rest))})", rest)
+                f"SELECT id, entities FROM stories WHERE id IN ({_marks(rest)})", rest)
             found.update((r[0], json.loads(r[1])) for r in rows)
         return found
 
@@ -410,7 +412,7 @@ class Store:
         """Features.headline_terms of these stories' articles (by article id), where stored."""
         rows = self.db.execute(
             "SELECT id, headline_terms FROM articles WHERE headline_terms IS NOT NULL "
-            f"AND story_id IN ({','.join('?' * len(story_ids))})", story_ids)
+            f"AND story_id IN ({_marks(story_ids)})", story_ids)
         return {r[0]: json.loads(r[1]) for r in rows}
 
     def duplicates(self) -> dict[str, str]:
@@ -477,7 +479,7 @@ class Store:
             self._probe_size += len(missing)  # an empty term's entry costs memory too
             rows = self.db.execute(
                 "SELECT term, story_id, weight FROM story_probe "
-                f"WHERE term IN ({','.join('?' * len(missing))})", missing)
+                f"WHERE term IN ({_marks(missing)})", missing)
             for term, sid, weight in rows:
                 probe[term][sid] = weight
                 self._probe_size += 1
@@ -497,7 +499,7 @@ class Store:
                 known.clear()
                 missing = terms
             rows = dict(self.db.execute(
-                f"SELECT term, articles FROM term_counts WHERE term IN ({','.join('?' * len(missing))})",
+                f"SELECT term, articles FROM term_counts WHERE term IN ({_marks(missing)})",
                 missing).fetchall())
             pending = self._pending_counts
             for t in missing:
@@ -527,9 +529,7 @@ class Store:
     def _evict(self) -> None:
         """Keep CACHED_STORIES centroids, dropping the least recently used (written first if changed)."""
         while len(self._centroids) > CACHED_STORIES:
-            sid, oldest = self._centroids.popitem(last=False)
-            if oldest.dirty:
-                self._write_centroid(sid, oldest)
+            self._keep_changes(*self._centroids.popitem(last=False))
 
     def create_story(self, story_id: str, title: str, features: Features,
                      now: datetime, last_date: datetime | None) -> None:
@@ -620,23 +620,26 @@ class Store:
             candidates = [r[0] for r in self.db.execute("SELECT id FROM stories")]
         else:
             candidates = list(story_ids)
+        pruned = False
         for sid in candidates:
             if self.db.execute("SELECT 1 FROM articles WHERE story_id = ? LIMIT 1",
                                (sid,)).fetchone():
                 continue
+            pruned = True
             self.db.execute("DELETE FROM story_centroids WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
             self._centroids.pop(sid, None)
-            self._forget_probe()  # rare: reload rather than find the story's postings
+        if pruned:
+            self._forget_probe()  # rare: reload rather than find the stories' postings
 
     # -- reading stories ---------------------------------------------------
     def stories(self, *, since: datetime | None = None,
                 story_ids: Iterable[str] | None = None) -> list[Story]:
         """Stories with their articles (only articles dated/ingested since `since`)."""
+        titles = {r["id"]: r["title"] for r in self.db.execute("SELECT id, title FROM stories")}
         # The columns an Article has (not the headline terms), row by row: at 100,000 articles
         # every row at once would double the peak memory of a run.
-        titles = {r["id"]: r["title"] for r in self.db.execute("SELECT id, title FROM stories")}
         rows = self.db.execute(
             f"SELECT {ARTICLE_COLUMNS}, story_id FROM articles ORDER BY date IS NULL, date, path")
         wanted = set(story_ids) if story_ids is not None else None
@@ -655,6 +658,11 @@ class Store:
 
     def story_of(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT id, story_id FROM articles")}
+
+
+def _marks(values: list[str]) -> str:
+    """The placeholders of an IN (...) list of these values."""
+    return ",".join("?" * len(values))
 
 
 def _iso(d: datetime | None) -> str:

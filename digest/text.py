@@ -78,12 +78,7 @@ def tokens(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content words: lowercase, no stop words, no bare numbers."""
-    return terms_of(tokens(text))
-
-
-def terms_of(tokens: list[str]) -> list[str]:
-    """terms() of a sentence already split by tokens()."""
-    return [stem(t) for t in tokens if is_term(t)]
+    return [stem(t) for t in tokens(text) if is_term(t)]
 
 
 def is_term(token: str) -> bool:

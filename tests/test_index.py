@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,18 @@ def stored_norms_agree(path: Path) -> None:
                 "SELECT weights FROM story_centroids WHERE story_id = ?", (sid,)).fetchone()
             weights = json.loads(stored).values()
             assert norm == pytest.approx(math.sqrt(sum(w * w for w in weights)), rel=1e-9), sid
+
+
+def store_at_version(path: Path, version: int) -> sqlite3.Connection:
+    """A state file as an older digest left it: only the first `version` migrations run."""
+    from digest import store as store_module
+
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
+    for n, migration in enumerate(store_module.MIGRATIONS[:version], start=1):
+        migration(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (n, migration.__name__))
+    return db
 
 
 def test_a_write_by_another_connection_is_seen(tmp_path: Path) -> None:
@@ -135,16 +148,8 @@ def test_a_story_with_other_names_is_vetoed(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None:
-    import sqlite3
-
-    from digest import store as store_module
-
     path = tmp_path / "state.sqlite"
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
-    for version, migration in enumerate(store_module.MIGRATIONS[:3], start=1):
-        migration(db)
-        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+    db = store_at_version(path, 3)
     db.execute("INSERT INTO stories VALUES ('sold', 'Old story', 1.0, 'x', 'x', NULL)")
     db.close()
     with Store(path) as store:
@@ -234,16 +239,8 @@ def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(
 
 
 def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_path: Path) -> None:
-    import sqlite3
-
-    from digest import store as store_module
-
     path = tmp_path / "state.sqlite"
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
-    for version, migration in enumerate(store_module.MIGRATIONS[:6], start=1):
-        migration(db)
-        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+    db = store_at_version(path, 6)
     weights = {"quak": 0.1 + 1e-17 * 3, "chile": 1 / 3, "rubbl": 2 / 7}
     db.execute("INSERT INTO stories (id, title, norm, created_at, updated_at) VALUES "
                "('sold', 'Old story', ?, 'x', 'x')", (math.sqrt(sum(w * w for w in weights.values())),))
