@@ -45,8 +45,12 @@ def _number(raw: str) -> int | None:
         return None
 
 
-# Every pattern needs one of these words (lowercased): paragraphs without them are not searched.
-TRIGGER_WORDS = ("kill", "dead", "died", "death", "left", "leaving", "injur", "wound", "hurt")
+# Each subject's patterns need one of its words (lowercased): paragraphs without any are
+# not searched for that subject.
+TRIGGERS = {
+    "death toll": re.compile("kill|dead|died|death|left|leaving"),
+    "injured": re.compile("injur|wound|hurt"),
+}
 
 
 def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
@@ -54,14 +58,15 @@ def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
     found: dict[str, set[tuple[str, int]]] = {}
     for paragraph in text.split("\n"):
         low = paragraph.lower()
-        if any(w in low for w in TRIGGER_WORDS):
-            _claims_in(paragraph, found)
+        subjects = [s for s, trigger in TRIGGERS.items() if trigger.search(low)]
+        if subjects:
+            _claims_in(paragraph, subjects, found)
     return found
 
 
-def _claims_in(text: str, found: dict[str, set[tuple[str, int]]]) -> None:
-    for subject, patterns in PATTERNS.items():
-        for pattern in patterns:
+def _claims_in(text: str, subjects: list[str], found: dict[str, set[tuple[str, int]]]) -> None:
+    for subject in subjects:
+        for pattern in PATTERNS[subject]:
             for m in pattern.finditer(text):
                 if NOT_A_COUNT.match(text[m.end():]):
                     continue

@@ -57,46 +57,76 @@ class Unit:
     sources: list[str]
     article_index: int  # index of the first article carrying it (story order)
     position: int  # sentence index within that article
+    n_words: int = 0  # words as a reader counts them (split on white space)
     terms: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)  # every word, lowercased (for word pairs)
     stems: list[str] = field(default_factory=list)  # the stem of each of its tokens
     similar: list[str] = field(default_factory=list)
 
-    @property
-    def n_words(self) -> int:
-        return len(self.text.split())
-
 
 def units_of(story: Story) -> list[Unit]:
-    """Distinct sentences of a story's articles, identical ones merged with all sources."""
+    """Distinct sentences of a story's articles, identical ones merged with all sources.
+
+    Only the sentences a summary may take (`eligible`) have their words analysed.
+    """
     units: dict[str, Unit] = {}
     for ai, article in enumerate(story.articles):
         position = 0
         for paragraph in article.paragraphs:
             for sentence in text.split_sentences(paragraph):
                 key = text.normalize_sentence(sentence)
-                if key in units:
-                    if article.id not in units[key].sources:
-                        units[key].sources.append(article.id)
-                else:
-                    units[key] = _unit(sentence, [article.id], ai, position)
+                unit = units.get(key)
+                if unit is None:
+                    units[key] = Unit(sentence, [article.id], ai, position, len(key.split()))
+                elif article.id not in unit.sources:
+                    unit.sources.append(article.id)
                 position += 1
-    return list(units.values())
+    out = list(units.values())
+    for unit in out:
+        if _may_stand_alone(unit):
+            _analyse(unit)
+    return out
 
 
 def _unit(sentence: str, sources: list[str], article_index: int, position: int) -> Unit:
-    tokens = text.tokens(sentence)
-    stems = [text.stem(t) for t in tokens]
-    terms = [s for t, s in zip(tokens, stems, strict=True) if text.is_term(t)]
-    return Unit(sentence, sources, article_index, position, terms, tokens, stems)
+    unit = Unit(sentence, sources, article_index, position, len(sentence.split()))
+    _analyse(unit)
+    return unit
+
+
+def _analyse(unit: Unit) -> None:
+    """Fill in the unit's tokens, their stems and its terms."""
+    tokens = text.tokens(unit.text)
+    new = set(tokens).difference(_STEM_OF)
+    if new:
+        if len(_STEM_OF) > 500_000:  # a bound on memory over a long-running process
+            _STEM_OF.clear()
+            _TERM_OF.clear()
+            new = set(tokens)
+        for t in new:
+            _STEM_OF[t] = s = text.stem(t)
+            _TERM_OF[t] = s if text.is_term(t) else ""
+    unit.tokens = tokens
+    unit.stems = list(map(_STEM_OF.__getitem__, tokens))
+    unit.terms = [s for s in map(_TERM_OF.__getitem__, tokens) if s]
+
+
+# Per lowercased token, its stem, and its stem again if it is a term ("" if not): looked
+# up by map() in C rather than two function calls per token.
+_STEM_OF: dict[str, str] = {}
+_TERM_OF: dict[str, str] = {}
+
+
+def _may_stand_alone(unit: Unit) -> bool:
+    """eligible() but for having terms: what can be told without analysing the words."""
+    first = unit.text.lstrip("\"'“‘(")[:1]
+    return (MIN_WORDS <= unit.n_words <= MAX_WORDS and unit.text.endswith(WHOLE)
+            and (first.isupper() or first.isdigit()))
 
 
 def eligible(unit: Unit) -> bool:
     """Sentences a reader can take alone: whole, not a question, not a fragment."""
-    n = unit.n_words
-    first = unit.text.lstrip("\"'“‘(")[:1]
-    return (MIN_WORDS <= n <= MAX_WORDS and bool(unit.terms) and unit.text.endswith(WHOLE)
-            and (first.isupper() or first.isdigit()))
+    return _may_stand_alone(unit) and bool(unit.terms)
 
 
 # -- term matrices ----------------------------------------------------------
@@ -269,28 +299,41 @@ def rank(units: Sequence[Unit], method: str, n_articles: int) -> np.ndarray:
 def bigrams(unit: Unit) -> set[tuple[str, str]]:
     """Stemmed word pairs of a sentence, except pairs of two stop words."""
     stops = text.stop_words()
-    tokens, stems = unit.tokens, unit.stems
-    return {(stems[i], stems[i + 1]) for i in range(len(tokens) - 1)
-            if not (tokens[i] in stops and tokens[i + 1] in stops)}
+    stems = unit.stems
+    stop = [t in stops for t in unit.tokens]
+    # Each word with the next (the shifted lists are one shorter: zip stops there).
+    return {(a, b) for a, b, stop_a, stop_b in zip(stems, stems[1:], stop, stop[1:], strict=False)
+            if not (stop_a and stop_b)}
 
 
 def concept_weights(units: Sequence[Unit], n_articles: int
                     ) -> tuple[list[tuple[str, str]], np.ndarray, sp.csr_matrix]:
     """Word pairs reported by several articles, weighted by how many; unit x concept incidence."""
     pairs = [bigrams(u) for u in units]
-    reporters: dict[tuple[str, str], set[str]] = {}
-    leads: dict[tuple[str, str], set[str]] = {}
-    for u, ps in zip(units, pairs, strict=False):
+    # The articles reporting a pair, as a bit mask (one bit per article): OR-ing ints is
+    # several times faster than updating sets, and int.bit_count() counts them.
+    bit: dict[str, int] = {}
+    reporters: dict[tuple[str, str], int] = {}
+    leads: dict[tuple[str, str], int] = {}
+    for u, ps in zip(units, pairs, strict=True):
+        mask = 0
+        for aid in u.sources:
+            mask |= 1 << bit.setdefault(aid, len(bit))
+        get = reporters.get
         for p in ps:
-            reporters.setdefault(p, set()).update(u.sources)
-            if u.position < LEAD_SENTENCES:
-                leads.setdefault(p, set()).update(u.sources)
+            reporters[p] = get(p, 0) | mask
+        if u.position < LEAD_SENTENCES:
+            get = leads.get
+            for p in ps:
+                leads[p] = get(p, 0) | mask
     # What several outlets say is the story; with few articles, what one says twice.
     floor = CONCEPT_FLOOR if n_articles >= 2 else 1
-    concepts = sorted((p for p, r in reporters.items() if len(r) >= floor),
-                      key=lambda p: (-len(reporters[p]), p))[:MAX_CONCEPTS]
+    # r & (r - 1) is not 0 when r has two bits or more: most pairs have one reporter.
+    kept = reporters.items() if floor < 2 else [(p, r) for p, r in reporters.items() if r & (r - 1)]
+    counted = sorted((-r.bit_count(), p) for p, r in kept if r.bit_count() >= floor)
+    concepts = [p for _, p in counted[:MAX_CONCEPTS]]
     index = {p: j for j, p in enumerate(concepts)}
-    weights = np.array([len(reporters[p]) + LEAD_BONUS * len(leads.get(p, ()))
+    weights = np.array([reporters[p].bit_count() + LEAD_BONUS * leads.get(p, 0).bit_count()
                         for p in concepts], dtype=float)
     rows, cols = [], []
     for i, ps in enumerate(pairs):
@@ -326,6 +369,9 @@ def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
     total = np.maximum(np.asarray(incidence @ weights).ravel(), 1e-9)
     uncovered = weights.copy()
     x = tfidf(pool)
+    # Every pair of the pool at once (at most MAX_CANDIDATES squared): one sparse product,
+    # not one per chosen sentence.
+    similarity = (x @ x.T).toarray()
     closest = np.zeros(len(pool))
     available = np.ones(len(pool), dtype=bool)
     chosen: list[int] = []
@@ -342,24 +388,16 @@ def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
         chosen.append(i)
         available[i] = False
         used += lengths[i]
-        uncovered[incidence[i].indices] = 0.0
-        closest = np.maximum(closest, np.asarray((x @ x[i].T).todense()).ravel())
+        uncovered[incidence.indices[incidence.indptr[i]:incidence.indptr[i + 1]]] = 0.0
+        closest = np.maximum(closest, similarity[i])
         if words is not None and used >= words:
             break
-    picked = [pool[i] for i in chosen]
-    _note_all_similar(pool, x, picked)
-    return picked
-
-
-def _note_all_similar(pool: Sequence[Unit], x: sp.csr_matrix, chosen: list[Unit]) -> None:
-    """Credit articles that say what a chosen sentence says in other words (x: tfidf(pool))."""
-    index = {id(u): i for i, u in enumerate(pool)}
-    rows = [index[id(u)] for u in chosen]
-    sims = (x[rows] @ x.T).toarray()
-    for r, kept in enumerate(chosen):
-        for i in np.nonzero(sims[r] > REDUNDANT)[0].tolist():
-            if pool[i] is not kept:
-                _note_similar(kept, pool[i])
+    # Credit the articles that say what a chosen sentence says in other words.
+    for i in chosen:
+        for j in np.nonzero(similarity[i] > REDUNDANT)[0].tolist():
+            if j != i:
+                _note_similar(pool[i], pool[j])
+    return [pool[i] for i in chosen]
 
 
 # -- selection ------------------------------------------------------------------------
