@@ -2,6 +2,10 @@
 
 Every file is taken in inside one transaction (its articles, their story, the
 file's new hash), so a crash or kill -9 leaves either all of it or none of it.
+What grouping changes in the story index (centroids, the stories' rows, story_probe,
+term counts) is held in memory and written once at COMMIT: a story that several
+articles of a batch join is written once. Rows read back mid-transaction are
+patched with what is still pending.
 """
 
 from __future__ import annotations
@@ -181,13 +185,18 @@ CACHED_PROBE_POSTINGS = 1_000_000
 class _Centroid:
     """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles, names."""
 
-    __slots__ = ("dirty", "entities", "norm", "probe", "size", "weights")
+    __slots__ = ("dirty", "entities", "last_date", "norm", "probe", "size", "updated_at",
+                 "weights")
 
     def __init__(self, weights: dict[str, float], norm: float, size: int,
                  entities: dict[str, float], probe: set[str]) -> None:
         self.weights, self.norm, self.size, self.entities = weights, norm, size, entities
-        self.probe = probe  # the terms it has in story_probe
-        self.dirty = False  # weights changed since written to story_centroids
+        self.probe = probe  # the terms it has in story_probe (once pending rows are written)
+        # Changed since written to story_centroids and the stories row; what the row takes
+        # then besides norm and names: the last update's time and the latest article date.
+        self.dirty = False
+        self.updated_at = ""
+        self.last_date = ""
 
 
 class Store:
@@ -214,6 +223,11 @@ class Store:
         self._pending_counts: dict[str, int] = {}
         self._probe: dict[str, dict[str, float]] = {}  # term -> {story: weight}, as in story_probe
         self._probe_size = 0
+        # story_probe rows changed by the open transaction, written once at COMMIT (a story
+        # joined by several articles of a batch rewrites its top terms once): story -> {term:
+        # weight, or None for a row to delete}, and the same keyed by term, to patch rows read.
+        self._probe_pending: dict[str, dict[str, float | None]] = {}
+        self._probe_pending_terms: dict[str, set[str]] = {}
         self._norms: dict[str, float] | None = None  # every story's centroid norm, once loaded
         self._data_version = self._read_data_version()
         self._migrate()
@@ -261,6 +275,7 @@ class Store:
         try:
             self._flush_counts()
             self._flush_centroids()
+            self._flush_probe()
             self.db.execute("COMMIT")
         except BaseException:
             # Disk full, I/O error: nothing of the transaction is kept, in the file or in memory.
@@ -271,6 +286,8 @@ class Store:
         if self.db.in_transaction:  # a failed COMMIT may have ended it already
             self.db.execute("ROLLBACK")
         self._pending_counts.clear()
+        self._probe_pending.clear()
+        self._probe_pending_terms.clear()
         self.release_memory()
 
     def _flush_counts(self) -> None:
@@ -294,7 +311,27 @@ class Store:
     def _write_centroid(self, story_id: str, centroid: _Centroid) -> None:
         self.db.execute("INSERT OR REPLACE INTO story_centroids VALUES (?, ?)",
                         (story_id, json.dumps(centroid.weights, separators=(",", ":"))))
+        self.db.execute(
+            "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "
+            "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
+            "WHERE id = ?",
+            (centroid.norm, centroid.updated_at,
+             json.dumps(centroid.entities, separators=(",", ":")),
+             centroid.last_date, centroid.last_date, story_id))
         centroid.dirty = False
+        centroid.last_date = ""
+
+    def _flush_probe(self) -> None:
+        pending = self._probe_pending
+        if not pending:
+            return
+        rows = sorted((t, sid, w) for sid, terms in pending.items() for t, w in terms.items())
+        self.db.executemany("DELETE FROM story_probe WHERE term = ? AND story_id = ?",
+                            [(t, sid) for t, sid, w in rows if w is None])
+        self.db.executemany("INSERT OR REPLACE INTO story_probe VALUES (?, ?, ?)",
+                            [row for row in rows if row[2] is not None])
+        pending.clear()
+        self._probe_pending_terms.clear()
 
     def _read_data_version(self) -> int:
         # Changes when another connection commits (never for this connection's own commits).
@@ -483,11 +520,27 @@ class Store:
             for term, sid, weight in rows:
                 probe[term][sid] = weight
                 self._probe_size += 1
+            # Rows this transaction changed are not written yet: patch them in.
+            for t in missing:
+                for sid in self._probe_pending_terms.get(t, ()):
+                    self._set_posting(t, sid, self._probe_pending[sid][t])
         return {t: probe[t] for t in terms}
+
+    def _set_posting(self, term: str, story_id: str, weight: float | None) -> None:
+        """Set (None: remove) a story_probe posting held in memory."""
+        postings = self._probe[term]
+        if weight is None:
+            if postings.pop(story_id, None) is not None:
+                self._probe_size -= 1
+        else:
+            self._probe_size += story_id not in postings
+            postings[story_id] = weight
 
     def _story_norms(self) -> dict[str, float]:
         if self._norms is None:
             self._norms = dict(self.db.execute("SELECT id, norm FROM stories").fetchall())
+            # A changed story's row is written at COMMIT: its norm in memory is the current one.
+            self._norms.update((sid, c.norm) for sid, c in self._centroids.items())
         return self._norms
 
     def _counts(self, terms: list[str]) -> dict[str, int]:
@@ -520,6 +573,11 @@ class Store:
                                (story_id,)).fetchone()[0]
         probe = {r[0] for r in self.db.execute(
             "SELECT term FROM story_probe WHERE story_id = ?", (story_id,))}
+        for t, weight in self._probe_pending.get(story_id, {}).items():  # not written yet
+            if weight is None:
+                probe.discard(t)
+            else:
+                probe.add(t)
         cached = _Centroid(weights, row[0] if row else 0.0, int(size),
                            json.loads(row[1]) if row else {}, probe)
         self._centroids[story_id] = cached
@@ -562,46 +620,39 @@ class Store:
         if self._norms is not None:
             self._norms[story_id] = centroid.norm
         centroid.dirty = True  # written at COMMIT (or when evicted from memory)
+        centroid.updated_at = now.isoformat()
+        centroid.last_date = max(centroid.last_date, _iso(last_date))
         counts, pending = self._term_counts, self._pending_counts
         for t in vector:
             pending[t] = pending.get(t, 0) + 1
             if t in counts:
                 counts[t] += 1
+        self._update_probe(story_id, centroid, vector)
         if not self.db.in_transaction:  # autocommit: no COMMIT will come to write them
             self._flush_counts()
             self._write_centroid(story_id, centroid)
-        self._update_probe(story_id, centroid, vector)
-        self.db.execute(
-            "UPDATE stories SET norm = ?, updated_at = ?, entities = ?, "
-            "last_date = CASE WHEN ? > COALESCE(last_date, '') THEN ? ELSE last_date END "
-            "WHERE id = ?",
-            (centroid.norm, now.isoformat(), json.dumps(centroid.entities, separators=(",", ":")),
-             _iso(last_date), _iso(last_date), story_id),
-        )
+            self._flush_probe()
 
     def _update_probe(self, story_id: str, centroid: _Centroid, vector: dict[str, float]) -> None:
         """Keep the story's strongest terms in story_probe, with their current weights."""
         weights = centroid.weights
         top = centroid.probe
         if len(top) < STORY_PROBE_TERMS or self._enters_probe(weights, top, vector):
-            top = {t for t, _ in heapq.nsmallest(STORY_PROBE_TERMS, weights.items(),
-                                                 key=lambda kv: (-kv[1], kv[0]))}
-        gone = centroid.probe - top
-        changed = [t for t in top if t in vector or t not in centroid.probe]
-        if gone:
-            self.db.executemany("DELETE FROM story_probe WHERE term = ? AND story_id = ?",
-                                [(t, story_id) for t in gone])
-        if changed:
-            self.db.executemany("INSERT OR REPLACE INTO story_probe VALUES (?, ?, ?)",
-                                [(t, story_id, weights[t]) for t in changed])
-        probe = self._probe  # the rows just written, where they are held in memory
-        for t in gone:
-            if t in probe and probe[t].pop(story_id, None) is not None:
-                self._probe_size -= 1
-        for t in changed:
-            if t in probe:
-                self._probe_size += story_id not in probe[t]
-                probe[t][story_id] = weights[t]
+            # Weights only grow, and only the article's terms grew: a term neither in the top
+            # nor in the article still ranks below every term of the top, so the new top is
+            # the best of those two sets (at most 180 terms, not the whole centroid).
+            contenders = top.union(vector)
+            top = set(heapq.nsmallest(STORY_PROBE_TERMS, contenders,
+                                      key=lambda t: (-weights[t], t)))
+        changes: list[tuple[str, float | None]] = [(t, None) for t in centroid.probe - top]
+        changes += [(t, weights[t]) for t in top if t in vector or t not in centroid.probe]
+        pending = self._probe_pending.setdefault(story_id, {})
+        by_term, probe = self._probe_pending_terms, self._probe
+        for t, weight in changes:
+            pending[t] = weight  # the row to write at COMMIT
+            by_term.setdefault(t, set()).add(story_id)
+            if t in probe:  # and where it is held in memory
+                self._set_posting(t, story_id, weight)
         centroid.probe = top
 
     @staticmethod
@@ -630,6 +681,8 @@ class Store:
             self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (sid,))
             self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
             self._centroids.pop(sid, None)
+            for t in self._probe_pending.pop(sid, {}):  # no rows to write for it any more
+                self._probe_pending_terms[t].discard(sid)
         if pruned:
             self._forget_probe()  # rare: reload rather than find the stories' postings
 

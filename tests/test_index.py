@@ -309,3 +309,77 @@ def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monke
         with store.transaction():  # the store goes on as if the failed batch never came
             assert cluster.place(store, article(2, QUAKE_2), NOW) == story
     stored_norms_agree(path)
+
+
+def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
+        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Story rows and story_probe rows are written at COMMIT. A centroid re-read from the file
+    mid-batch (evicted), postings re-read (cache full) and a story pruned mid-batch must see
+    or drop the pending rows: the file then equals one built with roomy caches."""
+    from digest import extract, ingest
+    from digest import store as store_module
+
+    texts = [a for path in sorted(seeds.iterdir())
+             for a in extract.extract(ingest.read(ingest.FileEntry(path, 0, 0.0)))]
+    # Several articles per story: each seed article, and copies without one paragraph.
+    variants = [a.text for a in texts]
+    variants += ["\n\n".join(p for k, p in enumerate(a.paragraphs) if k != skip)
+                 for a in texts for skip in range(1, 4) if len(a.paragraphs) > 4]
+    variants += [QUAKE, QUAKE_2, QUAKE_3]
+    monkeypatch.setattr(store_module, "STORY_PROBE_TERMS", 12)  # terms enter and leave the top
+    monkeypatch.setattr(store_module, "PROBE_STORIES", 1)  # the norms decide which is scored
+
+    def run(name: str) -> dict[str, list[tuple[object, ...]]]:
+        path = tmp_path / f"{name}.sqlite"
+        with Store(path) as store:
+            with store.transaction():
+                for n, text in enumerate(variants[: len(variants) // 2]):
+                    cluster.place(store, article(n, text), NOW)
+            with store.transaction():
+                second = variants[len(variants) // 2:]
+                for n, text in enumerate(second[:3], start=100):
+                    cluster.place(store, article(n, text), NOW)
+                # A story started in this batch, then emptied (its file changed): pruned, and
+                # the norms held in memory are re-read while others' rows are still pending.
+                lone = cluster.place(store, article(999, "Zanzibar ferry timetable rewritten "
+                                                            "by harbour clerks overnight."), NOW)
+                store.prune_empty_stories(store.forget_articles_of("999.txt"))
+                for n, text in enumerate(second[3:], start=103):
+                    cluster.place(store, article(n, text), NOW)
+            assert store.story_sizes([lone]) == {}
+        db = sqlite3.connect(path)
+        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in ("stories", "story_probe", "story_centroids", "term_counts")} | {
+            "articles": db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()}
+
+    roomy = run("roomy")
+    monkeypatch.setattr(store_module, "CACHED_STORIES", 1)
+    monkeypatch.setattr(store_module, "CACHED_PROBE_POSTINGS", 0)  # re-read at every lookup
+    tight = run("tight")
+    assert tight == roomy
+    sizes = Counter(sid for _, sid in roomy["articles"])
+    assert len(variants) > 20 and sum(n > 2 for n in sizes.values()) >= 3
+    assert {row[1] for row in roomy["story_probe"]} == {row[0] for row in roomy["stories"]}
+
+
+def test_rows_pending_until_commit_are_seen_when_reread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one batch: a story evicted from memory and re-read keeps its top terms; norms and
+    postings re-read from the file carry the changes not yet written."""
+    from digest import store as store_module
+
+    other = ("Parliament in Canberra passed the budget after a night of debate, with the "
+             "treasurer promising tax relief for families and new money for hospitals.")
+    monkeypatch.setattr(store_module, "CACHED_STORIES", 1)
+    monkeypatch.setattr(store_module, "CACHED_PROBE_POSTINGS", 0)
+    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+        quake = cluster.place(store, article(1, QUAKE), NOW)
+        cluster.place(store, article(2, other), NOW)  # evicts the quake story
+        top = sorted(store._centroid(quake).weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert store._centroid(quake).probe == {t for t, _ in top[:store_module.STORY_PROBE_TERMS]}
+        assert cluster.place(store, article(3, QUAKE_2), NOW) == quake  # its row now pending
+        store._forget_probe()  # as pruning does: norms and postings are read again
+        centroid = store._centroid(quake)
+        assert store._story_norms()[quake] == centroid.norm > 0
+        strongest = max(centroid.probe, key=lambda t: (centroid.weights[t], t))
+        assert store._probe_postings([strongest])[strongest] == {quake: centroid.weights[strongest]}
