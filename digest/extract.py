@@ -348,12 +348,21 @@ def _front_matter(raw: RawDocument) -> tuple[dict[str, Any], str]:
     return meta, post.content
 
 
+# (what it needs in the text to match, pattern, replacement), in order: a scan of the whole
+# text is skipped when what the pattern needs is not there (most articles have no links).
+MARKDOWN_MARKUP = [
+    (("#",), re.compile(r"^#{1,6}\s*(.+?)\s*#*\s*$", re.M), r"\1"),  # headings
+    (("![",), re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (("](",), re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links
+    (("*", "_", "`"), re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis
+    ((">",), re.compile(r"^\s*>\s?", re.M), ""),  # block quotes
+]
+
+
 def _markdown_to_text(text: str) -> str:
-    text = re.sub(r"^#{1,6}\s*(.+?)\s*#*\s*$", r"\1", text, flags=re.M)  # headings
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links
-    text = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)  # emphasis
-    text = re.sub(r"^\s*>\s?", "", text, flags=re.M)  # block quotes
+    for needs, pattern, replacement in MARKDOWN_MARKUP:
+        if any(n in text for n in needs):
+            text = pattern.sub(replacement, text)
     return text
 
 
