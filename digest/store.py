@@ -14,6 +14,7 @@ import heapq
 import itertools
 import json
 import math
+import operator
 import os
 import sqlite3
 from collections import OrderedDict
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from platformdirs import user_data_dir
 
 from digest.cluster import Features
@@ -180,6 +182,8 @@ CACHED_TERM_COUNTS = 200_000
 # probe of each article is then a few dictionary lookups instead of a query (about 40 bytes
 # a posting; 100,000 articles make about 800,000).
 CACHED_PROBE_POSTINGS = 1_000_000
+_ZEROS = itertools.repeat(0.0)
+_NANS = itertools.repeat(math.nan)
 
 
 class _Centroid:
@@ -471,7 +475,8 @@ class Store:
             return []
         terms = list(vector)
         counts = self._counts(terms)
-        probes = [t for t in sorted(terms, key=lambda t: (-vector[t], t))
+        # Strongest first, equal weights by term (a stable sort by weight of the sorted terms).
+        probes = [t for t in sorted(sorted(terms), key=vector.__getitem__, reverse=True)
                   if counts.get(t, 0) <= PROBE_MAX_ARTICLES][:PROBE_TERMS]
         if not probes:
             return []
@@ -480,11 +485,12 @@ class Store:
             return []
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         scored: list[tuple[str, float]] = []
+        values = list(vector.values())
         for sid, _ in found:
             centroid = self._centroid(sid)
-            weights = centroid.weights
             # In the vector's order (not a set's): the same sums, to the last bit, on every run.
-            dot = sum([w * weights[t] for t, w in vector.items() if t in weights])
+            # A term the story lacks adds 0.0, which leaves a sum as it is.
+            dot = sum(map(operator.mul, values, map(centroid.weights.get, terms, _ZEROS)))
             scored.append((sid, dot / max(centroid.norm, 1e-9) / norm))
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored[:limit]
@@ -493,14 +499,23 @@ class Store:
         """The PROBE_STORIES stories best matching the vector on their story_probe terms."""
         postings = self._probe_postings(probes)
         dots: dict[str, float] = {}
+        get = dots.get
         for t in probes:
             w = vector[t]
             for sid, weight in postings[t].items():
-                dots[sid] = dots.get(sid, 0.0) + weight * w
+                dots[sid] = get(sid, 0.0) + weight * w
         norms = self._story_norms()
-        best = heapq.nsmallest(PROBE_STORIES, ((-dot / max(norms[sid], 1e-9), sid)
-                                               for sid, dot in dots.items() if sid in norms))
-        return [(sid, -negative) for negative, sid in best]
+        # Hundreds of stories at a time: scored in NumPy (the same IEEE divisions), and only
+        # those tied with the last one kept or better are ranked in Python.
+        sids = list(dots)
+        scores = np.fromiter(dots.values(), float, len(sids)) / np.maximum(
+            np.fromiter(map(norms.get, sids, _NANS), float, len(sids)), 1e-9)
+        known = ~np.isnan(scores)  # a story without a norm is not in the index any more
+        if known.sum() > PROBE_STORIES:
+            floor = np.partition(scores[known], -PROBE_STORIES)[-PROBE_STORIES]
+            known &= scores >= floor
+        best = sorted((-float(scores[i]), sids[i]) for i in np.flatnonzero(known))
+        return [(sid, -negative) for negative, sid in best[:PROBE_STORIES]]
 
     def _probe_postings(self, terms: list[str]) -> dict[str, dict[str, float]]:
         """story_probe rows of these terms (from memory; the missing ones loaded in one query)."""
