@@ -9,7 +9,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -44,6 +44,11 @@ STORY_BATCH = 256
 INGEST_WORKERS = WORKERS - 1  # the main process writes meanwhile
 PARALLEL_FILES = 100
 FILE_CHUNK = 16
+# In a run of this many files or more, this process prepares a chunk itself whenever the
+# worker has not finished the next one: the two take about as long per file, and neither
+# should wait for the other. (Not in small runs: there the worker is only starting.)
+SHARE_FILES = 1000
+SHARED_AHEAD = 64  # chunks prepared ahead of their turn, at most (memory stays bounded)
 
 
 class _Batch:
@@ -162,15 +167,31 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Pr
         chunks.append(todo[start:start + size])
         start, size = start + size, min(2 * size, FILE_CHUNK)
     ahead = 3 * INGEST_WORKERS  # chunks in flight: enough to keep busy, little held in memory
+    share = len(todo) >= SHARE_FILES
     with ProcessPoolExecutor(INGEST_WORKERS, mp_context=_fork_context(),
                              initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-        futures = deque(pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
-        next_chunk = len(futures)
-        while futures:
-            results = futures.popleft().result()
-            if next_chunk < len(chunks):
-                futures.append(pool.submit(_prepare_chunk, chunks[next_chunk]))
+        # In order: a chunk given to the worker (a Future) or prepared here (its results).
+        slots: deque[Future[list[Prepared]] | list[Prepared]] = deque(
+            pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
+        next_chunk = len(slots)
+        in_flight = len(slots)
+        while slots:
+            head = slots[0]
+            if (share and isinstance(head, Future) and not head.done()
+                    and next_chunk < len(chunks) and len(slots) < SHARED_AHEAD):
+                slots.append(_prepare_chunk(chunks[next_chunk]))  # rather than wait
                 next_chunk += 1
+                continue
+            slots.popleft()
+            if isinstance(head, Future):
+                results = head.result()
+                in_flight -= 1
+            else:
+                results = head
+            while in_flight < ahead and next_chunk < len(chunks):
+                slots.append(pool.submit(_prepare_chunk, chunks[next_chunk]))
+                next_chunk += 1
+                in_flight += 1
             yield from results
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from digest import cluster
+from digest import cluster, ingest, pipeline
 from digest.models import Article
 from digest.store import Store
 
@@ -253,10 +255,22 @@ def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_p
     stored_norms_agree(path)
 
 
+PREPARED_HERE: list[int] = []  # files of each chunk the test process prepared itself
+TEST_PID = os.getpid()
+_prepare_chunk = pipeline._prepare_chunk
+
+
+def _prepare_chunk_counted(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Any]:
+    if os.getpid() == TEST_PID:
+        PREPARED_HERE.append(len(chunk))
+    return _prepare_chunk(chunk)
+
+
 def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files prepared in a worker (in chunks) and stories summarized by workers in batches:
-    the same stories, headlines and summaries as all in this process."""
+    """Files prepared in a worker (in chunks, some by this process while the worker is busy)
+    and stories summarized by workers in batches: the same stories, headlines and summaries
+    as all in this process."""
     from digest import pipeline
 
     def run(name: str) -> tuple[dict[str, str], list[tuple[str, str, tuple[str, ...]]]]:
@@ -271,12 +285,16 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
     alone = run("alone")
     monkeypatch.setattr(pipeline, "WORKERS", 2)
     monkeypatch.setattr(pipeline, "INGEST_WORKERS", 1)
-    for name, value in (("PARALLEL_FILES", 1), ("FILE_CHUNK", 2), ("PARALLEL_STORIES", 0),
-                        ("STORY_BATCH", 1)):
+    for name, value in (("PARALLEL_FILES", 1), ("FILE_CHUNK", 1), ("PARALLEL_STORIES", 0),
+                        ("STORY_BATCH", 1), ("SHARE_FILES", 1)):
         monkeypatch.setattr(pipeline, name, value)
+    monkeypatch.setattr(pipeline, "_prepare_chunk", _prepare_chunk_counted)
+    PREPARED_HERE.clear()
     assert pipeline._can_fork()
     shared = run("shared")
     assert shared == alone
+    # Some files were prepared by this process while the worker was busy, not all.
+    assert 0 < sum(PREPARED_HERE) < len(list(seeds.iterdir()))
     assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
 
 
