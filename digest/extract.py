@@ -153,15 +153,17 @@ def classify(paragraphs: list[str]) -> list[Block]:
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
             continue
-        para = CONTINUE_MARK.sub("", para).strip()
+        if "[" in para:  # the mark's regex scans the whole paragraph: only where it can match
+            para = CONTINUE_MARK.sub("", para)
+        para = para.strip()
         if not para:
             continue
-        if ended or END_OF_ARTICLE.match(para) or (
-                _is_donation(para) and "favor to ask" in para.lower()):
+        donation = _is_donation(para)
+        if ended or END_OF_ARTICLE.match(para) or (donation and "favor to ask" in para.lower()):
             ended = True
             blocks.append(Block("trailer", para))
             continue
-        kind = _kind(para)
+        kind = _kind(para, donation)
         key = para.lower()
         if kind in ("body", "heading", "caption"):
             if key in seen:
@@ -183,9 +185,10 @@ def explain(raw: RawDocument) -> list[Block]:
     return classify(paragraphs_of(text))
 
 
-def _kind(para: str) -> str:
+def _kind(para: str, donation: bool) -> str:
+    """What a paragraph is; `donation` is _is_donation(para), which the caller knows."""
     words = para.split()
-    if NAV.search(para) or _is_donation(para) or TEASER.search(para) or FOLLOW.search(para):
+    if NAV.search(para) or donation or TEASER.search(para) or FOLLOW.search(para):
         return "drop"
     if WIRE_CREDIT.match(para):
         return "drop"
@@ -193,7 +196,8 @@ def _kind(para: str) -> str:
         return "date"
     if BYLINE.match(para) and len(words) <= 7:
         return "byline"
-    if CAPTION_START.match(para) or CAPTION_CREDIT.search(para) or NAME_CREDIT.search(para):
+    if CAPTION_START.match(para) or CAPTION_CREDIT.search(para) or (
+            "/" in para and NAME_CREDIT.search(para)):
         return "caption"
     ends = para.endswith(TERMINAL)
     if len(words) <= 3 and not ends:
