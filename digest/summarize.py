@@ -97,18 +97,18 @@ def _unit(sentence: str, sources: list[str], article_index: int, position: int) 
 def _analyse(unit: Unit) -> None:
     """Fill in the unit's tokens, their stems and its terms."""
     tokens = text.tokens(unit.text)
-    new = set(tokens).difference(_STEM_OF)
-    if new:
+    try:
+        stems = list(map(_STEM_OF.__getitem__, tokens))
+    except KeyError:  # a word not met before in this process
         if len(_STEM_OF) > 500_000:  # a bound on memory over a long-running process
             _STEM_OF.clear()
             _TERM_OF.clear()
-            new = set(tokens)
-        for t in new:
+        for t in set(tokens).difference(_STEM_OF):
             _STEM_OF[t] = s = text.stem(t)
             _TERM_OF[t] = s if text.is_term(t) else ""
-    unit.tokens = tokens
-    unit.stems = list(map(_STEM_OF.__getitem__, tokens))
-    unit.terms = [s for s in map(_TERM_OF.__getitem__, tokens) if s]
+        stems = list(map(_STEM_OF.__getitem__, tokens))
+    unit.tokens, unit.stems = tokens, stems
+    unit.terms = list(filter(None, map(_TERM_OF.__getitem__, tokens)))
 
 
 # Per lowercased token, its stem, and its stem again if it is a term ("" if not): looked
