@@ -34,9 +34,11 @@ class IngestReport:
 
 
 # Several files share one SQLite transaction (a COMMIT costs about as much as taking in a
-# small file): commit after this many files or this many seconds, whichever comes first.
-BATCH_FILES = 200
-BATCH_SECONDS = 0.5
+# small file, and writes each story a batch touched: a big story's centroid is tens of KB):
+# commit after this many files or this many seconds, whichever comes first. A crash loses
+# nothing: the files of the open batch are not recorded yet and are read again.
+BATCH_FILES = 1000
+BATCH_SECONDS = 2.0
 # Worker processes for the CPU-bound stages of a big run (summaries of many stories).
 WORKERS = min(2, os.cpu_count() or 1)
 PARALLEL_STORIES = 50
