@@ -239,13 +239,15 @@ def test_ingest_survives_kill_9(tmp_path: Path, digest_home: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     base = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").iterdir())]
-    n_files = 150
+    # More files than one batch holds (pipeline.BATCH_FILES): a kill can land before the first
+    # COMMIT, between two, or after the last; and enough that the ingest outlasts a kill.
+    n_files = 1100
     for i in range(n_files):
         # a distinct word in every copy makes every article of every copy a distinct text
-        write(folder, f"{i:03d}.txt", base[i % 5].replace("Kremlin", f"Kremlin{i}"))
+        write(folder, f"{i:04d}.txt", base[i % 5].replace("Kremlin", f"Kremlin{i}"))
     cmd = [sys.executable, "-m", "digest", "brief", "--source", str(folder), "-o", os.devnull]
     killed_after = []
-    for delay in (0.9, 1.4, 2.0):
+    for delay in (0.7, 1.4, 2.5):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
