@@ -45,14 +45,13 @@ def _number(raw: str) -> int | None:
         return None
 
 
-# Each subject's patterns need one of its words (lowercased): paragraphs without any are
-# not searched for that subject. (Substring tests: faster than one regex alternation.)
-TRIGGERS = {
-    "death toll": ("kill", "dead", "died", "death", "left", "leaving"),
-    "injured": ("injur", "wound", "hurt"),
-}
-# And every pattern needs a number (N): "left" and "death" are common words, figures are not.
-HAS_NUMBER = re.compile(r"\d|" + "|".join(w for w in NUMBER_WORDS if " " not in w))
+# Every pattern needs one of these words (lowercased): paragraphs without any are not
+# searched. (Substring tests: faster than one regex alternation. They are looked for on the
+# lowercased text, which misses what re.I would match in odd spellings such as "KİLLED".)
+TRIGGER_WORDS = ("kill", "dead", "died", "death", "left", "leaving", "injur", "wound", "hurt")
+# And every pattern needs a number (N), matched as N is (re.I, on the paragraph itself):
+# "left" and "death" are common words, figures are not.
+HAS_NUMBER = re.compile(r"\d|" + "|".join(w for w in NUMBER_WORDS if " " not in w), re.I)
 
 
 def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
@@ -60,20 +59,18 @@ def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
     found: dict[str, set[tuple[str, int]]] = {}
     # Most articles name no toll at all: one look at the whole text first.
     whole = text.lower()
-    triggers = {s: words for s, words in TRIGGERS.items() if any(w in whole for w in words)}
-    if not triggers:
+    if not any(w in whole for w in TRIGGER_WORDS):
         return found
     for paragraph in text.split("\n"):
         low = paragraph.lower()
-        subjects = [s for s, words in triggers.items() if any(w in low for w in words)]
-        if subjects and HAS_NUMBER.search(low):
-            _claims_in(paragraph, subjects, found)
+        if any(w in low for w in TRIGGER_WORDS) and HAS_NUMBER.search(paragraph):
+            _claims_in(paragraph, found)
     return found
 
 
-def _claims_in(text: str, subjects: list[str], found: dict[str, set[tuple[str, int]]]) -> None:
-    for subject in subjects:
-        for pattern in PATTERNS[subject]:
+def _claims_in(text: str, found: dict[str, set[tuple[str, int]]]) -> None:
+    for subject, patterns in PATTERNS.items():
+        for pattern in patterns:
             for m in pattern.finditer(text):
                 if NOT_A_COUNT.match(text[m.end():]):
                     continue
