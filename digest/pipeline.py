@@ -173,7 +173,7 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Pr
     with ProcessPoolExecutor(INGEST_WORKERS, mp_context=_fork_context(),
                              initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         # In order: a chunk given to the worker (a Future) or prepared here (its results).
-        slots: deque[Future[list[Prepared]] | list[Prepared]] = deque(
+        slots: deque[Future[list[Prepared]] | list[Prepared] | Exception] = deque(
             pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
         next_chunk = len(slots)
         in_flight = len(slots)
@@ -181,13 +181,18 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Pr
             head = slots[0]
             if (share and isinstance(head, Future) and not head.done()
                     and next_chunk < len(chunks) and len(slots) < SHARED_AHEAD):
-                slots.append(_prepare_chunk(chunks[next_chunk]))  # rather than wait
+                try:
+                    slots.append(_prepare_chunk(chunks[next_chunk]))  # rather than wait
+                except Exception as e:  # raised in its turn: the files before it go in first
+                    slots.append(e)
                 next_chunk += 1
                 continue
             slots.popleft()
             if isinstance(head, Future):
                 results = head.result()
                 in_flight -= 1
+            elif isinstance(head, Exception):
+                raise head
             else:
                 results = head
             while in_flight < ahead and next_chunk < len(chunks):
