@@ -172,7 +172,8 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Pr
     share = len(todo) >= SHARE_FILES
     with ProcessPoolExecutor(INGEST_WORKERS, mp_context=_fork_context(),
                              initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-        # In order: a chunk given to the worker (a Future) or prepared here (its results).
+        # In order: a chunk given to the worker (a Future), or prepared here (its results, or
+        # the exception preparing it raised).
         slots: deque[Future[list[Prepared]] | list[Prepared] | Exception] = deque(
             pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
         next_chunk = len(slots)
