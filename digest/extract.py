@@ -158,17 +158,17 @@ def classify(paragraphs: list[str]) -> list[Block]:
         para = para.strip()
         if not para:
             continue
-        donation = _is_donation(para)
-        if ended or END_OF_ARTICLE.match(para) or (donation and "favor to ask" in para.lower()):
+        low = para.lower()
+        donation = _is_donation(para, low)
+        if ended or END_OF_ARTICLE.match(para) or (donation and "favor to ask" in low):
             ended = True
             blocks.append(Block("trailer", para))
             continue
         kind = _kind(para, donation)
-        key = para.lower()
         if kind in ("body", "heading", "caption"):
-            if key in seen:
+            if low in seen:
                 kind = "repeat"  # repeated lead, repeated title, the same caption twelve times
-            seen.add(key)
+            seen.add(low)
         blocks.append(Block(kind, para))
     return blocks
 
@@ -186,7 +186,7 @@ def explain(raw: RawDocument) -> list[Block]:
 
 
 def _kind(para: str, donation: bool) -> str:
-    """What a paragraph is; `donation` is _is_donation(para), which the caller knows."""
+    """What a paragraph is; `donation` is _is_donation(...) of it, which the caller knows."""
     words = para.split()
     if NAV.search(para) or donation or TEASER.search(para) or FOLLOW.search(para):
         return "drop"
@@ -207,8 +207,8 @@ def _kind(para: str, donation: bool) -> str:
     return "body"
 
 
-def _is_donation(para: str) -> bool:
-    low = para.lower()
+def _is_donation(para: str, low: str) -> bool:
+    """Whether a paragraph is an appeal for money; `low` is para.lower()."""
     return any(w in low for w in DONATION_WORDS) and DONATION.search(para) is not None
 
 

@@ -61,8 +61,8 @@ def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
     whole = text.lower()
     if not any(w in whole for w in TRIGGER_WORDS):
         return found
-    for paragraph in text.split("\n"):
-        low = paragraph.lower()
+    # (Lowercasing never adds or removes a line break: the two splits pair up.)
+    for paragraph, low in zip(text.split("\n"), whole.split("\n"), strict=True):
         if any(w in low for w in TRIGGER_WORDS) and HAS_NUMBER.search(paragraph):
             _claims_in(paragraph, found)
     return found

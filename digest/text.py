@@ -78,11 +78,6 @@ def tokens(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in words(text)]
 
 
-def terms(text: str) -> list[str]:
-    """Stemmed content words: lowercase, no stop words, no bare numbers."""
-    return [stem(t) for t in tokens(text) if is_term(t)]
-
-
 def is_term(token: str) -> bool:
     """Whether a token (from tokens()) counts as a content word: no stop word, no bare number."""
     return not (token in stop_words() or token.isdigit() or len(token) < 2)
