@@ -405,8 +405,8 @@ class Store:
              article.date.isoformat() if article.date else None, article.author, article.url,
              article.text, json.dumps(list(article.captions)),
              (article.ingested_at or datetime.now()).isoformat(), story_id, duplicate_of,
-             # Floats as repr: read back bit for bit, so a headline chosen on them is the one
-             # chosen on the text.
+             # Floats in shortest round-trip form: read back bit for bit, so a headline chosen
+             # on them is the one chosen on the text.
              _dumps(features.headline_terms)),
         )
         self.db.executemany(
