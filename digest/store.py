@@ -23,12 +23,12 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import orjson
 from platformdirs import user_data_dir
 
 from digest.cluster import Features
 from digest.models import Article, Story
+from digest.probe_cache import ProbeCache
 
 
 def default_state_path() -> Path:
@@ -186,7 +186,6 @@ CACHED_TERM_COUNTS = 200_000
 # a posting; 100,000 articles make about 800,000).
 CACHED_PROBE_POSTINGS = 1_000_000
 _ZEROS = itertools.repeat(0.0)
-_NANS = itertools.repeat(math.nan)
 
 
 class _Centroid:
@@ -228,14 +227,12 @@ class Store:
         # Term count increments of the open transaction, written once at COMMIT: a batch's
         # articles share most of their terms, so this is a fraction of the rows.
         self._pending_counts: dict[str, int] = {}
-        self._probe: dict[str, dict[str, float]] = {}  # term -> {story: weight}, as in story_probe
-        self._probe_size = 0
+        self._probe = ProbeCache()  # story_probe rows of the terms looked up, every story's norm
         # story_probe rows changed by the open transaction, written once at COMMIT (a story
         # joined by several articles of a batch rewrites its top terms once): story -> {term:
         # weight, or None for a row to delete}, and the same keyed by term, to patch rows read.
         self._probe_pending: dict[str, dict[str, float | None]] = {}
         self._probe_pending_terms: dict[str, set[str]] = {}
-        self._norms: dict[str, float] | None = None  # every story's centroid norm, once loaded
         self._data_version = self._read_data_version()
         self._migrate()
 
@@ -355,9 +352,7 @@ class Store:
         self._forget_probe()
 
     def _forget_probe(self) -> None:
-        self._probe.clear()
-        self._probe_size = 0
-        self._norms = None
+        self._probe = ProbeCache()
 
     # -- files -------------------------------------------------------------
     def file_state(self, path: str) -> tuple[str, int, float] | None:
@@ -500,66 +495,35 @@ class Store:
 
     def _probe_stories(self, vector: dict[str, float], probes: list[str]) -> list[tuple[str, float]]:
         """The PROBE_STORIES stories best matching the vector on their story_probe terms."""
-        postings = self._probe_postings(probes)
-        dots: dict[str, float] = {}
-        get = dots.get
-        for t in probes:
-            w = vector[t]
-            for sid, weight in postings[t].items():
-                dots[sid] = get(sid, 0.0) + weight * w
-        norms = self._story_norms()
-        # Hundreds of stories at a time: scored in NumPy (the same IEEE divisions), and only
-        # those tied with the last one kept or better are ranked in Python.
-        sids = list(dots)
-        scores = np.fromiter(dots.values(), float, len(sids)) / np.maximum(
-            np.fromiter(map(norms.get, sids, _NANS), float, len(sids)), 1e-9)
-        known = ~np.isnan(scores)  # a story without a norm is not in the index any more
-        if known.sum() > PROBE_STORIES:
-            floor = np.partition(scores[known], -PROBE_STORIES)[-PROBE_STORIES]
-            known &= scores >= floor
-        best = sorted((-float(scores[i]), sids[i]) for i in np.flatnonzero(known))
-        return [(sid, -negative) for negative, sid in best[:PROBE_STORIES]]
+        self._hold_postings(probes)
+        self._load_norms()
+        return self._probe.best(vector, probes, PROBE_STORIES)
 
-    def _probe_postings(self, terms: list[str]) -> dict[str, dict[str, float]]:
-        """story_probe rows of these terms (from memory; the missing ones loaded in one query)."""
-        probe = self._probe
-        missing = [t for t in terms if t not in probe]
-        if missing:
-            if self._probe_size > CACHED_PROBE_POSTINGS:
-                self._probe.clear()
-                self._probe_size = 0
-                missing = terms
-            for t in missing:
-                probe[t] = {}
-            self._probe_size += len(missing)  # an empty term's entry costs memory too
-            rows = self.db.execute(
+    def _hold_postings(self, terms: list[str]) -> None:
+        """Hold the story_probe rows of these terms in memory (the missing ones in one query)."""
+        missing = [t for t in terms if t not in self._probe]
+        if not missing:
+            return
+        if self._probe.size > CACHED_PROBE_POSTINGS:
+            self._probe.forget_postings()
+            missing = terms
+        rows: dict[str, list[tuple[str, float]]] = {t: [] for t in missing}
+        for term, sid, weight in self.db.execute(
                 "SELECT term, story_id, weight FROM story_probe "
-                f"WHERE term IN ({_marks(missing)})", missing)
-            for term, sid, weight in rows:
-                probe[term][sid] = weight
-                self._probe_size += 1
+                f"WHERE term IN ({_marks(missing)})", missing):
+            rows[term].append((sid, weight))
+        for t in missing:
+            self._probe.add_term(t, rows[t])
             # Rows this transaction changed are not written yet: patch them in.
-            for t in missing:
-                for sid in self._probe_pending_terms.get(t, ()):
-                    self._set_posting(t, sid, self._probe_pending[sid][t])
-        return {t: probe[t] for t in terms}
+            for sid in self._probe_pending_terms.get(t, ()):
+                self._probe.set_posting(t, sid, self._probe_pending[sid][t])
 
-    def _set_posting(self, term: str, story_id: str, weight: float | None) -> None:
-        """Set (None: remove) a story_probe posting held in memory."""
-        postings = self._probe[term]
-        if weight is None:
-            if postings.pop(story_id, None) is not None:
-                self._probe_size -= 1
-        else:
-            self._probe_size += story_id not in postings
-            postings[story_id] = weight
-
-    def _story_norms(self) -> dict[str, float]:
-        if self._norms is None:
-            self._norms = dict(self.db.execute("SELECT id, norm FROM stories").fetchall())
+    def _load_norms(self) -> None:
+        if not self._probe.norms_loaded:
+            self._probe.load_norms(self.db.execute("SELECT id, norm FROM stories"))
             # A changed story's row is written at COMMIT: its norm in memory is the current one.
-            self._norms.update((sid, c.norm) for sid, c in self._centroids.items())
-        return self._norms
+            for sid, c in self._centroids.items():
+                self._probe.set_norm(sid, c.norm)
 
     def _counts(self, terms: list[str]) -> dict[str, int]:
         """How many stored articles carry each term (cached; absent terms count 0)."""
@@ -635,8 +599,7 @@ class Store:
             weights[t] = weights.get(t, 0.0) + w
         centroid.norm = math.sqrt(max(norm_sq, 0.0))
         centroid.size += 1
-        if self._norms is not None:
-            self._norms[story_id] = centroid.norm
+        self._probe.set_norm(story_id, centroid.norm)  # if the norms are held
         centroid.dirty = True  # written at COMMIT (or when evicted from memory)
         centroid.updated_at = now.isoformat()
         centroid.last_date = max(centroid.last_date, _iso(last_date))
@@ -670,7 +633,7 @@ class Store:
             pending[t] = weight  # the row to write at COMMIT
             by_term.setdefault(t, set()).add(story_id)
             if t in probe:  # and where it is held in memory
-                self._set_posting(t, story_id, weight)
+                probe.set_posting(t, story_id, weight)
         centroid.probe = top
 
     @staticmethod

@@ -181,8 +181,8 @@ def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
         # The postings held in memory (those of the terms looked up) are the file's.
         held_in_memory = store._probe
         assert len(held_in_memory) > 20
-        for term, postings in held_in_memory.items():
-            assert postings == dict(store.db.execute(
+        for term in held_in_memory:
+            assert held_in_memory.postings(term) == dict(store.db.execute(
                 "SELECT story_id, weight FROM story_probe WHERE term = ?", (term,)).fetchall()), term
         kept = sorted(tuple(r) for r in store.db.execute("SELECT story_id, term, weight FROM story_probe"))
         fresh = sorted(
@@ -322,7 +322,7 @@ def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monke
         with pytest.raises(OSError), store.transaction():
             cluster.place(store, article(2, QUAKE_2), NOW)
         monkeypatch.undo()
-        assert not store.db.in_transaction and not store._centroids and not store._probe
+        assert not store.db.in_transaction and not store._centroids and not len(store._probe)
         assert store.story_sizes([story]) == {story: 1}
         with store.transaction():  # the store goes on as if the failed batch never came
             assert cluster.place(store, article(2, QUAKE_2), NOW) == story
@@ -398,6 +398,8 @@ def test_rows_pending_until_commit_are_seen_when_reread(
         assert cluster.place(store, article(3, QUAKE_2), NOW) == quake  # its row now pending
         store._forget_probe()  # as pruning does: norms and postings are read again
         centroid = store._centroid(quake)
-        assert store._story_norms()[quake] == centroid.norm > 0
+        store._load_norms()
+        assert store._probe.norm(quake) == centroid.norm > 0
         strongest = max(centroid.probe, key=lambda t: (centroid.weights[t], t))
-        assert store._probe_postings([strongest])[strongest] == {quake: centroid.weights[strongest]}
+        store._hold_postings([strongest])
+        assert store._probe.postings(strongest) == {quake: centroid.weights[strongest]}
