@@ -181,9 +181,9 @@ STORY_PROBE_TERMS = 80  # a story is found through its strongest centroid terms
 # third of the loads that 1,500 needed.
 CACHED_STORIES = 3000
 CACHED_TERM_COUNTS = 200_000
-# story_probe postings of the terms looked up, kept in memory with every story's norm: the
-# probe of each article is then a few dictionary lookups instead of a query (about 40 bytes
-# a posting; 100,000 articles make about 800,000).
+# story_probe postings of the terms looked up, kept in memory with every story's norm
+# (probe_cache.py): each article's probe is then summed in memory instead of queried (about
+# 100 bytes a posting with its slot; 100,000 articles make about 800,000).
 CACHED_PROBE_POSTINGS = 1_000_000
 _ZEROS = itertools.repeat(0.0)
 
