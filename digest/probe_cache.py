@@ -88,6 +88,10 @@ class ProbeCache:
         if number is None:
             number = self._number[story_id] = len(self._story_ids)
             self._story_ids.append(story_id)
+            if number == len(self._norms):
+                grown = np.full(max(2 * number, 1024), np.nan)
+                grown[:number] = self._norms
+                self._norms = grown
         return number
 
     def add_term(self, term: str, rows: Iterable[tuple[str, float]]) -> None:
@@ -124,24 +128,19 @@ class ProbeCache:
         return {self._story_ids[s]: w for s, w in zip(p.stories, p.weights, strict=True)}
 
     def load_norms(self, norms: Iterable[tuple[str, float]]) -> None:
-        for story_id, norm in norms:
-            self.set_norm(story_id, norm, loading=True)
         self.norms_loaded = True
+        for story_id, norm in norms:
+            self.set_norm(story_id, norm)
 
-    def set_norm(self, story_id: str, norm: float, *, loading: bool = False) -> None:
+    def set_norm(self, story_id: str, norm: float) -> None:
         """A story's current norm (ignored until the norms are loaded, which reads them all)."""
-        if not (loading or self.norms_loaded):
-            return
-        number = self._story(story_id)
-        if number >= len(self._norms):
-            grown = np.full(max(2 * len(self._norms), number + 1, 1024), np.nan)
-            grown[: len(self._norms)] = self._norms
-            self._norms = grown
-        self._norms[number] = norm
+        if self.norms_loaded:
+            number = self._story(story_id)  # first: numbering may grow the array
+            self._norms[number] = norm
 
     def norm(self, story_id: str) -> float | None:
         number = self._number.get(story_id)
-        if number is None or number >= len(self._norms) or np.isnan(self._norms[number]):
+        if number is None or np.isnan(self._norms[number]):
             return None
         return float(self._norms[number])
 
@@ -163,10 +162,7 @@ class ProbeCache:
             sums = np.bincount(stories, products, minlength=len(self._story_ids))
             numbers = np.flatnonzero(sums)  # every weight is positive: a story met sums > 0
             sums = sums[numbers]
-        norms = self._norms
-        if len(norms) < len(self._story_ids):
-            norms = np.concatenate([norms, np.full(len(self._story_ids) - len(norms), np.nan)])
-        scores = sums / np.maximum(norms[numbers], 1e-9)
+        scores = sums / np.maximum(self._norms[numbers], 1e-9)
         known = ~np.isnan(scores)  # a story without a norm is not in the index any more
         if known.sum() > limit:
             floor = np.partition(scores[known], -limit)[-limit]
