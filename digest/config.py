@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 import tomllib
 from datetime import timedelta
 from email.utils import getaddresses
@@ -133,6 +134,11 @@ class Smtp(_Model):
         v = _resolve(v, info)
         if v is not None and not v.is_file():
             raise ValueError(f"CA file {v} not found")
+        if v is not None:
+            try:  # read it now: a file that is not a certificate is a config error, not a crash
+                ssl.create_default_context(cafile=str(v))
+            except (ssl.SSLError, OSError, ValueError) as e:
+                raise ValueError(f"CA file {v} is not a PEM certificate file ({e})") from None
         return v
 
     @field_validator("password_env")

@@ -85,7 +85,10 @@ def envelope_address(mailbox: str) -> str:
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     """Certificate verification on; a CA file replaces the system store (self-signed servers)."""
-    return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    try:
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    except (ssl.SSLError, OSError) as e:  # the file changed since the config was checked
+        raise ConnectionFailed(f"smtp.ca_file {ca_file}: not a usable certificate file ({e})") from None
 
 
 class SmtpTransport:

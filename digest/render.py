@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -38,6 +39,8 @@ def environment(override: Path | None = None, *, html: bool = False) -> jinja2.E
     )
     env.filters["date"] = format_date
     env.filters["md"] = markdown_inline_escape
+    env.globals["md_link"] = markdown_link
+    env.globals["http_url"] = http_url
     env.globals["citation"] = citation
     env.globals["source_line"] = source_line
     return env
@@ -62,15 +65,54 @@ def format_date(d: datetime | None, fmt: str = "%Y-%m-%d") -> str:
     return d.strftime(fmt) if d else "undated"
 
 
+# Characters that can start Markdown markup anywhere in a line (CommonMark lets any ASCII
+# punctuation be backslash-escaped, so escaping more than needed is harmless). "(" and ")" only
+# matter after "]", and "!" only before "[", both escaped here.
+_MD_ALWAYS = frozenset("\\`*[]<>|~&")
+# A line that starts like a block ("- x", "+ x", "1. x", "2) x", "= x") would become a list or
+# a heading inside the list item the text lands in.
+_MD_BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}[.)])(?=\s|$)")
+
+
 def markdown_inline_escape(text: str) -> str:
-    """Keep article text from turning into Markdown markup (links, emphasis, HTML)."""
+    """Article text as literal Markdown text: no link, emphasis, code span, HTML or list.
+
+    Whitespace is squeezed to single spaces (one line). An underscore between two letters or
+    digits stays as it is (it cannot open emphasis: `max_retry_count` reads as written).
+    """
+    flat = " ".join(text.split())
     out = []
-    for ch in " ".join(text.split()):
-        if ch in "\\`*[]<>#|":
+    for i, ch in enumerate(flat):
+        if ch in _MD_ALWAYS:
             out.append("\\" + ch)
+        elif ch == "#" and (i == 0 or flat[i - 1] == " "):  # a heading, or a heading's end
+            out.append("\\#")
+        elif ch == "_" and not (0 < i < len(flat) - 1 and flat[i - 1].isalnum()
+                                and flat[i + 1].isalnum()):
+            out.append("\\_")
         else:
             out.append(ch)
-    return "".join(out)
+    escaped = "".join(out)
+    m = _MD_BLOCK_START.match(escaped)
+    if m:
+        mark = m.group(0)
+        escaped = f"{mark[:-1]}\\{mark[-1]}{escaped[len(mark):]}"
+    return escaped
+
+
+def markdown_link(text: str, url: str | None) -> str:
+    """`[text](url)` for an http(s) URL (percent-encoded so it cannot leave the link), else the
+    escaped text alone."""
+    label = markdown_inline_escape(text) or "link"
+    target = http_url(url)
+    if target is None:
+        return label
+    return f"[{label}]({quote(target, safe=_URL_SAFE)})"
+
+
+# Kept as they are in a link destination; everything else (spaces, quotes, backticks, angle
+# brackets, parentheses, backslashes) is percent-encoded.
+_URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
 
 
 def citation(summary: StorySummary, article_ids: tuple[str, ...]) -> str:

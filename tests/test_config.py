@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_cli
 
 from digest.cli import cli
 from digest.config import DEFAULT_CONFIG, format_duration, load_config, parse_duration
@@ -58,10 +60,11 @@ def test_shipped_example_loads_and_resolves_paths_against_its_folder() -> None:
     assert DEFAULT_CONFIG == Path("config/digest.toml")
 
 
-def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> None:
+def test_relative_paths_resolve_against_the_config_folder(
+        tmp_path: Path, tls_files: tuple[Path, Path]) -> None:
     (tmp_path / "conf" / "news").mkdir(parents=True)
     (tmp_path / "conf" / "tpl").mkdir()
-    (tmp_path / "conf" / "ca.pem").write_text("x")
+    shutil.copy(tls_files[0], tmp_path / "conf" / "ca.pem")
     path = write(tmp_path / "conf", 'templates = "tpl"\n[sources]\nfolders = ["news"]\n'
                  + SMTP + 'ca_file = "ca.pem"\n' + DIGEST)
     cfg = load_config(path)
@@ -113,6 +116,7 @@ def test_password_comes_from_the_named_environment_variable(
      "smtp.password_env: 'hunter2 is my password' is not an environment variable name"),
     (SMTP + 'port = "abc"\n', "smtp.port: Input should be a valid integer"),
     (SMTP + 'ca_file = "missing.pem"\n', "smtp.ca_file: CA file"),
+    (SMTP + 'ca_file = "digest.toml"\n', "is not a PEM certificate file"),
     (SMTP.replace('"Digest <digest@example.org>"', '"nobody"'), "smtp.sender: 'nobody' is not"),
     ('[sources]\nscan_every = "soon"\n', "sources.scan_every: 'soon' is not a duration"),
     ('[smtp]\nhost = "x"\n', "smtp.sender: missing (required)"),
@@ -173,3 +177,13 @@ def test_check_config_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert proc.stderr.strip() == (f"error: {path}: digests[0] (morning).timezone: unknown time "
                                    "zone 'Mars/Olympus' (use an IANA name like Europe/Berlin)")
+
+
+def test_ca_file_that_is_not_a_certificate_is_one_line_from_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\nnot base64\n", encoding="utf-8")
+    path = write(tmp_path, SMTP + 'ca_file = "ca.pem"\n' + DIGEST)
+    proc = run_cli("--config", str(path), "check-config", check=False)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert f"{path}: smtp.ca_file: CA file {tmp_path / 'ca.pem'} is not a PEM certificate file" in line
