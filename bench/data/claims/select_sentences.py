@@ -1,0 +1,123 @@
+"""Rebuild the unlabelled sentence sample of the claims set (the selection rule of README.md).
+
+Run from the repository root: python bench/data/claims/select_sentences.py > /tmp/sample.jsonl
+It reads ../shared/eval (never copied here) and prints one JSON object per selected sentence,
+in the order and with the ids used by sentences.jsonl. No claim extraction happens here: the
+labels in sentences.jsonl were written by reading each sentence.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from claims_data import HAS_NUMBER  # the selection rule lives with the validator
+
+REPO = Path(__file__).resolve().parents[3]
+# ../shared/eval beside the checkout; a git worktree one level deeper finds it one more level up
+EVAL = next((p / "shared" / "eval" for p in (REPO.parent, REPO.parent.parent)
+             if (p / "shared" / "eval").is_dir()), REPO.parent / "shared" / "eval")
+
+STORIES = {
+    "duc2003": ("duc2003_task2", "dev", [
+        "d31022t", "d31011t", "d31050t", "d31028t", "d31010t", "d30010t", "d31013t", "d30034t",
+        "d31038t", "d30056t", "d30016t", "d30005t", "d30025t", "d31031t"]),
+    "duc2006": ("duc2006", "dev", [
+        "D0626H", "D0622D", "D0616G", "D0639C", "D0620B", "D0621C", "D0631D", "D0640D",
+        "D0633F", "D0635H", "D0617H", "D0614E", "D0649D", "D0636I"]),
+    "duc2007": ("duc2007", "validation", [
+        "D0741I", "D0743J", "D0729G", "D0735H", "D0705A", "D0710C", "D0701A", "D0721E",
+        "D0706B", "D0742J", "D0704A", "D0717D", "D0720E", "D0740I", "D0715D", "D0719E",
+        "D0703A", "D0718D", "D0732H"]),
+}
+PER_ARTICLE = 4  # the first 4 sentences with a number, in reading order, of each sampled article
+
+ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "cmdr",
+    "adm", "rev", "gens", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
+    "st", "jr", "sr", "co", "corp", "inc", "ltd", "no", "vs", "mt", "ft", "pres", "atty",
+    "u.s", "u.n", "d.c", "calif", "ala", "ariz", "ark", "colo", "conn", "del", "fla", "ga", "ill",
+    "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev",
+    "n.h", "n.j", "n.m", "n.y", "n.c", "n.d", "okla", "ore", "pa", "r.i", "s.c", "s.d", "tenn",
+    "tex", "va", "vt", "wash", "wis", "wyo", "p.m", "a.m", "e.g", "i.e"}
+# a sentence ends at . ! or ? (and any closing quotes/brackets) followed by space and a capital,
+# a digit or an opening quote
+BOUNDARY = re.compile(r"(?<=[.!?])(['\"’”`)]*)\s+(?=[A-Z0-9\"'“`(])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in BOUNDARY.finditer(paragraph):
+        end = m.end(1)
+        head = paragraph[start:m.start()]
+        word = head.rsplit(None, 1)[-1] if head.split() else ""
+        token = word.rstrip(".!?").lstrip("(\"'`“").lower()
+        if head.endswith(".") and (token in ABBREV or re.fullmatch(r"[a-z]", token)):
+            continue  # Mr. Smith, Gen. X, U.S. Embassy, J. Smith
+        out.append(paragraph[start:end].strip())
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def clean(fragment: str) -> str:
+    fragment = re.sub(r"<[^>]+>", " ", fragment)
+    fragment = re.sub(r"&(?:QL|UR|LR|QC|MD|HT|TF|Cx[0-9a-f]{2});", " ", fragment)
+    return html.unescape(fragment)
+
+
+def paragraphs(raw: str) -> list[str]:
+    m = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
+    body = m.group(1) if m else ""
+    parts = re.split(r"</?P>|\n(?=[ \t])", body)
+    return [" ".join(clean(p).split()) for p in parts if clean(p).strip()]
+
+
+def articles(folder: str, story: str) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for line in (EVAL / folder / "clusters.tsv").read_text().splitlines()[1:]:
+        cluster, docno, source, day, path = line.split("\t")[:5]
+        if cluster == story:
+            rows.append((day, docno, source, path))
+    rows.sort()
+    # first, middle and last article by date: the story as it starts, develops and ends
+    picks = sorted({0, len(rows) // 2, len(rows) - 1})
+    return [rows[i] for i in picks]
+
+
+def sample() -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for set_name, (folder, split, stories) in STORIES.items():
+        for story in stories:
+            for day, docno, source, path in articles(folder, story):
+                raw = (EVAL / folder / path).read_text(encoding="utf-8", errors="replace")
+                units: list[tuple[str, str]] = []
+                h = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
+                if h and " ".join(clean(h.group(1)).split()):
+                    units.append(("headline", " ".join(clean(h.group(1)).split())))
+                for p in paragraphs(raw):
+                    units.extend(("body", s) for s in split_sentences(p))
+                taken = 0
+                for i, (part, sentence) in enumerate(units):
+                    if taken == PER_ARTICLE:
+                        break
+                    if HAS_NUMBER.search(sentence):
+                        taken += 1
+                        out.append({
+                            "id": f"{story}-{docno}-s{i}", "split": split, "set": set_name,
+                            "story": story, "doc": docno,
+                            "date": f"{day[:4]}-{day[4:6]}-{day[6:8]}", "outlet": source,
+                            "part": part, "sentence": sentence})
+    return out
+
+
+if __name__ == "__main__":
+    for row in sample():
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
