@@ -24,6 +24,7 @@ from typing import Any, Literal, get_args
 DATA = Path(__file__).resolve().parent / "data" / "claims"
 
 Split = Literal["dev", "validation"]
+Sample = Literal["numbers", "casualty"]  # which selection rule of the README picked the sentence
 Qualifier = Literal["exact", "lower", "upper", "approx", "range"]
 Role = Literal["current", "earlier", "other_event"]
 Verdict = Literal["rising", "revised", "disagree", "agree"]
@@ -69,6 +70,7 @@ class Sentence:
     date: str
     outlet: str
     part: str
+    sample: Sample
     sentence: str
     claims: tuple[Claim, ...]
     not_claims: tuple[NotClaim, ...]
@@ -121,8 +123,8 @@ def _keys(obj: dict[str, Any], want: set[str], where: str, optional: frozenset[s
 
 def check_sentence(obj: dict[str, Any], where: str) -> list[str]:
     """Problems of one sentences.jsonl object (empty when it is valid)."""
-    errs = _keys(obj, {"id", "split", "set", "story", "doc", "date", "outlet", "part", "sentence",
-                       "claims", "not_claims"}, where)
+    errs = _keys(obj, {"id", "split", "set", "story", "doc", "date", "outlet", "part", "sample",
+                       "sentence", "claims", "not_claims"}, where)
     if errs:
         return errs
     text = obj["sentence"]
@@ -136,6 +138,8 @@ def check_sentence(obj: dict[str, Any], where: str) -> list[str]:
         errs.append(f"{where}: date {obj['date']!r} is not YYYY-MM-DD")
     if obj["part"] not in ("headline", "body"):
         errs.append(f"{where}: part {obj['part']!r} is not headline|body")
+    if obj["sample"] not in get_args(Sample):
+        errs.append(f"{where}: sample {obj['sample']!r} is not numbers|casualty")
     spans: list[tuple[int, int]] = []
 
     def place(figure: str, label: str) -> None:
@@ -277,6 +281,7 @@ def counts(sentences: list[Sentence], verdicts: list[VerdictRow]) -> str:
     for s in sentences:
         c = by[s.split]
         c["sentences"] += 1
+        c[f"sentences ({s.sample} sample)"] += 1
         c[f"story:{s.story}"] = 1
         c["sentences with a current claim"] += any(x.role == "current" for x in s.claims)
         for x in s.claims:

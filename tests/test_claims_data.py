@@ -50,7 +50,7 @@ def test_a_known_sentence_reads_as_labelled() -> None:
 def _row(**over: object) -> dict[str, object]:
     row: dict[str, object] = {
         "id": "X1-DOC.1-s0", "split": "dev", "set": "duc2003", "story": "X1", "doc": "DOC.1",
-        "date": "1998-10-30", "outlet": "APW", "part": "body",
+        "date": "1998-10-30", "outlet": "APW", "part": "body", "sample": "numbers",
         "sentence": "The fire killed at least 60 people, aged 13 to 18, on Friday.",
         "claims": [{"subject": "killed", "scope": None, "text": "at least 60", "low": 60, "high": None,
                     "qualifier": "lower", "role": "current"}],

@@ -36,6 +36,19 @@ STORIES = {
 }
 PER_ARTICLE = 4  # the first 4 sentences with a number, in reading order, of each sampled article
 
+# Sample "casualty": in these stories, every other article gives its first sentence holding both a
+# number and one of these words, so that claims (and each article's current figure) are well
+# represented; at most PER_STORY_CASUALTY of them per story, evenly spaced in time.
+CASUALTY_STORIES = {
+    "d31022t", "d31011t", "d31028t", "d31010t", "d30010t", "d30034t", "d31038t", "d30056t",
+    "D0626H", "D0622D", "D0616G", "D0631D", "D0640D", "D0617H",
+    "D0741I", "D0743J", "D0705A", "D0710C", "D0704A", "D0742J", "D0729G", "D0715D", "D0721E"}
+CASUALTY = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|died|dies|toll|bodies|injur\w*|wounded|hurt|missing|arrest\w*|"
+    r"detain\w*|custody|evacuat\w*|homeless|displaced|fled|refugees|hostages?|kidnap\w*|"
+    r"abduct\w*|rescued|survivors?|victims|casualties|sick\w*|infected)\b", re.I)
+PER_STORY_CASUALTY = 12
+
 ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "cmdr",
     "adm", "rev", "gens", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
@@ -81,43 +94,67 @@ def paragraphs(raw: str) -> list[str]:
 
 
 def articles(folder: str, story: str) -> list[tuple[str, str, str, str]]:
+    """(day, docno, source, path) of every article of a story, by date."""
     rows = []
     for line in (EVAL / folder / "clusters.tsv").read_text().splitlines()[1:]:
         cluster, docno, source, day, path = line.split("\t")[:5]
         if cluster == story:
             rows.append((day, docno, source, path))
-    rows.sort()
-    # first, middle and last article by date: the story as it starts, develops and ends
-    picks = sorted({0, len(rows) // 2, len(rows) - 1})
-    return [rows[i] for i in picks]
+    return sorted(rows)
 
 
-def sample() -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    for set_name, (folder, split, stories) in STORIES.items():
-        for story in stories:
-            for day, docno, source, path in articles(folder, story):
-                raw = (EVAL / folder / path).read_text(encoding="utf-8", errors="replace")
-                units: list[tuple[str, str]] = []
-                h = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
-                if h and " ".join(clean(h.group(1)).split()):
-                    units.append(("headline", " ".join(clean(h.group(1)).split())))
-                for p in paragraphs(raw):
-                    units.extend(("body", s) for s in split_sentences(p))
-                taken = 0
-                for i, (part, sentence) in enumerate(units):
-                    if taken == PER_ARTICLE:
-                        break
-                    if HAS_NUMBER.search(sentence):
-                        taken += 1
-                        out.append({
-                            "id": f"{story}-{docno}-s{i}", "split": split, "set": set_name,
-                            "story": story, "doc": docno,
-                            "date": f"{day[:4]}-{day[4:6]}-{day[6:8]}", "outlet": source,
-                            "part": part, "sentence": sentence})
+def units(folder: str, path: str) -> list[tuple[str, str]]:
+    """(part, sentence) of an article in reading order: the headline, then the body."""
+    raw = (EVAL / folder / path).read_text(encoding="utf-8", errors="replace")
+    out: list[tuple[str, str]] = []
+    h = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
+    if h and " ".join(clean(h.group(1)).split()):
+        out.append(("headline", " ".join(clean(h.group(1)).split())))
+    for p in paragraphs(raw):
+        out.extend(("body", s) for s in split_sentences(p))
     return out
 
 
+def sample() -> list[dict[str, object]]:
+    """Sample "numbers" (every chosen story), then sample "casualty" (CASUALTY_STORIES)."""
+    first: list[dict[str, object]] = []
+    second: list[dict[str, object]] = []
+    for set_name, (folder, split, stories) in STORIES.items():
+        for story in stories:
+            rows = articles(folder, story)
+            # first, middle and last article by date: the story as it starts, develops and ends
+            picks = sorted({0, len(rows) // 2, len(rows) - 1})
+
+            def row(i: int, part: str, sentence: str, article: tuple[str, str, str, str],
+                    kind: str, story: str = story, split: str = split, set_name: str = set_name
+                    ) -> dict[str, object]:
+                day, docno, source, _ = article
+                return {"id": f"{story}-{docno}-s{i}", "split": split, "set": set_name,
+                        "story": story, "doc": docno, "date": f"{day[:4]}-{day[4:6]}-{day[6:8]}",
+                        "outlet": source, "part": part, "sample": kind, "sentence": sentence}
+
+            for k in picks:
+                found = [(i, u) for i, u in enumerate(units(folder, rows[k][3]))
+                         if HAS_NUMBER.search(u[1])]
+                first.extend(row(i, part, s, rows[k], "numbers") for i, (part, s) in found[:PER_ARTICLE])
+            if story not in CASUALTY_STORIES:
+                continue
+            extra = []
+            for k, article in enumerate(rows):
+                if k in picks:
+                    continue
+                for i, (part, s) in enumerate(units(folder, article[3])):
+                    if HAS_NUMBER.search(s) and CASUALTY.search(s):
+                        extra.append(row(i, part, s, article, "casualty"))
+                        break
+            if len(extra) > PER_STORY_CASUALTY:  # evenly spaced in time
+                n = len(extra) - 1
+                keep = sorted({round(j * n / (PER_STORY_CASUALTY - 1)) for j in range(PER_STORY_CASUALTY)})
+                extra = [extra[j] for j in keep]
+            second.extend(extra)
+    return first + second
+
+
 if __name__ == "__main__":
-    for row in sample():
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for r in sample():
+        sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
