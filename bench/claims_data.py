@@ -24,7 +24,7 @@ from typing import Any, Literal, get_args
 DATA = Path(__file__).resolve().parent / "data" / "claims"
 
 Split = Literal["dev", "validation"]
-Sample = Literal["numbers", "casualty"]  # which selection rule of the README picked the sentence
+Sample = Literal["numbers", "casualty", "revision"]  # which selection rule of the README picked the sentence
 Qualifier = Literal["exact", "lower", "upper", "approx", "range"]
 Role = Literal["current", "earlier", "other_event"]
 Verdict = Literal["rising", "revised", "disagree", "agree"]
@@ -139,7 +139,7 @@ def check_sentence(obj: dict[str, Any], where: str) -> list[str]:
     if obj["part"] not in ("headline", "body"):
         errs.append(f"{where}: part {obj['part']!r} is not headline|body")
     if obj["sample"] not in get_args(Sample):
-        errs.append(f"{where}: sample {obj['sample']!r} is not numbers|casualty")
+        errs.append(f"{where}: sample {obj['sample']!r} is not numbers|casualty|revision")
     spans: list[tuple[int, int]] = []
 
     def place(figure: str, label: str) -> None:

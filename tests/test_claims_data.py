@@ -27,15 +27,31 @@ def test_shipped_set_sizes_and_splits() -> None:
     stories = {r.story: r.split for r in rows}
     assert len({r.id for r in rows}) == len(rows)
     assert Counter(stories.values())["dev"] >= 25
+    assert len(rows) >= 400 and len(stories) >= 40
     dev = [r for r in rows if r.split == "dev"]
-    assert len(dev) >= 250
+    validation = [r for r in rows if r.split == "validation"]
+    assert len(dev) >= 250 and len(validation) >= 150
     assert {r.set for r in dev} == {"duc2003", "duc2006"}
-    current = [c for r in rows for c in r.claims if c.role == "current"]
-    assert len(current) >= 80
+    assert {r.set for r in validation} == {"duc2007"}
+    for part in (dev, validation):
+        current = [c for r in part for c in r.claims if c.role == "current"]
+        assert len(current) >= 80
+        assert any(c.role != "current" for r in part for c in r.claims)  # earlier / other_event traps
     # each kind of number the extractor must skip is represented
     reasons = Counter(n.why for r in rows for n in r.not_claims)
     for why in ("age", "date", "time", "money", "percent", "speed", "measure"):
         assert reasons[why] >= 5, why
+
+
+def test_verdicts_cover_every_class_and_both_splits() -> None:
+    verdicts = claims_data.load_verdicts(DATA)
+    assert len(verdicts) >= 35
+    assert {v.verdict for v in verdicts} == {"rising", "revised", "disagree", "agree"}
+    assert {v.split for v in verdicts} == {"dev", "validation"}
+    quake = next(v for v in verdicts if v.story == "D0743J" and v.subject == "killed" and v.scope is None)
+    assert quake.verdict == "revised"
+    texts = [c.text for c in quake.claims]
+    assert texts[texts.index("17,997") + 1] == "12,514"  # "revised that figure down to 12,514"
 
 
 def test_a_known_sentence_reads_as_labelled() -> None:
@@ -95,6 +111,34 @@ def test_validator_catches_duplicates_and_split_leaks(tmp_path: Path) -> None:
     leak = _row(id="X1-DOC.2-s0", doc="DOC.2", split="validation", set="duc2007")
     errs = claims_data.validate(_write(tmp_path / "e", _row(), leak))
     assert any("story X1 appears in two splits" in e for e in errs)
+
+
+def _verdict(**over: object) -> dict[str, object]:
+    v: dict[str, object] = {
+        "story": "X1", "split": "dev", "subject": "killed", "scope": None, "verdict": "rising",
+        "note": "60 then 62",
+        "claims": [{"doc": "DOC.1", "date": "1998-10-30T14:25", "text": "60", "low": 60, "high": 60},
+                   {"doc": "DOC.2", "date": "1998-11-02T05:35", "text": "62", "low": 62, "high": 62}]}
+    v.update(over)
+    return v
+
+
+@pytest.mark.parametrize(("bad", "reason"), [
+    ({"verdict": "up"}, "verdict 'up' unknown"),
+    ({"note": " "}, "needs a note"),
+    ({"claims": [{"doc": "DOC.1", "date": "1998-10-30", "text": "60", "low": 60, "high": 60}]},
+     "at least two articles"),
+    ({"claims": [{"doc": "DOC.2", "date": "1998-11-02", "text": "62", "low": 62, "high": 62},
+                 {"doc": "DOC.1", "date": "1998-10-30", "text": "60", "low": 60, "high": 60}]},
+     "not ordered by article time"),
+    ({"split": "validation"}, "story X1 is in dev"),
+])
+def test_verdict_problems_are_named(tmp_path: Path, bad: dict[str, object], reason: str) -> None:
+    folder = _write(tmp_path / "d", _row())
+    (folder / "verdicts.jsonl").write_text(json.dumps(_verdict()) + "\n" + json.dumps(_verdict(**bad)) + "\n")
+    errs = claims_data.validate(folder)
+    assert len(errs) >= 1 and all(e.startswith("verdicts.jsonl:2") for e in errs), errs
+    assert any(reason in e for e in errs), errs
 
 
 def test_cli_prints_counts_and_fails_on_bad_data(tmp_path: Path) -> None:

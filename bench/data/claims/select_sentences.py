@@ -49,6 +49,12 @@ CASUALTY = re.compile(
     r"abduct\w*|rescued|survivors?|victims|casualties|sick\w*|infected)\b", re.I)
 PER_STORY_CASUALTY = 12
 
+# Sample "revision": in every article of every chosen story, each sentence holding a number, a word
+# of CASUALTY and one of these words, so that earlier and revised figures are represented.
+REVISION = re.compile(
+    r"\b(?:earlier|initially|initial|revised?|previous(?:ly)?|up from|down from|lowered|raised|"
+    r"risen|rose|climbed|increased|jumped)\b", re.I)
+
 ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "cmdr",
     "adm", "rev", "gens", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
@@ -116,9 +122,10 @@ def units(folder: str, path: str) -> list[tuple[str, str]]:
 
 
 def sample() -> list[dict[str, object]]:
-    """Sample "numbers" (every chosen story), then sample "casualty" (CASUALTY_STORIES)."""
+    """Sample "numbers" (every chosen story), then "casualty" (CASUALTY_STORIES), then "revision"."""
     first: list[dict[str, object]] = []
     second: list[dict[str, object]] = []
+    third: list[dict[str, object]] = []
     for set_name, (folder, split, stories) in STORIES.items():
         for story in stories:
             rows = articles(folder, story)
@@ -133,6 +140,10 @@ def sample() -> list[dict[str, object]]:
                         "story": story, "doc": docno, "date": f"{day[:4]}-{day[4:6]}-{day[6:8]}",
                         "outlet": source, "part": part, "sample": kind, "sentence": sentence}
 
+            for article in rows:
+                for i, (part, s) in enumerate(units(folder, article[3])):
+                    if HAS_NUMBER.search(s) and CASUALTY.search(s) and REVISION.search(s):
+                        third.append(row(i, part, s, article, "revision"))
             for k in picks:
                 found = [(i, u) for i, u in enumerate(units(folder, rows[k][3]))
                          if HAS_NUMBER.search(u[1])]
@@ -152,7 +163,8 @@ def sample() -> list[dict[str, object]]:
                 keep = sorted({round(j * n / (PER_STORY_CASUALTY - 1)) for j in range(PER_STORY_CASUALTY)})
                 extra = [extra[j] for j in keep]
             second.extend(extra)
-    return first + second
+    seen = {r["id"] for r in first + second}
+    return first + second + [r for r in third if r["id"] not in seen]
 
 
 if __name__ == "__main__":
