@@ -151,3 +151,17 @@ def test_cli_prints_counts_and_fails_on_bad_data(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False)
     assert out.returncode == 1
     assert "sentences.jsonl:1" in out.stderr and "neither a claim nor a not-claim" in out.stderr
+
+
+def test_selection_rule_rebuilds_the_shipped_sample() -> None:
+    """select_sentences.py (the README's rule as code) yields exactly the labelled sentences."""
+    sys.path.insert(0, str(DATA))
+    import select_sentences
+
+    if not (select_sentences.EVAL / "duc2007" / "clusters.tsv").is_file():
+        pytest.skip("evaluation data not found in ../shared/eval")
+    rebuilt = select_sentences.sample()
+    shipped = [json.loads(line) for line in (DATA / "sentences.jsonl").read_text().splitlines()]
+    assert len(rebuilt) == len(shipped)
+    for new, old in zip(rebuilt, shipped, strict=True):
+        assert new == {k: v for k, v in old.items() if k not in ("claims", "not_claims")}
