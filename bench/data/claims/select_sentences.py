@@ -1,0 +1,172 @@
+"""Rebuild the unlabelled sentence sample of the claims set (the selection rule of README.md).
+
+Run from the repository root: python bench/data/claims/select_sentences.py > /tmp/sample.jsonl
+It reads ../shared/eval (never copied here) and prints one JSON object per selected sentence,
+in the order and with the ids used by sentences.jsonl. No claim extraction happens here: the
+labels in sentences.jsonl were written by reading each sentence.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from claims_data import HAS_NUMBER  # the selection rule lives with the validator
+
+REPO = Path(__file__).resolve().parents[3]
+# ../shared/eval beside the checkout; a git worktree one level deeper finds it one more level up
+EVAL = next((p / "shared" / "eval" for p in (REPO.parent, REPO.parent.parent)
+             if (p / "shared" / "eval").is_dir()), REPO.parent / "shared" / "eval")
+
+STORIES = {
+    "duc2003": ("duc2003_task2", "dev", [
+        "d31022t", "d31011t", "d31050t", "d31028t", "d31010t", "d30010t", "d31013t", "d30034t",
+        "d31038t", "d30056t", "d30016t", "d30005t", "d30025t", "d31031t"]),
+    "duc2006": ("duc2006", "dev", [
+        "D0626H", "D0622D", "D0616G", "D0639C", "D0620B", "D0621C", "D0631D", "D0640D",
+        "D0633F", "D0635H", "D0617H", "D0614E", "D0649D", "D0636I"]),
+    "duc2007": ("duc2007", "validation", [
+        "D0741I", "D0743J", "D0729G", "D0735H", "D0705A", "D0710C", "D0701A", "D0721E",
+        "D0706B", "D0742J", "D0704A", "D0717D", "D0720E", "D0740I", "D0715D", "D0719E",
+        "D0703A", "D0718D", "D0732H"]),
+}
+PER_ARTICLE = 4  # the first 4 sentences with a number, in reading order, of each sampled article
+
+# Sample "casualty": in these stories, every other article gives its first sentence holding both a
+# number and one of these words, so that claims (and each article's current figure) are well
+# represented; at most PER_STORY_CASUALTY of them per story, evenly spaced in time.
+CASUALTY_STORIES = {
+    "d31022t", "d31011t", "d31028t", "d31010t", "d30010t", "d30034t", "d31038t", "d30056t",
+    "D0626H", "D0622D", "D0616G", "D0631D", "D0640D", "D0617H",
+    "D0741I", "D0743J", "D0705A", "D0710C", "D0704A", "D0742J", "D0729G", "D0715D", "D0721E"}
+CASUALTY = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|died|dies|toll|bodies|injur\w*|wounded|hurt|missing|arrest\w*|"
+    r"detain\w*|custody|evacuat\w*|homeless|displaced|fled|refugees|hostages?|kidnap\w*|"
+    r"abduct\w*|rescued|survivors?|victims|casualties|sick\w*|infected)\b", re.I)
+PER_STORY_CASUALTY = 12
+
+# Sample "revision": in every article of every chosen story, each sentence holding a number, a word
+# of CASUALTY and one of these words, so that earlier and revised figures are represented.
+REVISION = re.compile(
+    r"\b(?:earlier|initially|initial|revised?|previous(?:ly)?|up from|down from|lowered|raised|"
+    r"risen|rose|climbed|increased|jumped)\b", re.I)
+
+ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "maj", "cmdr",
+    "adm", "rev", "gens", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec",
+    "st", "jr", "sr", "co", "corp", "inc", "ltd", "no", "vs", "mt", "ft", "pres", "atty",
+    "u.s", "u.n", "d.c", "calif", "ala", "ariz", "ark", "colo", "conn", "del", "fla", "ga", "ill",
+    "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev",
+    "n.h", "n.j", "n.m", "n.y", "n.c", "n.d", "okla", "ore", "pa", "r.i", "s.c", "s.d", "tenn",
+    "tex", "va", "vt", "wash", "wis", "wyo", "p.m", "a.m", "e.g", "i.e"}
+# a sentence ends at . ! or ? (and any closing quotes/brackets) followed by space and a capital,
+# a digit or an opening quote
+BOUNDARY = re.compile(r"(?<=[.!?])(['\"’”`)]*)\s+(?=[A-Z0-9\"'“`(])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in BOUNDARY.finditer(paragraph):
+        end = m.end(1)
+        head = paragraph[start:m.start()]
+        word = head.rsplit(None, 1)[-1] if head.split() else ""
+        token = word.rstrip(".!?").lstrip("(\"'`“").lower()
+        if head.endswith(".") and (token in ABBREV or re.fullmatch(r"[a-z]", token)):
+            continue  # Mr. Smith, Gen. X, U.S. Embassy, J. Smith
+        out.append(paragraph[start:end].strip())
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def clean(fragment: str) -> str:
+    fragment = re.sub(r"<[^>]+>", " ", fragment)
+    fragment = re.sub(r"&(?:QL|UR|LR|QC|MD|HT|TF|Cx[0-9a-f]{2});", " ", fragment)
+    return html.unescape(fragment)
+
+
+def paragraphs(raw: str) -> list[str]:
+    m = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
+    body = m.group(1) if m else ""
+    parts = re.split(r"</?P>|\n(?=[ \t])", body)
+    return [" ".join(clean(p).split()) for p in parts if clean(p).strip()]
+
+
+def articles(folder: str, story: str) -> list[tuple[str, str, str, str]]:
+    """(day, docno, source, path) of every article of a story, by date."""
+    rows = []
+    for line in (EVAL / folder / "clusters.tsv").read_text().splitlines()[1:]:
+        cluster, docno, source, day, path = line.split("\t")[:5]
+        if cluster == story:
+            rows.append((day, docno, source, path))
+    return sorted(rows)
+
+
+def units(folder: str, path: str) -> list[tuple[str, str]]:
+    """(part, sentence) of an article in reading order: the headline, then the body."""
+    raw = (EVAL / folder / path).read_text(encoding="utf-8", errors="replace")
+    out: list[tuple[str, str]] = []
+    h = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
+    if h and " ".join(clean(h.group(1)).split()):
+        out.append(("headline", " ".join(clean(h.group(1)).split())))
+    for p in paragraphs(raw):
+        out.extend(("body", s) for s in split_sentences(p))
+    return out
+
+
+def sample() -> list[dict[str, object]]:
+    """Sample "numbers" (every chosen story), then "casualty" (CASUALTY_STORIES), then "revision"."""
+    first: list[dict[str, object]] = []
+    second: list[dict[str, object]] = []
+    third: list[dict[str, object]] = []
+    for set_name, (folder, split, stories) in STORIES.items():
+        for story in stories:
+            rows = articles(folder, story)
+            # first, middle and last article by date: the story as it starts, develops and ends
+            picks = sorted({0, len(rows) // 2, len(rows) - 1})
+
+            def row(i: int, part: str, sentence: str, article: tuple[str, str, str, str],
+                    kind: str, story: str = story, split: str = split, set_name: str = set_name
+                    ) -> dict[str, object]:
+                day, docno, source, _ = article
+                return {"id": f"{story}-{docno}-s{i}", "split": split, "set": set_name,
+                        "story": story, "doc": docno, "date": f"{day[:4]}-{day[4:6]}-{day[6:8]}",
+                        "outlet": source, "part": part, "sample": kind, "sentence": sentence}
+
+            for article in rows:
+                for i, (part, s) in enumerate(units(folder, article[3])):
+                    if HAS_NUMBER.search(s) and CASUALTY.search(s) and REVISION.search(s):
+                        third.append(row(i, part, s, article, "revision"))
+            for k in picks:
+                found = [(i, u) for i, u in enumerate(units(folder, rows[k][3]))
+                         if HAS_NUMBER.search(u[1])]
+                first.extend(row(i, part, s, rows[k], "numbers") for i, (part, s) in found[:PER_ARTICLE])
+            if story not in CASUALTY_STORIES:
+                continue
+            extra = []
+            for k, article in enumerate(rows):
+                if k in picks:
+                    continue
+                for i, (part, s) in enumerate(units(folder, article[3])):
+                    if HAS_NUMBER.search(s) and CASUALTY.search(s):
+                        extra.append(row(i, part, s, article, "casualty"))
+                        break
+            if len(extra) > PER_STORY_CASUALTY:  # evenly spaced in time
+                n = len(extra) - 1
+                keep = sorted({round(j * n / (PER_STORY_CASUALTY - 1)) for j in range(PER_STORY_CASUALTY)})
+                extra = [extra[j] for j in keep]
+            second.extend(extra)
+    seen = {r["id"] for r in first + second}
+    return first + second + [r for r in third if r["id"] not in seen]
+
+
+if __name__ == "__main__":
+    for r in sample():
+        sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")

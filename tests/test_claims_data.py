@@ -1,0 +1,167 @@
+"""The labelled numeric-claims set in bench/data/claims/ is valid, and its validator catches bad rows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import claims_data  # noqa: E402  (bench/ is not a package)
+
+DATA = ROOT / "bench" / "data" / "claims"
+
+
+def test_shipped_set_is_valid() -> None:
+    assert claims_data.validate(DATA) == []
+
+
+def test_shipped_set_sizes_and_splits() -> None:
+    rows = claims_data.load(DATA)
+    stories = {r.story: r.split for r in rows}
+    assert len({r.id for r in rows}) == len(rows)
+    assert Counter(stories.values())["dev"] >= 25
+    assert len(rows) >= 400 and len(stories) >= 40
+    dev = [r for r in rows if r.split == "dev"]
+    validation = [r for r in rows if r.split == "validation"]
+    assert len(dev) >= 250 and len(validation) >= 150
+    assert {r.set for r in dev} == {"duc2003", "duc2006"}
+    assert {r.set for r in validation} == {"duc2007"}
+    for part in (dev, validation):
+        current = [c for r in part for c in r.claims if c.role == "current"]
+        assert len(current) >= 80
+        assert any(c.role != "current" for r in part for c in r.claims)  # earlier / other_event traps
+    # each kind of number the extractor must skip is represented
+    reasons = Counter(n.why for r in rows for n in r.not_claims)
+    for why in ("age", "date", "time", "money", "percent", "speed", "measure"):
+        assert reasons[why] >= 5, why
+
+
+def test_verdicts_cover_every_class_and_both_splits() -> None:
+    verdicts = claims_data.load_verdicts(DATA)
+    assert len(verdicts) >= 35
+    assert {v.verdict for v in verdicts} == {"rising", "revised", "disagree", "agree"}
+    assert {v.split for v in verdicts} == {"dev", "validation"}
+    quake = next(v for v in verdicts if v.story == "D0743J" and v.subject == "killed" and v.scope is None)
+    assert quake.verdict == "revised"
+    texts = [c.text for c in quake.claims]
+    assert texts[texts.index("17,997") + 1] == "12,514"  # "revised that figure down to 12,514"
+
+
+def test_a_known_sentence_reads_as_labelled() -> None:
+    rows = {r.id: r for r in claims_data.load(DATA)}
+    fire = rows["d31022t-APW19981030.1037-s0"]
+    assert [(c.subject, c.low, c.high, c.qualifier, c.role) for c in fire.claims] == [
+        ("killed", 60, 60, "exact", "current"), ("injured", 162, 162, "exact", "current")]
+    earlier = rows["d31022t-APW19981030.1037-s1"]  # "Police earlier had reported 65 dead"
+    assert [(c.text, c.role) for c in earlier.claims] == [("65", "earlier")]
+
+
+def _row(**over: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": "X1-DOC.1-s0", "split": "dev", "set": "duc2003", "story": "X1", "doc": "DOC.1",
+        "date": "1998-10-30", "outlet": "APW", "part": "body", "sample": "numbers",
+        "sentence": "The fire killed at least 60 people, aged 13 to 18, on Friday.",
+        "claims": [{"subject": "killed", "scope": None, "text": "at least 60", "low": 60, "high": None,
+                    "qualifier": "lower", "role": "current"}],
+        "not_claims": [{"text": "13 to 18", "why": "age"}]}
+    row.update(over)
+    return row
+
+
+def _write(folder: Path, *rows: dict[str, object]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sentences.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return folder
+
+
+def test_validator_accepts_a_good_row(tmp_path: Path) -> None:
+    assert claims_data.validate(_write(tmp_path / "d", _row())) == []
+
+
+@pytest.mark.parametrize(("bad", "reason"), [
+    ({"not_claims": []}, "'1' at 41 is neither a claim nor a not-claim"),
+    ({"claims": [{"subject": "killed", "scope": None, "text": "at least 61", "low": 61, "high": None,
+                  "qualifier": "lower", "role": "current"}]}, "'at least 61' not found"),
+    ({"claims": [{"subject": "killed", "scope": None, "text": "at least 60", "low": 60, "high": 50,
+                  "qualifier": "lower", "role": "current"}]}, "low 60 > high 50"),
+    ({"claims": [{"subject": "killed", "scope": None, "text": "at least 60", "low": 60, "high": 60,
+                  "qualifier": "lower", "role": "current"}]}, "do not fit qualifier 'lower'"),
+    ({"claims": [{"subject": "dead people", "scope": None, "text": "at least 60", "low": 60, "high": None,
+                  "qualifier": "lower", "role": "current"}]}, "subject 'dead people'"),
+    ({"set": "duc2007"}, "does not belong to split 'dev'"),
+    ({"id": "other-id"}, "is not <story>-<doc>-s<n>"),
+])
+def test_validator_names_line_and_reason(tmp_path: Path, bad: dict[str, object], reason: str) -> None:
+    errs = claims_data.validate(_write(tmp_path / "d", _row(), _row(**{"id": "X1-DOC.1-s1", **bad})))
+    assert len(errs) >= 1
+    assert errs[0].startswith("sentences.jsonl:2")
+    assert reason in errs[0]
+
+
+def test_validator_catches_duplicates_and_split_leaks(tmp_path: Path) -> None:
+    errs = claims_data.validate(_write(tmp_path / "d", _row(), _row()))
+    assert any("duplicate id" in e for e in errs)
+    leak = _row(id="X1-DOC.2-s0", doc="DOC.2", split="validation", set="duc2007")
+    errs = claims_data.validate(_write(tmp_path / "e", _row(), leak))
+    assert any("story X1 appears in two splits" in e for e in errs)
+
+
+def _verdict(**over: object) -> dict[str, object]:
+    v: dict[str, object] = {
+        "story": "X1", "split": "dev", "subject": "killed", "scope": None, "verdict": "rising",
+        "note": "60 then 62",
+        "claims": [{"doc": "DOC.1", "date": "1998-10-30T14:25", "text": "60", "low": 60, "high": 60},
+                   {"doc": "DOC.2", "date": "1998-11-02T05:35", "text": "62", "low": 62, "high": 62}]}
+    v.update(over)
+    return v
+
+
+@pytest.mark.parametrize(("bad", "reason"), [
+    ({"verdict": "up"}, "verdict 'up' unknown"),
+    ({"note": " "}, "needs a note"),
+    ({"claims": [{"doc": "DOC.1", "date": "1998-10-30", "text": "60", "low": 60, "high": 60}]},
+     "at least two articles"),
+    ({"claims": [{"doc": "DOC.2", "date": "1998-11-02", "text": "62", "low": 62, "high": 62},
+                 {"doc": "DOC.1", "date": "1998-10-30", "text": "60", "low": 60, "high": 60}]},
+     "not ordered by article time"),
+    ({"split": "validation"}, "story X1 is in dev"),
+])
+def test_verdict_problems_are_named(tmp_path: Path, bad: dict[str, object], reason: str) -> None:
+    folder = _write(tmp_path / "d", _row())
+    (folder / "verdicts.jsonl").write_text(json.dumps(_verdict()) + "\n" + json.dumps(_verdict(**bad)) + "\n")
+    errs = claims_data.validate(folder)
+    assert len(errs) >= 1 and all(e.startswith("verdicts.jsonl:2") for e in errs), errs
+    assert any(reason in e for e in errs), errs
+
+
+def test_cli_prints_counts_and_fails_on_bad_data(tmp_path: Path) -> None:
+    ok = subprocess.run([sys.executable, "bench/claims_data.py"], cwd=ROOT, capture_output=True,
+                        text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert "| sentences |" in ok.stdout and "| stories |" in ok.stdout
+    bad = _write(tmp_path / "d", _row(not_claims=[]))
+    out = subprocess.run([sys.executable, "bench/claims_data.py", "--data", str(bad)], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 1
+    assert "sentences.jsonl:1" in out.stderr and "neither a claim nor a not-claim" in out.stderr
+
+
+def test_selection_rule_rebuilds_the_shipped_sample() -> None:
+    """select_sentences.py (the README's rule as code) yields exactly the labelled sentences."""
+    sys.path.insert(0, str(DATA))
+    import select_sentences
+
+    if not (select_sentences.EVAL / "duc2007" / "clusters.tsv").is_file():
+        pytest.skip("evaluation data not found in ../shared/eval")
+    rebuilt = select_sentences.sample()
+    shipped = [json.loads(line) for line in (DATA / "sentences.jsonl").read_text().splitlines()]
+    assert len(rebuilt) == len(shipped)
+    for new, old in zip(rebuilt, shipped, strict=True):
+        assert new == {k: v for k, v in old.items() if k not in ("claims", "not_claims")}
