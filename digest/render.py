@@ -16,20 +16,24 @@ import jinja2
 from digest.errors import RenderError
 from digest.models import Article, Briefing, StorySummary
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The templates ship inside the package (digest/templates/) and are read through
+# importlib.resources, so an installed wheel (pip install ., pipx) finds them wherever it lives.
+PACKAGE_TEMPLATES = "digest/templates"
 
 
-def template_dirs(override: Path | None) -> list[Path]:
+def template_loader(override: Path | None) -> jinja2.BaseLoader:
     """An override folder first, then the shipped templates as fallback."""
-    dirs = [override] if override else []
-    return [*dirs, PACKAGE_TEMPLATES]
+    shipped = jinja2.PackageLoader("digest", "templates")
+    if override is None:
+        return shipped
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(override)), shipped])
 
 
 def environment(override: Path | None = None, *, html: bool = False) -> jinja2.Environment:
     if override is not None and not override.is_dir():
         raise RenderError(f"{override}: templates folder not found")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(override)]),
+        loader=template_loader(override),
         autoescape=html,  # HTML output escapes untrusted article text
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -49,9 +53,13 @@ def render_template(name: str, context: dict[str, Any], override: Path | None = 
     try:
         return environment(override, html=html).get_template(name).render(**context)
     except jinja2.TemplateNotFound as e:
-        raise RenderError(f"template {e.name} not found in {override or PACKAGE_TEMPLATES}") from e
+        raise RenderError(f"template {e.name} not found in {_where(override)}") from e
     except jinja2.TemplateError as e:
         raise RenderError(f"template {name}: {e}") from e
+
+
+def _where(override: Path | None) -> str:
+    return f"{override} or {PACKAGE_TEMPLATES}" if override else PACKAGE_TEMPLATES
 
 
 def render_markdown(briefing: Briefing, override: Path | None = None) -> str:
@@ -175,7 +183,7 @@ def _render_email_template(name: str, context: dict[str, Any], override: Path | 
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as e:
-        raise RenderError(f"template {e.name} not found in {override or PACKAGE_TEMPLATES}") from e
+        raise RenderError(f"template {e.name} not found in {_where(override)}") from e
     except jinja2.TemplateError as e:
         raise RenderError(f"template {name}: {e}") from e
 
