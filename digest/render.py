@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import textwrap
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+import css_inline
 import jinja2
 
 from digest.errors import RenderError
@@ -19,6 +19,9 @@ from digest.models import Article, Briefing, StorySummary
 # The templates ship inside the package (digest/templates/) and are read through
 # importlib.resources, so an installed wheel (pip install ., pipx) finds them wherever it lives.
 PACKAGE_TEMPLATES = "digest/templates"
+# Sources listed per story in the Markdown briefing and in emails ("and N more" after them; the
+# JSON lists all): 10 stories of 300 articles each must stay under Gmail's 102 KB clipping limit.
+MAX_SOURCES = 10
 
 
 def template_loader(override: Path | None) -> jinja2.BaseLoader:
@@ -42,7 +45,9 @@ def environment(override: Path | None = None, *, html: bool = False) -> jinja2.E
     )
     env.filters["date"] = format_date
     env.filters["md"] = markdown_inline_escape
+    env.filters["names"] = names
     env.globals["citation"] = citation
+    env.globals["max_sources"] = MAX_SOURCES
     env.globals["source_line"] = source_line
     return env
 
@@ -81,14 +86,20 @@ def markdown_inline_escape(text: str) -> str:
     return "".join(out)
 
 
+def names(items: list[str], sep: str = ", ", limit: int = MAX_SOURCES) -> str:
+    """Join at most limit names, then 'and N more' (a wire story can have hundreds of outlets)."""
+    shown = sep.join(items[:limit])
+    return f"{shown}{sep}and {len(items) - limit} more" if len(items) > limit else shown
+
+
 def citation(summary: StorySummary, article_ids: tuple[str, ...]) -> str:
-    """Outlet names for a sentence's sources, each once, in story order."""
-    names: dict[str, None] = {}
+    """Outlet names for a sentence's sources, each once, in story order (at most MAX_SOURCES)."""
+    by_id = {a.id: a.outlet for a in summary.story.articles}
+    outlets: dict[str, None] = {}
     for aid in article_ids:
-        art = summary.article(aid)
-        if art is not None:
-            names.setdefault(art.outlet, None)
-    return "; ".join(names)
+        if aid in by_id:
+            outlets.setdefault(by_id[aid], None)
+    return names(list(outlets), "; ")
 
 
 def source_line(article: Article) -> str:
@@ -204,12 +215,12 @@ def wrap_text(text: str, width: int = 72, indent: str = "") -> str:
 
 def inline_css(html: str) -> str:
     """Move <style> rules into style= attributes (mail clients drop <style>); media queries stay."""
-    import premailer  # only email rendering needs it, and it is slow to import
-
     try:
-        return str(premailer.Premailer(
-            html, allow_network=False, disable_validation=True, strip_important=False,
-            cssutils_logging_level=logging.CRITICAL, remove_classes=False,
-        ).transform())
-    except Exception as e:  # premailer raises bare exceptions on broken CSS
+        return _INLINER.inline(html)
+    except ValueError as e:  # css_inline raises ValueError on CSS it cannot parse
         raise RenderError(f"cannot inline the e-mail CSS: {e}") from e
+
+
+# keep_at_rules leaves the @media query for phones in a <style> block (its rules cannot be
+# inlined); no remote stylesheets are ever fetched (no network at run time).
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)

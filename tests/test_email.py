@@ -124,7 +124,7 @@ def test_digest_arrives_over_starttls_with_auth_and_carries_the_seed_stories(
         # the seeds disagree on the death toll: the note is in both parts
         assert "Sources disagree" in text and "Sources disagree" in html
         # CSS inlined for mail clients, the phone media query kept, no <link> or script
-        assert 'style="' in html and "@media" in html and "max-width:640px" in html
+        assert 'style="' in html and "@media" in html and "max-width: 640px" in html
         assert "<script" not in html.lower() and "<link" not in html.lower()
 
 
