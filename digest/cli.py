@@ -503,7 +503,8 @@ def topics_test(obj: Context, name: str | None, query: str | None, since: str | 
 
 
 def main() -> None:
-    """Entry point: domain errors become one line on stderr and exit status 1 (2 for config)."""
+    """Entry point: domain errors become one line on stderr (a line per problem of a config) and
+    exit status 1; wrong arguments exit 2."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
