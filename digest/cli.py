@@ -341,6 +341,7 @@ def run(obj: Context) -> None:
     """Run the daemon: scan sources and send each digest on its schedule (Ctrl-C stops)."""
     cfg = load_config(obj)
     transport = deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    obj.store().close()  # a bad --state is one line here, not a traceback in the daemon
     if not cfg.digests:
         warn(f"{cfg.file}: no [[digests]]: only scanning sources")
     if not obj.verbose:

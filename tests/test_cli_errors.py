@@ -50,6 +50,14 @@ def test_state_that_is_a_folder_or_not_a_database_is_one_line(seeds: Path, tmp_p
         assert "file is not a database" in line
     assert junk.read_bytes() == before  # never overwritten
 
+    config = tmp_path / "digest.toml"
+    config.write_text(SMTP_CONFIG, encoding="utf-8")
+    proc = run_cli("--config", str(config), "--state", str(folder), "run", check=False,
+                   env={"MY_DIGEST_SMTP_PASSWORD": "x"})
+    assert proc.returncode == 1
+    assert one_error_line(proc.stderr) == (
+        f"error: {folder}: is a folder; --state takes the path of a state file")
+
 
 def test_missing_source_exits_2_and_prints_no_stories(seeds: Path, tmp_path: Path) -> None:
     run_cli("brief", "--source", str(seeds))  # stories are stored
