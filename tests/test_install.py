@@ -40,8 +40,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
     dist = tmp / "dist"
-    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-        "--no-index", "-w", dist, src, cwd=tmp)
+    # Built the way `pip install .` builds it (an isolated build environment with the
+    # build-system requirements, like CI's `pip install -e`), so the test needs no setuptools here.
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, src, cwd=tmp)
     [wheel] = dist.glob("digest-*.whl")
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False)
