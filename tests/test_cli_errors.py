@@ -94,6 +94,15 @@ def test_extract_warns_about_an_empty_page_and_prints_the_others(seeds: Path, tm
         f"warning: {empty}: no article text found in the HTML",
         f"warning: {blank}: empty file",
     ]  # trafilatura's own "discarding data: None" stays out
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy2(empty, folder / empty.name)
+    shutil.copy2(seeds / SEED, folder / SEED)
+    age(folder)
+    proc = run_cli("brief", "--source", str(folder), "-o", str(tmp_path / "b.md"))
+    assert proc.stderr.splitlines() == [  # brief: the same one line, no trafilatura log
+        f"warning: {folder / empty.name}: no article text found in the HTML",
+        "digest: 1 new article(s) from 1 file(s), 0 unchanged"]
     nothing = run_cli("extract", str(empty), check=False)
     assert nothing.returncode == 1 and nothing.stdout == ""
     assert nothing.stderr.splitlines()[-1] == "error: no article text in the given files"
