@@ -109,22 +109,15 @@ def test_extract_warns_about_an_empty_page_and_prints_the_others(seeds: Path, tm
 
 
 # -- config -------------------------------------------------------------------------------------
-BROKEN = """
-[sources]
-folders = ["news"]
-scan_every = "often"
+def toml(*, sources: str = "", smtp: str = "", digest: str = "") -> str:
+    """A config with news/, an SMTP server and one digest, plus the given lines in each."""
+    return (f'[sources]\nfolders = ["news"]\n{sources}\n\n[smtp]\nhost = "mail.example.org"\n'
+            f'sender = "Digest <digest@example.org>"\n{smtp}\n\n[[digests]]\nname = "morning"\n'
+            f'schedule = "0 7 * * 1-5"\nrecipients = ["ana@example.org"]\n{digest}\n')
 
-[smtp]
-host = "mail.example.org"
-sender = "Digest <digest@example.org>"
-colour = "blue"
 
-[[digests]]
-name = "morning"
-schedule = "0 7 * * 1-5"
-timezone = "Mars/Olympus"
-recipients = ["ana@example.org"]
-"""
+BROKEN = toml(sources='scan_every = "often"', smtp='colour = "blue"',
+              digest='timezone = "Mars/Olympus"')
 
 
 def test_check_config_lists_every_error_at_once(tmp_path: Path) -> None:
@@ -151,21 +144,7 @@ def test_a_broken_config_is_an_error_for_brief_too(seeds: Path, tmp_path: Path) 
         assert f"error: {path}: smtp.colour: unknown key" in proc.stderr.splitlines()
 
 
-SMTP_CONFIG = """
-[sources]
-folders = ["news"]
-
-[smtp]
-host = "mail.example.org"
-username = "digest"
-password_env = "MY_DIGEST_SMTP_PASSWORD"
-sender = "Digest <digest@example.org>"
-
-[[digests]]
-name = "morning"
-schedule = "0 7 * * 1-5"
-recipients = ["ana@example.org"]
-"""
+SMTP_CONFIG = toml(smtp='username = "digest"\npassword_env = "MY_DIGEST_SMTP_PASSWORD"')
 
 
 def test_check_config_fails_when_the_smtp_password_variable_is_unset(tmp_path: Path) -> None:
