@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from digest import (
     topic_rules,
     topics,
 )
-from digest.errors import DigestError, IngestError
+from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
 from digest.models import RawDocument
 from digest.store import Store, default_state_path
 
@@ -43,7 +44,28 @@ class Context:
         self.verbose = verbose
 
     def store(self) -> Store:
-        return Store(self.state_path)
+        return open_store(self.state_path)
+
+
+def open_store(path: Path) -> Store:
+    """Open the state file; a folder or a file that is not SQLite is one StoreError line."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder; --state takes the path of a state file")
+    try:
+        return Store(path)
+    except sqlite3.DatabaseError as e:  # "file is not a database", "unable to open ..."
+        raise StoreError(f"{path}: not a usable digest state file ({e})") from e
+    except OSError as e:  # its folder cannot be created
+        raise StoreError(f"{path}: cannot create the state file ({e.strerror or e})") from e
+
+
+class LineUsageError(click.ClickException):
+    """A wrong argument told in one line (no usage text), exit status 2 like click's."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -52,8 +74,9 @@ pass_ctx = click.make_pass_decorator(Context)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--state", type=click.Path(path_type=Path), envvar=None,
               help="SQLite state file (default: $DIGEST_HOME/state.sqlite or the user data dir).")
-@click.option("--config", "config", type=click.Path(path_type=Path), envvar="DIGEST_CONFIG",
-              help="Config file (default: $DIGEST_CONFIG, else config/digest.toml if present).")
+@click.option("--config", "config", type=click.Path(path_type=Path),
+              help="Config file (default: $DIGEST_CONFIG, else config/digest.toml, else "
+              "~/.config/digest/digest.toml).")
 @click.option("-v", "--verbose", is_flag=True, help="Log details and show tracebacks.")
 @click.version_option(package_name="digest")
 @click.pass_context
@@ -61,6 +84,9 @@ def cli(ctx: click.Context, state: Path | None, config: Path | None, verbose: bo
     """digest: group news articles into stories and brief on them."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not verbose:  # trafilatura logs "discarding data: None" for pages we report ourselves
+        for name in ("trafilatura", "htmldate", "courlan"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     ctx.obj = Context(state, config, verbose)
 
 
@@ -87,9 +113,18 @@ def length_options(f: Any) -> Any:
     return f
 
 
+def check_output(output: Path | None) -> None:
+    """Refuse an output path whose folder is missing before doing the work."""
+    if output is not None and not output.parent.is_dir():
+        raise OutputError(f"{output}: cannot write: folder {output.parent} does not exist")
+
+
 def emit(text: str, output: Path | None) -> None:
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise OutputError(f"{output}: cannot write ({e.strerror or e})") from e
     else:
         click.echo(text, nl=False)
 
@@ -100,7 +135,8 @@ def warn(message: str) -> None:
 
 @cli.command()
 @click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path),
-              help="Folder of articles (repeatable; default: seeds/).")
+              help="Folder of articles, or one article file (repeatable; default: the config's "
+              "folders, else seeds/).")
 @click.option("--since", help="Only articles since: 24h, 7d, 2024-03-28.")
 @click.option("--max-stories", type=click.IntRange(min=1), help="Show at most N stories.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
@@ -124,10 +160,14 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
     """Take in new articles and print a briefing of the stories."""
     if also_noted and not topic_names:
         raise click.UsageError("--also-noted goes with --topic NAME")
+    check_sources(sources)
+    check_output(output)
+    cfg = _optional_config(obj)
     followed = _followed_topics(obj, topic_names) if topic_names else []
     now = utcnow()
     since_dt = parse_since(since, now)
-    folders = list(sources) or _configured_folders(obj)
+    folders = list(sources) or (list(cfg.sources.folders) if cfg else [Path("seeds")])
+    templates = templates or (cfg.templates if cfg else None)
     with obj.store() as store:
         report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle)
         for w in report.warnings:
@@ -150,11 +190,17 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
         sys.exit(1)
 
 
-def _configured_folders(obj: Context) -> list[Path]:
-    """The config's [sources] folders when there is a config, else seeds/."""
-    if obj.config_path is None and not config_mod.DEFAULT_CONFIG.is_file():
-        return [Path("seeds")]
-    return list(load_config(obj).sources.folders)
+def check_sources(sources: tuple[Path, ...]) -> None:
+    """A --source that does not exist is a mistake, not an empty folder: exit 2 before any work."""
+    for path in sources:
+        if not path.exists():
+            raise LineUsageError(f"--source {path}: no such folder or file")
+
+
+def _optional_config(obj: Context) -> config_mod.Config | None:
+    """The config when there is one (a broken one is an error), else None: brief runs without."""
+    found = config_mod.locate_config(obj.config_path)
+    return config_mod.load_config(found[0]) if found else None
 
 
 def _read_files(files: tuple[Path, ...]) -> list[RawDocument]:
@@ -179,8 +225,17 @@ def _read_articles(files: tuple[Path, ...]) -> list[Any]:
 @click.option("--dropped", is_flag=True, help="Also list what the cleaner set aside, and why.")
 def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     """Show each article as digest reads it: metadata and clean text."""
-    raws = _read_files(files)
-    articles = [a for raw in raws for a in extract.extract(raw)]
+    raws, articles = [], []
+    for path in files:  # one unreadable page is a warning; the other files still show
+        try:
+            [raw] = _read_files((path,))
+            articles.extend(extract.extract(raw))
+        except IngestError as e:
+            warn(str(e))
+            continue
+        raws.append(raw)
+    if not articles:
+        raise IngestError("no article text in the given files")
     set_aside: dict[str, list[dict[str, str]]] = {}
     if dropped:
         for raw in raws:
@@ -244,8 +299,16 @@ def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
 def check_config(obj: Context) -> None:
     """Validate the config file and show what it will do, without running anything."""
     path = config_mod.find_config(obj.config_path)
-    cfg = config_mod.load_config(path)
-    click.echo(f"{path}: OK")
+    found = config_mod.locate_config(obj.config_path)
+    how = found[1] if found else ""
+    cfg = config_mod.load_config(path)  # every problem of the file at once, one per line
+    problems = []
+    if cfg.smtp is not None and cfg.smtp.password_env:
+        try:  # run and send log in with it: an unset variable would fail only at send time
+            cfg.smtp_password()
+        except ConfigError as e:
+            problems.append(str(e))
+    click.echo(f"{path}: {'OK' if not problems else 'NOT READY'} ({how})")
     src = cfg.sources
     every = config_mod.format_duration(src.scan_every)
     click.echo(f"sources: {', '.join(map(str, src.folders))} (scan every {every})")
@@ -259,11 +322,6 @@ def check_config(obj: Context) -> None:
         login = f", login as {smtp.username}" if smtp.username else ", no login"
         click.echo(f"smtp: {smtp.host}:{smtp.effective_port} {smtp.security}{login}, "
                    f"from {smtp.sender}")
-        if smtp.password_env:
-            try:
-                cfg.smtp_password()
-            except DigestError as e:
-                warn(str(e))
     now = datetime.now(UTC)
     for spec in cfg.digests:
         runs = ", ".join(t.strftime("%a %Y-%m-%d %H:%M %Z") for t in
@@ -273,6 +331,8 @@ def check_config(obj: Context) -> None:
                    f"next: {runs}")
     if not cfg.digests:
         click.echo("digests: none")
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 @cli.command()
@@ -281,6 +341,7 @@ def run(obj: Context) -> None:
     """Run the daemon: scan sources and send each digest on its schedule (Ctrl-C stops)."""
     cfg = load_config(obj)
     transport = deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    obj.store().close()  # a bad --state is one line here, not a traceback in the daemon
     if not cfg.digests:
         warn(f"{cfg.file}: no [[digests]]: only scanning sources")
     if not obj.verbose:
@@ -348,10 +409,14 @@ def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path 
 def preview(obj: Context, name: str, output: Path | None, to: str | None) -> None:
     """Render the HTML email digest NAME would send now, without sending or recording it."""
     recipients = _check_addresses((to,)) if to else None
+    check_output(output)
     cfg = load_config(obj)
     spec = cfg.digest(name)
+    # A preview reads the stored articles only: it takes in no files and writes no state.
+    if not obj.state_path.exists():
+        raise StoreError(f"{obj.state_path}: no state file yet: `digest run` or `digest brief` "
+                         "takes in the articles first")
     with obj.store() as store:
-        _scan(cfg, store, utcnow())
         prepared = mailer.prepare(cfg, store, spec, utcnow(),
                                   recipients=recipients or spec.recipients[:1])[0]
     emit(prepared.parts.html, output)
@@ -439,7 +504,8 @@ def topics_test(obj: Context, name: str | None, query: str | None, since: str | 
 
 
 def main() -> None:
-    """Entry point: domain errors become one line on stderr and exit status 1 (2 for config)."""
+    """Entry point: domain errors become one line on stderr (a line per problem of a config) and
+    exit status 1; wrong arguments exit 2."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -451,7 +517,8 @@ def main() -> None:
     except DigestError as e:
         if "-v" in sys.argv or "--verbose" in sys.argv:
             raise
-        click.echo(f"error: {e}", err=True)
+        for line in str(e).splitlines():  # a config lists every problem, one per line
+            click.echo(f"error: {line}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from platformdirs import user_config_dir
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -298,14 +299,34 @@ class Config(_Model):
         return value
 
 
-def find_config(explicit: Path | None) -> Path:
-    """--config / $DIGEST_CONFIG, else config/digest.toml in the current folder."""
+def user_config() -> Path:
+    """The per-user config file: ~/.config/digest/digest.toml (or $XDG_CONFIG_HOME's)."""
+    return Path(user_config_dir("digest", appauthor=False)) / "digest.toml"
+
+
+def locate_config(explicit: Path | None) -> tuple[Path, str] | None:
+    """(file, how it was found), in order: --config, $DIGEST_CONFIG, ./config/digest.toml, the
+    per-user config folder; None when there is none (commands that can run without one)."""
     if explicit is not None:
-        return explicit
+        return explicit, "given by --config"
+    env = os.environ.get("DIGEST_CONFIG")
+    if env:
+        return Path(env), "given by $DIGEST_CONFIG"
     if DEFAULT_CONFIG.is_file():
-        return DEFAULT_CONFIG
-    raise ConfigError(f"no config file: pass --config PATH or set DIGEST_CONFIG "
-                      f"(looked for {DEFAULT_CONFIG})")
+        return DEFAULT_CONFIG, "found in the current folder"
+    user = user_config()
+    if user.is_file():
+        return user, "found in the user config folder"
+    return None
+
+
+def find_config(explicit: Path | None) -> Path:
+    """The config file (see locate_config), or a ConfigError naming where it looked."""
+    found = locate_config(explicit)
+    if found is None:
+        raise ConfigError(f"no config file: pass --config PATH or set DIGEST_CONFIG "
+                          f"(looked for {DEFAULT_CONFIG} and {user_config()})")
+    return found[0]
 
 
 def load_config(path: Path) -> Config:
@@ -327,19 +348,22 @@ def load_config(path: Path) -> Config:
 
 
 def format_validation_error(path: Path, error: ValidationError, data: Any) -> str:
-    """'config/digest.toml: digests[0] (morning).timezone: unknown time zone ...' on one line."""
-    problems = error.errors(include_url=False)
-    first = problems[0]
-    key = _location(first["loc"], data)
-    msg = str(first["msg"]).removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
+    """Every problem on a line of its own, each naming the file and the key:
+    'config/digest.toml: digests[0] (morning).timezone: unknown time zone ...'."""
+    return "\n".join(_problem_line(path, problem, data)
+                     for problem in error.errors(include_url=False))
+
+
+def _problem_line(path: Path, problem: Any, data: Any) -> str:
+    key = _location(problem["loc"], data)
+    msg = str(problem["msg"]).removeprefix("Value error, ")
+    if problem["type"] == "extra_forbidden":
         msg = "unknown key"
-    elif first["type"] == "missing":
+    elif problem["type"] == "missing":
         msg = "missing (required)"
-    elif "input" in first and first["type"] not in ("value_error", "assertion_error"):
-        msg += f" (got {first['input']!r})"
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"{path}: {key}: {msg}{more}"
+    elif "input" in problem and problem["type"] not in ("value_error", "assertion_error"):
+        msg += f" (got {problem['input']!r})"
+    return f"{path}: {key}: {msg}"
 
 
 def _location(loc: tuple[int | str, ...], data: Any) -> str:

@@ -6,6 +6,8 @@ DigestError
  +-- IngestError      an input file cannot be read or decoded (names the file)
  +-- SummarizeError   unknown method or impossible length request
  +-- RenderError      a template is missing or broken
+ +-- StoreError       the state file cannot be opened (a folder, not a SQLite database)
+ +-- OutputError      an output file cannot be written (names the file)
  +-- DeliveryError    SMTP delivery failed
       +-- TemporaryDeliveryError   worth retrying (timeouts, refused, 4xx)
       +-- PermanentDeliveryError   not worth retrying (5xx)
@@ -35,6 +37,14 @@ class SummarizeError(DigestError):
 
 
 class RenderError(DigestError):
+    pass
+
+
+class StoreError(DigestError):
+    pass
+
+
+class OutputError(DigestError):
     pass
 
 

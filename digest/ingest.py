@@ -42,13 +42,20 @@ class FileEntry:
 def scan(folder: Path, *, settle_seconds: float = 2.0, now: float | None = None) -> tuple[
     list[FileEntry], list[Path]
 ]:
-    """List article files under folder, split into (ready, still being written)."""
-    if not folder.is_dir():
+    """List article files under folder (or folder itself, one file), split into (ready, still
+    being written)."""
+    if folder.is_file():
+        if folder.suffix.lower() not in KINDS:
+            raise IngestError(f"{folder}: not an article file ({', '.join(sorted(KINDS))})")
+        paths = [folder]
+    elif folder.is_dir():
+        paths = sorted(_walk(folder))
+    else:
         raise IngestError(f"{folder}: not a folder")
     now = time.time() if now is None else now
     ready: list[FileEntry] = []
     pending: list[Path] = []
-    for path in sorted(_walk(folder)):
+    for path in paths:
         try:
             st = path.stat()
         except OSError as e:  # vanished between listing and stat

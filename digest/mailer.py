@@ -42,7 +42,7 @@ class Prepared:
 
     @property
     def empty(self) -> bool:
-        return not self.briefing.stories and not self.briefing.also_noted
+        return not self.briefing.stories  # "Also noted" titles alone are not news worth a mail
 
     def to_queue(self) -> outbox.NewMessage:
         return outbox.NewMessage(

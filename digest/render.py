@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import textwrap
 from dataclasses import dataclass
@@ -12,25 +11,33 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import css_inline
 import jinja2
 
 from digest.errors import RenderError
 from digest.models import Article, Briefing, StorySummary
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The templates ship inside the package (digest/templates/) and are read through
+# importlib.resources, so an installed wheel (pip install ., pipx) finds them wherever it lives.
+PACKAGE_TEMPLATES = "digest/templates"
+# Sources listed per story in the Markdown briefing and in emails ("and N more" after them; the
+# JSON lists all): 10 stories of 300 articles each must stay under Gmail's 102 KB clipping limit.
+MAX_SOURCES = 10
 
 
-def template_dirs(override: Path | None) -> list[Path]:
+def template_loader(override: Path | None) -> jinja2.BaseLoader:
     """An override folder first, then the shipped templates as fallback."""
-    dirs = [override] if override else []
-    return [*dirs, PACKAGE_TEMPLATES]
+    shipped = jinja2.PackageLoader("digest", "templates")
+    if override is None:
+        return shipped
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(override)), shipped])
 
 
 def environment(override: Path | None = None, *, html: bool = False) -> jinja2.Environment:
     if override is not None and not override.is_dir():
         raise RenderError(f"{override}: templates folder not found")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(override)]),
+        loader=template_loader(override),
         autoescape=html,  # HTML output escapes untrusted article text
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -39,9 +46,11 @@ def environment(override: Path | None = None, *, html: bool = False) -> jinja2.E
     )
     env.filters["date"] = format_date
     env.filters["md"] = markdown_inline_escape
+    env.filters["names"] = names
     env.globals["md_link"] = markdown_link
     env.globals["http_url"] = http_url
     env.globals["citation"] = citation
+    env.globals["max_sources"] = MAX_SOURCES
     env.globals["source_line"] = source_line
     return env
 
@@ -52,9 +61,13 @@ def render_template(name: str, context: dict[str, Any], override: Path | None = 
     try:
         return environment(override, html=html).get_template(name).render(**context)
     except jinja2.TemplateNotFound as e:
-        raise RenderError(f"template {e.name} not found in {override or PACKAGE_TEMPLATES}") from e
+        raise RenderError(f"template {e.name} not found in {_where(override)}") from e
     except jinja2.TemplateError as e:
         raise RenderError(f"template {name}: {e}") from e
+
+
+def _where(override: Path | None) -> str:
+    return f"{override} or {PACKAGE_TEMPLATES}" if override else PACKAGE_TEMPLATES
 
 
 def render_markdown(briefing: Briefing, override: Path | None = None) -> str:
@@ -115,14 +128,20 @@ def markdown_link(text: str, url: str | None) -> str:
 _URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
 
 
+def names(items: list[str], sep: str = ", ", limit: int = MAX_SOURCES) -> str:
+    """Join at most limit names, then 'and N more' (a wire story can have hundreds of outlets)."""
+    shown = sep.join(items[:limit])
+    return f"{shown}{sep}and {len(items) - limit} more" if len(items) > limit else shown
+
+
 def citation(summary: StorySummary, article_ids: tuple[str, ...]) -> str:
-    """Outlet names for a sentence's sources, each once, in story order."""
-    names: dict[str, None] = {}
+    """Outlet names for a sentence's sources, each once, in story order (at most MAX_SOURCES)."""
+    by_id = {a.id: a.outlet for a in summary.story.articles}
+    outlets: dict[str, None] = {}
     for aid in article_ids:
-        art = summary.article(aid)
-        if art is not None:
-            names.setdefault(art.outlet, None)
-    return "; ".join(names)
+        if aid in by_id:
+            outlets.setdefault(by_id[aid], None)
+    return names(list(outlets), "; ")
 
 
 def source_line(article: Article) -> str:
@@ -217,7 +236,7 @@ def _render_email_template(name: str, context: dict[str, Any], override: Path | 
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as e:
-        raise RenderError(f"template {e.name} not found in {override or PACKAGE_TEMPLATES}") from e
+        raise RenderError(f"template {e.name} not found in {_where(override)}") from e
     except jinja2.TemplateError as e:
         raise RenderError(f"template {name}: {e}") from e
 
@@ -238,12 +257,12 @@ def wrap_text(text: str, width: int = 72, indent: str = "") -> str:
 
 def inline_css(html: str) -> str:
     """Move <style> rules into style= attributes (mail clients drop <style>); media queries stay."""
-    import premailer  # only email rendering needs it, and it is slow to import
-
     try:
-        return str(premailer.Premailer(
-            html, allow_network=False, disable_validation=True, strip_important=False,
-            cssutils_logging_level=logging.CRITICAL, remove_classes=False,
-        ).transform())
-    except Exception as e:  # premailer raises bare exceptions on broken CSS
+        return _INLINER.inline(html)
+    except ValueError as e:  # css_inline raises ValueError on CSS it cannot parse
         raise RenderError(f"cannot inline the e-mail CSS: {e}") from e
+
+
+# keep_at_rules leaves the @media query for phones in a <style> block (its rules cannot be
+# inlined); no remote stylesheets are ever fetched (no network at run time).
+_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)

@@ -22,6 +22,7 @@ def digest_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("DIGEST_HOME", str(home))
     monkeypatch.delenv("DIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # never the user's own config
     return home
 
 

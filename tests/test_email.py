@@ -124,7 +124,7 @@ def test_digest_arrives_over_starttls_with_auth_and_carries_the_seed_stories(
         # the seeds disagree on the death toll: the note is in both parts
         assert "Sources disagree" in text and "Sources disagree" in html
         # CSS inlined for mail clients, the phone media query kept, no <link> or script
-        assert 'style="' in html and "@media" in html and "max-width:640px" in html
+        assert 'style="' in html and "@media" in html and "max-width: 640px" in html
         assert "<script" not in html.lower() and "<link" not in html.lower()
 
 
@@ -450,10 +450,13 @@ def test_cli_send_exits_75_and_keeps_digest_queued_when_server_is_down(
 def test_cli_preview_writes_html(tmp_path: Path, smtp_down: SmtpServer, seeds: Path) -> None:
     cfg_path = write_config(tmp_path / "cfg", smtp_down, seeds)
     out = tmp_path / "preview.html"
+    # preview reads stored articles only (it takes nothing in): brief stores them first
+    assert CliRunner().invoke(cli, ["--config", str(cfg_path), "brief"]).exit_code == 0
     res = CliRunner().invoke(cli, ["--config", str(cfg_path), "preview", "morning", "-o", str(out)])
     assert res.exit_code == 0, res.output
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Morning digest" in page and 'style="' in page
+    assert "Crocus" in page
 
 
 def test_templates_folder_in_config_overrides_shipped_templates(

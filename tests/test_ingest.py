@@ -249,6 +249,11 @@ def test_ingest_survives_kill_9(tmp_path: Path, digest_home: Path) -> None:
     killed_after = []
     for delay in (0.7, 1.4, 2.5):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # count the delay from when the state is opened: starting Python takes seconds on a
+        # loaded machine, and a kill before that tests nothing
+        deadline = time.monotonic() + 60
+        while not (digest_home / "state.sqlite").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
