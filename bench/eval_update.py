@@ -102,7 +102,7 @@ def digest_updates(s: UpdateStory, weights: summarize.UpdateWeights | None = Non
     a = s.batches["A"]
     first = summarize.summarize_story(story(s.topic, a), words=WORDS)
     sent = {summarize.sentence_key(x.text) for x in first.sentences}
-    out = {}
+    out = {"A": lines([x.text for x in first.sentences])}
     seen = list(a)
     for batch in ("B", "C"):
         whole = story(s.topic, seen + s.batches[batch])
@@ -117,13 +117,13 @@ def digest_updates(s: UpdateStory, weights: summarize.UpdateWeights | None = Non
 def generic(s: UpdateStory) -> dict[str, str]:
     """Baseline: digest's summary of the new batch alone."""
     return {b: lines([x.text for x in summarize.summarize_story(
-        story(s.topic, s.batches[b]), words=WORDS).sentences]) for b in ("B", "C")}
+        story(s.topic, s.batches[b]), words=WORDS).sentences]) for b in BATCHES}
 
 
 def newest_lead(s: UpdateStory) -> dict[str, str]:
     """Baseline: the first sentences of the batch's newest article, up to 100 words."""
     out = {}
-    for b in ("B", "C"):
+    for b in BATCHES:
         newest = max(s.batches[b], key=lambda a: (a.date or datetime.min, a.path))
         taken: list[str] = []
         count = 0
@@ -172,10 +172,12 @@ def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
                else generic(s) if method == "generic (new batch alone)"
                else newest_lead(s) for s in stories]
     result = {}
-    for batch in ("B", "C"):
+    for batch in BATCHES:
         result[batch] = scorer.score([o[batch] for o in outputs],
                                      [s.references[batch] for s in stories])
-    result["B+C"] = tuple((result["B"][i] + result["C"][i]) / 2 for i in (0, 1))
+    result["B+C"] = (sum(result[b][0] for b in "BC") / 2, sum(result[b][1] for b in "BC") / 2)
+    result["A+B+C"] = (sum(result[b][0] for b in BATCHES) / 3,
+                       sum(result[b][1] for b in BATCHES) / 3)
     return result
 
 
@@ -186,7 +188,9 @@ def grid(stories: list[UpdateStory], scorer: Scorer) -> None:
     """Try weight combinations on the given stories, best (R-2 over B and C) first."""
     rows = []
     for floor, keep, penalty, redundant in itertools.product(
-            (0.6,), (0.0, 0.5, 1.0), (0.0, 0.3, 0.6, 1.0), (0.6, 1.0)):
+            (0.4, 0.6, 0.8), (0.0, 0.5, 1.0), (0.0, 0.3, 0.6, 1.0), (0.6, 1.0)):
+        if floor != 0.6 and (keep, penalty, redundant) != (0.5, 0.6, 1.0):
+            continue  # the floor is tried around the best of the other three only
         w = replace(summarize.UpdateWeights(), novelty_floor=floor, known_pair_keep=keep,
                     known_penalty=penalty, known_redundant=redundant)
         r = evaluate(stories, "digest update", scorer, w)
@@ -212,11 +216,12 @@ def main() -> None:
         return
     print(f"**DUC 2007 update, {len(stories)} stories ({args.split}), {WORDS} words, "
           "ROUGE-1.5.5 recall**\n")
-    print("| method | B R-2 | B SU4 | C R-2 | C SU4 | B+C R-2 | B+C SU4 |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| method | B R-2 | B SU4 | C R-2 | C SU4 | B+C R-2 | B+C SU4 | A R-2 | A SU4 "
+          "| A+B+C R-2 | A+B+C SU4 |")
+    print("|---|" + "---:|" * 10)
     for method in METHODS:
         r = evaluate(stories, method, scorer)
-        cells = [f"{r[k][i]:.4f}" for k in ("B", "C", "B+C") for i in (0, 1)]
+        cells = [f"{r[k][i]:.4f}" for k in ("B", "C", "B+C", "A", "A+B+C") for i in (0, 1)]
         print(f"| {method} | " + " | ".join(cells) + " |")
 
 

@@ -65,9 +65,9 @@ class UpdateWeights:
     stories D0703-D0726, checked on the other five: docs/benchmarks.md, "Updates")."""
 
     novelty_floor: float = 0.6  # NOVELTY_FLOOR for updates
-    known_pair_keep: float = 0.0  # what a word pair the seen articles report still counts
-    known_penalty: float = 0.5  # rank x (1 - this x cosine to the closest seen sentence)
-    known_redundant: float = 0.7  # cosine to a seen sentence above which a candidate is old
+    known_pair_keep: float = 0.5  # what a word pair the seen articles report still counts
+    known_penalty: float = 0.6  # rank x (1 - this x cosine to the closest seen sentence)
+    known_redundant: float = 1.0  # cosine to a seen sentence above which a candidate is old
     context_min: float = 0.15  # cosine an earlier sentence needs to be shown as context
 
 
