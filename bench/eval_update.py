@@ -160,13 +160,25 @@ class Scorer:
             out.append((r["rouge-2"]["r"], r["rouge-su4"]["r"]))
         return out
 
-    def score(self, summaries: list[str], references: list[list[str]]) -> tuple[float, float]:
-        each = self.each(summaries, references)
+    def jackknifed(self, summaries: list[str], references: list[list[str]]
+                   ) -> list[tuple[float, float]]:
+        """As NIST scored: each summary against every set of all references but one, averaged."""
+        out = []
+        for summary, refs in zip(summaries, references, strict=True):
+            runs = self.each([summary] * len(refs),
+                             [refs[:i] + refs[i + 1:] for i in range(len(refs))])
+            out.append((sum(r[0] for r in runs) / len(runs), sum(r[1] for r in runs) / len(runs)))
+        return out
+
+    def score(self, summaries: list[str], references: list[list[str]],
+              jackknife: bool = False) -> tuple[float, float]:
+        each = (self.jackknifed if jackknife else self.each)(summaries, references)
         return (sum(e[0] for e in each) / len(each), sum(e[1] for e in each) / len(each))
 
 
 def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
-             weights: summarize.UpdateWeights | None = None) -> dict[str, tuple[float, float]]:
+             weights: summarize.UpdateWeights | None = None, jackknife: bool = False
+             ) -> dict[str, tuple[float, float]]:
     """(ROUGE-2 R, ROUGE-SU4 R) per batch (B, C) and over both."""
     outputs = [digest_updates(s, weights) if method == "digest update"
                else generic(s) if method == "generic (new batch alone)"
@@ -174,7 +186,7 @@ def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
     result = {}
     for batch in BATCHES:
         result[batch] = scorer.score([o[batch] for o in outputs],
-                                     [s.references[batch] for s in stories])
+                                     [s.references[batch] for s in stories], jackknife)
     result["B+C"] = (sum(result[b][0] for b in "BC") / 2, sum(result[b][1] for b in "BC") / 2)
     result["A+B+C"] = (sum(result[b][0] for b in BATCHES) / 3,
                        sum(result[b][1] for b in BATCHES) / 3)
@@ -204,6 +216,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["all", "tune", "check"], default="all")
     parser.add_argument("--grid", action="store_true", help="search UpdateWeights")
+    parser.add_argument("--jackknife", action="store_true",
+                        help="score as NIST did: leave-one-reference-out, averaged")
     args = parser.parse_args()
     stories = load()
     if args.split == "tune":
@@ -215,12 +229,12 @@ def main() -> None:
         grid(stories, scorer)
         return
     print(f"**DUC 2007 update, {len(stories)} stories ({args.split}), {WORDS} words, "
-          "ROUGE-1.5.5 recall**\n")
+          f"ROUGE-1.5.5 recall{', jackknifed' if args.jackknife else ''}**\n")
     print("| method | B R-2 | B SU4 | C R-2 | C SU4 | B+C R-2 | B+C SU4 | A R-2 | A SU4 "
           "| A+B+C R-2 | A+B+C SU4 |")
     print("|---|" + "---:|" * 10)
     for method in METHODS:
-        r = evaluate(stories, method, scorer)
+        r = evaluate(stories, method, scorer, jackknife=args.jackknife)
         cells = [f"{r[k][i]:.4f}" for k in ("B", "C", "B+C", "A", "A+B+C") for i in (0, 1)]
         print(f"| {method} | " + " | ".join(cells) + " |")
 
