@@ -567,14 +567,16 @@ def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collectio
                                   words=words, known=known, said=said, weights=weights)
         if picked is None:
             told = [u for u, m in zip(known, said, strict=True) if m and u.terms]
-            fresh_units = _not_restating(candidates, told)
-            picked = select(fresh_units, scores[[candidates.index(u) for u in fresh_units]],
-                            sentences=sentences, words=words) if fresh_units else []
+            keep = _not_restating(candidates, told)
+            picked = select([candidates[i] for i in keep], scores[keep], sentences=sentences,
+                            words=words) if keep else []
         chosen = picked
     # Newest development first, as the headline: the latest article's sentences lead.
-    chosen.sort(key=lambda u: (-u.article_index, u.position))
+    latest_first = sorted(unseen, key=_recency, reverse=True)
+    recency = {a.id: r for r, a in enumerate(latest_first)}
+    chosen.sort(key=lambda u: (min(recency.get(s, len(recency)) for s in u.sources), u.position))
     context = _context_line(chosen, known, said, weights or UpdateWeights())
-    newest = max(enumerate(unseen), key=lambda p: (_when(p[1]), p[0]))[1]
+    newest = latest_first[0]
     return StorySummary(
         story=story,
         sentences=tuple(SummarySentence(u.text, tuple(u.sources), tuple(u.similar), new=True)
@@ -589,8 +591,10 @@ def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collectio
     )
 
 
-def _when(article: Article) -> datetime:
-    return article.date or article.ingested_at or datetime.min
+def _recency(article: Article) -> tuple[bool, datetime]:
+    """Later is larger; a dated article is later than an undated one (whose only time is
+    when it was received, which says little about when it was written)."""
+    return (article.date is not None, article.date or article.ingested_at or datetime.min)
 
 
 def _headline(article: Article) -> str:
@@ -601,13 +605,13 @@ def _headline(article: Article) -> str:
     return " ".join(lead.split()[:14])
 
 
-def _not_restating(candidates: list[Unit], told: list[Unit]) -> list[Unit]:
-    """Candidates that do not restate (cosine above REDUNDANT) a sentence already told."""
+def _not_restating(candidates: list[Unit], told: list[Unit]) -> list[int]:
+    """Indices of the candidates that do not restate (cosine above REDUNDANT) a sentence told."""
     if not told:
-        return candidates
+        return list(range(len(candidates)))
     x = tfidf([*candidates, *told])
     nearest = np.asarray((x[:len(candidates)] @ x[len(candidates):].T).max(axis=1).toarray()).ravel()
-    return [u for u, n in zip(candidates, nearest, strict=True) if n <= REDUNDANT]
+    return np.nonzero(nearest <= REDUNDANT)[0].tolist()
 
 
 def _context_line(chosen: list[Unit], known: list[Unit], said: list[bool],

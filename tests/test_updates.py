@@ -156,6 +156,11 @@ def test_update_summary_skips_what_the_reader_was_sent_even_in_other_articles() 
     assert "The army began building a levee along the river on Tuesday to protect the valley " \
            "town." in texts  # reported by both new articles
     assert all(set(x.sources) <= {"a2", "a3"} for x in s.sentences)
+    # The same for a method without digest's own selection.
+    luhn = summarize.summarize_for_reader(story, {"a1"}, method="luhn", words=60,
+                                          sent={summarize.sentence_key(old_line)})
+    assert luhn.sentences and all(not x.text.startswith("Floods in the river valley forced")
+                                  and set(x.sources) <= {"a2", "a3"} for x in luhn.sentences)
     # A reader who has nothing of it gets the whole story; one who has it all, "unchanged".
     assert summarize.summarize_for_reader(story, set()).status == "new"
     assert summarize.summarize_for_reader(story, {"a1", "a2", "a3"}).status == "unchanged"
