@@ -113,7 +113,9 @@ def test_second_mail_leads_with_the_new_toll_and_repeats_at_most_one_sentence(
     assert BACKGROUND not in [x.text for x in story2.sentences]  # she had it (in both articles)
     assert any("41" in x.text for x in story2.sentences)  # the new figure leads
 
-    text, html = parts(smtp_server.received[-1].message)
+    mail = smtp_server.received[-1].message
+    assert mail["Subject"] == "Morning digest, Thu 04 Apr: Dravik earthquake death toll rises to 41"
+    text, html = parts(mail)
     assert "[UPDATED] Dravik earthquake death toll rises to 41" in text
     assert "Latest Tue 02 Apr, 20:00" in flat(text)  # 18:00 UTC in Berlin
     new_part = flat(sentences_of(text, "New since your last digest (Wed 03 Apr, 07:00):"))
