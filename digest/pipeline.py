@@ -260,6 +260,16 @@ def _stamp(article: Article, now: datetime) -> Article:
 
 
 @dataclass(frozen=True)
+class _Variant:
+    """A story as some reader should get it: for everyone (seen is None), or given what of it
+    the reader has (articles seen, keys of the summary sentences sent)."""
+
+    story: Story
+    seen: frozenset[str] | None = None
+    sent: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class _SummaryWork:
     """One story to summarize, for everyone (seen is None) or for one reader's history."""
 
@@ -286,8 +296,8 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
         return reader_summaries(store, {"": history}, method=method, sentences=sentences,
                                 words=words, story_ids=story_ids)[""]
     stories = store.stories(since=since, story_ids=story_ids)
-    summaries = _summarize_all(store, [[(s, None, frozenset())] for s in stories], method,
-                               sentences, words)
+    summaries = _summarize_all(store, [[_Variant(s)] for s in stories], method, sentences,
+                               words)
     return rank([per_story[0] for per_story in summaries], store.duplicates())
 
 
@@ -304,7 +314,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
     readers = list(histories)
     # Per story, the distinct (articles seen, sentences sent) among the readers, and which
     # of them each reader has.
-    variants: list[list[tuple[Story, frozenset[str] | None, frozenset[str]]]] = []
+    variants: list[list[_Variant]] = []
     pick: list[list[int]] = []
     for story in stories:
         ids = {a.id for a in story.articles}
@@ -315,7 +325,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
             seen = frozenset(ids.intersection(h.articles))
             key = (seen, h.sent_in(story.id) if seen else frozenset())
             which.append(keys.setdefault(key, len(keys)))
-        variants.append([(story, seen, sent) for seen, sent in keys])
+        variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
     done = _summarize_all(store, variants, method, sentences, words)
     duplicates = store.duplicates()
@@ -333,10 +343,8 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
     return out
 
 
-def _summarize_all(store: Store, variants: list[list[tuple[Story, frozenset[str] | None,
-                                                              frozenset[str]]]],
-                   method: str | None, sentences: int | None, words: int | None
-                   ) -> list[list[StorySummary]]:
+def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | None,
+                   sentences: int | None, words: int | None) -> list[list[StorySummary]]:
     """Each story's summaries (one per variant), in worker processes when there are many."""
     if variants:
         summarize.check_method(method)  # fail here, not in a worker
@@ -344,15 +352,14 @@ def _summarize_all(store: Store, variants: list[list[tuple[Story, frozenset[str]
     # never the whole store's at once (100,000 articles' would take most of a gigabyte).
     batches = [variants[i:i + STORY_BATCH] for i in range(0, len(variants), STORY_BATCH)]
 
-    def work(batch: list[list[tuple[Story, frozenset[str] | None, frozenset[str]]]]
-             ) -> list[_SummaryWork]:
-        headlines = store.headline_terms([v[0][0].id for v in batch])
+    def work(batch: list[list[_Variant]]) -> list[_SummaryWork]:
+        headlines = store.headline_terms([v[0].story.id for v in batch])
         out = []
         for per_story in batch:
-            story = per_story[0][0]
+            story = per_story[0].story
             terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
-            out += [_SummaryWork(story, method, sentences, words, terms, seen, sent)
-                    for _, seen, sent in per_story]
+            out += [_SummaryWork(story, method, sentences, words, terms, v.seen, v.sent)
+                    for v in per_story]
         return out
 
     done: list[tuple[str, StorySummary]] = []
@@ -376,7 +383,7 @@ def _summarize_all(store: Store, variants: list[list[tuple[Story, frozenset[str]
     results = iter(done)
     out = []
     for per_story in variants:
-        story = per_story[0][0]
+        story = per_story[0].story
         summaries = []
         for _ in per_story:
             title, summary = next(results)

@@ -18,12 +18,12 @@ cover, so the summary spends its budget on what has not been said yet.
 (An exact integer program over the same word pairs, Gillick & Favre style,
 was tried and scored lower on the development sets: see docs/benchmarks.md.)
 
-An *update* (`summarize_update`) is what a reader who already has some of the story's
+An *update* (`summarize_for_reader`) is what a reader who already has some of the story's
 articles has not read: only sentences of the articles new to them are candidates, ranked
 against the new articles' centroid; the sentences of the articles they have are already-said
-context in the same selection (their word pairs count as covered, a candidate close to one
-of them loses rank), and a candidate that restates a sentence they were actually sent is
-never taken. The headline is the newest article's, its sentences come first, and at most
+context in the same selection (their word pairs count half, a candidate close to one of them
+loses rank), and a candidate that restates a sentence they were actually sent is never
+taken. The headline is the newest article's, its sentences come first, and at most
 one earlier sentence is kept as context.
 """
 
@@ -62,12 +62,13 @@ NOVELTY_FLOOR = 0.6  # what a sentence saying nothing new keeps of its rank scor
 @dataclass(frozen=True)
 class UpdateWeights:
     """How an update summary weighs what the reader already has (chosen on DUC 2007 update
-    stories D0703-D0726, checked on the other five: docs/benchmarks.md, "Updates")."""
+    stories D0703A-D0721E, checked on the other five: docs/benchmarks.md, "Updates")."""
 
     novelty_floor: float = 0.6  # NOVELTY_FLOOR for updates
     known_pair_keep: float = 0.5  # what a word pair the seen articles report still counts
     known_penalty: float = 0.6  # rank x (1 - this x cosine to the closest seen sentence)
     known_redundant: float = 1.0  # cosine to a seen sentence above which a candidate is old
+    #                               (1.0: none; lower cuts cost recall on the tuning stories)
     context_min: float = 0.15  # cosine an earlier sentence needs to be shown as context
 
 
@@ -525,7 +526,6 @@ def rank_sentences(sentences: Sequence[str], method: str) -> list[int]:
     units = [_unit(sentence, ["x"], 0, i) for i, sentence in enumerate(sentences)]
     scores = rank(units, method, 1)
     return [int(i) for i in np.argsort(-scores, kind="stable")]
-
 
 
 # -- what is new to one reader ----------------------------------------------------------------

@@ -219,3 +219,28 @@ def test_brief_since_marks_updates_relative_to_a_time(tmp_path: Path) -> None:
     assert "**New since 2024-04-02 00:00 UTC** (2 new articles):" in md
     bad = run_cli("brief", "--since-last", "--since", "1d", check=False)
     assert bad.returncode == 2 and "--since-last" in bad.stderr
+
+
+def test_reader_summaries_share_work_and_match_the_plain_summaries(
+        seeds: Path, digest_home: Path) -> None:
+    from digest import pipeline
+    from digest.models import ReaderHistory
+
+    with Store(digest_home / "state.sqlite") as store:
+        pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
+        plain = pipeline.story_summaries(store)
+        everything = frozenset(a.id for s in plain for a in s.story.articles)
+        per_reader = pipeline.reader_summaries(
+            store, {"fresh": ReaderHistory(), "done": ReaderHistory(articles=everything),
+                    "also fresh": ReaderHistory()})
+    assert len(plain) >= 2
+    by_id = {s.story.id: s for s in plain}
+    fresh = per_reader["fresh"]
+    assert [s.story.id for s in fresh] == [s.story.id for s in plain]  # same order
+    for s in fresh:
+        assert s.status == "new" and s.update is None
+        assert [x.text for x in s.sentences] == [x.text for x in by_id[s.story.id].sentences]
+        assert all(x.new is True for x in s.sentences)
+    assert per_reader["also fresh"] == fresh
+    assert {s.status for s in per_reader["done"]} == {"unchanged"}
+    assert all(x.new is False for s in per_reader["done"] for x in s.sentences)
