@@ -16,6 +16,7 @@ from digest import config as config_mod
 from digest import (
     deliver,
     extract,
+    history,
     ingest,
     mailer,
     pipeline,
@@ -137,7 +138,13 @@ def warn(message: str) -> None:
 @click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path),
               help="Folder of articles, or one article file (repeatable; default: the config's "
               "folders, else seeds/).")
-@click.option("--since", help="Only articles since: 24h, 7d, 2024-03-28.")
+@click.option("--since", help="Stories with articles since: 24h, 7d, 2024-03-28; those with "
+              "older articles too are marked updated and lead with what is new.")
+@click.option("--since-last", is_flag=True,
+              help="Mark stories new, updated or unchanged since this briefing was last "
+              "produced (per --name), and remember what it shows.")
+@click.option("--name", default=history.DEFAULT_NAME, show_default=True,
+              help="With --since-last: which briefing's memory to use.")
 @click.option("--max-stories", type=click.IntRange(min=1), help="Show at most N stories.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
@@ -153,13 +160,17 @@ def warn(message: str) -> None:
               help="With --topic: list stories matching no topic by title under 'Also noted'.")
 @length_options
 @pass_ctx
-def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_stories: int | None,
-          fmt: str, output: Path | None, templates: Path | None, strict: bool, settle: float,
-          topic_names: tuple[str, ...], also_noted: bool,
-          method: str, sentences: int | None, words: int | None) -> None:
+def brief(obj: Context, sources: tuple[Path, ...], since: str | None, since_last: bool,
+          name: str, max_stories: int | None, fmt: str, output: Path | None,
+          templates: Path | None, strict: bool, settle: float, topic_names: tuple[str, ...],
+          also_noted: bool, method: str, sentences: int | None, words: int | None) -> None:
     """Take in new articles and print a briefing of the stories."""
     if also_noted and not topic_names:
         raise click.UsageError("--also-noted goes with --topic NAME")
+    if since_last and since:
+        raise click.UsageError("--since-last and --since are alternatives: give one")
+    if name != history.DEFAULT_NAME and not since_last:
+        raise click.UsageError("--name goes with --since-last")
     check_sources(sources)
     check_output(output)
     cfg = _optional_config(obj)
@@ -176,16 +187,24 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
             warn(f"{p}: still being written; will be read on the next run")
         click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
                    f"file(s), {report.unchanged} unchanged", err=True)
+        reader, story_ids = None, None
+        if since_last:
+            reader = history.briefing_history(store, name)
+        elif since_dt is not None:
+            reader, story_ids = history.history_before(store, since_dt)
         summaries = pipeline.story_summaries(store, since=since_dt, method=method,
-                                             sentences=sentences, words=words)
+                                             sentences=sentences, words=words,
+                                             story_ids=story_ids, history=reader)
         duplicates = store.duplicates()
-    result = pipeline.topic_briefing(summaries, followed, now=now, max_stories=max_stories,
-                                     also_noted=also_noted, duplicates=duplicates,
-                                     warnings=report.warnings)
-    if fmt == "json":
-        emit(render.to_json(render.briefing_dict(result)), output)
-    else:
-        emit(render.render_markdown(result, templates), output)
+        result = pipeline.topic_briefing(summaries, followed, now=now, max_stories=max_stories,
+                                         also_noted=also_noted, duplicates=duplicates,
+                                         warnings=report.warnings)
+        if fmt == "json":
+            emit(render.to_json(render.briefing_dict(result)), output)
+        else:
+            emit(render.render_markdown(result, templates), output)
+        if since_last:  # only once the briefing is out: what it showed is what was read
+            history.record_briefing(store, name, result.stories, now)
     if strict and report.warnings:
         sys.exit(1)
 

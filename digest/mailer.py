@@ -2,7 +2,8 @@
 
 Called by the CLI (`send`, `preview`) and by the daemon's jobs; the clock and the transport
 are passed in. A recipient gets the stories that are new, or have articles that have not
-reached them yet ("updated"), ranked by the pipeline, at most `max_stories` of them.
+reached them yet ("updated": it leads with what is new to them), ranked by the pipeline, at
+most `max_stories` of them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from digest import compose, outbox, pipeline, render, topic_rules
+from digest import compose, outbox, pipeline, render, summarize, topic_rules
 from digest.config import Config, DigestSpec
 from digest.deliver import Transport
 from digest.models import Briefing, StorySummary
@@ -39,6 +40,7 @@ class Prepared:
     parts: render.EmailParts
     message: EmailMessage
     articles: dict[str, str]  # article id -> story id
+    sentences: dict[str, list[str]] = field(default_factory=dict)  # story id -> sentence keys
 
     @property
     def empty(self) -> bool:
@@ -47,7 +49,8 @@ class Prepared:
     def to_queue(self) -> outbox.NewMessage:
         return outbox.NewMessage(
             recipient=self.recipient, message_id=str(self.message["Message-ID"]),
-            subject=self.parts.subject, message=self.message.as_bytes(), articles=self.articles)
+            subject=self.parts.subject, message=self.message.as_bytes(), articles=self.articles,
+            sentences=self.sentences)
 
 
 @dataclass
@@ -75,18 +78,21 @@ def scan(config: Config, store: Store, now: datetime) -> pipeline.IngestReport:
                                    settle_seconds=config.sources.settle.total_seconds())
 
 
-def select_stories(summaries: Sequence[StorySummary], sent: set[str],
+def select_stories(summaries: Sequence[StorySummary],
                    max_stories: int | None = None) -> list[StorySummary]:
-    """Ranked summaries with articles not yet sent, marked "new" or "updated", at most max."""
-    chosen: list[StorySummary] = []
-    for s in summaries:
-        ids = {a.id for a in s.story.articles}
-        if not ids - sent:
-            continue
-        chosen.append(replace(s, status="updated" if ids & sent else "new"))
-        if max_stories is not None and len(chosen) >= max_stories:
-            break
-    return chosen
+    """The reader's summaries that are "new" or "updated" for them (in order), at most max."""
+    chosen = [s for s in summaries if s.status in ("new", "updated")]
+    return chosen[:max_stories] if max_stories is not None else chosen
+
+
+def sentence_keys(stories: Sequence[StorySummary]) -> dict[str, list[str]]:
+    """Story id -> keys of the summary sentences shown (what the ledger records as sent)."""
+    out: dict[str, list[str]] = {}
+    for s in stories:
+        shown = [*s.sentences, *([s.update.context] if s.update and s.update.context else [])]
+        if shown:
+            out[s.story.id] = [summarize.sentence_key(x.text) for x in shown]
+    return out
 
 
 def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
@@ -94,8 +100,11 @@ def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
     """Compose the digest for each recipient (no side effects: previews and dry runs use it)."""
     recipients = list(recipients or spec.recipients)
     candidates = outbox.unsent_story_ids(store, recipients)
-    summaries = (pipeline.story_summaries(store, story_ids=candidates, words=spec.words)
-                 if candidates else [])
+    # Each recipient's stories as they should get them: what is new to them leads an update.
+    histories = {r: outbox.reader_history(store, r) for r in recipients}
+    per_reader = (pipeline.reader_summaries(store, histories, story_ids=candidates,
+                                            words=spec.words)
+                  if candidates else {r: [] for r in recipients})
     followed = topic_rules.select(config.topics, spec.topics, file=config.file)
     duplicates = store.duplicates()  # a wire copy in a second outlet counts once in the order
     sender = config.smtp.sender if config.smtp else FALLBACK_SENDER
@@ -103,7 +112,7 @@ def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
     local_now = now.replace(tzinfo=UTC).astimezone(spec.tz)
     out = []
     for recipient in recipients:
-        fresh = select_stories(summaries, outbox.sent_article_ids(store, recipient))
+        fresh = select_stories(per_reader[recipient])
         # One section per followed topic (each cut to max_stories); no topics: all stories.
         briefing = pipeline.topic_briefing(fresh, followed, now=now, max_stories=spec.max_stories,
                                            also_noted=spec.also_noted, duplicates=duplicates)
@@ -116,7 +125,8 @@ def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
         # Titles under "Also noted" count as seen too, or they would repeat in every digest.
         shown = [*briefing.stories, *briefing.also_noted]
         articles = {a.id: s.story.id for s in shown for a in s.story.articles}
-        out.append(Prepared(recipient, briefing, parts, message, articles))
+        out.append(Prepared(recipient, briefing, parts, message, articles,
+                            sentence_keys(briefing.stories)))
     return out
 
 

@@ -6,9 +6,14 @@ ingest -> RawDocument -> extract -> Article -> cluster -> Story
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
+
+# How a story stands for one reader: all its articles are new to them, some are, or none.
+Status = Literal["new", "updated", "unchanged"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class SummarySentence:
     text: str
     sources: tuple[str, ...]  # article ids whose text contains this sentence verbatim
     similar: tuple[str, ...] = ()  # article ids that report the same thing in other words
+    new: bool | None = None  # new to this reader (None: no reader history was given)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,34 @@ class Discrepancy:
 
 
 @dataclass(frozen=True)
+class Update:
+    """The head of an updated story: what this reader has not had yet, and since when."""
+
+    headline: str  # the newest unseen article's headline (or its lead)
+    headline_source: str  # that article's id
+    headline_date: datetime | None
+    new_articles: tuple[str, ...]  # ids of the articles the reader has not received
+    since: datetime | None = None  # the reader's previous digest / briefing
+    context: SummarySentence | None = None  # at most one line from before, marked as such
+
+
+@dataclass(frozen=True)
+class ReaderHistory:
+    """What one reader already has: articles received, summary sentences sent (by key), when.
+
+    `sentences` maps a story id to the keys (`summarize.sentence_key`) of the sentences the
+    reader was sent in that story.
+    """
+
+    articles: frozenset[str] = frozenset()
+    sentences: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    since: datetime | None = None
+
+    def sent_in(self, story_id: str) -> frozenset[str]:
+        return self.sentences.get(story_id, frozenset())
+
+
+@dataclass(frozen=True)
 class StorySummary:
     story: Story
     sentences: tuple[SummarySentence, ...]
@@ -102,7 +136,8 @@ class StorySummary:
     topic_score: float = 0.0
     reasons: tuple[str, ...] = ()
     other_topics: tuple[str, ...] = ()
-    status: str | None = None  # "new" | "updated" in email digests
+    status: Status | None = None  # relative to a reader's history (email, brief --since-last)
+    update: Update | None = None  # what is new to the reader, when status is "updated"
 
     def article(self, article_id: str) -> Article | None:
         for a in self.story.articles:

@@ -21,7 +21,8 @@ pass starts, a row still in `sending` or `handed_over` belongs to a deliverer th
     its Message-ID so it can be checked in the server's log.
 
 `sent` and `unconfirmed` record, in the same transaction, which articles reached the
-recipient (`sent_articles`): the next digest for them marks stories "new" or "updated".
+recipient (`sent_articles`) and which summary sentences (`sent_sentences`, by key): the next
+digest for them marks stories "new" or "updated" and repeats none of those sentences.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from digest.deliver import ConnectionFailed, NoReplyError
 from digest.errors import PermanentDeliveryError, TemporaryDeliveryError
+from digest.models import ReaderHistory
 
 if TYPE_CHECKING:
     from digest.deliver import Session, Transport
@@ -67,6 +69,8 @@ class NewMessage:
     subject: str
     message: bytes
     articles: Mapping[str, str]  # article id -> story id, what this digest carries
+    # story id -> summarize.sentence_key of each summary sentence this digest shows
+    sentences: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,30 @@ def sent_article_ids(store: Store, recipient: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+def sent_sentence_keys(store: Store, recipient: str) -> dict[str, frozenset[str]]:
+    """Story id -> keys of the summary sentences that reached this recipient."""
+    out: dict[str, set[str]] = {}
+    for story_id, key in store.db.execute(
+            "SELECT story_id, sentence_key FROM sent_sentences WHERE recipient = ?",
+            (_key(recipient),)):
+        out.setdefault(story_id, set()).add(key)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def last_sent_at(store: Store, recipient: str) -> datetime | None:
+    """When the latest digest reached this recipient (naive UTC), or None."""
+    row = store.db.execute("SELECT MAX(sent_at) FROM sent_articles WHERE recipient = ?",
+                           (_key(recipient),)).fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def reader_history(store: Store, recipient: str) -> ReaderHistory:
+    """What this recipient already has: articles, summary sentences, and since when."""
+    return ReaderHistory(articles=frozenset(sent_article_ids(store, recipient)),
+                         sentences=sent_sentence_keys(store, recipient),
+                         since=last_sent_at(store, recipient))
+
+
 def unsent_story_ids(store: Store, recipients: Iterable[str]) -> set[str]:
     """Stories with at least one article that has not reached at least one of the recipients."""
     out: set[str] = set()
@@ -169,6 +197,9 @@ def enqueue(store: Store, digest: str, run: str, messages: Iterable[NewMessage],
                 continue  # this run already queued it
             new_id = int(cur.lastrowid or 0)
             ids.append(new_id)
+            if m.sentences:
+                db.execute("UPDATE outbox SET sentences = ? WHERE id = ?",
+                           (json.dumps({k: list(v) for k, v in m.sentences.items()}), new_id))
             db.execute(
                 "UPDATE outbox SET state = 'superseded', updated_at = ? WHERE digest = ? AND "
                 "lower(recipient) = ? AND state = 'queued' AND id != ?",
@@ -217,6 +248,11 @@ def _set_state(store: Store, msg: Message, state: str, now: datetime, *,
                 "INSERT OR IGNORE INTO sent_articles VALUES (?, ?, ?, ?, ?)",
                 [(_key(msg.recipient), aid, sid, msg.id, now.isoformat())
                  for aid, sid in msg.articles.items()])
+            # The summary sentences it carried, from the row (story id -> [keys]).
+            db.execute(
+                "INSERT OR IGNORE INTO sent_sentences SELECT ?, story.key, sentence.value, o.id, ? "
+                "FROM outbox o, json_each(o.sentences) story, json_each(story.value) sentence "
+                "WHERE o.id = ?", (_key(msg.recipient), now.isoformat(), msg.id))
 
 
 def _claim(store: Store, msg: Message, now: datetime) -> bool:

@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +18,14 @@ from typing import Any
 
 from digest import cluster, extract, ingest, summarize, topics
 from digest.errors import IngestError
-from digest.models import Article, Briefing, BriefingSection, Story, StorySummary
+from digest.models import (
+    Article,
+    Briefing,
+    BriefingSection,
+    ReaderHistory,
+    Story,
+    StorySummary,
+)
 from digest.store import Store
 
 log = logging.getLogger(__name__)
@@ -252,31 +259,114 @@ def _stamp(article: Article, now: datetime) -> Article:
     return replace(article, ingested_at=now)
 
 
-# (story, method, sentences, words, headline terms of its articles by id)
-_SummaryWork = tuple[Story, str | None, int | None, int | None, dict[str, dict[str, float]]]
+@dataclass(frozen=True)
+class _Variant:
+    """A story as some reader should get it: for everyone (seen is None), or given what of it
+    the reader has (articles seen, keys of the summary sentences sent)."""
+
+    story: Story
+    seen: frozenset[str] | None = None
+    sent: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _SummaryWork:
+    """One story to summarize, for everyone (seen is None) or for one reader's history."""
+
+    story: Story
+    method: str | None
+    sentences: int | None
+    words: int | None
+    headline_terms: dict[str, dict[str, float]]  # of its articles, by id
+    seen: frozenset[str] | None = None  # the articles of it the reader has
+    sent: frozenset[str] = frozenset()  # keys of its sentences the reader was sent
 
 
 def story_summaries(store: Store, *, since: datetime | None = None, method: str | None = None,
                     sentences: int | None = None, words: int | None = None,
-                    story_ids: Iterable[str] | None = None) -> list[StorySummary]:
-    """Summaries of every stored story with articles (since `since`), most important first."""
+                    story_ids: Iterable[str] | None = None,
+                    history: ReaderHistory | None = None) -> list[StorySummary]:
+    """Summaries of every stored story with articles (since `since`), most important first.
+
+    With a reader's history, each story is summarized for that reader (status new, updated
+    or unchanged; an updated story leads with what is new to them) and `since` is ignored:
+    the history says what is old.
+    """
+    if history is not None:
+        return reader_summaries(store, {"": history}, method=method, sentences=sentences,
+                                words=words, story_ids=story_ids)[""]
     stories = store.stories(since=since, story_ids=story_ids)
+    summaries = _summarize_all(store, [[_Variant(s)] for s in stories], method, sentences,
+                               words)
+    return rank([per_story[0] for per_story in summaries], store.duplicates())
+
+
+def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
+                     method: str | None = None, sentences: int | None = None,
+                     words: int | None = None, story_ids: Iterable[str] | None = None
+                     ) -> dict[str, list[StorySummary]]:
+    """Per reader (any key), every story as that reader should get it, most important first.
+
+    A story is summarized once per distinct history of it (readers who have the same of its
+    articles and sentences share the work; a story new to all of them is summarized once).
+    """
+    stories = store.stories(story_ids=story_ids)
+    readers = list(histories)
+    # Per story, the distinct (articles seen, sentences sent) among the readers, and which
+    # of them each reader has.
+    variants: list[list[_Variant]] = []
+    pick: list[list[int]] = []
+    for story in stories:
+        ids = {a.id for a in story.articles}
+        keys: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+        which = []
+        for r in readers:
+            h = histories[r]
+            seen = frozenset(ids.intersection(h.articles))
+            key = (seen, h.sent_in(story.id) if seen else frozenset())
+            which.append(keys.setdefault(key, len(keys)))
+        variants.append([_Variant(story, seen, sent) for seen, sent in keys])
+        pick.append(which)
+    done = _summarize_all(store, variants, method, sentences, words)
     duplicates = store.duplicates()
-    if stories:
+    out = {}
+    for n, r in enumerate(readers):
+        since = histories[r].since
+        mine = []
+        for per_story, which in zip(done, pick, strict=True):
+            summary = per_story[which[n]]
+            if summary.update is not None and summary.update.since != since:
+                summary = replace(summary, update=replace(summary.update, since=since))
+            mine.append(summary)
+        # What is new to the reader first; the rest in the usual order.
+        out[r] = sorted(rank(mine, duplicates), key=lambda s: s.status == "unchanged")
+    return out
+
+
+def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | None,
+                   sentences: int | None, words: int | None) -> list[list[StorySummary]]:
+    """Each story's summaries (one per variant), in worker processes when there are many."""
+    if variants:
         summarize.check_method(method)  # fail here, not in a worker
     # Stories go out in batches, each with its articles' headline terms read just before:
     # never the whole store's at once (100,000 articles' would take most of a gigabyte).
-    batches = [stories[i:i + STORY_BATCH] for i in range(0, len(stories), STORY_BATCH)]
+    batches = [variants[i:i + STORY_BATCH] for i in range(0, len(variants), STORY_BATCH)]
 
-    def work(batch: list[Story]) -> list[_SummaryWork]:
-        headlines = store.headline_terms([s.id for s in batch])
-        return [(s, method, sentences, words,
-                 {a.id: headlines[a.id] for a in s.articles if a.id in headlines}) for s in batch]
+    def work(batch: list[list[_Variant]]) -> list[_SummaryWork]:
+        headlines = store.headline_terms([v[0].story.id for v in batch])
+        out = []
+        for per_story in batch:
+            story = per_story[0].story
+            terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
+            out += [_SummaryWork(story, method, sentences, words, terms, v.seen, v.sent)
+                    for v in per_story]
+        return out
 
     done: list[tuple[str, StorySummary]] = []
-    if len(stories) > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
+    n_work = sum(len(v) for v in variants)
+    if n_work > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
         # Each story is summarized on its own: spread them over the cores, in order.
-        chunk = max(1, min(32, min(len(stories), STORY_BATCH) // (WORKERS * 8)))
+        chunk = max(1, min(32, min(n_work, STORY_BATCH) // (WORKERS * 8)))
         with ProcessPoolExecutor(WORKERS, mp_context=_fork_context(),
                                  initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             in_flight: deque[Iterator[tuple[str, StorySummary]]] = deque()
@@ -290,16 +380,29 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
         for batch in batches:
             done.extend(_summarize_one(w) for w in work(batch))
     # The workers send back the summary without the story (the caller already has it).
-    summaries = [replace(summary, story=replace(s, title=title))
-                 for s, (title, summary) in zip(stories, done, strict=True)]
-    return rank(summaries, duplicates)
+    results = iter(done)
+    out = []
+    for per_story in variants:
+        story = per_story[0].story
+        summaries = []
+        for _ in per_story:
+            title, summary = next(results)
+            summaries.append(replace(summary, story=replace(story, title=title)))
+        out.append(summaries)
+    return out
 
 
 def _summarize_one(work: _SummaryWork) -> tuple[str, StorySummary]:
-    story, method, sentences, words, headline_terms = work
-    title = cluster.representative_title(list(story.articles), headline_terms)
-    summary = summarize.summarize_story(replace(story, title=title), method=method,
-                                        sentences=sentences, words=words)
+    story = work.story
+    title = cluster.representative_title(list(story.articles), work.headline_terms)
+    titled = replace(story, title=title)
+    if work.seen is None:
+        summary = summarize.summarize_story(titled, method=work.method,
+                                            sentences=work.sentences, words=work.words)
+    else:
+        summary = summarize.summarize_for_reader(titled, work.seen, sent=work.sent,
+                                                 method=work.method, sentences=work.sentences,
+                                                 words=work.words)
     return title, replace(summary, story=None)  # type: ignore[arg-type]
 
 

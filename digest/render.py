@@ -15,7 +15,7 @@ import css_inline
 import jinja2
 
 from digest.errors import RenderError
-from digest.models import Article, Briefing, StorySummary
+from digest.models import Article, Briefing, StorySummary, SummarySentence, Update
 
 # The templates ship inside the package (digest/templates/) and are read through
 # importlib.resources, so an installed wheel (pip install ., pipx) finds them wherever it lives.
@@ -180,15 +180,30 @@ def story_dict(s: StorySummary) -> dict[str, Any]:
              "date": a.date.isoformat() if a.date else None, "author": a.author, "url": a.url}
             for a in story.articles
         ],
-        "summary": [
-            {"text": x.text, "sources": list(x.sources), "similar": list(x.similar)}
-            for x in s.sentences
-        ],
+        "summary": [sentence_dict(x) for x in s.sentences],
+        "update": update_dict(s.update) if s.update else None,
         "discrepancies": [
             {"subject": d.subject,
              "claims": [{"value": c.value, "sources": list(c.sources)} for c in d.claims]}
             for d in s.discrepancies
         ],
+    }
+
+
+def sentence_dict(x: SummarySentence) -> dict[str, Any]:
+    """A summary sentence; `new`: whether it is new to this reader (null without a history)."""
+    return {"text": x.text, "sources": list(x.sources), "similar": list(x.similar),
+            "new": x.new}
+
+
+def update_dict(u: Update) -> dict[str, Any]:
+    """What an updated story leads with: the newest article's headline, since when, context."""
+    return {
+        "headline": u.headline, "headline_source": u.headline_source,
+        "headline_date": u.headline_date.isoformat() if u.headline_date else None,
+        "since": u.since.isoformat(timespec="seconds") if u.since else None,
+        "new_articles": list(u.new_articles),
+        "context": sentence_dict(u.context) if u.context else None,
     }
 
 
@@ -221,24 +236,30 @@ def render_email(briefing: Briefing, *, digest: str, tz: tzinfo, recipient: str,
         "unsubscribe": unsubscribe,
     }
     subject = " ".join(_render_email_template("email_subject.txt.j2", context, override,
-                                              html=False).split())
-    text = _render_email_template("email.txt.j2", context, override, html=False)
+                                              html=False, tz=tz).split())
+    text = _render_email_template("email.txt.j2", context, override, html=False, tz=tz)
     html = _render_email_template("email.html.j2", {**context, "subject": subject}, override,
-                                  html=True)
+                                  html=True, tz=tz)
     return EmailParts(subject=subject, text=text, html=inline_css(html))
 
 
 def _render_email_template(name: str, context: dict[str, Any], override: Path | None,
-                           *, html: bool) -> str:
+                           *, html: bool, tz: tzinfo = UTC) -> str:
     env = environment(override, html=html)
     env.filters["http_url"] = http_url
     env.filters["wrap"] = wrap_text
+    env.filters["local"] = lambda d, fmt="%a %d %b, %H:%M": local_time(d, tz, fmt)
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as e:
         raise RenderError(f"template {e.name} not found in {_where(override)}") from e
     except jinja2.TemplateError as e:
         raise RenderError(f"template {name}: {e}") from e
+
+
+def local_time(d: datetime | None, tz: tzinfo, fmt: str = "%a %d %b, %H:%M") -> str:
+    """A naive UTC time as the reader's zone shows it ("Tue 02 Apr, 07:00"); "" for None."""
+    return d.replace(tzinfo=UTC).astimezone(tz).strftime(fmt) if d else ""
 
 
 def http_url(url: str | None) -> str | None:

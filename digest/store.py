@@ -167,10 +167,35 @@ def _m7_story_centroids(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE story_terms")
 
 
+def _m8_reader_history(db: sqlite3.Connection) -> None:
+    # What each reader already has, beyond articles: the summary sentences they were sent
+    # (by summarize.sentence_key), so an update repeats none of them. An email's keys travel
+    # with its outbox row (story id -> keys, JSON) and become sent_sentences rows when it is
+    # sent, like sent_articles. A named Markdown briefing (brief --since-last) keeps the same
+    # record of what it showed, and when.
+    run_script(
+        db,
+        """
+        ALTER TABLE outbox ADD COLUMN sentences TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE sent_sentences (
+            recipient TEXT NOT NULL, story_id TEXT NOT NULL, sentence_key TEXT NOT NULL,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id), sent_at TEXT NOT NULL,
+            PRIMARY KEY (recipient, story_id, sentence_key)) WITHOUT ROWID;
+        CREATE TABLE briefings (name TEXT PRIMARY KEY, produced_at TEXT NOT NULL);
+        CREATE TABLE briefing_articles (
+            name TEXT NOT NULL, article_id TEXT NOT NULL, story_id TEXT NOT NULL,
+            shown_at TEXT NOT NULL, PRIMARY KEY (name, article_id)) WITHOUT ROWID;
+        CREATE TABLE briefing_sentences (
+            name TEXT NOT NULL, story_id TEXT NOT NULL, sentence_key TEXT NOT NULL,
+            PRIMARY KEY (name, story_id, sentence_key)) WITHOUT ROWID;
+        """
+    )
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
-    _m6_headline_terms, _m7_story_centroids]
+    _m6_headline_terms, _m7_story_centroids, _m8_reader_history]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector

@@ -17,12 +17,22 @@ word pairs (reported by several articles) that chosen sentences already
 cover, so the summary spends its budget on what has not been said yet.
 (An exact integer program over the same word pairs, Gillick & Favre style,
 was tried and scored lower on the development sets: see docs/benchmarks.md.)
+
+An *update* (`summarize_for_reader`) is what a reader who already has some of the story's
+articles has not read: only sentences of the articles new to them are candidates, ranked
+against the new articles' centroid; the sentences of the articles they have are already-said
+context in the same selection (their word pairs count half, a candidate close to one of them
+loses rank), and a candidate that restates a sentence they were actually sent is never
+taken. The headline is the newest article's, its sentences come first, and at most
+one earlier sentence is kept as context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +41,7 @@ import scipy.sparse as sp
 
 from digest import figures, text
 from digest.errors import SummarizeError
-from digest.models import Story, StorySummary, SummarySentence
+from digest.models import Article, Story, StorySummary, SummarySentence, Update
 
 SUMY_METHODS = ("lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic")
 OWN_METHODS = ("digest", "fast-lexrank")
@@ -47,6 +57,19 @@ CONCEPT_FLOOR = 2  # a word pair counts when this many articles report it
 LEAD_SENTENCES = 3
 LEAD_BONUS = 1.0  # a pair reported in an article's first sentences counts once more
 NOVELTY_FLOOR = 0.6  # what a sentence saying nothing new keeps of its rank score
+
+
+@dataclass(frozen=True)
+class UpdateWeights:
+    """How an update summary weighs what the reader already has (chosen on DUC 2007 update
+    stories D0703A-D0721E, checked on the other five: docs/benchmarks.md, "Updates")."""
+
+    novelty_floor: float = 0.6  # NOVELTY_FLOOR for updates
+    known_pair_keep: float = 0.5  # what a word pair the seen articles report still counts
+    known_penalty: float = 0.6  # rank x (1 - this x cosine to the closest seen sentence)
+    known_redundant: float = 1.0  # cosine to a seen sentence above which a candidate is old
+    #                               (1.0: none; lower cuts cost recall on the tuning stories)
+    context_min: float = 0.15  # cosine an earlier sentence needs to be shown as context
 
 
 @dataclass
@@ -86,6 +109,12 @@ def units_of(story: Story) -> list[Unit]:
         if _may_stand_alone(unit):
             _analyse(unit)
     return out
+
+
+def sentence_key(sentence: str) -> str:
+    """A short stable key for 'this sentence' (case, spacing and quote styles ignored):
+    what the send ledger keeps of each summary sentence a reader was sent."""
+    return hashlib.sha1(text.normalize_sentence(sentence).encode()).hexdigest()[:16]
 
 
 def _unit(sentence: str, sources: list[str], article_index: int, position: int) -> Unit:
@@ -347,7 +376,9 @@ def concept_weights(units: Sequence[Unit], n_articles: int
 
 
 def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
-                 sentences: int | None, words: int | None) -> list[Unit] | None:
+                 sentences: int | None, words: int | None, known: Sequence[Unit] = (),
+                 said: Sequence[bool] = (), weights: UpdateWeights | None = None
+                 ) -> list[Unit] | None:
     """Best ranked first, each sentence's rank discounted by how much of it is already said.
 
     A sentence's worth is its rank score times (NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) x the
@@ -355,25 +386,46 @@ def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
     chosen sentence covers yet). The most worthy sentence that fits the budget is taken,
     coverage is updated, and so on; a sentence that restates a chosen one (cosine above
     REDUNDANT) is never taken and its articles are credited as `similar`.
+    For an update, `known` are the sentences of the articles the reader has (`said` marks
+    those they were sent): they count as chosen before the first pick (see UpdateWeights).
     None when the story has no reported word pairs (then the plain ranking is used).
     """
     if sentences is None and words is None:
         words = DEFAULT_WORDS
     order = np.argsort(-scores, kind="stable")[:MAX_CANDIDATES]
     pool = [units[i] for i in order]
-    concepts, weights, incidence = concept_weights(pool, n_articles)
+    concepts, concept_weight, incidence = concept_weights(pool, n_articles)
     if not concepts:
         return None
+    floor = NOVELTY_FLOOR if weights is None else weights.novelty_floor
     lengths = np.array([u.n_words for u in pool], dtype=float)
     rank_score = scores[order] / (np.max(np.abs(scores[order])) or 1.0)
-    total = np.maximum(np.asarray(incidence @ weights).ravel(), 1e-9)
-    uncovered = weights.copy()
-    x = tfidf(pool)
+    total = np.maximum(np.asarray(incidence @ concept_weight).ravel(), 1e-9)
+    uncovered = concept_weight.copy()
+    marked = [(u, i < len(said) and bool(said[i])) for i, u in enumerate(known) if u.terms]
+    known = [u for u, _ in marked]
+    said_mask = np.array([m for _, m in marked], dtype=bool)
+    x = tfidf([*pool, *known])
+    x_known = x[len(pool):]
+    x = x[:len(pool)]
     # Every pair of the pool at once (at most MAX_CANDIDATES squared): one sparse product,
     # not one per chosen sentence.
     similarity = (x @ x.T).toarray()
     closest = np.zeros(len(pool))
     available = np.ones(len(pool), dtype=bool)
+    if known:
+        w = weights or UpdateWeights()
+        to_known = np.asarray((x @ x_known.T).toarray())
+        nearest = to_known.max(axis=1)
+        rank_score = rank_score * (1.0 - w.known_penalty * nearest)
+        available &= nearest <= w.known_redundant
+        if said_mask.any():  # what the reader was sent is as good as chosen
+            closest = to_known[:, said_mask].max(axis=1)
+        seen_pairs: set[tuple[str, str]] = set()
+        for u in known:
+            seen_pairs |= bigrams(u)
+        old = np.array([p in seen_pairs for p in concepts], dtype=bool)
+        uncovered[old] *= w.known_pair_keep
     chosen: list[int] = []
     used = 0.0
     while sentences is None or len(chosen) < sentences:
@@ -383,7 +435,7 @@ def select_novel(units: Sequence[Unit], scores: np.ndarray, n_articles: int, *,
         if not fits.any():
             break
         novelty = np.asarray(incidence @ uncovered).ravel() / total
-        worth = rank_score * (NOVELTY_FLOOR + (1.0 - NOVELTY_FLOOR) * novelty)
+        worth = rank_score * (floor + (1.0 - floor) * novelty)
         i = int(np.argmax(np.where(fits, worth, -np.inf)))
         chosen.append(i)
         available[i] = False
@@ -475,3 +527,108 @@ def rank_sentences(sentences: Sequence[str], method: str) -> list[int]:
     scores = rank(units, method, 1)
     return [int(i) for i in np.argsort(-scores, kind="stable")]
 
+
+# -- what is new to one reader ----------------------------------------------------------------
+def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collection[str] = (),
+                         since: datetime | None = None, method: str | None = None,
+                         sentences: int | None = None, words: int | None = None,
+                         weights: UpdateWeights | None = None) -> StorySummary:
+    """The story as this reader should get it: "new" (a summary of all of it), "updated"
+    (what the articles they have not received add) or "unchanged" (nothing new to them).
+
+    `seen` are the ids of the articles they received, `sent` the `sentence_key`s of the
+    summary sentences they were sent in this story, `since` when they last got a digest.
+    """
+    method = check_method(method)
+    have = {a.id for a in story.articles}.intersection(seen)
+    unseen = [a for a in story.articles if a.id not in have]
+    if not have or not unseen:
+        summary = summarize_story(story, method=method, sentences=sentences, words=words)
+        fresh = not have
+        return replace(summary, status="new" if fresh else "unchanged",
+                       sentences=tuple(replace(x, new=fresh) for x in summary.sentences))
+    all_units = units_of(story)
+    sent_keys = set(sent)
+    known, said, candidates = [], [], []
+    for u in all_units:
+        if have.intersection(u.sources):  # the reader had an article carrying it
+            if not u.tokens:
+                _analyse(u)
+            known.append(u)
+            said.append(sentence_key(u.text) in sent_keys)
+        elif eligible(u) and sentence_key(u.text) not in sent_keys:
+            candidates.append(u)
+    chosen: list[Unit] = []
+    if candidates:
+        scores = rank(candidates, method, len(story.articles))
+        picked = None
+        if method == "digest":
+            picked = select_novel(candidates, scores, len(unseen), sentences=sentences,
+                                  words=words, known=known, said=said, weights=weights)
+        if picked is None:
+            told = [u for u, m in zip(known, said, strict=True) if m and u.terms]
+            keep = _not_restating(candidates, told)
+            picked = select([candidates[i] for i in keep], scores[keep], sentences=sentences,
+                            words=words) if keep else []
+        chosen = picked
+    # Newest development first, as the headline: the latest article's sentences lead.
+    latest_first = sorted(unseen, key=_recency, reverse=True)
+    recency = {a.id: r for r, a in enumerate(latest_first)}
+    chosen.sort(key=lambda u: (min(recency.get(s, len(recency)) for s in u.sources), u.position))
+    context = _context_line(chosen, known, said, weights or UpdateWeights())
+    newest = latest_first[0]
+    return StorySummary(
+        story=story,
+        sentences=tuple(SummarySentence(u.text, tuple(u.sources), tuple(u.similar), new=True)
+                        for u in chosen),
+        discrepancies=figures.discrepancies(story.articles),
+        method=method,
+        status="updated",
+        update=Update(headline=_headline(newest), headline_source=newest.id,
+                      headline_date=newest.date or newest.ingested_at,
+                      new_articles=tuple(a.id for a in unseen), since=since,
+                      context=context),
+    )
+
+
+def _recency(article: Article) -> tuple[bool, datetime]:
+    """Later is larger; a dated article is later than an undated one (whose only time is
+    when it was received, which says little about when it was written)."""
+    return (article.date is not None, article.date or article.ingested_at or datetime.min)
+
+
+def _headline(article: Article) -> str:
+    """The article's headline, or the first words of its lead when it has none."""
+    if article.title.strip():
+        return article.title.strip()
+    lead = text.split_sentences(article.paragraphs[0])[0] if article.paragraphs else ""
+    return " ".join(lead.split()[:14])
+
+
+def _not_restating(candidates: list[Unit], told: list[Unit]) -> list[int]:
+    """Indices of the candidates that do not restate (cosine above REDUNDANT) a sentence told."""
+    if not told:
+        return list(range(len(candidates)))
+    x = tfidf([*candidates, *told])
+    nearest = np.asarray((x[:len(candidates)] @ x[len(candidates):].T).max(axis=1).toarray()).ravel()
+    return np.nonzero(nearest <= REDUNDANT)[0].tolist()
+
+
+def _context_line(chosen: list[Unit], known: list[Unit], said: list[bool],
+                  weights: UpdateWeights) -> SummarySentence | None:
+    """The earlier sentence closest to what is new (one the reader was sent, if any fits)."""
+    if not chosen:
+        return None
+    told = [u for u, m in zip(known, said, strict=True) if m and u.terms]
+    pool = told or [u for u in known if eligible(u)]
+    if not pool:
+        return None
+    x = tfidf([*chosen, *pool])
+    new_part = np.asarray(x[:len(chosen)].sum(axis=0)).ravel()
+    new_part /= np.linalg.norm(new_part) or 1.0
+    fit = np.asarray(x[len(chosen):] @ new_part).ravel()
+    best = int(np.argmax(fit))
+    if fit[best] < weights.context_min:
+        return None
+    u = pool[best]
+    return SummarySentence(u.text, tuple(u.sources), (), new=False)

@@ -177,13 +177,20 @@ def test_output_file_and_templates_override(seeds: Path, tmp_path: Path) -> None
     assert len(lines) == 2 and all(line.startswith("STORY ") for line in lines)
 
 
-def test_since_filters_old_articles(seeds: Path) -> None:
+def test_since_marks_stories_new_or_updated_relative_to_that_time(seeds: Path) -> None:
     data = brief_json(seeds, "--since", "2024-04-01")
-    articles = [a for s in data["stories"] for a in s["articles"]]
-    # dated articles must be recent; undated ones count from when digest received them
-    assert any("004_" in a["path"] for a in articles)
-    assert all(a["date"] is None or a["date"] >= "2024-04-01" for a in articles)
-    assert not any("001_" in a["path"] or "002_" in a["path"] for a in articles)
+    stories = data["stories"]
+    assert any("004_" in a["path"] for s in stories for a in s["articles"])
+    assert {s["status"] for s in stories} <= {"new", "updated"}
+    for s in stories:
+        # dated articles count from their date; undated ones from when digest received them
+        recent = {a["id"] for a in s["articles"] if a["date"] is None or a["date"] >= "2024-04-01"}
+        assert recent, "a story with nothing since then is left out"
+        if s["status"] == "updated":  # it has older articles: it leads with the recent ones
+            assert set(s["update"]["new_articles"]) == recent
+            assert all(set(x["sources"]) <= recent and x["new"] for x in s["summary"])
+        else:
+            assert recent == {a["id"] for a in s["articles"]}
 
 
 def test_stdout_clean_warnings_on_stderr(seeds: Path) -> None:
