@@ -295,15 +295,30 @@ def test_server_down_then_up_delivers_exactly_one_copy(
 def test_next_send_delivers_what_stayed_queued_once(
         tmp_path: Path, smtp_down: SmtpServer, seeds: Path, store: Store) -> None:
     cfg, transport = setup(tmp_path, smtp_down, seeds, recipients=(ANA,))
-    assert send(cfg, store, transport).still_queued
+    (first,) = send(cfg, store, transport).still_queued
     smtp_down.start()
     result = send(cfg, store, transport, Clock(NOW + timedelta(minutes=2)))
     assert not result.still_queued
+    # Nothing new since: the queued digest goes out as it is, with its Message-ID.
+    assert result.pending == [ANA] and not result.queued
+    (got,) = smtp_down.received
+    assert [(m.id, m.state) for m in outbox.messages(store)] == [(first.id, "sent")]
+    assert got.message["Message-ID"] == first.message_id
+
+
+def test_a_newer_digest_with_more_supersedes_the_queued_one(
+        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, store: Store) -> None:
+    cfg, transport = setup(tmp_path, smtp_down, seeds, recipients=(ANA,))
+    (first,) = send(cfg, store, transport).still_queued
+    (seeds / "follow_up.txt").write_text(FOLLOW_UP, encoding="utf-8")
+    smtp_down.start()
+    result = send(cfg, store, transport, Clock(NOW + timedelta(minutes=2)))
+    assert not result.still_queued and [p.recipient for p in result.queued] == [ANA]
     (got,) = smtp_down.received  # one copy: the newer digest superseded the queued one
-    states = sorted(m.state for m in outbox.messages(store))
-    assert states == ["sent", "superseded"]
-    assert got.message["Message-ID"] == next(
-        m.message_id for m in outbox.messages(store) if m.state == "sent")
+    states = {m.id: m.state for m in outbox.messages(store)}
+    assert states.pop(first.id) == "superseded" and list(states.values()) == ["sent"]
+    assert got.message["Message-ID"] != first.message_id
+    assert set(first.articles) < set(outbox.get(store, next(iter(states))).articles)
 
 
 def test_one_recipient_refused_with_550_others_still_get_it(
