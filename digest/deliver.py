@@ -194,6 +194,9 @@ class SmtpSession:
             protocol = smtp.protocol
             if protocol is None:
                 raise aiosmtplib.SMTPServerDisconnected("connection lost")
+            # As aiosmtplib's own data() does: a reply is expected from here on, so one that
+            # comes early (a server refusing mid-message) is kept for read_response below.
+            protocol._response_pending = True
             protocol.write(_stuffed(message))
             await _flushed(protocol, self.s.timeout)
         except aiosmtplib.SMTPResponseException as e:

@@ -194,8 +194,10 @@ class Daemon:
     """APScheduler wiring around mailer functions; `tick()` does one round without a scheduler."""
 
     def __init__(self, config: Config, state_path: Path, transport: Transport, *,
-                 clock: Callable[[], datetime] = _utcnow) -> None:
+                 clock: Callable[[], datetime] = _utcnow,
+                 lock_wait: timedelta = LOCK_WAIT) -> None:
         self.config = config
+        self.lock_wait = lock_wait
         self.state_path = state_path
         self.transport = transport
         self.clock = clock
@@ -260,7 +262,7 @@ class Daemon:
             result = mailer.run_slot(self.config, store, spec, self.transport,
                                      slot_utc=naive_utc(due.slot), slot_key=_slot_key(local),
                                      now=naive_utc(now), stop=self.stopping,
-                                     lock_timeout=LOCK_WAIT.total_seconds())
+                                     lock_timeout=self.lock_wait.total_seconds())
             log.info("digest %s for %s: %s", spec.name, _fmt([local]), result.summary())
             for line in result.delivery.lines():
                 log.info("%s", line)

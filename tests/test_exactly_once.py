@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,7 +71,7 @@ class Setup:
                     break
                 time.sleep(0.1)
             proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=60)
+            _out, err = proc.communicate(timeout=60)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -102,7 +101,7 @@ def assert_exactly_once(mail: Setup, recipients: tuple[str, ...] = RECIPIENTS) -
     """Each recipient: one message accepted by the server, one ledger row sent/unconfirmed
     with that message's Message-ID, nothing left queued or in flight."""
     got = mail.server.received
-    assert mail.server.copies() == {r: 1 for r in recipients}
+    assert mail.server.copies() == dict.fromkeys(recipients, 1)
     ledger = mail.ledger()
     assert not [m for m in ledger if m[2] in OPEN]
     for r in recipients:
