@@ -483,3 +483,43 @@ def test_templates_folder_in_config_overrides_shipped_templates(
     (p,) = mailer.prepare(cfg, store, cfg.digest("morning"), NOW, recipients=[ANA])
     assert re.fullmatch(r"Custom morning: \d+", p.parts.subject)
     assert "<!DOCTYPE html>" in p.parts.html  # the other templates fall back to the shipped ones
+
+
+def test_a_state_file_from_before_the_operator_commands_is_migrated_in_place(
+        digest_home: Path) -> None:
+    """Migration 8 widens the outbox's state check in place: rows and the articles each
+    recipient was sent stay, and a message can then be dropped."""
+    import sqlite3
+
+    from digest.store import MIGRATIONS
+
+    path = digest_home / "old.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
+    db.execute("BEGIN")
+    for version, migration in enumerate(MIGRATIONS[:7], start=1):
+        migration(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+    db.execute("COMMIT")
+    with pytest.raises(sqlite3.IntegrityError):  # before: no such state
+        db.execute("INSERT INTO outbox VALUES (9, 'd', 'r', 'x@example.org', '<9@x>', 's', "
+                   "x'00', '{}', 'dropped', 0, 't', 't', 't', NULL, NULL, NULL)")
+    for i, state in ((1, "sent"), (2, "queued")):
+        db.execute("INSERT INTO outbox VALUES (?, 'morning', 'r', ?, ?, 's', x'00', "
+                   "'{\"a1\": \"s1\"}', ?, 1, ?, ?, ?, NULL, NULL, NULL)",
+                   (i, f"r{i}@example.org", f"<{i}@x>", state, NOW.isoformat(),
+                    NOW.isoformat(), NOW.isoformat()))
+    db.execute("INSERT INTO sent_articles VALUES ('r1@example.org', 'a1', 's1', 1, 't')")
+    db.close()
+
+    with Store(path) as store:
+        assert [(m.id, m.state) for m in outbox.messages(store)] == [(1, "sent"), (2, "queued")]
+        assert outbox.sent_article_ids(store, "r1@example.org") == {"a1"}
+        assert outbox.drop(store, 2, NOW).state == "dropped"
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute("UPDATE outbox SET state = 'lost' WHERE id = 1")
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Store(path) as store:  # a new connection reads the widened schema
+        assert outbox.get(store, 2).state == "dropped"
