@@ -20,6 +20,7 @@ from digest import compose, mailer, outbox, render
 from digest.cli import cli
 from digest.config import Config, load_config
 from digest.deliver import SmtpSettings, SmtpTransport
+from digest.errors import DigestError
 from digest.models import Article, Briefing, BriefingSection, Story, StorySummary, SummarySentence
 from digest.store import Store
 
@@ -267,6 +268,32 @@ def test_crash_during_send_neither_loses_nor_duplicates(
         # What was (possibly) delivered counts as seen: the next digest does not repeat it.
         assert mailer.prepare(cfg, store, cfg.digest("morning"), NOW)[0].empty
     assert len(smtp_server.received) == 1
+
+
+def test_resending_an_unconfirmed_message_is_the_operators_recorded_choice(
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+    cfg, transport = setup(tmp_path, smtp_server, seeds, recipients=(ANA,))
+    with Store(digest_home / "state.sqlite") as store, pytest.raises(Crash):
+        send(cfg, store, CrashingTransport(transport, after_handover=True))  # type: ignore[arg-type]
+    with Store(digest_home / "state.sqlite") as store:
+        assert not mailer.deliver_queued(cfg, store, transport, NOW).sent
+        (msg,) = outbox.messages(store)
+        assert msg.state == "unconfirmed"
+        with pytest.raises(DigestError, match=f"no message {msg.id + 1} "):
+            outbox.retry(store, msg.id + 1, NOW)
+        again = outbox.retry(store, msg.id, NOW + timedelta(minutes=1))
+        assert again.state == "queued" and again.message == msg.message
+        report = mailer.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=1))
+        assert [m.id for m in report.sent] == [msg.id]
+        assert outbox.get(store, msg.id).state == "sent"
+        actions = [tuple(r) for r in store.db.execute("SELECT * FROM outbox_actions")]
+        assert actions == [(msg.id, (NOW + timedelta(minutes=1)).isoformat(), "retry",
+                            "unconfirmed")]
+        with pytest.raises(DigestError, match="is sent; drop takes queued or unconfirmed or failed"):
+            outbox.drop(store, msg.id, NOW)
+    # The same message twice, as asked: a receiving system can tell by its Message-ID.
+    first, second = smtp_server.received
+    assert first.data == second.data and first.message["Message-ID"] == msg.message_id
 
 
 def test_server_down_then_up_delivers_exactly_one_copy(

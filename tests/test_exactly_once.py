@@ -336,6 +336,9 @@ def test_a_server_that_cannot_be_used_keeps_everything_queued_then_delivers_once
         assert server.received == []
         status = mail.run("status").stdout
         assert status.count(" queued      morning to ") == 3
+        assert "outbox: 3 queued" in status
+        assert "digest morning: next run " in status and "3 recipient(s)" in status
+        assert "store: 6 article(s) in " in status
         # Fixed: the server is up / trusted / the password right / STARTTLS offered.
         monkeypatch.setenv("DIGEST_SMTP_PASSWORD", SMTP_PASSWORD)
         if fault == "no STARTTLS":
