@@ -233,10 +233,11 @@ def _send(mail: Setup) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(("step", "reply"), [
-    ("mail", "421 4.3.2 Service not available, closing channel"),
-    ("rcpt", "451 4.3.0 Temporary lookup failure"),
-    ("dot", "451 4.3.0 Try again later"),
-    ("data", "close"),  # the connection closes in the middle of the message body
+    pytest.param("mail", "421 4.3.2 Service not available, closing channel", id="421-mail"),
+    pytest.param("rcpt", "451 4.3.0 Temporary lookup failure", id="451-rcpt"),
+    pytest.param("dot", "451 4.3.0 Try again later", id="451-after-data"),
+    # the connection closes in the middle of the message body
+    pytest.param("data", "close", id="close-mid-data"),
 ])
 def test_a_temporary_fault_is_retried_and_delivered_once(mail: Setup, step: str,
                                                          reply: str) -> None:
