@@ -19,6 +19,7 @@ from digest import (
     history,
     ingest,
     mailer,
+    outbox,
     pipeline,
     render,
     scheduler,
@@ -389,6 +390,7 @@ def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path 
         _scan(cfg, store, utcnow())
         if dry_run:
             assert out is not None
+            mailer.settle(store, utcnow())
             prepared = mailer.prepare(cfg, store, spec, utcnow(), recipients=recipients)
             wanted = [p for p in prepared if not p.empty or spec.send_empty]
             for p, path in zip(wanted, mailer.write_eml(wanted, out, spec.name), strict=True):
@@ -399,24 +401,37 @@ def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path 
             return
         assert transport is not None
         result = mailer.send_now(cfg, store, spec, transport, clock=utcnow, to=recipients)
+    if result.busy:
+        click.echo(f"error: another digest process held the send lock for "
+                   f"{mailer.SEND_LOCK_WAIT:g} s; nothing was composed: try again later",
+                   err=True)
+        sys.exit(EX_TEMPFAIL)
     for recipient in result.empty:
         click.echo(f"nothing new for {recipient}: not sent (send_empty = false)")
-    report = result.delivery
-    for m in report.sent:
-        click.echo(f"sent {m.digest} to {m.recipient}: {m.subject}")
-    for m, err in report.unconfirmed:
-        warn(f"{m.recipient}: {err}; counted as sent (Message-ID {m.message_id})")
-    for m, err in report.failed:
-        click.echo(f"error: not delivered to {m.recipient}: {err}", err=True)
+    for recipient in result.pending:
+        click.echo(f"a queued digest for {recipient} already carries these stories: "
+                   "sending that one")
+    _report_delivery(result.delivery)
     if result.still_queued:
-        why = "another digest process is delivering" if report.busy else (
-            report.retrying[-1][1] if report.retrying else "not delivered yet")
+        report = result.delivery
+        why = report.retrying[-1][1] if report.retrying else "not delivered yet"
         who = ", ".join(sorted({m.recipient for m in result.still_queued}))
         click.echo(f"error: {len(result.still_queued)} message(s) for {who} stay queued ({why}); "
                    f"`digest run` or the next `digest send {name}` delivers them", err=True)
         sys.exit(EX_TEMPFAIL)
-    if report.failed:
+    if result.delivery.failed or result.delivery.unconfirmed:
         sys.exit(1)
+
+
+def _report_delivery(report: outbox.DeliveryReport) -> None:
+    for m in report.sent:
+        click.echo(f"sent {m.digest} to {m.recipient}: {m.subject}")
+    for m, err in report.unconfirmed:
+        click.echo(f"error: unconfirmed: {m.digest} to {m.recipient} (Message-ID {m.message_id}):"
+                   f" {err}; counted as sent. Check the server log for that Message-ID; "
+                   f"`digest outbox retry {m.id}` sends it again", err=True)
+    for m, err in report.failed:
+        click.echo(f"error: not delivered to {m.recipient}: {err}", err=True)
 
 
 @cli.command()
@@ -441,6 +456,111 @@ def preview(obj: Context, name: str, output: Path | None, to: str | None) -> Non
     emit(prepared.parts.html, output)
     if output:
         click.echo(f"wrote {output}: {prepared.parts.subject}", err=True)
+
+
+def _age(then: datetime | None, now: datetime) -> str:
+    if then is None:
+        return "?"
+    seconds = max(int((now - then).total_seconds()), 0)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return f"{seconds} s ago"
+
+
+def _message_lines(m: outbox.Message, now: datetime) -> list[str]:
+    lines = [f"#{m.id} {m.state:<11} {m.digest} to {m.recipient}, {_age(m.created_at, now)}, "
+             f"Message-ID {m.message_id}"]
+    if m.state == "queued":
+        lines.append(f"    next try after {m.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC, "
+                     f"{m.attempts} attempt(s)" + (f": {m.last_error}" if m.last_error else ""))
+    elif m.last_error:
+        lines.append(f"    {m.last_error}")
+    if m.state == "unconfirmed":
+        lines.append(f"    the server may have it: check its log for the Message-ID; "
+                     f"`digest outbox retry {m.id}` sends it again, "
+                     f"`digest outbox drop {m.id}` closes it")
+    elif m.state == "failed":
+        lines.append(f"    `digest outbox retry {m.id}` tries again, "
+                     f"`digest outbox drop {m.id}` closes it")
+    return lines
+
+
+@cli.command()
+@pass_ctx
+def status(obj: Context) -> None:
+    """Show queued, unconfirmed and failed mail, each digest's next run, and the store."""
+    now = utcnow()
+    cfg = load_config(obj) if (obj.config_path is not None
+                               or config_mod.DEFAULT_CONFIG.is_file()) else None
+    with obj.store() as store:
+        settled = mailer.settle(store, now)
+        seen = mailer.overview(store)
+    states = ", ".join(f"{n} {state}" for state, n in seen.states.items()) or "empty"
+    click.echo(f"outbox: {states}" + (" (a delivery is in progress)" if settled.busy else ""))
+    for m in seen.open:
+        for line in _message_lines(m, now):
+            click.echo(line)
+    for spec in cfg.digests if cfg else []:
+        runs = scheduler.next_runs(spec, now.replace(tzinfo=UTC), 1)
+        when = runs[0].strftime("%a %Y-%m-%d %H:%M %Z") if runs else "never"
+        click.echo(f"digest {spec.name}: next run {when}, {len(spec.recipients)} recipient(s)")
+    click.echo(f"store: {seen.articles} article(s) in {seen.stories} stories; newest taken in "
+               f"{_age(seen.last_article, now)}; a new or changed file last seen "
+               f"{_age(seen.last_file, now)}")
+
+
+@cli.group(name="outbox")
+def outbox_group() -> None:
+    """The email outbox: list messages, send one again, or drop one."""
+
+
+@outbox_group.command(name="list")
+@click.option("--all", "show_all", is_flag=True, help="Also sent, superseded and dropped ones.")
+@pass_ctx
+def outbox_list(obj: Context, show_all: bool) -> None:
+    """List queued, unconfirmed and failed messages (all with --all), oldest first."""
+    now = utcnow()
+    with obj.store() as store:
+        mailer.settle(store, now)
+        found = outbox.messages(store) if show_all else outbox.open_messages(store)
+    if not found:
+        click.echo("outbox: nothing queued, unconfirmed or failed")
+    for m in found:
+        for line in _message_lines(m, now):
+            click.echo(line)
+
+
+@outbox_group.command(name="retry")
+@click.argument("message", type=int, metavar="ID")
+@pass_ctx
+def outbox_retry(obj: Context, message: int) -> None:
+    """Send message ID again (unconfirmed or failed): the same bytes and Message-ID."""
+    cfg = load_config(obj)
+    transport = deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    with obj.store() as store:
+        m = outbox.retry(store, message, utcnow())
+        click.echo(f"#{m.id} queued again: {m.digest} to {m.recipient} ({m.message_id})")
+        report = outbox.deliver(store, transport, utcnow(), digest=m.digest,
+                                ignore_backoff=True, lock_timeout=mailer.SEND_LOCK_WAIT)
+        still = outbox.get(store, m.id)
+    _report_delivery(report)
+    if still.state == "queued":
+        click.echo(f"error: #{m.id} stays queued ({still.last_error or 'busy'}); `digest run` "
+                   "or the next `digest send` delivers it", err=True)
+        sys.exit(EX_TEMPFAIL)
+    if still.state != "sent":
+        sys.exit(1)
+
+
+@outbox_group.command(name="drop")
+@click.argument("message", type=int, metavar="ID")
+@pass_ctx
+def outbox_drop(obj: Context, message: int) -> None:
+    """Never send message ID (queued, unconfirmed or failed); it stays listed as dropped."""
+    with obj.store() as store:
+        m = outbox.drop(store, message, utcnow())
+    click.echo(f"#{m.id} dropped: {m.digest} to {m.recipient} ({m.message_id})")
 
 
 # -- topics ----------------------------------------------------------------------------------

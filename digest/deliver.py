@@ -3,9 +3,16 @@
 Maps what goes wrong to retry-or-fail:
   TemporaryDeliveryError   connection refused, timeout, TLS or login trouble, any 4xx: retry later
     ConnectionFailed       the server cannot be used at all right now: stop this delivery pass
-    NoReplyError           the connection broke after the message body was handed over: the
-                           server may or may not have accepted it (see outbox: "unconfirmed")
+                           (also: the server closed the connection without answering the end
+                           of the message; it has not taken it, SMTP's 250 is the hand-over)
+    NoReplyError           no reply within the timeout after the whole message was written:
+                           the server may or may not have accepted it (see outbox: "unconfirmed")
   PermanentDeliveryError   a 5xx for this message (recipient refused, content rejected)
+
+The DATA exchange is done here step by step rather than by aiosmtplib's `data()`, so that the
+caller learns the moment the whole body has been written (`on_handover`, before the final
+dot): before it, any failure means the server cannot have the message (queue it again); after
+it, only the server's reply tells.
 
 The password is held in a field excluded from repr and never formatted into a message.
 """
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -36,14 +44,14 @@ class ConnectionFailed(TemporaryDeliveryError):
 
 
 class NoReplyError(TemporaryDeliveryError):
-    """Connection lost or timed out after the message was handed over: outcome unknown."""
+    """No reply within the timeout after the whole message was written: outcome unknown."""
 
 
 class Session(Protocol):
     def send(self, recipient: str, message: bytes, on_handover: Callable[[], None]) -> str:
         """Send one message to one recipient; return the server's reply. Calls on_handover
-        just before the message body is transmitted (the point after which the server may
-        have accepted it)."""
+        once the whole body has been written to the connection, just before the final dot
+        (from then on the server may accept it)."""
         ...
 
 
@@ -161,27 +169,68 @@ class SmtpSession:
             self._smtp = await self._connect()
         smtp = self._smtp
         assert smtp is not None
+        lost = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError)
         try:
             await self._envelope(smtp, recipient)
-        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError):
+        except lost as e:
+            await self._drop(smtp)
             if not reused:
-                raise ConnectionFailed(f"{self.s.where}: connection lost") from None
+                raise ConnectionFailed(f"{self.s.where}: connection lost ({_describe(e)})"
+                                       ) from None
             # An idle connection the server dropped: reconnect once.
-            await _shutdown(smtp)
             self._smtp = smtp = await self._connect()
-            await self._envelope(smtp, recipient)
-        on_handover()
+            try:
+                await self._envelope(smtp, recipient)
+            except lost as e2:
+                await self._drop(smtp)
+                raise ConnectionFailed(f"{self.s.where}: connection lost ({_describe(e2)})"
+                                       ) from None
+        return await self._data(smtp, recipient, message, on_handover)
+
+    async def _data(self, smtp: aiosmtplib.SMTP, recipient: str, message: bytes,
+                    on_handover: Callable[[], None]) -> str:
+        """DATA, the body, on_handover(), the final dot, the reply."""
         try:
-            reply = await smtp.data(message)
+            start = await smtp.execute_command(b"DATA")
+            if start.code != 354:
+                raise aiosmtplib.SMTPDataError(start.code, start.message)
+            protocol = smtp.protocol
+            if protocol is None:
+                raise aiosmtplib.SMTPServerDisconnected("connection lost")
+            # As aiosmtplib's own data() does: a reply is expected from here on, so one that
+            # comes early (a server refusing mid-message) is kept for read_response below.
+            protocol._response_pending = True
+            protocol.write(_stuffed(message))
+            await _flushed(protocol, self.s.timeout)
         except aiosmtplib.SMTPResponseException as e:
             await self._reset(smtp)
             raise _classify(e, f"{self.s.where}: message to {recipient} refused") from None
         except (aiosmtplib.SMTPException, OSError) as e:
-            await _shutdown(smtp)
-            self._smtp = None
-            raise NoReplyError(f"{self.s.where}: no reply after sending the message to "
-                               f"{recipient} ({_describe(e)})") from None
+            await self._drop(smtp)
+            raise ConnectionFailed(f"{self.s.where}: connection lost while sending the message "
+                                   f"to {recipient}, before its end ({_describe(e)})") from None
+        on_handover()
+        try:
+            protocol.write(b".\r\n")
+            reply = await protocol.read_response(timeout=self.s.timeout)
+        except aiosmtplib.SMTPTimeoutError:
+            await self._drop(smtp)
+            raise NoReplyError(f"{self.s.where}: no reply within {self.s.timeout:g} s after "
+                               f"the whole message to {recipient} was sent") from None
+        except (aiosmtplib.SMTPException, OSError) as e:
+            await self._drop(smtp)
+            raise ConnectionFailed(f"{self.s.where}: the server closed the connection without "
+                                   f"accepting the message to {recipient} "
+                                   f"({_describe(e)})") from None
+        if reply.code != 250:
+            err = aiosmtplib.SMTPDataError(reply.code, reply.message)
+            await self._reset(smtp)
+            raise _classify(err, f"{self.s.where}: message to {recipient} refused")
         return reply.message
+
+    async def _drop(self, smtp: aiosmtplib.SMTP) -> None:
+        await _shutdown(smtp)
+        self._smtp = None
 
     async def _envelope(self, smtp: aiosmtplib.SMTP, recipient: str) -> None:
         try:
@@ -223,6 +272,32 @@ async def _shutdown(smtp: aiosmtplib.SMTP, *, quit: bool = False) -> None:
     transport = protocol.transport
     if isinstance(transport, asyncio.Transport):
         transport.abort()
+
+
+def _stuffed(message: bytes) -> bytes:
+    """The body as SMTP carries it: CRLF line ends, a leading dot doubled, no final dot."""
+    body = _LINE_END.sub(b"\r\n", message)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    return _LEADING_DOT.sub(b"..", body)
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+async def _flushed(protocol: asyncio.BaseProtocol, timeout: float) -> None:
+    """Wait until the connection's write buffer is empty: the body has left this process."""
+    transport = getattr(protocol, "transport", None)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while isinstance(transport, asyncio.WriteTransport) and transport.get_write_buffer_size():
+        if transport.is_closing():
+            raise aiosmtplib.SMTPServerDisconnected("connection lost")
+        if asyncio.get_running_loop().time() > deadline:
+            raise aiosmtplib.SMTPTimeoutError("timed out writing the message")
+        await asyncio.sleep(0.005)
+    if transport is None or transport.is_closing():
+        raise aiosmtplib.SMTPServerDisconnected("connection lost")
 
 
 def _classify(e: aiosmtplib.SMTPResponseException, what: str) -> Exception:

@@ -4,7 +4,7 @@
 An update summary is made against such a history (`models.ReaderHistory`); the email side
 keeps its own in the send ledger (`outbox.reader_history`). Tables: `briefings` (name ->
 when last produced), `briefing_articles` and `briefing_sentences` (what it showed, by
-story), created by the store's migration `_m8_reader_history`.
+story), created by the store's migration `_m9_reader_history`.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 FALLBACK_SENDER = "digest <digest@localhost>"  # dry runs and previews without [smtp]
 QUICK_RETRY_DELAYS = (1.0, 3.0)  # `digest send`: three tries in about four seconds
+# How long `digest send` waits for another sender (the daemon's round, a second `send`):
+# long enough for one digest to a list of recipients at the SMTP timeout, bounded so a
+# stuck process cannot hang a cron job for ever.
+SEND_LOCK_WAIT = 300.0
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,20 @@ class SendResult:
 
     queued: list[Prepared] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)  # recipients with nothing new: not sent
+    pending: list[str] = field(default_factory=list)  # an already queued message carries it
     already_done: bool = False  # this scheduled slot was dealt with before
+    busy: bool = False  # another process held the send lock all along: nothing was done
     delivery: outbox.DeliveryReport = field(default_factory=outbox.DeliveryReport)
     still_queued: list[outbox.Message] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.busy:
+            return "another digest process is delivering; left for the next round"
         if self.already_done:
             return "already sent"
         parts = [f"{len(self.queued)} queued"]
+        if self.pending:
+            parts.append(f"already queued for {len(self.pending)}")
         if self.empty:
             parts.append(f"nothing new for {len(self.empty)}")
         return ", ".join(parts)
@@ -139,17 +149,29 @@ def _queue(store: Store, spec: DigestSpec, run: str, prepared: list[Prepared], n
     if ids is None:
         result.already_done = True
     else:
-        result.queued = wanted
+        result.queued = [p for p, i in zip(wanted, ids, strict=True) if i is not None]
+        result.pending = [p.recipient for p, i in zip(wanted, ids, strict=True) if i is None]
     return result
 
 
-def run_slot(config: Config, store: Store, spec: DigestSpec, *, slot_utc: datetime,
-             slot_key: str, now: datetime) -> SendResult:
-    """Compose and queue the digest of one scheduled slot (once: a slot is recorded)."""
-    if outbox_has_slot(store, spec.name, slot_key):
-        return SendResult(already_done=True)
-    prepared = prepare(config, store, spec, now)
-    return _queue(store, spec, f"slot {slot_key}", prepared, now, (slot_key, slot_utc))
+# Every path that composes holds the send lock from recovery to delivery (see outbox): a
+# second sender waits, then finds what the first one recorded and composes nothing twice.
+def run_slot(config: Config, store: Store, spec: DigestSpec, transport: Transport, *,
+             slot_utc: datetime, slot_key: str, now: datetime,
+             stop: threading.Event | None = None, lock_timeout: float = 0.0) -> SendResult:
+    """Compose, queue and deliver the digest of one scheduled slot (once: a slot is recorded)."""
+    with outbox.send_lock(store, lock_timeout) as locked:
+        if not locked:
+            return SendResult(busy=True)
+        settled = outbox.recovered(store, now)
+        if outbox_has_slot(store, spec.name, slot_key):
+            result = SendResult(already_done=True)
+        else:
+            prepared = prepare(config, store, spec, now)
+            result = _queue(store, spec, f"slot {slot_key}", prepared, now, (slot_key, slot_utc))
+        settled.merge(outbox.deliver_pass(store, transport, now, digest=spec.name, stop=stop))
+        result.delivery = settled
+        return result
 
 
 def outbox_has_slot(store: Store, digest: str, slot_key: str) -> bool:
@@ -165,28 +187,65 @@ def deliver_queued(config: Config, store: Store, transport: Transport, now: date
     return outbox.deliver(store, transport, now, stop=stop, lock_timeout=lock_timeout)
 
 
+def settle(store: Store, now: datetime) -> outbox.DeliveryReport:
+    """Settle what a dead deliverer left, unless a live one holds the lock (its rows are its
+    own): what reached whom is then known before anything is composed or shown."""
+    with outbox.send_lock(store, 0.0) as locked:
+        return outbox.recovered(store, now) if locked else outbox.DeliveryReport(busy=True)
+
+
 def send_now(config: Config, store: Store, spec: DigestSpec, transport: Transport, *,
              clock: Callable[[], datetime], to: Sequence[str] | None = None,
              retry_delays: Sequence[float] | None = None,
              sleep: Callable[[float], None] = time.sleep,
-             lock_timeout: float = 30.0) -> SendResult:
-    """Queue this digest now and deliver it (and anything queued before) with a few quick
-    retries; whatever is still undelivered stays queued for the daemon or the next send."""
+             lock_timeout: float = SEND_LOCK_WAIT) -> SendResult:
+    """Compose this digest now, queue and deliver it (and anything of it queued before) with
+    a few quick retries; whatever is still undelivered stays queued for the daemon or the
+    next send. Waits for another sender to finish first, then composes only what is new."""
     delays = QUICK_RETRY_DELAYS if retry_delays is None else retry_delays
-    now = clock()
-    prepared = prepare(config, store, spec, now, recipients=to)
-    run = f"manual {now.isoformat()} {uuid.uuid4().hex[:8]}"
-    result = _queue(store, spec, run, prepared, now, None)
-    for attempt in range(len(delays) + 1):
-        if attempt:
-            sleep(delays[attempt - 1])
-        report = outbox.deliver(store, transport, clock(), digest=spec.name, ignore_backoff=True,
-                                lock_timeout=lock_timeout)
-        result.delivery.merge(report)
-        if report.busy or not outbox.queued(store, spec.name):
-            break
-    result.still_queued = outbox.queued(store, spec.name)
+    with outbox.send_lock(store, lock_timeout) as locked:
+        if not locked:
+            result = SendResult(busy=True)
+            result.still_queued = outbox.queued(store, spec.name)
+            return result
+        now = clock()
+        report = outbox.recovered(store, now)
+        prepared = prepare(config, store, spec, now, recipients=to)
+        run = f"manual {now.isoformat()} {uuid.uuid4().hex[:8]}"
+        result = _queue(store, spec, run, prepared, now, None)
+        for attempt in range(len(delays) + 1):
+            if attempt:
+                sleep(delays[attempt - 1])
+            report.merge(outbox.deliver_pass(store, transport, clock(), digest=spec.name,
+                                             ignore_backoff=True))
+            if not outbox.queued(store, spec.name):
+                break
+        result.delivery = report
+        result.still_queued = outbox.queued(store, spec.name)
     return result
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What `digest status` shows of the state file."""
+
+    articles: int
+    stories: int
+    last_article: datetime | None  # when the newest article was taken in
+    last_file: datetime | None  # when a new or changed source file was last seen
+    states: dict[str, int]  # outbox messages per state
+    open: list[outbox.Message]  # queued, in flight, unconfirmed, failed
+
+
+def overview(store: Store) -> Overview:
+    """Counts of articles and stories, the latest intake, and the outbox's open messages."""
+    articles, stories, last_article = store.db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT story_id), MAX(ingested_at) FROM articles").fetchone()
+    (last_file,) = store.db.execute("SELECT MAX(seen_at) FROM files").fetchone()
+    return Overview(articles=articles, stories=stories,
+                    last_article=datetime.fromisoformat(last_article) if last_article else None,
+                    last_file=datetime.fromisoformat(last_file) if last_file else None,
+                    states=outbox.counts(store), open=outbox.open_messages(store))
 
 
 def write_eml(prepared: Sequence[Prepared], folder: Path, digest: str) -> list[Path]:

@@ -4,21 +4,35 @@ One row of `outbox` is one message (a digest for one recipient), written with it
 bytes and Message-ID before any delivery attempt. Its state moves, each step committed
 before the next network step:
 
-    queued --claim--> sending --MAIL/RCPT accepted--> handed_over --250--> sent
+    queued --claim--> sending --whole body written--> handed_over --250--> sent
       ^                 |                                  |
-      +-- 4xx, timeout -+                                  +-- 4xx --> queued (retry later)
-          (backoff)     +-- 5xx --> failed                 +-- 5xx --> failed
-                                                           +-- no reply, crash --> unconfirmed
-    queued --a newer digest for the same recipient--> superseded (the newer one carries its
-                                                      stories, so nothing is lost)
+      +-- 4xx, refused, +                                  +-- 4xx, or closed without a reply
+      |   timeout, lost  \                                 |   --> queued (retry later)
+      |   (backoff)       +-- 5xx --> failed               +-- 5xx --> failed
+      |                                                    +-- no reply in time, or the
+      |                                                        process died --> unconfirmed
+      +-- `digest outbox retry ID` (same bytes, same Message-ID) -- failed, unconfirmed
+    queued --a newer digest carrying more for the same recipient--> superseded
+    queued, failed, unconfirmed --`digest outbox drop ID`--> dropped (kept as a record)
 
-Only one process delivers at a time (a lock file next to the database). So when a delivery
-pass starts, a row still in `sending` or `handed_over` belongs to a deliverer that died:
-  - `sending`: the message body never left; it goes back to `queued` and is sent again.
-  - `handed_over`: the server may have accepted it. It becomes `unconfirmed`, is counted as
-    sent and never goes out again (a duplicate digest is the failure we rule out; the window
-    is the few milliseconds between the server's reply and our commit). It is logged with
-    its Message-ID so it can be checked in the server's log.
+"Whole body written" is the moment the message's last line has left this process and only
+the final dot is still to come: before it the server cannot have the message, so any failure
+queues it again; after it, a reply decides, and a missing one (timeout, or our own death)
+leaves the outcome unknown. Such a message is `unconfirmed`: counted as sent and never sent
+again by itself (a duplicate digest is the failure ruled out), listed by `digest status` with
+its Message-ID so the operator can check the server log and resend it with one command.
+A server that closes the connection without answering the dot has not taken the message
+(RFC 5321: the 250 is the hand-over), so that one is queued again.
+
+Exactly one process composes and delivers at a time: the send lock (a lock file next to the
+database) is held from recovery through choosing stories, composing, queuing and delivering.
+So when the lock is taken, a row still in `sending` or `handed_over` belongs to a deliverer
+that died, and `recover()` settles it before anything new is composed:
+  - `sending`: the body was not completely written; it goes back to `queued`.
+  - `handed_over`: it becomes `unconfirmed` (above).
+A second sender that waited for the lock finds what the first one recorded: recipients who
+have everything get nothing, and a queued message that already carries a new digest's
+articles is kept (same Message-ID) instead of being replaced.
 
 `sent` and `unconfirmed` record, in the same transaction, which articles reached the
 recipient (`sent_articles`) and which summary sentences (`sent_sentences`, by key): the next
@@ -41,7 +55,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from digest.deliver import ConnectionFailed, NoReplyError
-from digest.errors import PermanentDeliveryError, TemporaryDeliveryError
+from digest.errors import DigestError, PermanentDeliveryError, TemporaryDeliveryError
 from digest.models import ReaderHistory
 
 if TYPE_CHECKING:
@@ -87,6 +101,8 @@ class Message:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def _message(row: sqlite3.Row) -> Message:
@@ -96,6 +112,8 @@ def _message(row: sqlite3.Row) -> Message:
         articles=json.loads(row["articles"]), state=row["state"], attempts=row["attempts"],
         next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
         last_error=row["last_error"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
     )
 
 
@@ -170,13 +188,15 @@ def unsent_story_ids(store: Store, recipients: Iterable[str]) -> set[str]:
 
 # -- queue ------------------------------------------------------------------------------------
 def enqueue(store: Store, digest: str, run: str, messages: Iterable[NewMessage], now: datetime,
-            *, slot: tuple[str, datetime] | None = None) -> list[int] | None:
+            *, slot: tuple[str, datetime] | None = None) -> list[int | None] | None:
     """Queue messages in one transaction; None if this scheduled slot was already dealt with.
 
-    A recipient's older, still-queued message of the same digest is superseded: the new one
-    carries everything that has not reached them yet.
+    Returns the new row's id per message, None where nothing new was queued: this run queued
+    it already, or a queued message of the digest for that recipient carries all its
+    articles (it goes out instead, with its Message-ID). Otherwise a recipient's older,
+    still-queued message is superseded: the new one carries everything not sent to them yet.
     """
-    ids: list[int] = []
+    ids: list[int | None] = []
     with store.transaction() as db:
         if slot is not None:
             slot_key, slot_utc = slot
@@ -187,6 +207,9 @@ def enqueue(store: Store, digest: str, run: str, messages: Iterable[NewMessage],
             db.execute("INSERT INTO digest_runs VALUES (?, ?, ?, 'scheduled', ?)",
                        (digest, slot_key, slot_utc.isoformat(), now.isoformat()))
         for m in messages:
+            if _queued_carries(db, digest, m):
+                ids.append(None)
+                continue
             cur = db.execute(
                 "INSERT OR IGNORE INTO outbox (digest, run, recipient, message_id, subject, "
                 "message, articles, state, attempts, next_attempt_at, created_at, updated_at) "
@@ -194,7 +217,8 @@ def enqueue(store: Store, digest: str, run: str, messages: Iterable[NewMessage],
                 (digest, run, m.recipient, m.message_id, m.subject, m.message,
                  json.dumps(dict(m.articles)), now.isoformat(), now.isoformat(), now.isoformat()))
             if not cur.rowcount:
-                continue  # this run already queued it
+                ids.append(None)  # this run already queued it
+                continue
             new_id = int(cur.lastrowid or 0)
             ids.append(new_id)
             if m.sentences:
@@ -205,6 +229,12 @@ def enqueue(store: Store, digest: str, run: str, messages: Iterable[NewMessage],
                 "lower(recipient) = ? AND state = 'queued' AND id != ?",
                 (now.isoformat(), digest, _key(m.recipient), new_id))
     return ids
+
+
+def _queued_carries(db: sqlite3.Connection, digest: str, m: NewMessage) -> bool:
+    rows = db.execute("SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
+                      "AND state = 'queued'", (digest, _key(m.recipient)))
+    return any(set(m.articles) <= set(json.loads(r[0])) for r in rows)
 
 
 def queued(store: Store, digest: str | None = None) -> list[Message]:
@@ -264,7 +294,8 @@ def _claim(store: Store, msg: Message, now: datetime) -> bool:
 
 
 def recover(store: Store, now: datetime) -> list[Message]:
-    """Settle rows left by a deliverer that died; call only while holding the send lock."""
+    """Settle rows left by a deliverer that died; call only while holding the send lock,
+    and before anything new is composed (the settled rows say what reached whom)."""
     unconfirmed = []
     for row in store.db.execute("SELECT * FROM outbox WHERE state IN ('sending', 'handed_over')"):
         msg = _message(row)
@@ -273,7 +304,8 @@ def recover(store: Store, now: datetime) -> list[Message]:
                      msg.message_id, msg.recipient)
             _set_state(store, msg, "queued", now, expect="sending")
         else:
-            note = "interrupted after the server got the message; not sent again"
+            note = ("interrupted after the whole message was written: the server may have "
+                    "accepted it; not sent again unless you retry it")
             log.warning("message %s to %s: %s (check the server log)", msg.message_id,
                         msg.recipient, note)
             _set_state(store, msg, "unconfirmed", now, expect="handed_over", error=note)
@@ -333,28 +365,44 @@ class DeliveryReport:
 def deliver(store: Store, transport: Transport, now: datetime, *, digest: str | None = None,
             ignore_backoff: bool = False, stop: threading.Event | None = None,
             lock_timeout: float = 0.0) -> DeliveryReport:
-    """One delivery pass over queued messages whose time has come (all with ignore_backoff)."""
-    report = DeliveryReport()
+    """Take the send lock, settle interrupted rows, deliver what is due (the daemon's job)."""
     with send_lock(store, lock_timeout) as locked:
         if not locked:
-            report.busy = True
-            return report
-        for msg in recover(store, now):
-            report.unconfirmed.append((msg, "interrupted after hand-over"))
-        todo = [m for m in queued(store, digest) if ignore_backoff or m.next_attempt_at <= now]
-        if not todo:
-            return report
-        with transport.session() as session:
-            for i, msg in enumerate(todo):
-                if stop is not None and stop.is_set():
-                    log.info("stopping: %d message(s) stay queued", len(todo) - i)
-                    break
-                if not _claim(store, msg, now):
-                    continue
-                if not _send_one(store, session, msg, now, report):
-                    # The server cannot be used now: the rest wait as long as this one.
-                    _defer(store, todo[i + 1:], get(store, msg.id), now, report)
-                    break
+            return DeliveryReport(busy=True)
+        report = recovered(store, now)
+        report.merge(deliver_pass(store, transport, now, digest=digest,
+                                  ignore_backoff=ignore_backoff, stop=stop))
+        return report
+
+
+def recovered(store: Store, now: datetime) -> DeliveryReport:
+    """recover(), as a report; call only while holding the send lock."""
+    report = DeliveryReport()
+    for msg in recover(store, now):
+        report.unconfirmed.append((msg, "interrupted after the whole message was written"))
+    return report
+
+
+def deliver_pass(store: Store, transport: Transport, now: datetime, *,
+                 digest: str | None = None, ignore_backoff: bool = False,
+                 stop: threading.Event | None = None) -> DeliveryReport:
+    """One delivery pass over queued messages whose time has come (all with ignore_backoff);
+    call only while holding the send lock, after recover()."""
+    report = DeliveryReport()
+    todo = [m for m in queued(store, digest) if ignore_backoff or m.next_attempt_at <= now]
+    if not todo:
+        return report
+    with transport.session() as session:
+        for i, msg in enumerate(todo):
+            if stop is not None and stop.is_set():
+                log.info("stopping: %d message(s) stay queued", len(todo) - i)
+                break
+            if not _claim(store, msg, now):
+                continue
+            if not _send_one(store, session, msg, now, report):
+                # The server cannot be used now: the rest wait as long as this one.
+                _defer(store, todo[i + 1:], get(store, msg.id), now, report)
+                break
     return report
 
 
@@ -385,7 +433,8 @@ def _send_one(store: Store, session: Session, msg: Message, now: datetime,
         if handed_over:
             _set_state(store, msg, "unconfirmed", now, expect="handed_over", error=str(e))
             report.unconfirmed.append((msg, str(e)))
-            log.warning("%s: counted as sent, not retried (Message-ID %s)", e, msg.message_id)
+            log.warning("%s: counted as sent, not retried by itself (Message-ID %s; "
+                        "`digest outbox retry %d` resends it)", e, msg.message_id, msg.id)
             return False
         return _retry(store, msg, now, e, "sending", report)
     except TemporaryDeliveryError as e:
@@ -412,3 +461,57 @@ def _retry(store: Store, msg: Message, now: datetime, e: Exception, expect: str,
     log.warning("%s: queued, attempt %d, next try after %s UTC", e, attempts,
                 when.isoformat(timespec="seconds"))
     return not isinstance(e, ConnectionFailed)
+
+
+# -- the operator ----------------------------------------------------------------------------
+OPEN_STATES = ("queued", "sending", "handed_over", "unconfirmed", "failed")
+
+
+def open_messages(store: Store) -> list[Message]:
+    """Messages not settled for good: queued, in flight, unconfirmed or failed; oldest first."""
+    marks = ", ".join("?" * len(OPEN_STATES))
+    rows = store.db.execute(f"SELECT * FROM outbox WHERE state IN ({marks}) ORDER BY id",
+                            OPEN_STATES)
+    return [_message(r) for r in rows]
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Messages per state."""
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")}
+
+
+def retry(store: Store, message_id: int, now: datetime) -> Message:
+    """Queue an unconfirmed or failed message again, as it was: the same bytes and
+    Message-ID (a receiving system that got it before can tell the copy). Recorded."""
+    return _operator(store, message_id, now, "retry", ("unconfirmed", "failed"), "queued")
+
+
+def drop(store: Store, message_id: int, now: datetime) -> Message:
+    """Never send this message; the row stays as a record. A dropped queued message's
+    stories go into the recipient's next digest (they never reached them)."""
+    return _operator(store, message_id, now, "drop", ("queued", "unconfirmed", "failed"),
+                     "dropped")
+
+
+def _operator(store: Store, message_id: int, now: datetime, action: str,
+              allowed: tuple[str, ...], state: str) -> Message:
+    with send_lock(store, 30.0) as locked:
+        if not locked:
+            raise DigestError("another digest process is delivering; try again in a moment")
+        recover(store, now)
+        row = store.db.execute("SELECT state FROM outbox WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise DigestError(f"outbox: no message {message_id} (`digest outbox list` shows them)")
+        if row[0] not in allowed:
+            raise DigestError(f"outbox: message {message_id} is {row[0]}; {action} takes "
+                              f"{' or '.join(allowed)} messages")
+        with store.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, updated_at = ?, next_attempt_at = CASE WHEN ? = "
+                "'queued' THEN ? ELSE next_attempt_at END WHERE id = ?",
+                (state, now.isoformat(), state, now.isoformat(), message_id))
+            db.execute("INSERT INTO outbox_actions VALUES (?, ?, ?, ?)",
+                       (message_id, now.isoformat(), action, row[0]))
+    log.info("message %d: %s (was %s)", message_id, action, row[0])
+    return get(store, message_id)

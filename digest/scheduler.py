@@ -3,7 +3,8 @@
 The daemon (`digest run`) is an APScheduler 3 BackgroundScheduler with one worker thread,
 so jobs never overlap:
   - "scan" every `sources.scan_every`: take in new articles, send any digest that is due
-    (a safety net for a cron firing that was missed), deliver queued mail;
+    (a safety net for a cron firing that was missed, or one that found a `digest send`
+    holding the send lock), deliver queued mail;
   - one cron job per digest, in the digest's own time zone;
   - "deliver" every DELIVER_EVERY: retry queued mail whose backoff has passed.
 
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DELIVER_EVERY = timedelta(seconds=30)
+# A due digest waits this long for a `digest send` in progress; if that is still busy, the
+# slot is not recorded and the next scan runs it (within catch_up).
+LOCK_WAIT = timedelta(seconds=60)
 _DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
 
@@ -190,8 +194,10 @@ class Daemon:
     """APScheduler wiring around mailer functions; `tick()` does one round without a scheduler."""
 
     def __init__(self, config: Config, state_path: Path, transport: Transport, *,
-                 clock: Callable[[], datetime] = _utcnow) -> None:
+                 clock: Callable[[], datetime] = _utcnow,
+                 lock_wait: timedelta = LOCK_WAIT) -> None:
         self.config = config
+        self.lock_wait = lock_wait
         self.state_path = state_path
         self.transport = transport
         self.clock = clock
@@ -253,9 +259,13 @@ class Daemon:
             outbox.record_skipped(store, spec.name, naive_utc(due.skipped), _slot_key(local))
         if due.slot is not None and not self.stopping.is_set():
             local = due.slot.astimezone(spec.tz)
-            result = mailer.run_slot(self.config, store, spec, slot_utc=naive_utc(due.slot),
-                                     slot_key=_slot_key(local), now=naive_utc(now))
+            result = mailer.run_slot(self.config, store, spec, self.transport,
+                                     slot_utc=naive_utc(due.slot), slot_key=_slot_key(local),
+                                     now=naive_utc(now), stop=self.stopping,
+                                     lock_timeout=self.lock_wait.total_seconds())
             log.info("digest %s for %s: %s", spec.name, _fmt([local]), result.summary())
+            for line in result.delivery.lines():
+                log.info("%s", line)
 
     def _deliver(self, store: Any, now: datetime) -> None:
         from digest import mailer

@@ -167,7 +167,26 @@ def _m7_story_centroids(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE story_terms")
 
 
-def _m8_reader_history(db: sqlite3.Connection) -> None:
+def _m8_outbox_operator(db: sqlite3.Connection) -> None:
+    """Email digests: the operator's `digest outbox retry|drop`, and the state 'dropped'."""
+    # Widening a CHECK constraint changes no stored row, so the table is not rebuilt (which
+    # the foreign key from sent_articles forbids inside this transaction): the schema text is
+    # edited as SQLite documents for such changes, and the schema version bumped so that
+    # every connection re-reads it.
+    version = int(db.execute("PRAGMA schema_version").fetchone()[0])
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) "
+               "WHERE type = 'table' AND name = 'outbox'",
+               ("'superseded'))", "'superseded', 'dropped'))"))
+    db.execute(f"PRAGMA schema_version = {version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+    db.execute(
+        "CREATE TABLE outbox_actions (outbox_id INTEGER NOT NULL REFERENCES outbox(id), "
+        "at TEXT NOT NULL, action TEXT NOT NULL CHECK (action IN ('retry', 'drop')), "
+        "from_state TEXT NOT NULL)")
+
+
+def _m9_reader_history(db: sqlite3.Connection) -> None:
     # What each reader already has, beyond articles: the summary sentences they were sent
     # (by summarize.sentence_key), so an update repeats none of them. An email's keys travel
     # with its outbox row (story id -> keys, JSON) and become sent_sentences rows when it is
@@ -195,7 +214,7 @@ def _m8_reader_history(db: sqlite3.Connection) -> None:
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
-    _m6_headline_terms, _m7_story_centroids, _m8_reader_history]
+    _m6_headline_terms, _m7_story_centroids, _m8_outbox_operator, _m9_reader_history]
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector

@@ -1,8 +1,18 @@
 """A real SMTP server for the email tests: aiosmtpd on 127.0.0.1, STARTTLS required (with a
-self-signed certificate made here), AUTH required; it records what it accepts."""
+self-signed certificate made here), AUTH required; it records what it accepts.
+
+It can also misbehave on purpose, at a chosen SMTP step of a chosen message:
+  - pause there until the test releases it (so a `kill -9` of the client hits that step);
+  - answer once with a given reply (421, 451, 552 ...), close the connection in the middle
+    of the message body, or take the message and then not answer (no reply after DATA).
+The steps: "mail", "rcpt", "data" (the DATA command, before 354), "dot" (the whole message
+has arrived: it is recorded, as a real server commits it to its queue, and the 250 follows),
+"quit". Messages are counted by MAIL commands since the server started, from 1.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import socket
@@ -17,7 +27,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -75,27 +85,111 @@ class Received:
 
 
 @dataclass
+class Pause:
+    """Hold the server at `step` of message `message` until `release` is set."""
+
+    step: str
+    message: int = 1
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class Recorder:
-    """aiosmtpd handler: refuses some recipients with 550, records accepted messages."""
+    """aiosmtpd handler: refuses some recipients with 550, records accepted messages, and
+    misbehaves where a test asks it to (see the module docstring)."""
 
     refuse: set[str] = field(default_factory=set)
+    refuse_data: dict[str, str] = field(default_factory=dict)  # recipient -> reply after dot
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pause: Pause | None = None
+    once: dict[str, str] = field(default_factory=dict)  # step -> reply, or "close"/"silence"
+    silence: float = 3.0  # seconds without a reply for "silence"
+    mails: int = 0  # MAIL commands seen
+
+    def take(self, step: str) -> str | None:
+        """The one-shot fault planned for this step, if any (then it is used up)."""
+        with self.lock:
+            return self.once.pop(step, None)
+
+    async def hold(self, step: str) -> None:
+        pause = self.pause
+        if pause is None or pause.step != step or (step != "quit" and pause.message != self.mails):
+            return
+        pause.reached.set()
+        while not pause.release.is_set():
+            await asyncio.sleep(0.01)
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          mail_options: list[str]) -> str:
+        with self.lock:
+            self.mails += 1
+        await self.hold("mail")
+        reply = self.take("mail")
+        if reply:
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
+        await self.hold("rcpt")
         if address.lower() in self.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
+        reply = self.take("rcpt")
+        if reply:
+            return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        refused = [self.refuse_data[r] for r in envelope.rcpt_tos if r in self.refuse_data]
+        if refused:
+            return refused[0]
+        reply = self.take("dot")
+        if reply and reply != "silence":
+            return reply
         login = session.auth_data.login.decode() if session.auth_data else None
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                           bytes(envelope.original_content or envelope.content),
                                           session.ssl is not None, login))
+        if reply == "silence":
+            await asyncio.sleep(self.silence)
+        await self.hold("dot")
         return "250 2.0.0 Ok: queued"
+
+
+class FaultySmtp(SMTP):
+    """aiosmtpd's SMTP with the steps a handler cannot reach: the DATA command itself (before
+    354), the message body (to close the connection in its middle) and QUIT."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        handler: Recorder = self.event_handler
+        await handler.hold("data")
+        fault = handler.take("data")
+        if fault == "close":
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            await self._reader.readuntil(b"\r\n")  # the first line of the message, then gone
+            assert self.transport is not None
+            self.transport.close()
+            return
+        if fault:
+            await self.push(fault)
+            return
+        await super().smtp_DATA(arg)
+
+    async def smtp_QUIT(self, arg: str) -> None:
+        handler: Recorder = self.event_handler
+        await handler.hold("quit")
+        await super().smtp_QUIT(arg)
+
+
+class FaultyController(Controller):
+    def factory(self) -> SMTP:
+        return FaultySmtp(self.handler, **self.SMTP_kwargs)
 
 
 def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
@@ -109,7 +203,9 @@ def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
 class SmtpServer:
     """Start/stop-able test server on a fixed port (so a test can take it down and up)."""
 
-    def __init__(self, cert: Path, key: Path, port: int | None = None) -> None:
+    def __init__(self, cert: Path, key: Path, port: int | None = None, *,
+                 starttls: bool = True) -> None:
+        self.starttls = starttls  # False: a server that does not offer STARTTLS
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.cert = cert
@@ -119,9 +215,12 @@ class SmtpServer:
         self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
-        self._controller = Controller(
-            self.handler, hostname=self.host, port=self.port, tls_context=self._context,
-            require_starttls=True, authenticator=authenticator, auth_required=True,
+        # Without STARTTLS, AUTH stays refused over plain text (aiosmtpd's default).
+        tls: dict[str, Any] = ({"tls_context": self._context, "require_starttls": True}
+                               if self.starttls else {})
+        self._controller = FaultyController(
+            self.handler, hostname=self.host, port=self.port, authenticator=authenticator,
+            auth_required=True, **tls,
         )
         self._controller.start()
         return self
@@ -138,6 +237,14 @@ class SmtpServer:
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.recipients]
+
+    def copies(self) -> dict[str, int]:
+        """Accepted messages per recipient."""
+        out: dict[str, int] = {}
+        for r in self.received:
+            for rcpt in r.recipients:
+                out[rcpt] = out.get(rcpt, 0) + 1
+        return out
 
 
 @pytest.fixture(scope="session")
@@ -167,7 +274,8 @@ def smtp_down(tls_files: tuple[Path, Path],
 
 def write_config(folder: Path, server: SmtpServer, sources: Path, *,
                  recipients: tuple[str, ...] = ("ana@example.org", "ben@example.org"),
-                 digest_extra: str = "", top_extra: str = "") -> Path:
+                 digest_extra: str = "", top_extra: str = "", timeout: str = "5s",
+                 schedule: str = "0 7 * * 1-5", ca_file: bool = True) -> Path:
     """A config file for the test server (relative paths, as a user would write them)."""
     folder.mkdir(parents=True, exist_ok=True)
     quoted = ", ".join(f'"{r}"' for r in recipients)
@@ -185,12 +293,12 @@ security = "starttls"
 username = "{SMTP_USER}"
 password_env = "DIGEST_SMTP_PASSWORD"
 sender = "Digest <digest@example.org>"
-ca_file = "{server.cert}"
-timeout = "5s"
+{f'ca_file = "{server.cert}"' if ca_file else ""}
+timeout = "{timeout}"
 
 [[digests]]
 name = "morning"
-schedule = "0 7 * * 1-5"
+schedule = "{schedule}"
 timezone = "Europe/Berlin"
 recipients = [{quoted}]
 topics = []

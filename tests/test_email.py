@@ -20,6 +20,7 @@ from digest import compose, mailer, outbox, render
 from digest.cli import cli
 from digest.config import Config, load_config
 from digest.deliver import SmtpSettings, SmtpTransport
+from digest.errors import DigestError
 from digest.models import Article, Briefing, BriefingSection, Story, StorySummary, SummarySentence
 from digest.store import Store
 
@@ -269,6 +270,32 @@ def test_crash_during_send_neither_loses_nor_duplicates(
     assert len(smtp_server.received) == 1
 
 
+def test_resending_an_unconfirmed_message_is_the_operators_recorded_choice(
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+    cfg, transport = setup(tmp_path, smtp_server, seeds, recipients=(ANA,))
+    with Store(digest_home / "state.sqlite") as store, pytest.raises(Crash):
+        send(cfg, store, CrashingTransport(transport, after_handover=True))  # type: ignore[arg-type]
+    with Store(digest_home / "state.sqlite") as store:
+        assert not mailer.deliver_queued(cfg, store, transport, NOW).sent
+        (msg,) = outbox.messages(store)
+        assert msg.state == "unconfirmed"
+        with pytest.raises(DigestError, match=f"no message {msg.id + 1} "):
+            outbox.retry(store, msg.id + 1, NOW)
+        again = outbox.retry(store, msg.id, NOW + timedelta(minutes=1))
+        assert again.state == "queued" and again.message == msg.message
+        report = mailer.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=1))
+        assert [m.id for m in report.sent] == [msg.id]
+        assert outbox.get(store, msg.id).state == "sent"
+        actions = [tuple(r) for r in store.db.execute("SELECT * FROM outbox_actions")]
+        assert actions == [(msg.id, (NOW + timedelta(minutes=1)).isoformat(), "retry",
+                            "unconfirmed")]
+        with pytest.raises(DigestError, match="is sent; drop takes queued or unconfirmed or failed"):
+            outbox.drop(store, msg.id, NOW)
+    # The same message twice, as asked: a receiving system can tell by its Message-ID.
+    first, second = smtp_server.received
+    assert first.data == second.data and first.message["Message-ID"] == msg.message_id
+
+
 def test_server_down_then_up_delivers_exactly_one_copy(
         tmp_path: Path, smtp_down: SmtpServer, seeds: Path, store: Store) -> None:
     cfg, transport = setup(tmp_path, smtp_down, seeds)
@@ -295,15 +322,30 @@ def test_server_down_then_up_delivers_exactly_one_copy(
 def test_next_send_delivers_what_stayed_queued_once(
         tmp_path: Path, smtp_down: SmtpServer, seeds: Path, store: Store) -> None:
     cfg, transport = setup(tmp_path, smtp_down, seeds, recipients=(ANA,))
-    assert send(cfg, store, transport).still_queued
+    (first,) = send(cfg, store, transport).still_queued
     smtp_down.start()
     result = send(cfg, store, transport, Clock(NOW + timedelta(minutes=2)))
     assert not result.still_queued
+    # Nothing new since: the queued digest goes out as it is, with its Message-ID.
+    assert result.pending == [ANA] and not result.queued
+    (got,) = smtp_down.received
+    assert [(m.id, m.state) for m in outbox.messages(store)] == [(first.id, "sent")]
+    assert got.message["Message-ID"] == first.message_id
+
+
+def test_a_newer_digest_with_more_supersedes_the_queued_one(
+        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, store: Store) -> None:
+    cfg, transport = setup(tmp_path, smtp_down, seeds, recipients=(ANA,))
+    (first,) = send(cfg, store, transport).still_queued
+    (seeds / "follow_up.txt").write_text(FOLLOW_UP, encoding="utf-8")
+    smtp_down.start()
+    result = send(cfg, store, transport, Clock(NOW + timedelta(minutes=2)))
+    assert not result.still_queued and [p.recipient for p in result.queued] == [ANA]
     (got,) = smtp_down.received  # one copy: the newer digest superseded the queued one
-    states = sorted(m.state for m in outbox.messages(store))
-    assert states == ["sent", "superseded"]
-    assert got.message["Message-ID"] == next(
-        m.message_id for m in outbox.messages(store) if m.state == "sent")
+    states = {m.id: m.state for m in outbox.messages(store)}
+    assert states.pop(first.id) == "superseded" and list(states.values()) == ["sent"]
+    assert got.message["Message-ID"] != first.message_id
+    assert set(first.articles) < set(outbox.get(store, next(iter(states))).articles)
 
 
 def test_one_recipient_refused_with_550_others_still_get_it(
@@ -471,3 +513,43 @@ def test_templates_folder_in_config_overrides_shipped_templates(
     (p,) = mailer.prepare(cfg, store, cfg.digest("morning"), NOW, recipients=[ANA])
     assert re.fullmatch(r"Custom morning: \d+", p.parts.subject)
     assert "<!DOCTYPE html>" in p.parts.html  # the other templates fall back to the shipped ones
+
+
+def test_a_state_file_from_before_the_operator_commands_is_migrated_in_place(
+        digest_home: Path) -> None:
+    """Migration 8 widens the outbox's state check in place: rows and the articles each
+    recipient was sent stay, and a message can then be dropped."""
+    import sqlite3
+
+    from digest.store import MIGRATIONS
+
+    path = digest_home / "old.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
+    db.execute("BEGIN")
+    for version, migration in enumerate(MIGRATIONS[:7], start=1):
+        migration(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+    db.execute("COMMIT")
+    with pytest.raises(sqlite3.IntegrityError):  # before: no such state
+        db.execute("INSERT INTO outbox VALUES (9, 'd', 'r', 'x@example.org', '<9@x>', 's', "
+                   "x'00', '{}', 'dropped', 0, 't', 't', 't', NULL, NULL, NULL)")
+    for i, state in ((1, "sent"), (2, "queued")):
+        db.execute("INSERT INTO outbox VALUES (?, 'morning', 'r', ?, ?, 's', x'00', "
+                   "'{\"a1\": \"s1\"}', ?, 1, ?, ?, ?, NULL, NULL, NULL)",
+                   (i, f"r{i}@example.org", f"<{i}@x>", state, NOW.isoformat(),
+                    NOW.isoformat(), NOW.isoformat()))
+    db.execute("INSERT INTO sent_articles VALUES ('r1@example.org', 'a1', 's1', 1, 't')")
+    db.close()
+
+    with Store(path) as store:
+        assert [(m.id, m.state) for m in outbox.messages(store)] == [(1, "sent"), (2, "queued")]
+        assert outbox.sent_article_ids(store, "r1@example.org") == {"a1"}
+        assert outbox.drop(store, 2, NOW).state == "dropped"
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute("UPDATE outbox SET state = 'lost' WHERE id = 1")
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Store(path) as store:  # a new connection reads the widened schema
+        assert outbox.get(store, 2).state == "dropped"

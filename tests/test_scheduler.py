@@ -138,6 +138,25 @@ def test_restart_long_after_a_run_skips_it_and_says_so(
     assert len(smtp_server.received) == 2
 
 
+def test_a_due_run_that_finds_a_send_in_progress_is_left_for_the_next_scan(
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+    cfg = load_config(write_config(tmp_path / "cfg", smtp_server, seeds))
+    transport = SmtpTransport(SmtpSettings.from_config(cfg))
+    state = digest_home / "state.sqlite"
+    daemon = Daemon(cfg, state, transport, lock_wait=timedelta(seconds=0.2))
+    daemon.tick(datetime(2024, 3, 28, 20, 0, tzinfo=BERLIN))  # baseline
+    with Store(state) as store, outbox.send_lock(store) as locked:
+        assert locked  # a `digest send` holds the send lock all along
+        daemon.tick(datetime(2024, 3, 29, 7, 0, 30, tzinfo=BERLIN))
+        assert smtp_server.received == []
+        assert outbox.last_slot(store, "morning") == datetime(2024, 3, 28, 19, 0)  # not recorded
+    daemon.tick(datetime(2024, 3, 29, 7, 1, 30, tzinfo=BERLIN))  # the next scan sends it
+    assert sorted(r.recipients[0] for r in smtp_server.received) == ["ana@example.org",
+                                                                     "ben@example.org"]
+    daemon.tick(datetime(2024, 3, 29, 7, 2, 30, tzinfo=BERLIN))
+    assert len(smtp_server.received) == 2
+
+
 # -- the daemon -----------------------------------------------------------------------------------
 def test_daemon_schedules_one_cron_job_per_digest_in_its_zone(
         tmp_path: Path, smtp_down: SmtpServer, seeds: Path, digest_home: Path) -> None:
