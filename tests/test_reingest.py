@@ -191,6 +191,54 @@ def test_a_copy_follows_its_original_to_the_new_version(seeds: Path, tmp_path: P
     index_agrees_with_articles(state)
 
 
+def test_new_metadata_for_the_same_text_is_updated_in_place(seeds: Path, tmp_path: Path) -> None:
+    """Front matter changed (outlet, date), title and text not: the article keeps its place,
+    its row and its story's latest date follow the new version."""
+    from test_ingest import NEW_CROCUS
+
+    state = tmp_path / "state.sqlite"
+    extra = seeds / "005_new.md"
+    extra.write_text(NEW_CROCUS, encoding="utf-8")
+    age(extra)
+    brief(state, seeds)
+    before = story_of(state)
+    extra.write_text(NEW_CROCUS.replace("outlet: Example Wire", "outlet: Other Wire")
+                     .replace("date: 2024-04-03", "date: 2024-04-09"), encoding="utf-8")
+    age(extra, 1800)
+    proc = brief(state, seeds)
+    assert "0 new article(s) from 1 file(s)" in proc.stderr
+    assert story_of(state) == before
+    with sqlite3.connect(state) as db:
+        outlet, date, story = db.execute(
+            "SELECT outlet, date, story_id FROM articles WHERE path = ?", (str(extra),)).fetchone()
+        (last,) = db.execute("SELECT last_date FROM stories WHERE id = ?", (story,)).fetchone()
+    assert (outlet, date[:10], last[:10]) == ("Other Wire", "2024-04-09", "2024-04-09")
+    index_agrees_with_articles(state)
+
+
+def test_an_article_gone_from_its_file_leaves_its_story(seeds: Path, tmp_path: Path) -> None:
+    """004 holds two articles (a page with a second one glued on): cut the second, and its
+    story, left without articles, is deleted; the first stays where it was."""
+    state = tmp_path / "state.sqlite"
+    brief(state, seeds)
+    before = story_of(state)
+    page = seeds / "004_aa41dad5a1df6824.txt"
+    page.write_text(page.read_text(encoding="utf-8").split("KYIV, Ukraine")[0], encoding="utf-8")
+    age(page, 1800)
+    proc = brief(state, seeds)
+    assert "0 new article(s) from 1 file(s)" in proc.stderr
+    after = story_of(state)
+    [gone] = [a for a in before if a not in after]
+    assert after == {a: s for a, s in before.items() if a != gone}
+    assert before[gone] not in after.values()
+    with sqlite3.connect(state) as db:
+        for table, column in (("stories", "id"), ("story_centroids", "story_id"),
+                              ("story_probe", "story_id")):
+            assert not db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?",
+                                  (before[gone],)).fetchall(), table
+    index_agrees_with_articles(state)
+
+
 # -- a 400-article corpus ------------------------------------------------------------------
 NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
 SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tor", "vel", "na", "dri", "po", "zan", "qu", "bel",
