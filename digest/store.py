@@ -743,7 +743,7 @@ class Store:
         for t in self._probe_pending.pop(story_id, {}):  # no rows to write for it any more
             self._probe_pending_terms[t].discard(story_id)
         self._probe.set_norm(story_id, math.nan)  # not in the index: never a candidate
-        del self._centroids[story_id]
+        self._centroids.pop(story_id, None)
         self.db.execute("DELETE FROM story_centroids WHERE story_id = ?", (story_id,))
         self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (story_id,))
         self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))

@@ -374,8 +374,9 @@ def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
         tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Story rows and story_probe rows are written at COMMIT. A centroid re-read from the file
-    mid-batch (evicted), postings re-read (cache full) and a story pruned mid-batch must see
-    or drop the pending rows: the file then equals one built with roomy caches."""
+    mid-batch (evicted), postings re-read (cache full), a story deleted mid-batch and articles
+    taken out of their stories must see or drop the pending rows: the file then equals one
+    built with roomy caches, and the index is what its articles make of it."""
     from digest import extract, ingest
     from digest import store as store_module
 
@@ -391,6 +392,7 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
 
     def run(name: str) -> dict[str, list[tuple[object, ...]]]:
         path = tmp_path / f"{name}.sqlite"
+        removed: list[list[str]] = []
         with Store(path) as store:
             with store.transaction():
                 for n, text in enumerate(variants[: len(variants) // 2]):
@@ -407,7 +409,12 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
                     cluster.unplace(store, gone, NOW)
                 for n, text in enumerate(second[3:], start=103):
                     cluster.place(store, article(n, text), NOW)
+                    if n % 7 == 0:  # an article of the first batch changed: it leaves its story
+                        for gone in store.articles_of(f"{n - 100}.txt"):
+                            removed.append(cluster.unplace(store, gone, NOW))
             assert store.story_sizes([lone]) == {}
+            assert len(removed) >= 2
+        index_agrees_with_articles(path, probe_terms=12)
         db = sqlite3.connect(path)
         return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                 for table in ("stories", "story_probe", "story_centroids", "term_counts")} | {
