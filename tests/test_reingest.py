@@ -107,14 +107,13 @@ def test_a_changed_text_moves_only_its_own_article(seeds: Path, tmp_path: Path) 
     back: it leaves the story and returns, the others never move, and the index is what the
     stored articles make of it at every step; at the end the stories are a fresh ingest's."""
     state = tmp_path / "state.sqlite"
-    first = story_of(state) if state.exists() else None
-    assert first is None
     brief(state, seeds)
     first = story_of(state)
     founder = seeds / CROCUS_FOUNDER
     original = founder.read_text(encoding="utf-8")
+    # The article that started the five-article story, which is named after it.
     [old_id] = [a for a, s in first.items() if s == "s" + a[1:13]
-                and sum(x == s for x in first.values()) == 5]
+                and list(first.values()).count(s) == 5]
     crocus = first[old_id]
 
     founder.write_text(QUAKE, encoding="utf-8")
@@ -130,7 +129,7 @@ def test_a_changed_text_moves_only_its_own_article(seeds: Path, tmp_path: Path) 
     assert list(moved.values()).count(crocus) == 4  # the story keeps its id without its founder
     index_agrees_with_articles(state)
 
-    # A correction inside the story: one figure changed, the article stays where it was.
+    # A correction inside the story: a few words changed, the article stays where it was.
     founder.write_text(original.replace("Kremlin gave no indication", "Kremlin gave no sign"),
                        encoding="utf-8")
     age(founder, 1200)
