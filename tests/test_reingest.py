@@ -238,6 +238,22 @@ def test_an_article_gone_from_its_file_leaves_its_story(seeds: Path, tmp_path: P
     index_agrees_with_articles(state)
 
 
+def test_a_file_that_turned_unreadable_keeps_what_it_gave(seeds: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    brief(state, seeds)
+    before = stored_state(state)
+    broken = seeds / CROCUS_FOUNDER
+    broken.write_bytes(bytes(range(256)) * 8)
+    age(broken, 1800)
+    proc = run_cli("--state", str(state), "brief", "--source", str(seeds), "--format", "json")
+    [warning] = [line for line in proc.stderr.splitlines() if CROCUS_FOUNDER in line]
+    assert "0 new article(s) from 0 file(s), 4 unchanged" in proc.stderr
+    after = stored_state(state)
+    assert {k: v for k, v in after.items() if k != "files"} == {
+        k: v for k, v in before.items() if k != "files"}  # its article is still in its story
+    assert warning.endswith("binary file, not text")
+
+
 # -- a 400-article corpus ------------------------------------------------------------------
 NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
 SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tor", "vel", "na", "dri", "po", "zan", "qu", "bel",
