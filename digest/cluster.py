@@ -102,6 +102,10 @@ class StoryIndex(Protocol):
                      last_date: datetime | None) -> None: ...
     def add_article(self, article: Article, story_id: str, duplicate_of: str | None,
                     features: Features) -> None: ...
+    def remove_from_story(self, story_id: str, features: Features, now: datetime) -> None: ...
+    def remove_article(self, article_id: str) -> list[str]: ...
+    def lead_hashes_of(self, article_id: str) -> list[str]: ...
+    def set_duplicate_of(self, article_id: str, original: str | None) -> None: ...
 
 
 @lru_cache(maxsize=500_000)
@@ -260,6 +264,33 @@ def place(index: StoryIndex, article: Article, now: datetime, *,
         index.add_to_story(story_id, f, now, article.date)
     index.add_article(article, story_id, duplicate_of, f)
     return story_id
+
+
+def unplace(index: StoryIndex, article: Article, now: datetime) -> list[str]:
+    """Take a stored article out of its story, the inverse of place (its file changed).
+
+    Its vectors are computed again from the stored title and text, which give what place
+    added. Returns the articles that were marked as copies of it (see recheck_copies).
+    """
+    story_id = index.story_of_article(article.id)
+    if story_id is None:
+        return []
+    index.remove_from_story(story_id, features(article), now)
+    return index.remove_article(article.id)
+
+
+def recheck_copies(index: StoryIndex, copies: list[str]) -> None:
+    """Articles whose original was taken out: a copy of another stored article (the original's
+    new version, say) if they share its lead as place asks, else no copy. They stay in their
+    story: a changed article moves only itself."""
+    for copy in copies:
+        hashes = index.lead_hashes_of(copy)
+        original = None
+        for other_id, shared in index.lead_matches(hashes):
+            if other_id != copy and hashes and shared / len(hashes) >= WIRE_COPY_SHARE:
+                original = other_id
+                break
+        index.set_duplicate_of(copy, original)
 
 
 def representative_title(articles: list[Article],

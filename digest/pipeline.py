@@ -237,22 +237,54 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
             store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
         report.unchanged += 1
         return
-    articles = prepared[2]
-    report.files_read += 1
+    articles = [(_stamp(a, now), features) for a, features in prepared[2]]
     with batch.file():
-        # Only the stories the file's old articles were in can be left empty.
-        emptied = store.forget_articles_of(key)
-        store.prune_empty_stories(emptied)
-        for article, features in articles:
-            article = _stamp(article, now)
-            if store.has_article(article.id):
-                continue  # the same text already came from another file
-            cluster.place(store, article, now, prepared=features)
-            report.new_articles += 1
-        store.prune_empty_stories(emptied)
+        recorded = store.file_state(key)
+        if recorded is not None and recorded[0] == file_hash:
+            # Another digest took this version in since the scan (its batch held the write
+            # lock meanwhile): its work stands, as if this run had found the file unchanged.
+            report.unchanged += 1
+            return
+        report.files_read += 1
+        _replace_articles(store, key, articles, now, report)
         store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
     if not articles:
         report.warnings.append(f"{entry.path}: no article text found")
+
+
+def _replace_articles(store: Store, path: str, articles: list[tuple[Article, cluster.Features]],
+                      now: datetime, report: IngestReport) -> None:
+    """A file's articles in place of those an earlier version of it gave, leaving the stories
+    as if this version had come first.
+
+    An article whose title and text did not change keeps its place (only its other metadata
+    is updated): stories are built in arrival order, so taking it out and in again could move
+    it and what joined after it. The others are taken out of their stories (centroid, index,
+    term counts; a story left empty is deleted), then the new ones placed like any new article.
+    """
+    old = {a.id: a for a in store.articles_of(path)}
+    kept = {a.id for a, _ in articles
+            if a.id in old and (a.title, a.text) == (old[a.id].title, old[a.id].text)}
+    copies: list[str] = []
+    for article in old.values():
+        if article.id not in kept:
+            copies += cluster.unplace(store, article, now)
+    for article, features in articles:
+        if article.id in kept:
+            if _metadata(article) != _metadata(old[article.id]):
+                store.update_article(article)
+            continue
+        if store.has_article(article.id):
+            continue  # the same text already came from another file
+        cluster.place(store, article, now, prepared=features)
+        report.new_articles += 1
+    cluster.recheck_copies(store, [c for c in copies if store.has_article(c)])
+
+
+def _metadata(article: Article) -> tuple[object, ...]:
+    """What an article row holds besides its title and text (and the time it came)."""
+    return (article.path, article.outlet, article.date, article.author, article.url,
+            article.captions)
 
 
 def _stamp(article: Article, now: datetime) -> Article:

@@ -17,6 +17,7 @@ import math
 import operator
 import os
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -215,6 +216,7 @@ def _m9_reader_history(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
     _m6_headline_terms, _m7_story_centroids, _m8_outbox_operator, _m9_reader_history]
+BUSY_SECONDS = 60  # how long to wait for another digest's write lock (a batch holds it ~2 s)
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
 PROBE_STORIES = 12  # stories re-scored on the article's whole vector
@@ -225,6 +227,10 @@ STORY_PROBE_TERMS = 80  # a story is found through its strongest centroid terms
 # third of the loads that 1,500 needed.
 CACHED_STORIES = 3000
 CACHED_TERM_COUNTS = 200_000
+# What an article taken out of a story leaves of a term or name it alone brought: float rounding
+# of the sums (names are stored rounded to 4 decimals), dropped rather than kept as a trace.
+WEIGHT_RESIDUE = 1e-9
+NAME_RESIDUE = 1e-3
 # story_probe postings of the terms looked up, kept in memory with every story's norm
 # (probe_cache.py): each article's probe is then summed in memory instead of queried (about
 # 100 bytes a posting with its slot; 100,000 articles make about 800,000).
@@ -255,9 +261,10 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        # Another digest may hold the write lock (its batch of files): wait for it.
+        self.db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._use_wal()
         self.db.execute("PRAGMA synchronous=NORMAL")
         # Many small transactions (a batch of files each): checkpoint the WAL (an fsync) less
         # often than every few commits, and keep the hot index pages in memory.
@@ -289,17 +296,51 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _use_wal(self) -> None:
+        """Put the file in WAL mode (once per file: the mode is kept in it).
+
+        Switching needs the file to itself, and SQLite answers "database is locked" at once,
+        without waiting, when another connection opening the new file holds it: wait here.
+        """
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT)")
-        done = {r[0] for r in self.db.execute("SELECT version FROM migrations")}
-        for version, migration in enumerate(MIGRATIONS, start=1):
-            if version in done:
-                continue
-            with self.transaction():
-                migration(self.db)
-                self.db.execute(
-                    "INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__)
-                )
+        """Run the migrations this file lacks, all in one exclusive transaction.
+
+        Two digests opening a new file at once: the second waits for the lock, then finds the
+        migrations done (it reads them again inside its transaction) and runs none.
+        """
+        if self._migrations_done() >= set(range(1, len(MIGRATIONS) + 1)):
+            return  # migrations are only appended: nothing to write, no lock needed
+        self.db.execute("BEGIN EXCLUSIVE")
+        try:
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT)")
+            done = self._migrations_done()
+            for version, migration in enumerate(MIGRATIONS, start=1):
+                if version not in done:
+                    migration(self.db)
+                    self.db.execute("INSERT INTO migrations VALUES (?, ?)",
+                                    (version, migration.__name__))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def _migrations_done(self) -> set[int]:
+        try:
+            return {r[0] for r in self.db.execute("SELECT version FROM migrations")}
+        except sqlite3.OperationalError:  # a new file: no migrations table yet
+            return set()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -340,10 +381,13 @@ class Store:
 
     def _flush_counts(self) -> None:
         if self._pending_counts:
+            changed = sorted((t, n) for t, n in self._pending_counts.items() if n)
             self.db.executemany(
                 "INSERT INTO term_counts VALUES (?, ?) ON CONFLICT(term) "
-                "DO UPDATE SET articles = articles + excluded.articles",
-                sorted(self._pending_counts.items()))
+                "DO UPDATE SET articles = articles + excluded.articles", changed)
+            # Articles taken out (a changed file): a term no stored article carries has no row.
+            self.db.executemany("DELETE FROM term_counts WHERE term = ? AND articles <= 0",
+                                [(t,) for t, n in changed if n < 0])
             self._pending_counts.clear()
 
     def _flush_centroids(self) -> None:
@@ -414,23 +458,13 @@ class Store:
             (path, file_hash, size, mtime, error, now.isoformat()),
         )
 
-    def forget_articles_of(self, path: str) -> list[str]:
-        """A changed file replaces what it gave before (entries of a feed included).
-
-        Returns the stories that lost articles (to prune if left empty).
-        """
+    def articles_of(self, path: str) -> list[Article]:
+        """The articles a file gave (entries of a feed and split-off articles included)."""
         # A range on the indexed path column finds "path" and "path#N" without a table scan.
         rows = self.db.execute(
-            "SELECT id, story_id FROM articles WHERE path = ? OR (path >= ? AND path < ?)",
-            (path, path + "#", path + "$")).fetchall()
-        for article_id, _ in rows:
-            self.db.execute("DELETE FROM lead_hashes WHERE article_id = ?", (article_id,))
-            self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        for _, story_id in rows:  # their cached sizes are stale: reloaded when next needed
-            cached = self._centroids.pop(story_id, None)
-            if cached is not None:
-                self._keep_changes(story_id, cached)
-        return sorted({r[1] for r in rows})
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE path = ? OR (path >= ? AND path < ?) "
+            "ORDER BY rowid", (path, path + "#", path + "$"))
+        return [article_from_row(r) for r in rows]
 
     # -- articles ----------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
@@ -451,6 +485,52 @@ class Store:
         self.db.executemany(
             "INSERT OR IGNORE INTO lead_hashes VALUES (?, ?)",
             [(h, article.id) for h in features.lead_hashes])
+
+    def update_article(self, article: Article) -> None:
+        """New metadata for a stored article whose title and text did not change (so neither
+        did its vectors): it stays in its story."""
+        self.db.execute(
+            "UPDATE articles SET path = ?, outlet = ?, date = ?, author = ?, url = ?, captions = ? "
+            "WHERE id = ?",
+            (article.path, article.outlet, article.date.isoformat() if article.date else None,
+             article.author, article.url, json.dumps(list(article.captions)), article.id))
+        story = self.story_of_article(article.id)
+        if story is not None:
+            self._set_last_date(story)
+
+    def remove_article(self, article_id: str) -> list[str]:
+        """Delete an article's rows (after remove_from_story took it out of its story).
+
+        Returns the articles marked as copies of it: they are not copies of a stored article any
+        more (cluster.unplace looks for what they copy again).
+        """
+        story = self.story_of_article(article_id)
+        self.db.execute("DELETE FROM lead_hashes WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        copies = [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE duplicate_of = ?", (article_id,))]
+        self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE duplicate_of = ?",
+                        (article_id,))
+        if story is not None:
+            self._set_last_date(story)
+        return copies
+
+    def set_duplicate_of(self, article_id: str, original: str | None) -> None:
+        self.db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (original, article_id))
+
+    def lead_hashes_of(self, article_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT hash FROM lead_hashes WHERE article_id = ? ORDER BY hash", (article_id,))]
+
+    def _set_last_date(self, story_id: str) -> None:
+        """A story's latest article date from its articles' rows (when one left or was redated:
+        the row written at COMMIT only ever raises it, so what is pending is dropped here)."""
+        self.db.execute(
+            "UPDATE stories SET last_date = (SELECT MAX(date) FROM articles WHERE story_id = ?) "
+            "WHERE id = ?", (story_id, story_id))
+        cached = self._centroids.get(story_id)
+        if cached is not None:
+            cached.last_date = ""
 
     def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]:
         """Articles sharing lead-sentence hashes with these, most shared first."""
@@ -658,6 +738,62 @@ class Store:
             self._write_centroid(story_id, centroid)
             self._flush_probe()
 
+    def remove_from_story(self, story_id: str, features: Features, now: datetime) -> None:
+        """Take one article's vectors out of its story's centroid (the inverse of add_to_story;
+        remove_article deletes its row after). A story left without articles is deleted."""
+        vector = features.vector
+        centroid = self._centroid(story_id)
+        counts, pending = self._term_counts, self._pending_counts
+        for t in vector:
+            pending[t] = pending.get(t, 0) - 1
+            if t in counts:
+                counts[t] -= 1
+        centroid.size -= 1
+        if centroid.size <= 0:
+            self._delete_story(story_id, centroid)
+            return
+        for t, w in features.entities.items():
+            left = round(centroid.entities.get(t, 0.0) - w, 4)
+            if left > NAME_RESIDUE:
+                centroid.entities[t] = left
+            else:  # the article brought the name, or rounding left a trace of it
+                centroid.entities.pop(t, None)
+        weights = centroid.weights
+        for t, w in vector.items():
+            left = weights.get(t, 0.0) - w
+            if left > WEIGHT_RESIDUE:
+                weights[t] = left
+            else:  # only this article carried the term: what is left is rounding
+                weights.pop(t, None)
+        # Summed afresh, not |c|^2 - ...: a difference of squares would keep the rounding.
+        centroid.norm = math.sqrt(sum(w * w for w in weights.values()))
+        self._probe.set_norm(story_id, centroid.norm)
+        centroid.dirty = True
+        centroid.updated_at = now.isoformat()
+        # Weights fell: a term outside the top may now outrank one in it, so the top is chosen
+        # again from the whole centroid (rare: only when a changed file is re-read).
+        top = set(heapq.nsmallest(STORY_PROBE_TERMS, weights, key=lambda t: (-weights[t], t)))
+        self._set_probe(story_id, centroid, top, vector)
+        if not self.db.in_transaction:
+            self._flush_counts()
+            self._write_centroid(story_id, centroid)
+            self._flush_probe()
+
+    def _delete_story(self, story_id: str, centroid: _Centroid) -> None:
+        """Drop a story that lost its last article, from the file and from memory."""
+        for t in centroid.probe:
+            if t in self._probe:
+                self._probe.set_posting(t, story_id, None)
+        for t in self._probe_pending.pop(story_id, {}):  # no rows to write for it any more
+            self._probe_pending_terms[t].discard(story_id)
+        self._probe.set_norm(story_id, math.nan)  # not in the index: never a candidate
+        self._centroids.pop(story_id, None)
+        self.db.execute("DELETE FROM story_centroids WHERE story_id = ?", (story_id,))
+        self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (story_id,))
+        self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+        if not self.db.in_transaction:
+            self._flush_counts()
+
     def _update_probe(self, story_id: str, centroid: _Centroid, vector: dict[str, float]) -> None:
         """Keep the story's strongest terms in story_probe, with their current weights."""
         weights = centroid.weights
@@ -669,6 +805,12 @@ class Store:
             contenders = top.union(vector)
             top = set(heapq.nsmallest(STORY_PROBE_TERMS, contenders,
                                       key=lambda t: (-weights[t], t)))
+        self._set_probe(story_id, centroid, top, vector)
+
+    def _set_probe(self, story_id: str, centroid: _Centroid, top: set[str],
+                   vector: dict[str, float]) -> None:
+        """Make `top` the story's story_probe terms; only the vector's terms changed weight."""
+        weights = centroid.weights
         changes: list[tuple[str, float | None]] = [(t, None) for t in centroid.probe - top]
         changes += [(t, weights[t]) for t in top if t in vector or t not in centroid.probe]
         pending = self._probe_pending.setdefault(story_id, {})
@@ -686,30 +828,6 @@ class Store:
         (weights only grow, so nothing else can change the top)."""
         weakest = max((-weights[t], t) for t in top)
         return any((-weights[t], t) < weakest for t in vector if t not in top)
-
-    def prune_empty_stories(self, story_ids: Iterable[str] | None = None) -> None:
-        """Drop stories left without articles after a changed file was re-read.
-
-        With story_ids, only those are checked (what a file's old articles belonged to).
-        """
-        if story_ids is None:
-            candidates = [r[0] for r in self.db.execute("SELECT id FROM stories")]
-        else:
-            candidates = list(story_ids)
-        pruned = False
-        for sid in candidates:
-            if self.db.execute("SELECT 1 FROM articles WHERE story_id = ? LIMIT 1",
-                               (sid,)).fetchone():
-                continue
-            pruned = True
-            self.db.execute("DELETE FROM story_centroids WHERE story_id = ?", (sid,))
-            self.db.execute("DELETE FROM story_probe WHERE story_id = ?", (sid,))
-            self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
-            self._centroids.pop(sid, None)
-            for t in self._probe_pending.pop(sid, {}):  # no rows to write for it any more
-                self._probe_pending_terms[t].discard(sid)
-        if pruned:
-            self._forget_probe()  # rare: reload rather than find the stories' postings
 
     # -- reading stories ---------------------------------------------------
     def stories(self, *, since: datetime | None = None,

@@ -44,6 +44,46 @@ def stored_norms_agree(path: Path) -> None:
             assert norm == pytest.approx(math.sqrt(sum(w * w for w in weights)), rel=1e-9), sid
 
 
+def index_agrees_with_articles(path: Path, probe_terms: int | None = None) -> None:
+    """The story index is what the stored articles make of it, recomputed from scratch: each
+    story's centroid the sum of its articles' vectors (their names likewise), its norm that
+    sum's length, its story_probe rows its strongest terms, term_counts the articles carrying
+    each term, and no story without articles."""
+    from digest import store as store_module
+
+    top = probe_terms or store_module.STORY_PROBE_TERMS
+    with Store(path) as store:
+        db = store.db
+        members: dict[str, list[Article]] = {}
+        for row in db.execute(f"SELECT {store_module.ARTICLE_COLUMNS}, story_id FROM articles"):
+            members.setdefault(row["story_id"], []).append(store_module.article_from_row(row))
+        stories = {r[0]: (r[1], json.loads(r[2]))
+                   for r in db.execute("SELECT id, norm, entities FROM stories")}
+        assert set(stories) == set(members)
+        centroids = {sid: json.loads(w) for sid, w in db.execute("SELECT * FROM story_centroids")}
+        assert set(centroids) == set(members)
+        counts: Counter[str] = Counter()
+        for sid, articles in members.items():
+            feats = [cluster.features(a) for a in articles]
+            expected: Counter[str] = Counter()
+            names: Counter[str] = Counter()
+            for f in feats:
+                expected.update(f.vector)
+                names.update(f.entities)
+                counts.update(list(f.vector))
+            assert set(centroids[sid]) == set(expected), sid
+            for term, weight in expected.items():
+                assert centroids[sid][term] == pytest.approx(weight, rel=1e-9, abs=1e-12), (sid, term)
+            norm, entities = stories[sid]
+            assert norm == pytest.approx(math.sqrt(sum(w * w for w in expected.values())), rel=1e-9)
+            assert set(entities) == {t for t, w in names.items() if w > 1e-3}, sid
+            assert all(entities[t] == pytest.approx(names[t], abs=1e-3) for t in entities), sid
+            probe = dict(db.execute("SELECT term, weight FROM story_probe WHERE story_id = ?", (sid,)))
+            strongest = sorted(centroids[sid].items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            assert probe == dict(strongest), sid
+        assert dict(db.execute("SELECT term, articles FROM term_counts")) == dict(counts)
+
+
 def store_at_version(path: Path, version: int) -> sqlite3.Connection:
     """A state file as an older digest left it: only the first `version` migrations run."""
     from digest import store as store_module
@@ -234,10 +274,12 @@ def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(
     with Store(path) as store:
         with store.transaction():
             assert cluster.place(store, article(4, QUAKE_3), NOW) == quake
-            store.forget_articles_of("2.txt")  # the budget story's article: a changed file
-            store.forget_articles_of("1.txt")
+            # Their files changed: the budget story's article, then the quake story's first.
+            for gone in store.articles_of("2.txt") + store.articles_of("1.txt"):
+                cluster.unplace(store, gone, NOW)
         assert store.story_sizes([quake, budget]) == {quake: 2}
     stored_norms_agree(path)
+    index_agrees_with_articles(path)
 
 
 def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_path: Path) -> None:
@@ -332,8 +374,9 @@ def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
         tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Story rows and story_probe rows are written at COMMIT. A centroid re-read from the file
-    mid-batch (evicted), postings re-read (cache full) and a story pruned mid-batch must see
-    or drop the pending rows: the file then equals one built with roomy caches."""
+    mid-batch (evicted), postings re-read (cache full), a story deleted mid-batch and articles
+    taken out of their stories must see or drop the pending rows: the file then equals one
+    built with roomy caches, and the index is what its articles make of it."""
     from digest import extract, ingest
     from digest import store as store_module
 
@@ -349,6 +392,7 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
 
     def run(name: str) -> dict[str, list[tuple[object, ...]]]:
         path = tmp_path / f"{name}.sqlite"
+        removed: list[list[str]] = []
         with Store(path) as store:
             with store.transaction():
                 for n, text in enumerate(variants[: len(variants) // 2]):
@@ -361,10 +405,16 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
                 # the norms held in memory are re-read while others' rows are still pending.
                 lone = cluster.place(store, article(999, "Zanzibar ferry timetable rewritten "
                                                             "by harbour clerks overnight."), NOW)
-                store.prune_empty_stories(store.forget_articles_of("999.txt"))
+                for gone in store.articles_of("999.txt"):
+                    cluster.unplace(store, gone, NOW)
                 for n, text in enumerate(second[3:], start=103):
                     cluster.place(store, article(n, text), NOW)
+                    if n % 7 == 0:  # an article of the first batch changed: it leaves its story
+                        for gone in store.articles_of(f"{n - 100}.txt"):
+                            removed.append(cluster.unplace(store, gone, NOW))
             assert store.story_sizes([lone]) == {}
+            assert len(removed) >= 2
+        index_agrees_with_articles(path, probe_terms=12)
         db = sqlite3.connect(path)
         return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                 for table in ("stories", "story_probe", "story_centroids", "term_counts")} | {

@@ -46,6 +46,10 @@ def test_postings_and_best_stories_match_a_dictionary_model(
         if step % 500 == 0:
             norms[sid] = rng.uniform(0.5, 9.0)
             cache.set_norm(sid, norms[sid])
+        if step % 700 == 350:  # a story deleted (its last article left): never a candidate
+            gone = rng.choice(stories[1:-1])
+            norms.pop(gone, None)
+            cache.set_norm(gone, math.nan)
     for term in terms[30:]:  # held later, some empty
         model[term] = {sid: rng.random() for sid in rng.sample(stories, rng.choice([0, 3, 60]))}
         cache.add_term(term, model[term].items())
