@@ -107,7 +107,8 @@ def warn(message: str) -> None:
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--templates", type=click.Path(path_type=Path), help="Folder overriding templates/.")
-@click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if any file could not be read (this run or still, since an earlier one).")
 @click.option("--settle", type=float, default=2.0, show_default=True,
               help="Seconds a file must stay unmodified before it is read.")
 @click.option("--topic", "topic_names", multiple=True, metavar="NAME",
@@ -129,9 +130,13 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
     since_dt = parse_since(since, now)
     folders = list(sources) or _configured_folders(obj)
     with obj.store() as store:
-        report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle)
+        report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle,
+                                         max_file_size=_max_file_size(obj))
         for w in report.warnings:
             warn(w)
+        if strict:  # warned about on an earlier run: only --strict repeats them
+            for w in report.failing:
+                warn(f"still failing: {w}")
         for p in report.pending:
             warn(f"{p}: still being written; will be read on the next run")
         click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
@@ -146,7 +151,7 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, max_storie
         emit(render.to_json(render.briefing_dict(result)), output)
     else:
         emit(render.render_markdown(result, templates), output)
-    if strict and report.warnings:
+    if strict and (report.warnings or report.failing):
         sys.exit(1)
 
 
@@ -157,19 +162,30 @@ def _configured_folders(obj: Context) -> list[Path]:
     return list(load_config(obj).sources.folders)
 
 
+def _max_file_size(obj: Context) -> int:
+    """The config's sources.max_file_size when there is a config, else the default."""
+    if obj.config_path is None and not config_mod.DEFAULT_CONFIG.is_file():
+        return ingest.DEFAULT_MAX_FILE_SIZE
+    return load_config(obj).sources.max_file_size
+
+
 def _read_files(files: tuple[Path, ...]) -> list[RawDocument]:
-    raws = []
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError as e:
-            raise IngestError(f"{path}: unreadable ({e.strerror})") from e
-        raws.append(ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime)))
-    return raws
+    return [ingest.read(ingest.entry_for(path)) for path in files]
+
+
+def _extract(raws: list[RawDocument]) -> list[Any]:
+    """Articles of the files; what was repaired or read around is warned about."""
+    articles = []
+    for raw in raws:
+        warnings = list(raw.warnings)
+        articles.extend(extract.extract(raw, warnings))
+        for w in warnings:
+            warn(w)
+    return articles
 
 
 def _read_articles(files: tuple[Path, ...]) -> list[Any]:
-    return [a for raw in _read_files(files) for a in extract.extract(raw)]
+    return _extract(_read_files(files))
 
 
 @cli.command(name="extract")
@@ -180,11 +196,11 @@ def _read_articles(files: tuple[Path, ...]) -> list[Any]:
 def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     """Show each article as digest reads it: metadata and clean text."""
     raws = _read_files(files)
-    articles = [a for raw in raws for a in extract.extract(raw)]
+    articles = _extract(raws)
     set_aside: dict[str, list[dict[str, str]]] = {}
     if dropped:
         for raw in raws:
-            set_aside[str(raw.path)] = [{"kind": b.kind, "text": b.text}
+            set_aside[ingest.path_text(raw.path)] = [{"kind": b.kind, "text": b.text}
                                         for b in extract.explain(raw) if b.kind != "body"]
     if fmt == "json":
         rows = [extract.article_dict(a) for a in articles]

@@ -147,11 +147,16 @@ def test_bad_files_give_one_warning_each(seeds: Path) -> None:
     assert any("zeros.md: binary file" in w for w in warnings)
     data = json.loads(proc.stdout)
     assert sum(len(s["articles"]) for s in data["stories"]) == 6  # the good ones all went in
+    again = brief(seeds)
+    assert "warning:" not in again.stderr  # nothing changed since: each was warned about once
     strict = brief(seeds, "--strict", check=False)
-    assert strict.returncode == 0  # nothing changed since: nothing to warn about
+    # --strict names the files that still fail on every run, and fails
+    assert strict.returncode == 1
+    still = [ln for ln in strict.stderr.splitlines() if ln.startswith("warning: still failing:")]
+    assert len(still) == 4 and any("zeros.md: binary file" in w for w in still)
     write(seeds, "empty2.txt", "")
     strict = brief(seeds, "--strict", check=False)
-    assert strict.returncode == 1 and "empty2.txt: empty file" in strict.stderr
+    assert strict.returncode == 1 and "warning: " + str(seeds / "empty2.txt") + ": empty file" in strict.stderr
 
 
 def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
