@@ -61,6 +61,8 @@ def cli(ctx: click.Context, state: Path | None, config: Path | None, verbose: bo
     """digest: group news articles into stories and brief on them."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not verbose:  # its notes on a page ("discarding data") are not ours to warn about
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
     ctx.obj = Context(state, config, verbose)
 
 

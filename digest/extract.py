@@ -83,6 +83,7 @@ SITE_SIGNALS = [
     (re.compile(r"^(?:[Cc]opyright|COPYRIGHT)\s+(?:\(c\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s+)?"
                 r"(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"), ("copyright",)),
 ]
+LETTER = re.compile(r"[^\W\d_]")
 CAPTION_MAX = 2000  # characters: longer paragraphs are not captions
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
@@ -227,6 +228,8 @@ def _kind(para: str, donation: bool) -> str:
     if CAPTION_START.match(para) or (len(para) <= CAPTION_MAX and (
             CAPTION_CREDIT.search(para) or ("/" in para and NAME_CREDIT.search(para)))):
         return "caption"
+    if not LETTER.search(para):
+        return "drop"  # no word at all: rules, numbers, a page of "((((("
     ends = para.endswith(TERMINAL)
     if len(words) <= 3 and not ends:
         return "drop"  # site labels ("ENT"), "More Images", "Continue", photo credits

@@ -65,6 +65,7 @@ class FileEntry:
     # Why the file cannot be taken in, known from the listing alone (too big, a FIFO, a link
     # out of the folder, a folder that cannot be listed); None for a file to read.
     problem: str | None = None
+    transient: bool = False  # the problem may go away without the entry changing: retry it
     target: Path | None = None  # what a link inside the folder points to: the file to open
 
     @property
@@ -73,12 +74,17 @@ class FileEntry:
         return path_text(self.path)
 
 
+NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def path_text(path: Path | str) -> str:
-    """A path as valid text: bytes of a file name that are not UTF-8 become \\xNN escapes.
+    """A path as one line of valid text: bytes of a file name that are not UTF-8, and control
+    characters (a newline in a name would forge a line of output), become \\xNN escapes.
 
     Python keeps such bytes as lone surrogates, which SQLite, terminals and JSON refuse.
     """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return NAME_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def scan(folder: Path, *, settle_seconds: float = 2.0, now: float | None = None,
@@ -112,7 +118,8 @@ def _walk(folder: Path, max_size: int) -> list[FileEntry]:
             with os.scandir(current) as it:
                 children = list(it)
         except OSError as e:
-            found.append(FileEntry(current, 0, 0.0, problem=f"cannot list the folder ({_reason(e)})"))
+            found.append(FileEntry(current, 0, 0.0, problem=f"cannot list the folder ({_reason(e)})",
+                                   transient=True))
             continue
         for child in children:
             name = child.name
@@ -151,7 +158,7 @@ def _link(path: Path, root: str, max_size: int) -> FileEntry | None:
         st = os.stat(target)
     except OSError:
         return FileEntry(path, own.st_size, own.st_mtime, own.st_ctime,
-                         problem="a broken link (its target does not exist)")
+                         problem="a broken link (its target does not exist)", transient=True)
     if stat.S_ISDIR(st.st_mode):
         return None  # its files are listed where they are
     return _entry(path, st, max_size, target=Path(target))
@@ -213,7 +220,7 @@ def read(entry: FileEntry, max_size: int = DEFAULT_MAX_FILE_SIZE) -> RawDocument
     succeed later)."""
     name = entry.name
     if entry.problem:
-        raise IngestError(f"{name}: {entry.problem}")
+        raise (ReadError if entry.transient else IngestError)(f"{name}: {entry.problem}")
     data = _read_bytes(entry.target or entry.path, name, max_size, follow=entry.target is not None)
     if not data.strip():
         raise IngestError(f"{name}: empty file")
@@ -285,11 +292,13 @@ def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
 
 def _decode_utf(data: bytes, name: str, warnings: list[str]) -> str | None:
     """The text if the bytes are UTF-8 or UTF-16 (with or without a BOM), else None."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
+    for boms, codec in (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"),
+                        ((b"\xff\xfe", b"\xfe\xff"), "utf-16")):
+        if data.startswith(boms):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
     utf16 = _utf16_order(data)
     if utf16:
         try:
