@@ -67,6 +67,7 @@ class FileEntry:
     problem: str | None = None
     transient: bool = False  # the problem may go away without the entry changing: retry it
     target: Path | None = None  # what a link inside the folder points to: the file to open
+    max_size: int = DEFAULT_MAX_FILE_SIZE  # the read stops past this many bytes
 
     @property
     def name(self) -> str:
@@ -171,7 +172,8 @@ def _entry(path: Path, st: os.stat_result, max_size: int, target: Path | None = 
     elif st.st_size > max_size:
         problem = (f"too big ({_size(st.st_size)}; the limit is {_size(max_size)}, "
                    "sources.max_file_size)")
-    return FileEntry(path, st.st_size, st.st_mtime, st.st_ctime, problem=problem, target=target)
+    return FileEntry(path, st.st_size, st.st_mtime, st.st_ctime, problem=problem, target=target,
+                     max_size=max_size)
 
 
 def entry_for(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> FileEntry:
@@ -215,13 +217,14 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read(entry: FileEntry, max_size: int = DEFAULT_MAX_FILE_SIZE) -> RawDocument:
+def read(entry: FileEntry) -> RawDocument:
     """Read and decode one file; IngestError names the file and the reason (ReadError: may
     succeed later)."""
     name = entry.name
     if entry.problem:
         raise (ReadError if entry.transient else IngestError)(f"{name}: {entry.problem}")
-    data = _read_bytes(entry.target or entry.path, name, max_size, follow=entry.target is not None)
+    data = _read_bytes(entry.target or entry.path, name, entry.max_size,
+                       follow=entry.target is not None)
     if not data.strip():
         raise IngestError(f"{name}: empty file")
     kind = KINDS[entry.path.suffix.lower()]

@@ -121,7 +121,8 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
             for entry in ready:
                 known = store.file_state(entry.name)
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
-                    todo.append((entry, known.file_hash if known else None))
+                    # a file that failed is read again whole, even if its bytes are the same
+                    todo.append((entry, known.file_hash if known and known.error is None else None))
                 elif known.error is None:
                     report.unchanged += 1
                 elif known.attempts and ingest.retry_due(entry, known.attempts, known.seen_at, now):
@@ -129,7 +130,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                     todo.append((entry, None))  # read again, whatever its hash
                 else:
                     report.failing.append(known.error)
-            for (entry, _), prepared in zip(todo, _prepare_all(todo, max_file_size), strict=True):
+            for (entry, _), prepared in zip(todo, _prepare_all(todo), strict=True):
                 _ingest_file(store, batch, entry, prepared, now, report, attempts.get(entry.name, 0))
     except BaseException:
         batch.rollback()
@@ -145,11 +146,10 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
 Prepared = tuple[Any, ...]
 
 
-def _prepare(entry: ingest.FileEntry, known_hash: str | None,
-             max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE) -> Prepared:
+def _prepare(entry: ingest.FileEntry, known_hash: str | None) -> Prepared:
     """Everything about a file that needs no store: read, decode, extract, vectorize."""
     try:
-        raw = ingest.read(entry, max_file_size)
+        raw = ingest.read(entry)
     except ingest.ReadError as e:
         return ("retry", "", str(e))
     except IngestError as e:
@@ -166,16 +166,15 @@ def _prepare(entry: ingest.FileEntry, known_hash: str | None,
         return ("error", raw.file_hash, msg)
 
 
-def _prepare_chunk(chunk: list[tuple[ingest.FileEntry, str | None]], max_file_size: int) -> list[Prepared]:
-    return [_prepare(entry, known, max_file_size) for entry, known in chunk]
+def _prepare_chunk(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Prepared]:
+    return [_prepare(entry, known) for entry, known in chunk]
 
 
-def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]],
-                 max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE) -> Iterator[Prepared]:
+def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Prepared]:
     """_prepare of every file, in order; in worker processes when there are many."""
     if len(todo) < PARALLEL_FILES or INGEST_WORKERS < 1 or not _can_fork():
         for entry, known in todo:
-            yield _prepare(entry, known, max_file_size)
+            yield _prepare(entry, known)
         return
     # The first chunks are small: this process waits for the first result (the worker starts
     # cold), so it gets one file soon, then the chunks grow to FILE_CHUNK.
@@ -191,7 +190,7 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]],
         # In order: a chunk given to the worker (a Future), or prepared here (its results, or
         # the exception preparing it raised).
         slots: deque[Future[list[Prepared]] | list[Prepared] | Exception] = deque(
-            pool.submit(_prepare_chunk, c, max_file_size) for c in chunks[:ahead])
+            pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
         next_chunk = len(slots)
         in_flight = len(slots)
         while slots:
@@ -199,7 +198,7 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]],
             if (share and isinstance(head, Future) and not head.done()
                     and next_chunk < len(chunks) and len(slots) < SHARED_AHEAD):
                 try:
-                    slots.append(_prepare_chunk(chunks[next_chunk], max_file_size))  # rather than wait
+                    slots.append(_prepare_chunk(chunks[next_chunk]))  # rather than wait
                 except Exception as e:  # raised in its turn: the files before it go in first
                     slots.append(e)
                 next_chunk += 1
@@ -213,7 +212,7 @@ def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]],
             else:
                 results = head
             while in_flight < ahead and next_chunk < len(chunks):
-                slots.append(pool.submit(_prepare_chunk, chunks[next_chunk], max_file_size))
+                slots.append(pool.submit(_prepare_chunk, chunks[next_chunk]))
                 next_chunk += 1
                 in_flight += 1
             yield from results

@@ -3,7 +3,10 @@
 Sentence splitting uses nupunkt (a Punkt model shipped inside the package),
 so "U.S.", "Gov.", "Dr." and initials do not end sentences, and NLTK's
 `punkt` download is never needed. Quotes are kept whole: a sentence with an
-open quotation mark is joined with the next until the quote closes.
+open quotation mark is joined with the next until the quote closes, for at most
+QUOTE_SPAN sentences (a mark left open longer is a stray one). Quote marks are
+counted as a running total, so a megabyte paragraph with an unmatched quote
+splits in linear time (rescanning the joined text at each sentence was quadratic).
 """
 
 from __future__ import annotations
