@@ -75,9 +75,11 @@ def parse_since(value: str | None, now: datetime) -> datetime | None:
         unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
         return now - timedelta(**{unit: int(m.group(1))})
     try:
-        return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+        given = datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r}: use e.g. 24h, 7d or 2024-03-28", param_hint="--since") from None
+    # Article dates are naive UTC: a zone given is converted, none is taken as UTC.
+    return given.astimezone(UTC).replace(tzinfo=None) if given.tzinfo else given
 
 
 def length_options(f: Any) -> Any:

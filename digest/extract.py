@@ -265,8 +265,14 @@ def find_date(text: str) -> datetime | None:
             found = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
         except ValueError:
             return None
-        return _utc(found.replace(tzinfo=date_parser.isoparse(f"2000-01-01T00:00{zone}").tzinfo)
-                    if zone else found)
+        try:
+            zone_info = date_parser.isoparse(f"2000-01-01T00:00{zone}").tzinfo if zone else None
+        except ValueError:  # "+99:99"
+            zone_info = None
+        offset = zone_info.utcoffset(None) if zone_info else None
+        if offset is None or abs(offset.total_seconds()) > 14 * 3600:
+            return found  # no zone, or "21:41-21:51" (a range, not a zone)
+        return _utc(found.replace(tzinfo=zone_info))
     m = DATE_WORDS.search(text)
     if m:
         month = m.group(1)[:3].lower()

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -350,3 +351,11 @@ def test_undated_article_is_ordered_by_when_it_was_received(seeds: Path) -> None
         "000_e16f7bd2d506038e.txt", "003_f3c979c9e0c87e4d.txt"}
     md = run_cli("brief", "--source", str(seeds)).stdout  # the Markdown briefing says so
     assert "unknown outlet: No Plans for Putin to Meet With Concert Attack Survivors, Kremlin Says (undated)" in md
+
+
+def test_since_with_a_time_zone_is_converted_to_utc() -> None:
+    from digest.cli import parse_since
+
+    now = datetime(2024, 11, 5, 12, 0)
+    assert parse_since("2024-10-30T23:30:00-08:00", now) == datetime(2024, 10, 31, 7, 30)
+    assert parse_since("2024-10-30", now) == datetime(2024, 10, 30)
