@@ -289,7 +289,8 @@ def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
     if controls:
         warnings.append(f"{name}: {controls} control character{'s' * (controls > 1)} "
                         "(NUL, escape, ...) removed")
-    text = INVISIBLE.sub("", text)
+    if not text.isascii():  # one C pass; most articles are ASCII and have none
+        text = INVISIBLE.sub("", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
