@@ -180,3 +180,21 @@ def test_a_quote_still_holds_its_sentences_together() -> None:
     quoted = '"We will inform you. There is no plan. Nothing changed," Peskov said. It ended.'
     assert split_sentences(quoted) == [
         '"We will inform you. There is no plan. Nothing changed," Peskov said.', "It ended."]
+
+
+def test_odd_names_links_and_fifos_in_one_folder(seeds: Path, digest_home: Path) -> None:
+    """The three that stopped or stalled a run, or read outside the folder, in issue 17."""
+    latin = os.fsdecode(b"caf\xe9.txt")  # not UTF-8: once aborted the run in store.file_state
+    (seeds / latin).write_text("Harbour reopens\n\nThe harbour reopened on Monday after a storm "
+                               "closed it for three days, the port authority said.\n", encoding="utf-8")
+    age(seeds / latin)
+    os.symlink("/etc/passwd", seeds / "passwd.txt")
+    os.mkfifo(seeds / "pipe.txt")  # opening it for reading would wait for a writer forever
+    proc = run_cli("brief", "--source", str(seeds), "--format", "json")
+    warnings = sorted(ln for ln in proc.stderr.splitlines() if ln.startswith("warning:"))
+    assert warnings == [
+        f"warning: {seeds}/passwd.txt: a link to /etc/passwd, outside the source folder: not followed",
+        f"warning: {seeds}/pipe.txt: not a regular file (a FIFO)"]
+    paths = {a["path"] for s in json.loads(proc.stdout)["stories"] for a in s["articles"]}
+    assert f"{seeds}/caf\\xe9.txt" in paths and len(paths) == 7  # the 6 seed articles and it
+    assert "root:x:0:0" not in proc.stdout
