@@ -101,9 +101,11 @@ def parse_since(value: str | None, now: datetime) -> datetime | None:
         unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
         return now - timedelta(**{unit: int(m.group(1))})
     try:
-        return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+        given = datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r}: use e.g. 24h, 7d or 2024-03-28", param_hint="--since") from None
+    # Article dates are naive UTC: a zone given is converted, none is taken as UTC.
+    return given.astimezone(UTC).replace(tzinfo=None) if given.tzinfo else given
 
 
 def length_options(f: Any) -> Any:
@@ -151,7 +153,8 @@ def warn(message: str) -> None:
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--templates", type=click.Path(path_type=Path), help="Folder overriding templates/.")
-@click.option("--strict", is_flag=True, help="Exit 1 if any file could not be read.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if any file could not be read (this run or still, since an earlier one).")
 @click.option("--settle", type=float, default=2.0, show_default=True,
               help="Seconds a file must stay unmodified before it is read.")
 @click.option("--topic", "topic_names", multiple=True, metavar="NAME",
@@ -181,9 +184,13 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, since_last
     folders = list(sources) or (list(cfg.sources.folders) if cfg else [Path("seeds")])
     templates = templates or (cfg.templates if cfg else None)
     with obj.store() as store:
-        report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle)
+        report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle,
+                                         max_file_size=_max_file_size(cfg))
         for w in report.warnings:
             warn(w)
+        if strict:  # warned about on an earlier run: only --strict repeats them
+            for w in report.failing:
+                warn(f"still failing: {w}")
         for p in report.pending:
             warn(f"{p}: still being written; will be read on the next run")
         click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
@@ -206,7 +213,7 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, since_last
             emit(render.render_markdown(result, templates), output)
         if since_last:  # only once the briefing is out: what it showed is what was read
             history.record_briefing(store, name, result.stories, now)
-    if strict and report.warnings:
+    if strict and (report.warnings or report.failing):
         sys.exit(1)
 
 
@@ -223,19 +230,28 @@ def _optional_config(obj: Context) -> config_mod.Config | None:
     return config_mod.load_config(found[0]) if found else None
 
 
+def _max_file_size(cfg: config_mod.Config | None) -> int:
+    """The config's sources.max_file_size when there is a config, else the default."""
+    return cfg.sources.max_file_size if cfg else ingest.DEFAULT_MAX_FILE_SIZE
+
+
 def _read_files(files: tuple[Path, ...]) -> list[RawDocument]:
-    raws = []
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError as e:
-            raise IngestError(f"{path}: unreadable ({e.strerror})") from e
-        raws.append(ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime)))
-    return raws
+    return [ingest.read(ingest.entry_for(path)) for path in files]
+
+
+def _extract(raws: list[RawDocument]) -> list[Any]:
+    """Articles of the files; what was repaired or read around is warned about."""
+    articles = []
+    for raw in raws:
+        warnings = list(raw.warnings)
+        articles.extend(extract.extract(raw, warnings))
+        for w in warnings:
+            warn(w)
+    return articles
 
 
 def _read_articles(files: tuple[Path, ...]) -> list[Any]:
-    return [a for raw in _read_files(files) for a in extract.extract(raw)]
+    return _extract(_read_files(files))
 
 
 @cli.command(name="extract")
@@ -249,7 +265,7 @@ def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     for path in files:  # one unreadable page is a warning; the other files still show
         try:
             [raw] = _read_files((path,))
-            articles.extend(extract.extract(raw))
+            articles.extend(_extract([raw]))
         except IngestError as e:
             warn(str(e))
             continue
@@ -259,7 +275,7 @@ def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     set_aside: dict[str, list[dict[str, str]]] = {}
     if dropped:
         for raw in raws:
-            set_aside[str(raw.path)] = [{"kind": b.kind, "text": b.text}
+            set_aside[ingest.path_text(raw.path)] = [{"kind": b.kind, "text": b.text}
                                         for b in extract.explain(raw) if b.kind != "body"]
     if fmt == "json":
         rows = [extract.article_dict(a) for a in articles]

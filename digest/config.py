@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from digest.errors import ConfigError
+from digest.ingest import DEFAULT_MAX_FILE_SIZE
 from digest.topic_rules import TopicRule, check_unique
 
 DEFAULT_CONFIG = Path("config") / "digest.toml"
@@ -57,6 +58,23 @@ def parse_duration(value: Any) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*", re.I)
+_SIZE_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3}
+
+
+def parse_size(value: Any) -> int:
+    """'20MB', '500KB', '1GB' or a number of bytes -> bytes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        m = _SIZE.fullmatch(value)
+        if m:
+            return int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
+    raise ValueError(f"{value!r} is not a size: use e.g. 20MB, 500KB")
+
+
+Size = Annotated[int, BeforeValidator(parse_size)]
 
 
 def format_duration(d: timedelta) -> str:
@@ -100,11 +118,19 @@ class Sources(_Model):
     folders: list[Path] = Field(default_factory=lambda: [Path("seeds")])
     scan_every: Duration = timedelta(seconds=60)
     settle: Duration = timedelta(seconds=2)  # a file must stay unmodified this long to be read
+    max_file_size: Size = DEFAULT_MAX_FILE_SIZE  # a bigger file is refused with a warning
 
     @field_validator("folders")
     @classmethod
     def _folders(cls, v: list[Path], info: ValidationInfo) -> list[Path]:
         return [p for p in (_resolve(p, info) for p in v) if p is not None]
+
+    @field_validator("max_file_size")
+    @classmethod
+    def _size(cls, v: int) -> int:
+        if v < 1000:
+            raise ValueError("must be at least 1KB (an article is bigger than that)")
+        return v
 
     @field_validator("scan_every")
     @classmethod

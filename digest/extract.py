@@ -6,19 +6,31 @@ body paragraphs become article text. Captions are kept aside: they are not
 prose to summarize, but they are still the outlet's claims (figures).
 A second wire dateline ("KYIV, Ukraine (AP) —") after the body has started
 begins another article that a scraper glued on: it is split off.
+
+Metadata never comes from the file name: the outlet is the front matter's, else the page's
+(site name in an appeal or navigation, a copyright line, an "(AP) —" dateline, "By AFP"),
+else UNKNOWN_OUTLET. Dates keep their time zone and are stored as naive UTC (the zone of
+`cli.utcnow`); a date without a zone is taken as UTC. A bad date leaves the article undated
+with a warning: it never drops the article.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import warnings as py_warnings
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, date, datetime
 from typing import Any
 
+import yaml
+from dateutil import parser as date_parser
+
 from digest.errors import IngestError
+from digest.ingest import path_text
 from digest.models import Article, RawDocument
+
+UNKNOWN_OUTLET = "unknown outlet"
 
 # -- patterns ---------------------------------------------------------------
 NAV = re.compile(r"^(?:\d+\.\s*)?skip to\b|^(?:menu|search|share|sign in|log in|subscribe)$", re.I)
@@ -57,7 +69,8 @@ WIRES = {"AP", "AFP", "REUTERS", "DPA", "UPI", "AAP"}
 
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
           "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?")
+DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+                      r"\s*(Z|[+-]\d{2}:?\d{2}\b)?)?")
 DATE_WORDS = re.compile(rf"\b({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I)
 DATE_PREFIX = re.compile(r"^\s*(?:date|published|posted|updated|last updated(?: at)?)\s*:?\s*", re.I)
 # (pattern, words every match contains, lowercased): without them it is not searched.
@@ -65,8 +78,13 @@ SITE_SIGNALS = [
     (re.compile(r"\b[Ss]upport (?P<o>The [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
                 r"|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})!"), ("upport ", "!")),
     (re.compile(r"\bskip to more (?P<o>[A-Z][\w]{1,20}) sites", re.I), ("skip to more",)),
-    (re.compile(r"©\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"), ("©",)),
+    (re.compile(r"©\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"),
+     ("©",)),
+    (re.compile(r"^(?:[Cc]opyright|COPYRIGHT)\s+(?:\(c\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s+)?"
+                r"(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"), ("copyright",)),
 ]
+LETTER = re.compile(r"[^\W\d_]")
+CAPTION_MAX = 2000  # characters: longer paragraphs are not captions
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
 
@@ -78,23 +96,32 @@ class Block:
 
 
 # -- entry point ------------------------------------------------------------
-def extract(raw: RawDocument) -> list[Article]:
-    """Clean articles from one document (a feed gives one per entry)."""
+def extract(raw: RawDocument, warnings: list[str] | None = None) -> list[Article]:
+    """Clean articles from one document (a feed gives one per entry); what was wrong but
+    could be read around (a bad date, broken front matter) is added to `warnings`."""
+    warnings = warnings if warnings is not None else []
+    name = path_text(raw.path)
     if raw.kind == "feed":
-        return _extract_feed(raw)
+        return _extract_feed(raw, name)
     meta: dict[str, Any] = {}
     text = raw.text
     if raw.kind == "markdown":
-        meta, text = _front_matter(raw)
+        meta, text = _front_matter(raw.text, name, warnings)
         text = _markdown_to_text(text)
     elif raw.kind == "html":
-        meta, text = _html_to_text(raw)
-    return articles_from_text(text, str(raw.path), meta)
+        meta, text = _html_to_text(raw, name)
+    return articles_from_text(text, name, meta, warnings)
 
 
-def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None) -> list[Article]:
+def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None,
+                       warnings: list[str] | None = None) -> list[Article]:
     """Classify paragraphs, split glued-on articles, and build Articles with metadata."""
-    meta = meta or {}
+    meta = dict(meta or {})
+    if "date" in meta and not isinstance(meta["date"], datetime):
+        given = meta.pop("date")
+        meta["date"] = parse_date(given)
+        if meta["date"] is None and warnings is not None:
+            warnings.append(f"{path}: date {_show(given)} is not a date: read as undated")
     paragraphs = paragraphs_of(text)
     signals = _outlet_signals(paragraphs)
     blocks = classify(paragraphs)
@@ -177,9 +204,9 @@ def explain(raw: RawDocument) -> list[Block]:
     """Every paragraph of a text document with the label the cleaner gave it."""
     text = raw.text
     if raw.kind == "markdown":
-        text = _markdown_to_text(_front_matter(raw)[1])
+        text = _markdown_to_text(_front_matter(raw.text, path_text(raw.path), [])[1])
     elif raw.kind == "html":
-        text = _html_to_text(raw)[1]
+        text = _html_to_text(raw, path_text(raw.path))[1]
     elif raw.kind == "feed":
         return []
     return classify(paragraphs_of(text))
@@ -196,9 +223,13 @@ def _kind(para: str, donation: bool) -> str:
         return "date"
     if BYLINE.match(para) and len(words) <= 7:
         return "byline"
-    if CAPTION_START.match(para) or CAPTION_CREDIT.search(para) or (
-            "/" in para and NAME_CREDIT.search(para)):
+    # Captions are short; the credit patterns, run over a long paragraph full of "(" or "/",
+    # would cost time quadratic in its length.
+    if CAPTION_START.match(para) or (len(para) <= CAPTION_MAX and (
+            CAPTION_CREDIT.search(para) or ("/" in para and NAME_CREDIT.search(para)))):
         return "caption"
+    if not LETTER.search(para):
+        return "drop"  # no word at all: rules, numbers, a page of "((((("
     ends = para.endswith(TERMINAL)
     if len(words) <= 3 and not ends:
         return "drop"  # site labels ("ENT"), "More Images", "Continue", photo credits
@@ -226,13 +257,22 @@ def _mostly_date(para: str) -> bool:
 
 
 def find_date(text: str) -> datetime | None:
+    """The first date in a line of text, as naive UTC (a zone written after the time counts)."""
     m = DATE_ISO.search(text)
     if m:
-        y, mo, d, hh, mm = m.groups()
+        y, mo, d, hh, mm, ss, zone = m.groups()
         try:
-            return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0))
+            found = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
         except ValueError:
             return None
+        try:
+            zone_info = date_parser.isoparse(f"2000-01-01T00:00{zone}").tzinfo if zone else None
+        except ValueError:  # "+99:99"
+            zone_info = None
+        offset = zone_info.utcoffset(None) if zone_info else None
+        if offset is None or abs(offset.total_seconds()) > 14 * 3600:
+            return found  # no zone, or "21:41-21:51" (a range, not a zone)
+        return _utc(found.replace(tzinfo=zone_info))
     m = DATE_WORDS.search(text)
     if m:
         month = m.group(1)[:3].lower()
@@ -295,9 +335,10 @@ def _build(blocks: list[Block], path: str, meta: dict[str, Any], signals: dict[s
     captions = tuple(b.text for b in blocks if b.kind == "caption")
     if parent is None:
         title = str(meta.get("title") or (headings_before[0] if headings_before else _lead_title(body)))
-        date = _as_datetime(meta.get("date")) or next((d for d in dates if d), None)
+        date = meta.get("date") or next((d for d in dates if d), None)
+        # Never the file name: that is only shown in the source list.
         outlet = str(meta.get("outlet") or meta.get("sitename") or signals.get("site")
-                     or signals.get("wire") or signals.get("byline_wire") or Path(path).stem)
+                     or signals.get("wire") or signals.get("byline_wire") or UNKNOWN_OUTLET)
         author = meta.get("author") or signals.get("author") or signals.get("byline_wire")
         url = meta.get("url")
     else:
@@ -326,30 +367,98 @@ def article_id(text: str) -> str:
     return "a" + hashlib.sha256(norm.encode()).hexdigest()[:15]
 
 
-def _as_datetime(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
+# Zone names dateutil would otherwise not know (it warns and drops them).
+TZ_NAMES = {"UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+            "MDT": -6, "PST": -8, "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+            "MSK": 3, "IST": 5.5, "JST": 9, "AEST": 10, "AEDT": 11}
+_TZINFOS = {name: int(hours * 3600) for name, hours in TZ_NAMES.items()}
+YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A date from metadata (front matter, a page's meta tags) as naive UTC; None if it is
+    not a date. '2024-10-30T23:30:00-08:00' is 2024-10-31 07:30 UTC."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if hasattr(value, "year"):  # a date from YAML front matter
+        return _utc(value)
+    if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    return find_date(str(value))
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if not YEAR.search(text) or len(text) > 80:
+        return None  # "yesterday", "5": dateutil would fill in today's month and year
+    try:
+        return _utc(date_parser.isoparse(text))
+    except (ValueError, OverflowError):
+        pass
+    try:
+        with py_warnings.catch_warnings():
+            py_warnings.simplefilter("ignore")  # an unknown zone name: read as UTC
+            parsed = date_parser.parse(text, default=datetime(2000, 1, 1), tzinfos=_TZINFOS)
+    except (ValueError, OverflowError):
+        return None
+    return _utc(parsed)
+
+
+def _utc(d: datetime) -> datetime:
+    """Naive UTC: a zone is converted, no zone is taken as UTC already."""
+    return d.astimezone(UTC).replace(tzinfo=None) if d.tzinfo is not None else d
+
+
+def _show(value: Any) -> str:
+    return repr(str(value)[:40])
 
 
 # -- formats ------------------------------------------------------------------------
-def _front_matter(raw: RawDocument) -> tuple[dict[str, Any], str]:
-    import frontmatter
-    import yaml
+# libyaml's parser when PyYAML has it: about ten times faster than the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+class _NoTimestampLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """YAML without its implicit timestamps: dates stay text, so parse_date keeps their zone
+    (PyYAML's would drop it here or raise on '9999-99-99' before we see it)."""
+
+
+_NoTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+}
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)^---[ \t]*$\n?", re.S | re.M)
+FRONT_MATTER_MAX = 100_000  # characters; metadata is a few lines
+META_KEYS = ("title", "outlet", "url", "date", "author", "source")
+
+
+def _front_matter(text: str, name: str, warnings: list[str]) -> tuple[dict[str, Any], str]:
+    """(metadata, body) of a Markdown file; broken front matter is skipped with a warning."""
+    if not text.startswith(("---", "\ufeff---")):
+        return {}, text
+    m = FRONT_MATTER.match(text[:FRONT_MATTER_MAX])
+    if m is None:
+        warnings.append(f"{name}: front matter without its closing '---': read as text")
+        return {}, text
+    body = text[m.end():]
     try:
-        post = frontmatter.loads(raw.text)
+        data = yaml.load(m.group(1), Loader=_NoTimestampLoader)  # a SafeLoader
     except yaml.YAMLError as e:
-        raise IngestError(f"{raw.path}: bad front matter ({str(e).splitlines()[0]})") from e
-    meta = {k: v for k, v in post.metadata.items()
-            if k in ("title", "outlet", "url", "date", "author", "source")}
+        warnings.append(f"{name}: bad front matter ({str(e).splitlines()[0]}): metadata ignored")
+        return {}, body
+    if data is None:
+        return {}, body
+    if not isinstance(data, dict):
+        warnings.append(f"{name}: front matter is not 'key: value' lines: metadata ignored")
+        return {}, body
+    meta: dict[str, Any] = {}
+    for key in META_KEYS:
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            warnings.append(f"{name}: front matter {key} is not text: ignored")
+            continue
+        meta[key] = " ".join(str(value).split())[:500]
     if "source" in meta and "outlet" not in meta:
         meta["outlet"] = meta.pop("source")
-    return meta, post.content
+    return meta, body
 
 
 # (what it needs in the text to match, pattern, replacement), in order: a scan of the whole
@@ -370,19 +479,33 @@ def _markdown_to_text(text: str) -> str:
     return text
 
 
-def _html_to_text(raw: RawDocument) -> tuple[dict[str, Any], str]:
+def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(raw.text, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_precision=True)
     if doc is None:
-        raise IngestError(f"{raw.path}: no article text found in the HTML")
+        raise IngestError(f"{name}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    # trafilatura gives the day only; the page's own timestamp has the time and the zone.
     meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
-            "date": data.get("date"), "author": data.get("author") or _meta_author(raw.text)}
+            "date": _meta_published(raw.text) or data.get("date"),
+            "author": data.get("author") or _meta_author(raw.text)}
     body = data.get("text") or ""
     # trafilatura gives one paragraph per line: make paragraphs explicit.
     return {k: v for k, v in meta.items() if v}, "\n\n".join(body.split("\n"))
+
+
+PUBLISHED = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|datePublished|pubdate"""
+    r"""|date|dc\.date)["'][^>]+content=["']([^"']{4,40})["']"""
+    r"""|["']datePublished["']\s*:\s*["']([^"']{4,40})["']""", re.I)
+
+
+def _meta_published(html: str) -> datetime | None:
+    """The publication time a page states in its head (meta tag or JSON-LD), zone kept."""
+    m = PUBLISHED.search(html[:200_000])
+    return parse_date(m.group(1) or m.group(2)) if m else None
 
 
 def _meta_author(html: str) -> str | None:
@@ -390,13 +513,13 @@ def _meta_author(html: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def _extract_feed(raw: RawDocument) -> list[Article]:
+def _extract_feed(raw: RawDocument, name: str) -> list[Article]:
     import feedparser
 
     feed = feedparser.parse(raw.text)
     if not feed.entries:
         reason = getattr(feed, "bozo_exception", None) or "no entries"
-        raise IngestError(f"{raw.path}: not a usable RSS/Atom feed ({reason})")
+        raise IngestError(f"{name}: not a usable RSS/Atom feed ({reason})")
     site = feed.feed.get("title")
     articles: list[Article] = []
     for n, entry in enumerate(feed.entries, start=1):
@@ -404,14 +527,15 @@ def _extract_feed(raw: RawDocument) -> list[Article]:
         text = html_fragment_text(html)
         if not text.strip():
             continue
+        # feedparser converts the entry's time to UTC (its *_parsed fields).
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         meta = {"title": entry.get("title"), "outlet": site, "url": entry.get("link"),
                 "author": entry.get("author"),
                 "date": datetime(*when[:6]) if when else None}
-        for article in articles_from_text(text, f"{raw.path}#{n}", meta)[:1]:
+        for article in articles_from_text(text, f"{name}#{n}", meta)[:1]:
             articles.append(article)
     if not articles and feed.bozo:
-        raise IngestError(f"{raw.path}: broken RSS/Atom feed ({feed.bozo_exception})")
+        raise IngestError(f"{name}: broken RSS/Atom feed ({feed.bozo_exception})")
     return articles
 
 

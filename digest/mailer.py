@@ -85,7 +85,8 @@ class SendResult:
 def scan(config: Config, store: Store, now: datetime) -> pipeline.IngestReport:
     """Take in new articles from the configured folders."""
     return pipeline.ingest_folders(store, config.sources.folders, now=now,
-                                   settle_seconds=config.sources.settle.total_seconds())
+                                   settle_seconds=config.sources.settle.total_seconds(),
+                                   max_file_size=config.sources.max_file_size)
 
 
 def select_stories(summaries: Sequence[StorySummary],

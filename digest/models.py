@@ -25,6 +25,7 @@ class RawDocument:
     kind: str  # "text" | "markdown" | "html" | "feed"
     file_hash: str  # sha256 of the bytes, to notice changed files
     mtime: float
+    warnings: tuple[str, ...] = ()  # what decoding repaired (one line each, naming the file)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ class IngestReport:
     unchanged: int = 0
     pending: list[str] = field(default_factory=list)  # still being written: next run
     warnings: list[str] = field(default_factory=list)  # one line each, naming the file
+    # Files that failed before and still do (not read again this run, or not due for a retry):
+    # warned about once, listed on every run for --strict.
+    failing: list[str] = field(default_factory=list)
 
 
 # Several files share one SQLite transaction (a COMMIT costs about as much as taking in a
@@ -101,7 +104,8 @@ class _Batch:
 
 
 def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
-                   settle_seconds: float = 2.0) -> IngestReport:
+                   settle_seconds: float = 2.0,
+                   max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE) -> IngestReport:
     """Take in new or changed files; files are committed in batches, each atomic (crash-safe).
 
     Many files: reading, cleaning and vectorizing run in a worker process while this one
@@ -113,20 +117,28 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
         for folder in folders:
             try:
                 ready, pending = ingest.scan(folder, settle_seconds=settle_seconds,
-                                             now=now.timestamp() if settle_seconds else None)
+                                             now=now.timestamp() if settle_seconds else None,
+                                             max_size=max_file_size)
             except IngestError as e:
                 report.warnings.append(str(e))
                 continue
-            report.pending.extend(str(p) for p in pending)
+            report.pending.extend(ingest.path_text(p) for p in pending)
             todo: list[tuple[ingest.FileEntry, str | None]] = []
+            attempts: dict[str, int] = {}  # failed reads so far of the files read again
             for entry in ready:
-                known = store.file_state(str(entry.path))
-                if known and known[1] == entry.size and known[2] == entry.mtime:
+                known = store.file_state(entry.name)
+                if not known or known.size != entry.size or known.mtime != entry.mtime:
+                    # a file that failed is read again whole, even if its bytes are the same
+                    todo.append((entry, known.file_hash if known and known.error is None else None))
+                elif known.error is None:
                     report.unchanged += 1
+                elif known.attempts and ingest.retry_due(entry, known.attempts, known.seen_at, now):
+                    attempts[entry.name] = known.attempts
+                    todo.append((entry, None))  # read again, whatever its hash
                 else:
-                    todo.append((entry, known[0] if known else None))
+                    report.failing.append(known.error)
             for (entry, _), prepared in zip(todo, _prepare_all(todo), strict=True):
-                _ingest_file(store, batch, entry, prepared, now, report)
+                _ingest_file(store, batch, entry, prepared, now, report, attempts.get(entry.name, 0))
     except BaseException:
         batch.rollback()
         raise
@@ -135,8 +147,9 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
     return report
 
 
-# What a worker hands back for one file: ("error", hash, message), ("same", hash) when the
-# bytes did not change, or ("ok", hash, [(article, cluster features), ...]).
+# What a worker hands back for one file: ("error", hash, message), ("retry", "", message)
+# when the read failed but may succeed later, ("same", hash) when the bytes did not change,
+# or ("ok", hash, [(article, cluster features), ...], warnings).
 Prepared = tuple[Any, ...]
 
 
@@ -144,18 +157,20 @@ def _prepare(entry: ingest.FileEntry, known_hash: str | None) -> Prepared:
     """Everything about a file that needs no store: read, decode, extract, vectorize."""
     try:
         raw = ingest.read(entry)
+    except ingest.ReadError as e:
+        return ("retry", "", str(e))
     except IngestError as e:
         return ("error", "", str(e))
     if known_hash is not None and known_hash == raw.file_hash:
         return ("same", raw.file_hash)
+    warnings = list(raw.warnings)
     try:
-        articles = extract.extract(raw)
+        articles = extract.extract(raw, warnings)
+        return ("ok", raw.file_hash, [(a, cluster.features(a)) for a in articles], warnings)
     except Exception as e:  # one broken article never stops the others
         msg = str(e) if isinstance(e, IngestError) else (
-            f"{entry.path}: cannot extract an article ({type(e).__name__}: {e})")
+            f"{entry.name}: cannot extract an article ({type(e).__name__}: {e})")
         return ("error", raw.file_hash, msg)
-    return ("ok", raw.file_hash,
-            [(a, cluster.features(a)) for a in articles])
 
 
 def _prepare_chunk(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Prepared]:
@@ -223,13 +238,15 @@ def _worker_init(parent: int) -> None:
 
 
 def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared: Prepared,
-                 now: datetime, report: IngestReport) -> None:
-    key = str(entry.path)
+                 now: datetime, report: IngestReport, attempts: int = 0) -> None:
+    key = entry.name  # text even when the file name's bytes are not UTF-8
     kind, file_hash = prepared[0], prepared[1]
-    if kind == "error":
-        # Record the failure (by size/mtime) so an unchanged broken file warns once per change.
+    if kind in ("error", "retry"):
+        # Record the failure (by size/mtime) so an unchanged broken file warns once per change;
+        # a failed read counts its attempts, for the retry backoff.
         with batch.file():
-            store.record_file(key, file_hash, entry.size, entry.mtime, prepared[2], now)
+            store.record_file(key, file_hash, entry.size, entry.mtime, prepared[2], now,
+                              attempts=attempts + 1 if kind == "retry" else 0)
         report.warnings.append(prepared[2])
         return
     if kind == "same":
@@ -238,9 +255,10 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         report.unchanged += 1
         return
     articles = [(_stamp(a, now), features) for a, features in prepared[2]]
+    report.warnings.extend(prepared[3])
     with batch.file():
         recorded = store.file_state(key)
-        if recorded is not None and recorded[0] == file_hash:
+        if recorded is not None and recorded[0] == file_hash and recorded[3] is None:
             # Another digest took this version in since the scan (its batch held the write
             # lock meanwhile): its work stands, as if this run had found the file unchanged.
             report.unchanged += 1
@@ -249,7 +267,7 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         _replace_articles(store, key, articles, now, report)
         store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
     if not articles:
-        report.warnings.append(f"{entry.path}: no article text found")
+        report.warnings.append(f"{entry.name}: no article text found")
 
 
 def _replace_articles(store: Store, path: str, articles: list[tuple[Article, cluster.Features]],

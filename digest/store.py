@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 from platformdirs import user_data_dir
@@ -212,10 +213,16 @@ def _m9_reader_history(db: sqlite3.Connection) -> None:
     )
 
 
+def _m10_file_attempts(db: sqlite3.Connection) -> None:
+    # Failed reads of a file in a row (permissions, vanished): the retry backoff (ingest.retry_due).
+    db.execute("ALTER TABLE files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
-    _m6_headline_terms, _m7_story_centroids, _m8_outbox_operator, _m9_reader_history]
+    _m6_headline_terms, _m7_story_centroids, _m8_outbox_operator, _m9_reader_history,
+    _m10_file_attempts]
 BUSY_SECONDS = 60  # how long to wait for another digest's write lock (a batch holds it ~2 s)
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
@@ -236,6 +243,17 @@ NAME_RESIDUE = 1e-3
 # 100 bytes a posting with its slot; 100,000 articles make about 800,000).
 CACHED_PROBE_POSTINGS = 1_000_000
 _ZEROS = itertools.repeat(0.0)
+
+
+class FileState(NamedTuple):
+    """What the files ledger knows of a path (the path as ingest.path_text gives it)."""
+
+    file_hash: str
+    size: int
+    mtime: float
+    error: str | None  # why it could not be taken in, else None
+    seen_at: datetime  # the last time it was read (or tried), naive UTC
+    attempts: int  # failed reads in a row, for the retry backoff; 0 for any other outcome
 
 
 class _Centroid:
@@ -443,19 +461,20 @@ class Store:
         self._probe = ProbeCache()
 
     # -- files -------------------------------------------------------------
-    def file_state(self, path: str) -> tuple[str, int, float] | None:
+    def file_state(self, path: str) -> FileState | None:
         row = self.db.execute(
-            "SELECT file_hash, size, mtime FROM files WHERE path = ?", (path,)
+            "SELECT file_hash, size, mtime, error, seen_at, attempts FROM files WHERE path = ?", (path,)
         ).fetchone()
-        return (row[0], row[1], row[2]) if row else None
+        return FileState(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]),
+                         row[5]) if row else None
 
     def record_file(self, path: str, file_hash: str, size: int, mtime: float,
-                    error: str | None, now: datetime) -> None:
+                    error: str | None, now: datetime, attempts: int = 0) -> None:
         self.db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "file_hash=excluded.file_hash, size=excluded.size, mtime=excluded.mtime, "
-            "error=excluded.error, seen_at=excluded.seen_at",
-            (path, file_hash, size, mtime, error, now.isoformat()),
+            "error=excluded.error, seen_at=excluded.seen_at, attempts=excluded.attempts",
+            (path, file_hash, size, mtime, error, now.isoformat(), attempts),
         )
 
     def articles_of(self, path: str) -> list[Article]:
@@ -837,7 +856,9 @@ class Store:
         # The columns an Article has (not the headline terms), row by row: at 100,000 articles
         # every row at once would double the peak memory of a run.
         rows = self.db.execute(
-            f"SELECT {ARTICLE_COLUMNS}, story_id FROM articles ORDER BY date IS NULL, date, path")
+            f"SELECT {ARTICLE_COLUMNS}, story_id FROM articles "
+            # An undated article takes its place by when digest received it.
+            "ORDER BY COALESCE(date, ingested_at), path")
         wanted = set(story_ids) if story_ids is not None else None
         by_story: dict[str, list[Article]] = {}
         for row in rows:

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -147,11 +148,16 @@ def test_bad_files_give_one_warning_each(seeds: Path) -> None:
     assert any("zeros.md: binary file" in w for w in warnings)
     data = json.loads(proc.stdout)
     assert sum(len(s["articles"]) for s in data["stories"]) == 6  # the good ones all went in
+    again = brief(seeds)
+    assert "warning:" not in again.stderr  # nothing changed since: each was warned about once
     strict = brief(seeds, "--strict", check=False)
-    assert strict.returncode == 0  # nothing changed since: nothing to warn about
+    # --strict names the files that still fail on every run, and fails
+    assert strict.returncode == 1
+    still = [ln for ln in strict.stderr.splitlines() if ln.startswith("warning: still failing:")]
+    assert len(still) == 4 and any("zeros.md: binary file" in w for w in still)
     write(seeds, "empty2.txt", "")
     strict = brief(seeds, "--strict", check=False)
-    assert strict.returncode == 1 and "empty2.txt: empty file" in strict.stderr
+    assert strict.returncode == 1 and "warning: " + str(seeds / "empty2.txt") + ": empty file" in strict.stderr
 
 
 def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
@@ -281,3 +287,80 @@ def test_extract_rejects_nothing_silently(tmp_path: Path, name: str) -> None:
     st = path.stat()
     raw = ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime))
     assert extract.extract(raw) == []
+
+
+# -- outlets and dates (issue 12) ------------------------------------------------------
+
+
+def extract_json(*paths: Path) -> list[dict]:
+    proc = run_cli("extract", "--format", "json", *map(str, paths))
+    return json.loads(proc.stdout)
+
+
+def test_outlet_is_never_the_file_name(seeds: Path) -> None:
+    arts = {Path(a["path"]).name.split("#")[0] + ("#2" if "#" in a["path"] else ""): a
+            for a in extract_json(*sorted(seeds.iterdir()))}
+    # 000 (a photo credit names an agency, not the page's outlet) and 003 say nothing of theirs
+    assert arts["000_e16f7bd2d506038e.txt"]["outlet"] == "unknown outlet"
+    assert arts["003_f3c979c9e0c87e4d.txt"]["outlet"] == "unknown outlet"
+    # "By AFP" on The Moscow Times' page: the newspaper stays the outlet, the agency the author
+    moscow = arts["001_96ce0511ea1d7d20.txt"]
+    assert moscow["outlet"] == "The Moscow Times" and moscow["author"] == "AFP"
+    assert arts["002_a299375b2d969efe.txt"]["outlet"] == "DW"
+    assert arts["004_aa41dad5a1df6824.txt"]["outlet"] == "AP"
+    assert not any(a["outlet"].startswith(("000_", "003_")) for a in arts.values())
+
+
+def test_outlet_from_a_copyright_line(tmp_path: Path) -> None:
+    text = ("Harbour reopens after storm\n\nThe harbour reopened on Monday after a storm closed "
+            "it for three days, the port authority said in a statement.\n\n"
+            "Copyright 2024 Coastal Herald. All rights reserved.\n")
+    path = write(tmp_path, "page.txt", text)
+    [art] = extract_json(path)
+    assert art["outlet"] == "Coastal Herald"
+
+
+def test_dates_keep_their_time_zone(tmp_path: Path) -> None:
+    md = write(tmp_path, "zone.md", NEW_CROCUS.replace("date: 2024-04-03", "date: 2024-10-30T23:30:00-08:00"))
+    html = write(tmp_path, "zone.html", HTML.replace(
+        '<meta name="date" content="2024-11-05">',
+        '<meta property="article:published_time" content="2024-11-05T01:15:00+03:00">'))
+    page = write(tmp_path, "zone.txt", "Harbour reopens after storm\n\n2024-11-05 22:10 -05:00\n\n"
+                 "The harbour reopened on Monday after a storm closed it for three days, the "
+                 "port authority said in a statement.\n")
+    feed = write(tmp_path, "zone.rss", RSS.replace("Tue, 05 Nov 2024 10:00:00 GMT",
+                                                   "Tue, 05 Nov 2024 23:00:00 -0800"))
+    dates = {Path(a["path"]).name: a["date"] for a in extract_json(md, html, page, feed)}
+    assert dates["zone.md"] == "2024-10-31T07:30:00"  # stored as UTC: the next day
+    assert dates["zone.html"] == "2024-11-04T22:15:00"
+    assert dates["zone.txt"] == "2024-11-06T03:10:00"
+    assert dates["zone.rss#1"] == "2024-11-06T07:00:00"
+
+
+def test_bad_front_matter_date_reads_the_article_undated(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.md", NEW_CROCUS.replace("date: 2024-04-03", "date: 9999-99-99"))
+    proc = run_cli("extract", "--format", "json", str(path))
+    [art] = json.loads(proc.stdout)
+    assert art["date"] is None and art["outlet"] == "Example Wire" and "Traceback" not in proc.stderr
+    assert f"warning: {path}: date '9999-99-99' is not a date: read as undated" in proc.stderr
+
+
+def test_undated_article_is_ordered_by_when_it_was_received(seeds: Path) -> None:
+    later = NEW_CROCUS.replace("date: 2024-04-03", "date: 2099-01-01")
+    write(seeds, "005_future.md", later)
+    data = json.loads(brief(seeds).stdout)
+    [crocus] = [s for s in data["stories"] if len(s["articles"]) == 6]
+    names = [Path(a["path"]).name for a in crocus["articles"]]
+    # 000 and 003 are undated: received today, so after 2024 and before 2099
+    assert names[-1] == "005_future.md" and set(names[-3:-1]) == {
+        "000_e16f7bd2d506038e.txt", "003_f3c979c9e0c87e4d.txt"}
+    md = run_cli("brief", "--source", str(seeds)).stdout  # the Markdown briefing says so
+    assert "unknown outlet: No Plans for Putin to Meet With Concert Attack Survivors, Kremlin Says (undated)" in md
+
+
+def test_since_with_a_time_zone_is_converted_to_utc() -> None:
+    from digest.cli import parse_since
+
+    now = datetime(2024, 11, 5, 12, 0)
+    assert parse_since("2024-10-30T23:30:00-08:00", now) == datetime(2024, 10, 31, 7, 30)
+    assert parse_since("2024-10-30", now) == datetime(2024, 10, 30)
