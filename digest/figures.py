@@ -1,111 +1,657 @@
-"""Figures the articles of a story report (death toll, injured, arrests), and where they disagree.
+"""Figures a story's articles state (killed, injured, missing, arrested...), read as claims over time.
 
-Pure functions over article text and captions: a caption is not prose to
-summarize, but a figure in it is still the outlet's claim.
+Two steps, both pure:
+
+1. `read_claims(sentence)`: every count in a sentence that a casualty word (or another common
+   news count: hostages, rescued, evacuated...) is about becomes a `Claim`: subject, scope
+   ("in Honduras", "soldiers"), the value with its qualifier as an interval (at least 5 ->
+   [5, open)), and its role: the article's `current` figure, an `earlier` one it recounts
+   ("up from 95"), or one about `other_event` ("when Gilbert killed 300 in 1988"). Ages,
+   dates, times, money, speeds and measures are not counts of anyone and are skipped.
+2. `story_figures(articles)`: each article's one current figure per subject and scope, put in
+   time order; a line that only rises is a timeline, a later lower figure said to be revised
+   is "revised", figures that cannot both be true at about the same time (or a later lower
+   one given without a word of revision) are a disagreement. Compatible figures ("over 140"
+   and 144) never are.
+
+A caption is not prose to summarize, but a figure in it is still the outlet's claim.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from digest.models import Article, Discrepancy, FigureClaim
+from digest import text as textmod
+from digest.models import (
+    Article,
+    Claim,
+    Discrepancy,
+    FigureClaim,
+    FigureLine,
+    FigurePoint,
+    Qualifier,
+    Role,
+    Verdict,
+)
 
-NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "a dozen": 12,
+# -- numbers ------------------------------------------------------------------------------------
+UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+WORD_VALUES = {w: i for i, w in enumerate(UNITS)} | {w: 20 + 10 * i for i, w in enumerate(TENS)}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# Vague counts as the interval the words allow (the labelled set's reading).
+VAGUE = {
+    "half a dozen": (6, 6), "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
+    "three dozen": (36, 36), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
+    "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
+    "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
+    "millions": (2_000_000, 9_999_999),
 }
-Q = r"(?P<q>at least|more than|over|nearly|almost|about|around|some|up to|as many as)?\s*"
-N = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-PATTERNS: dict[str, list[re.Pattern[str]]] = {
-    "death toll": [
-        re.compile(r"\b(?:killing|killed|kills|kill|left|leaving)\s+" + Q + N
-                   + r"(?:\s+(?:people|persons|victims|civilians|others))?(?:\s+dead)?\b", re.I),
-        re.compile(r"\b" + Q + N + r"\s+(?:people\s+|persons\s+|victims\s+)?"
-                   r"(?:(?:were|have been|had been|are)\s+)?(?:dead|killed|died)\b", re.I),
-        re.compile(r"\bdeath toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + Q + N, re.I),
-    ],
-    "injured": [
-        re.compile(r"\b(?:injuring|wounding)\s+" + Q + N, re.I),
-        re.compile(r"\b" + Q + N + r"\s+(?:people\s+|others\s+)?(?:(?:were|have been)\s+)?"
-                   r"(?:injured|wounded|hurt)\b", re.I),
-    ],
+WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(UNITS[1:10]) + r"))?|"
+            + "|".join(sorted(UNITS[1:], key=len, reverse=True)) + ")")
+DIGITS = r"\d+(?:,\d+|,\s\d{3}(?!\d))*(?:\.\d+)?"  # "1,0000" and "7, 956" read as written
+COUNT = rf"(?:{DIGITS}|{WORD_NUM})(?:\s+(?:hundred|thousand|million|billion))?"
+VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
+QUALIFIERS: dict[str, Qualifier] = {
+    "at least": "lower", "more than": "lower", "over": "lower", "upwards of": "lower",
+    "in excess of": "lower", "no fewer than": "lower", "no less than": "lower", "past": "lower",
+    "well over": "lower", "above": "lower", "a minimum of": "lower", "nearly": "upper",
+    "almost": "upper", "up to": "upper", "fewer than": "upper", "less than": "upper",
+    "as many as": "upper", "under": "upper", "at most": "upper", "no more than": "upper",
+    "close to": "upper", "about": "approx", "around": "approx", "roughly": "approx",
+    "approximately": "approx", "an estimated": "approx", "estimated": "approx",
+    "some": "approx", "between": "range",
 }
-# "killed in 2004" or "left 2 weeks ago" are not tolls.
-NOT_A_COUNT = re.compile(r"^\s*(?:years?|weeks?|days?|hours?|months?|percent|%|km|miles?)\b", re.I)
+QUAL_RE = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
+MENTION = re.compile(
+    rf"(?<![\w$£€¥.,/:-])(?:(?P<q>{QUAL_RE})\s+)?(?:all\s+)?"
+    rf"(?P<a>{VAGUE_RE}|{COUNT})"
+    rf"(?:\s*(?P<sep>-|–|\bto\b|\bor\b|\band\b)\s*(?P<b>{COUNT})(?![\w%-]))?"
+    rf"(?P<post>\s+or\s+more|\+|-plus)?(?![\w%])",
+    re.I,
+)
 
 
-def _number(raw: str) -> int | None:
-    raw = raw.lower()
-    if raw in NUMBER_WORDS:
-        return NUMBER_WORDS[raw]
-    try:
-        return int(raw.replace(",", ""))
-    except ValueError:
-        return None
+def parse_count(raw: str) -> tuple[int, int] | None:
+    """The interval a count stands for ("two hundred" -> (200, 200), "dozens" -> (24, 99))."""
+    words = " ".join(raw.lower().split())
+    if words in VAGUE:
+        return VAGUE[words]
+    scale = 1
+    head, _, last = words.rpartition(" ")
+    if head and last in SCALES:
+        words, scale = head, SCALES[last]
+    if words[0].isdigit():
+        try:
+            value = float(words.replace(",", "").replace(" ", ""))
+        except ValueError:
+            return None
+    else:
+        parts = re.split(r"[- ]", words)
+        if not all(p in WORD_VALUES for p in parts):
+            return None
+        value = sum(WORD_VALUES[p] for p in parts)
+    n = int(round(value * scale))
+    return (n, n)
 
 
-# Every pattern needs one of these words (lowercased): paragraphs without any are not
-# searched. (Substring tests: faster than one regex alternation. They are looked for on the
-# lowercased text, which misses what re.I would match in odd spellings such as "KİLLED".)
-TRIGGER_WORDS = ("kill", "dead", "died", "death", "left", "leaving", "injur", "wound", "hurt")
-# And every pattern needs a number (N), matched as N is (re.I, on the paragraph itself):
-# "left" and "death" are common words, figures are not.
-HAS_NUMBER = re.compile(r"\d|" + "|".join(w for w in NUMBER_WORDS if " " not in w), re.I)
+# -- what the count is about --------------------------------------------------------------------
+# Subject words after the count ("144 people dead"), the form a verb takes after one.
+AFTER: dict[str, str] = {
+    "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed",
+    "froze to death": "killed", "fatalities": "killed", "perished": "killed", "drowned": "killed",
+    "slain": "killed", "bodies": "killed", "lost their lives": "killed",
+    "confirmed dead": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured",
+    "injuries": "injured", "missing": "missing", "unaccounted for": "missing",
+    "arrested": "arrested", "detained": "arrested", "arrests": "arrested",
+    "taken into custody": "arrested", "evacuated": "displaced",
+    "displaced": "displaced", "homeless": "displaced", "evacuees": "displaced",
+    "fled their homes": "displaced", "hostages": "other:hostages", "held hostage":
+    "other:hostages", "taken hostage": "other:hostages", "rescued": "other:rescued",
+    "released": "other:released", "freed": "other:released", "trapped": "other:trapped",
+    "hospitalized": "injured", "hospitalised": "injured", "in intensive care": "injured",
+    "sickened": "other:sick", "fell ill": "other:sick", "infected": "other:sick",
+    "kidnapped": "other:hostages", "abducted": "other:hostages", "captive": "other:hostages",
+    "held captive": "other:hostages", "sentenced": "other:sentenced", "executed": "killed",
+    "severed heads": "killed", "aboard": "other:aboard", "on board": "other:aboard",
+}
+# Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
+WEAK_AFTER = {"aboard", "on board", "released", "freed", "trapped", "captive"}
+# Subject words that are also the scope the guideline asks for ("17 people in intensive care").
+SCOPE_WORDS = {"in intensive care": "in intensive care", "aboard": "aboard", "on board": "aboard"}
+# Verbs before the count ("killing 60 people").
+BEFORE: dict[str, str] = {
+    "killing": "killed", "killed": "killed", "kills": "killed", "kill": "killed",
+    "claimed the lives of": "killed", "took the lives of": "killed", "the deaths of": "killed",
+    "injuring": "injured", "injured": "injured", "injures": "injured", "wounding": "injured",
+    "wounded": "injured", "wounds": "injured", "hurting": "injured",
+    "arrested": "arrested", "arresting": "arrested", "arrests": "arrested",
+    "detained": "arrested", "detaining": "arrested", "detains": "arrested",
+    "rounded up": "arrested", "the arrest of": "arrested", "the arrests of": "arrested",
+    "evacuated": "displaced", "evacuating": "displaced", "displaced": "displaced",
+    "displacing": "displaced", "rescued": "other:rescued", "rescuing": "other:rescued",
+    "kidnapped": "other:hostages", "kidnapping": "other:hostages", "abducted": "other:hostages",
+    "abducting": "other:hostages", "seized": "arrested", "freed": "other:released",
+    "released": "other:released", "releasing": "other:released", "freeing": "other:released",
+    "sentenced": "other:sentenced", "executed": "killed", "executing": "killed",
+    "sickened": "other:sick", "sickening": "other:sick", "infected": "other:sick",
+    "infecting": "other:sick", "hospitalized": "injured",
+}
+# "the bodies of four", "the severed heads of four": stronger than any verb after the count.
+NOUN_OF = re.compile(r"\b(?:bodies|(?:severed\s+)?heads|remains|deaths|corpses)\s+of\s*$", re.I)
+# The noun of a toll ("the death toll rose to 158", "the number of injured stood at 40").
+TOLLS: dict[str, str] = {
+    "death toll": "killed", "toll": "killed", "number of dead": "killed",
+    "number of deaths": "killed", "number of people killed": "killed",
+    "number of victims": "killed", "number of injured": "injured",
+    "number of wounded": "injured", "number of missing": "missing",
+    "number of people missing": "missing", "number of homeless": "displaced",
+    "number of evacuees": "displaced", "number of arrests": "arrested",
+}
 
 
-def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
-    """(qualifier class, number) per subject found in text; class is '', '>' or '~'."""
-    found: dict[str, set[tuple[str, int]]] = {}
-    # Most articles name no toll at all: one look at the whole text first.
-    whole = text.lower()
-    if not any(w in whole for w in TRIGGER_WORDS):
-        return found
-    # (Lowercasing never adds or removes a line break: the two splits pair up.)
-    for paragraph, low in zip(text.split("\n"), whole.split("\n"), strict=True):
-        if any(w in low for w in TRIGGER_WORDS) and HAS_NUMBER.search(paragraph):
-            _claims_in(paragraph, found)
-    return found
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(w.replace(" ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-def _claims_in(text: str, found: dict[str, set[tuple[str, int]]]) -> None:
-    for subject, patterns in PATTERNS.items():
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                if NOT_A_COUNT.match(text[m.end():]):
-                    continue
-                n = _number(m.group("n"))
-                if n is None or n < 2 or 1800 <= n <= 2100:  # years are not tolls
-                    continue
-                q = (m.group("q") or "").lower()
-                cls = ">" if q in ("more than", "over") else "~" if q in (
-                    "nearly", "almost", "about", "around", "some", "up to", "as many as") else ""
-                found.setdefault(subject, set()).add((cls, n))
+AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported(?:ly)?|also|still|later|now|"
+       r"probably|presumably|possibly|likely|apparently|already|all|"
+       r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
+       r"of\s+them|people|persons)")
+STOP = (r"(?:and|or|but|in|on|at|from|to|after|when|as|while|who|that|which|than|by|for|with|"
+        r"the|a|an|said|says|say|police|officials?|according)")
+# "144 people dead", "360 others wounded", "21 Israelis", "three soldiers were killed"
+AFTER_RE = re.compile(
+    rf"(?P<group>(?:\s+(?!{AUX}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
+    rf"[A-Za-z][\w'’.-]*){{0,3}}?)"
+    # "Three soldiers and one activist were killed": the first count shares the verb
+    rf"(?:\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
+    rf"(?:\s+(?:who|that))?(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
+# "Seven of those 77 people died": the first count is the claim, the rest its scope.
+PART_OF = re.compile(
+    rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
+    rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
+BEFORE_RE = re.compile(
+    rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?\s*$",
+    re.I)
+TOLL_RE = re.compile(
+    rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,8}}?)\s+"
+    r"(?:to|at|of|is|was|reached|hit|passed|topped|exceeded|surpassed|neared|from)\s*$", re.I)
+# "pushing the national death toll from Hurricane Georges past 150" (the qualifier is the verb)
+TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,5}}?)\s*$",
+                       re.I)
+# "bringing the death toll to 62": the other counts of the sentence are what was added
+INCREMENT = re.compile(r"\b(?:bringing|raising|pushing|putting|taking|lifting)\s+(?:the|its)\s+"
+                       r"(?:\S+\s+){0,3}?(?:toll|total|number)\b|\btoll\s+(?:\S+\s+){0,8}?"
+                       r"(?:reached|rose|climbed)\b[^.;]*\bafter\b", re.I)
+# The group between count and verb is a scope ("three soldiers"); these words are not.
+PLAIN_GROUPS = {"people", "persons", "others", "other", "more", "victims", "individuals",
+                "residents", "of", "them", "those", "total", "additional", "more people",
+                "dead", "killed", "new", "confirmed"}
+
+# -- not counts of anyone -----------------------------------------------------------------------
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+          "december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
+NOT_AFTER = re.compile(
+    r"^(?:\s*-?\s*(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur|"
+    r"mph|km|kph|kilomet|miles?|met(?:er|re)s?|feet|foot|ft|inch|percent|per\s+cent|%|degree|"
+    r"tons?|tonnes?|acres?|square|kg|kilo|pounds?|lbs?|dollars?|dlrs|euros?|yen|yuan|"
+    r"rupees?|marks|francs|cents?|points?|knots|storey|stor(?:y|ies)|floors?|"
+    r"a\.m\b|p\.m\b|am\b|pm\b|o'clock|gmt|times\b|th\b|st\b|nd\b|rd\b)|:\d|/\d|\s*,\s*\d"
+    rf"|\s+(?:{MONTHS})\b)",
+    re.I)
+NOT_BEFORE = re.compile(
+    rf"(?:[$£€¥]|US\$|dlrs|\b(?:{MONTHS})\.?|\bno\.|\bnumber|\bflight|\broute|\bhighway|\broom|"
+    r"\bpage|\barticle|\bchapter|\bsection|\bcategory|\bforce|\blevel|\bgrade|\bclass|"
+    r"\bpoints?|\bphase|\bversion|\bterm|\bfrom\s+ages?|\baged?|\bages|\bno|\bevery|\bany|"
+    r"\beach)\s*$", re.I)
+# "no one was killed", "the one who died": "one" is a count only when nothing says otherwise
+NOT_ONE = re.compile(r"\b(?:no|every|any|each|which|the|this|that|only|at|from|with|one)\s*$", re.I)
+AGE = re.compile(r"[A-Za-z]\s*,\s*$")  # "Smith, 45, was killed" (checked with a comma after)
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+SINCE_YEAR = re.compile(r"\b(?:since|until|till|by)\b[^;]{0,80}$", re.I)
+EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Initially|At\s+first)\b")
+# "when Hurricane Gilbert killed 300" and "the 10th anniversary of clashes that left 48 dead".
+OTHER_EVENT = re.compile(
+    r"\bwhen\s+(?:hurricane\s+|typhoon\s+|storm\s+|cyclone\s+)?[A-Z]\w+|\banniversary\b|"
+    r"\blast\s+year\b|\byears\s+ago\b|\bprevious\s+(?:attack|disaster|storm|bombing|crash)",
+    re.I)
+EARLIER_BEFORE = re.compile(
+    r"(?:\b(?:up|down|increased|rose|jumped|climbed|revised|lowered)?\s*\bfrom|"
+    r"\b(?:earlier|previous|initial|original|prior|first|preliminary)\s+(?:\S+\s+){0,3}"
+    r"(?:of|at|was|were|had\s+been|put\s+at)|\b(?:had|have)\s+(?:earlier|previously|initially|"
+    r"originally)\s+(?:\S+\s+){0,3}|\b(?:earlier|previously|initially|originally)\s+"
+    r"(?:\S+\s+){0,2}(?:reported|said|put|estimated|counted|listed)\s+(?:\S+\s+){0,2})\s*$",
+    re.I)
+EARLIER_AFTER = re.compile(r"[^.;,]{0,25}?\b(?:earlier|previously|initially|at\s+first)\b", re.I)
+CURRENT_BEFORE = re.compile(
+    r"\b(?:risen|rose|rises|rising|climbed|climbs|jumped|jumps|increased|grown|grew|soared|"
+    r"mounted|reached|raised|now|revised|lowered|reduced|cut|corrected|adjusted|updated|"
+    r"downgraded)\b(?:\s+\S+){0,4}?\s*$", re.I)
+REVISED = re.compile(
+    r"\b(?:revised|revising|lowered|lowering|reduced|cut|corrected|downgraded|adjusted|"
+    r"down\s+from|backed\s+off|overstated|retracted)\b", re.I)
+# Scope after the subject ("killed 7,000 people in Honduras", "dead across Central America").
+PLACE_AFTER = re.compile(
+    r"(?:\s+(?:people|persons|others))?\s*,?\s+(?:in|across|throughout|on)\s+"
+    r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|de|del|of|es))*)", re.A)
+PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|es))*"
+         r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
+PLACE_BEFORE = [
+    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s*,?\s+(?:\S+\s+){{0,4}}$"),
+    re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
+    re.compile(rf"\b(?:in|across|hit|struck|battered|lashed)\s+{PLACE}\s+(?:\S+\s+){{0,5}}?"
+               rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
+]
+# "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
+AILMENT = re.compile(r"\s+(?P<place>with\s+[a-z]+)")
+NOT_PLACES = set(MONTHS.split("|")) | {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the",
+    "a", "an", "his", "her", "their", "its", "this", "that"}
+# A paragraph needs one of these (lowercased substrings) for its sentences to be read at all.
+TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "missing",
+            "arrest", "detain", "custody", "evacu", "displac", "homeless", "fled", "rescu",
+            "abduct", "kidnap", "hostage", "drown", "perish", "slain", "fatal", "lives", "bodies",
+            "hospital", "released", "freed", "trapped", "sick", " ill", "infect", "sentenced",
+            "captive", "execut", "bodies", "heads", "intensive care",
+            "aboard", "on board", "seized", "die")
+HAS_NUMBER = re.compile(rf"\d|\b(?:{WORD_NUM}|dozen|dozens|scores|hundreds|thousands|millions)\b",
+                        re.I)
 
 
-def discrepancies(articles: Iterable[Article]) -> tuple[Discrepancy, ...]:
-    """Subjects on which the articles give different figures, each figure with its sources."""
-    by_subject: dict[str, dict[tuple[str, int], list[str]]] = {}
-    for article in articles:
-        text = "\n".join([article.text, *article.captions])
-        for subject, found in claims_in(text).items():
-            for value in found:
-                ids = by_subject.setdefault(subject, {}).setdefault(value, [])
-                if article.id not in ids:
-                    ids.append(article.id)
-    out = []
-    for subject, values in by_subject.items():
-        reporting = {aid for ids in values.values() for aid in ids}
-        # Several figures in one article are usually several events, not a disagreement.
-        if len(values) < 2 or len(reporting) < 2:
+@dataclass(frozen=True)
+class _Found:
+    """What a count is about, as read around it."""
+
+    subject: str
+    group: str | None  # the noun the count is split by ("soldiers"), if any
+    end: int  # where the subject words end (scope is looked for after)
+    how: str  # which reading found it: "noun_of", "toll", "before", "after", "part_of"
+
+
+def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
+    """The subject of the count at m, if it counts anyone, with its group and where it ends."""
+    left = sentence[max(0, m.start() - 90):m.start()]
+    if NOUN_OF.search(left):
+        return _Found("killed", None, m.end(), "noun_of")
+    toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
+    if toll:
+        mid = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)",
+                        toll.group("mid"))
+        return _Found(TOLLS[" ".join(toll.group("toll").lower().split())],
+                      mid.group(1) if mid else None, m.end(), "toll")
+    part = PART_OF.match(sentence, m.end())
+    if part:
+        return _Found(AFTER[" ".join(part.group("verb").lower().split())],
+                      " ".join(part.group("scope").split()), part.end(), "part_of")
+    if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
+        return None  # "two of three defendants": a share, the whole is counted elsewhere
+    after = AFTER_RE.match(sentence, m.end())
+    before = BEFORE_RE.search(left)
+    if after:
+        verb = " ".join(after.group("verb").lower().split())
+        raw_group = " ".join(after.group("group").split())
+        if before and (raw_group.lower() not in ("", "people", "persons", "others")
+                       or verb in WEAK_AFTER):
+            after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after:
+        words = raw_group.split()
+        while words and words[-1].lower() in PLAIN_GROUPS:
+            words.pop()
+        while words and words[0].lower() in PLAIN_GROUPS:
+            words.pop(0)
+        group = " ".join(words) or None
+        if verb in SCOPE_WORDS:
+            group = SCOPE_WORDS[verb]
+            then = AFTER_RE.match(sentence, after.end())  # "All 109 people aboard were killed"
+            if then and not then.group("group").strip():
+                return _Found(AFTER[" ".join(then.group("verb").lower().split())], group,
+                              then.end(), "after")
+        return _Found(AFTER[verb], group, after.end(), "after")
+    if before:
+        # "abducted three Britons and a New Zealand citizen": split by group
+        split = re.match(rf"\s+([A-Za-z][\w'’-]+)\s+and\s+(?:an?|{WORD_NUM}|\d+)\s",
+                         sentence[m.end():], re.I)
+        group_m = re.match(r"\s+([A-Za-z][\w'’-]+)", sentence[m.end():])
+        return _Found(BEFORE[" ".join(before.group("verb").lower().split())],
+                      split.group(1) if split and split.group(1).lower() not in PLAIN_GROUPS
+                      else None, m.end() + (group_m.end() if group_m else 0), "before")
+    return None
+
+
+def _excluded(sentence: str, m: re.Match[str]) -> bool:
+    """Ages, dates, times, money, measures, names with numbers ("Flight 111"), years."""
+    left, right = sentence[:m.start()], sentence[m.end():]
+    if NOT_AFTER.match(right) or NOT_BEFORE.search(left[-20:]):
+        return True
+    if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
+        return True  # "Smith, 45, of Goteborg"
+    if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q")):
+        return True
+    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", m.group("a")) and not m.group("q"))
+
+
+def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
+    candidates = [PLACE_AFTER.match(sentence, found.end)]
+    if found.subject in ("injured", "other:sick"):
+        candidates.append(AILMENT.match(sentence, found.end))
+    candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
+    for place in candidates:
+        if place is None:
             continue
-        claims = tuple(
-            FigureClaim(value=_display(cls, n), sources=tuple(ids))
-            for (cls, n), ids in sorted(values.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-        )
-        out.append(Discrepancy(subject=subject, claims=claims))
-    return tuple(out)
+        name = re.sub(r"['’]s$", "", place.group("place")).strip(" ,.")
+        if name.lower().split()[-1] not in NOT_PLACES and name.lower() not in NOT_PLACES:
+            return name
+    return found.group
 
 
-def _display(cls: str, n: int) -> str:
-    return {">": f"over {n}", "~": f"about {n}"}.get(cls, str(n))
+def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
+    left = sentence[:m.start()]
+    # the clause the count sits in: from the last ; — or ( before it to the next one after it
+    start = max(left.rfind(c) for c in ";—()") + 1
+    stops = [i for i in (sentence.find(c, m.end()) for c in ";—()") if i >= 0]
+    clause = sentence[start:min(stops) if stops else len(sentence)]
+    if OTHER_EVENT.search(clause):
+        return "other_event"
+    for y in YEAR.finditer(clause):
+        year = int(y.group(1))
+        if SINCE_YEAR.search(clause[:y.start()]) or (article_year is not None
+                                                     and year >= article_year):
+            continue
+        return "other_event"
+    if (EARLIER_BEFORE.search(left[-60:]) or EARLIER_AFTER.match(sentence, m.end())
+            or EARLIER_START.match(sentence)):
+        return "earlier"
+    return "current"
+
+
+def _interval(m: re.Match[str]) -> tuple[Qualifier, int | None, int | None] | None:
+    a = parse_count(m.group("a"))
+    if a is None:
+        return None
+    q = " ".join((m.group("q") or "").lower().split())
+    b = parse_count(m.group("b")) if m.group("b") else None
+    sep = (m.group("sep") or "").lower()
+    if b is not None and (sep != "and" or q == "between") and b[1] >= a[0]:
+        return "range", a[0], b[1]
+    qualifier = "lower" if m.group("post") else QUALIFIERS.get(q, "exact")
+    if qualifier == "lower":
+        return "lower", a[0], None
+    if qualifier == "upper":
+        return "upper", None, a[1]
+    if a[0] != a[1]:
+        return "range", a[0], a[1]
+    return qualifier if qualifier != "range" else "exact", a[0], a[1]
+
+
+def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
+    """Every count of people in one sentence, with subject, scope, interval and role."""
+    out: list[Claim] = []
+    grouped: list[bool] = []  # the claim's scope is the noun it counts ("21 Israelis")
+    taken = 0  # counts inside an earlier claim's words ("of those 77 people") are its scope
+    for m in MENTION.finditer(sentence):
+        if m.start() < taken or _excluded(sentence, m):
+            continue
+        interval = _interval(m)
+        if interval is None:
+            continue
+        qualifier, low, high = interval
+        value = " ".join(m.group(0).split())
+        role = _role(sentence, m, year)
+        if (m.group("sep") or "").lower() == "to" and re.search(r"\bfrom\s*$",
+                                                                 sentence[:m.start()]):
+            # "from 95 to 158": two figures, the first recounted, the second current
+            first, second = parse_count(m.group("a")), parse_count(m.group("b"))
+            found = _subject(sentence, m)
+            if found and first and second:
+                scope = _scope(sentence, m, found)
+                out.append(Claim(found.subject, scope, m.group("a"), *first, "exact",
+                                 "earlier" if role == "current" else role, sentence))
+                out.append(Claim(found.subject, scope, m.group("b"), *second, "exact", role,
+                                 sentence, revised=bool(REVISED.search(sentence))))
+                grouped += [False, False]
+            continue
+        found = _subject(sentence, m)
+        if found is None:
+            found = _ellipsis(sentence, m, out)
+            if found is None:
+                continue
+        if found.how == "part_of":
+            taken = found.end
+        scope = _scope(sentence, m, found)
+        out.append(Claim(found.subject, scope, value, low, high, qualifier, role, sentence,
+                         revised=role == "current" and bool(REVISED.search(sentence))))
+        grouped.append(scope is not None and scope == found.group and found.how in ("after",
+                                                                                  "before"))
+    kept = _drop_increments(sentence, out)
+    flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
+    return _inherit_scope(sentence, _split_groups(kept, flags), flags)
+
+
+def _split_groups(claims: list[Claim], grouped: list[bool]) -> list[Claim]:
+    """A group is a scope only when the sentence splits a subject by it ("three soldiers and
+    one activist were killed"); "wounded 21 Israelis" names the count, it does not narrow it."""
+    per_subject: dict[str, int] = {}
+    for c in claims:
+        per_subject[c.subject] = per_subject.get(c.subject, 0) + 1
+    return [replace(c, scope=None) if g and per_subject[c.subject] < 2 else c
+            for c, g in zip(claims, grouped, strict=True)]
+
+
+def _inherit_scope(sentence: str, claims: list[Claim], grouped: list[bool]) -> list[Claim]:
+    """ "killing 156 people in the Philippines and leaving hundreds of thousands homeless"."""
+    out = list(claims)
+    for i in range(1, len(out)):
+        prev, c = out[i - 1], out[i]
+        if c.scope is None and prev.scope and prev.subject != c.subject and \
+                not grouped[i - 1] and prev.role == c.role:
+            between = sentence[sentence.find(prev.value):sentence.find(c.value)]
+            if " and " in between and not re.search(r"[.;]", between):
+                out[i] = replace(c, scope=prev.scope)
+    return out
+
+
+def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | None:
+    """ "257 killed, 11 of them in Tanzania", "143 hospitalized ... and 51 with frostbite",
+    "has risen to 158, up from 95": a count with no words of its own borrows its neighbour's."""
+    if not before:
+        return None
+    near = before[-1]
+    left = sentence[max(0, m.start() - 60):m.start()]
+    right = sentence[m.end():]
+    own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
+    if own and re.search(r"(?:,|\band)\s*$", left):
+        return _Found(near.subject, None, m.end() + (right.find("of them") + 7
+                                                     if right.lstrip().startswith("of them")
+                                                     else 0), "ellipsis")
+    if re.search(r"\b(?:up|down)\s+from\s*$|\b(?:estimate|figure|toll|count|total)\s+of\s*$",
+                 left, re.I):
+        return _Found(near.subject, near.scope, m.end(), "ellipsis")
+    return None
+
+
+def _drop_increments(sentence: str, claims: list[Claim]) -> list[Claim]:
+    """ "two youths died ..., bringing the death toll to 62": only the toll is a claim."""
+    if len(claims) < 2 or not INCREMENT.search(sentence):
+        return claims
+    top: dict[str, float] = {}
+    for c in claims:
+        top[c.subject] = max(top.get(c.subject, 0), _point(c))
+    tolls = {c.subject for c in claims if re.search(r"\btoll\b", sentence, re.I)}
+    return [c for c in claims if c.subject not in tolls or _point(c) >= top[c.subject]]
+
+
+# -- articles and stories -----------------------------------------------------------------------
+def _units(article: Article) -> list[str]:
+    """Headline, body sentences and captions that may hold a figure (cheap tests first)."""
+    units: list[str] = []
+    for chunk in (article.title, *article.paragraphs, *article.captions):
+        low = chunk.lower()
+        if not any(t in low for t in TRIGGERS) or not HAS_NUMBER.search(chunk):
+            continue
+        units.extend(s for s in textmod.split_sentences(chunk)
+                     if HAS_NUMBER.search(s) and any(t in s.lower() for t in TRIGGERS))
+    return units
+
+
+def article_claims(article: Article) -> list[Claim]:
+    """Every claim in an article's headline, body and captions, credited to the article."""
+    year = article.date.year if article.date else None
+    out: list[Claim] = []
+    seen: set[tuple[str, str | None, str, str]] = set()
+    for unit in _units(article):
+        for c in read_claims(unit, year=year):
+            key = (c.subject, c.scope, c.value, c.role)
+            if key in seen:  # the lead printed twice, a caption repeated under every photo
+                continue
+            seen.add(key)
+            out.append(replace(c, article_id=article.id, outlet=article.outlet,
+                               date=article.date))
+    return out
+
+
+def span(c: Claim | FigurePoint) -> tuple[float, float]:
+    """The values a claim allows, for telling compatible figures from conflicting ones."""
+    low = c.low if c.low is not None else 0
+    high = c.high if c.high is not None else math.inf
+    if c.qualifier == "approx":  # "about 7,000": a round figure, give it a tenth either way
+        return (0.9 * low, 1.1 * high)
+    if c.qualifier == "upper" and c.high is not None and not c.value.lower().startswith(
+            ("up to", "fewer", "less", "as many", "under", "at most", "no more")):
+        return (0.8 * c.high, c.high)  # "nearly 300" is close to 300
+    return (low, high)
+
+
+def _point(c: Claim | FigurePoint) -> float:
+    return c.low if c.low is not None else (c.high or 0)
+
+
+def _pick_current(claims: Sequence[Claim]) -> Claim:
+    """An article's one current figure for a subject: the highest, the most precise of its peers."""
+    marked = [c for c in claims if CURRENT_BEFORE.search(c.sentence[:c.sentence.find(c.value)]
+                                                          if c.value in c.sentence else "")]
+    pool = marked or list(claims)
+    top = max(pool, key=_point)
+    lo, hi = span(top)
+    peers = [c for c in pool if span(c)[0] <= hi and span(c)[1] >= lo]
+    return min(peers, key=lambda c: (span(c)[1] - span(c)[0], -_point(c)))
+
+
+SUBJECT_ORDER = ("killed", "injured", "missing", "displaced", "arrested")
+
+
+def story_figures(articles: Sequence[Article]) -> tuple[FigureLine, ...]:
+    """Each subject and scope of a story as a line of figures in time order, with its verdict."""
+    claims = [c for a in articles for c in article_claims(a) if c.role == "current"]
+    return figure_lines(claims)
+
+
+def figure_lines(claims: Sequence[Claim]) -> tuple[FigureLine, ...]:
+    """Lines from current claims (of any number of articles)."""
+    # A place named by one subject's claims only once in the story is where the story is, not a
+    # breakdown: those claims join the unscoped line.
+    places: dict[str, set[str]] = {}
+    for c in claims:
+        if c.scope and c.scope[0].isupper() or (c.scope or "").startswith("the "):
+            places.setdefault(c.subject, set()).add(c.scope or "")
+    keyed: dict[tuple[str, str | None], dict[str, list[Claim]]] = {}
+    for c in claims:
+        scope = c.scope
+        if scope and len(places.get(c.subject, ())) == 1 and scope in places[c.subject]:
+            scope = None
+        keyed.setdefault((c.subject, scope), {}).setdefault(c.article_id, []).append(c)
+    lines = [_line(subject, scope, [_pick_current(cs) for cs in per_article.values()])
+             for (subject, scope), per_article in keyed.items()]
+    lines.sort(key=lambda ln: (SUBJECT_ORDER.index(ln.subject) if ln.subject in SUBJECT_ORDER
+                               else len(SUBJECT_ORDER), ln.scope is not None, -len(ln.points),
+                               ln.label))
+    return tuple(lines)
+
+
+def _ordered(current: list[Claim]) -> list[Claim]:
+    """Dated claims by date; an undated one goes where its value fits (it may be older)."""
+    dated = sorted((c for c in current if c.date), key=lambda c: c.date or datetime.min)
+    undated = sorted((c for c in current if not c.date), key=_point)
+    out: list[Claim] = []
+    i = 0
+    for c in undated:
+        while i < len(dated) and _point(dated[i]) < _point(c):
+            out.append(dated[i])
+            i += 1
+        out.append(c)
+    return out + dated[i:]
+
+
+def _line(subject: str, scope: str | None, current: list[Claim]) -> FigureLine:
+    ordered = _ordered(current)
+    verdict, conflicts = judge(ordered)
+    groups: dict[float, list[Claim]] = {}
+    for c in ordered:
+        groups.setdefault(_point(c), []).append(c)
+    points = []
+    for same in groups.values():
+        best = min(same, key=lambda c: (span(c)[1] - span(c)[0]))
+        first = same[0]
+        points.append(FigurePoint(best.value, best.low, best.high, best.qualifier,
+                                  tuple(dict.fromkeys(c.article_id for c in same)), first.date,
+                                  first.sentence))
+    index = {p: i for i, p in enumerate(groups)}
+    disputed = sorted({index[_point(c)] for pair in conflicts for c in pair})
+    return FigureLine(subject, scope, verdict, tuple(points), tuple(disputed))
+
+
+def judge(ordered: Sequence[Claim]) -> tuple[Verdict, list[tuple[Claim, Claim]]]:
+    """The verdict on claims in time order, and the pairs that cannot both be true."""
+    spans = [span(c) for c in ordered]
+    if not spans or max(s[0] for s in spans) <= min(s[1] for s in spans):
+        return "agree", []
+    conflicts: list[tuple[Claim, Claim]] = []
+    revised = False
+    # same day: any two that do not overlap disagree
+    by_day: dict[object, list[int]] = {}
+    for i, c in enumerate(ordered):
+        if c.date:
+            by_day.setdefault(c.date.date(), []).append(i)
+    for idx in by_day.values():
+        hi_low = max(idx, key=lambda i: spans[i][0])
+        lo_high = min(idx, key=lambda i: spans[i][1])
+        if spans[hi_low][0] > spans[lo_high][1]:
+            conflicts.append((ordered[lo_high], ordered[hi_low]))
+    # a later day lower than an earlier one: revised if it says so, else a disagreement
+    best: int | None = None  # the earlier dated claim with the highest lower bound
+    for day in sorted(by_day, key=lambda d: d):  # type: ignore[no-any-return]
+        idx = by_day[day]
+        if best is not None:
+            for i in idx:
+                if spans[i][1] < spans[best][0]:
+                    if ordered[i].revised:
+                        revised = True
+                    else:
+                        conflicts.append((ordered[best], ordered[i]))
+        top = max(idx, key=lambda i: spans[i][0])
+        if best is None or spans[top][0] > spans[best][0]:
+            best = top
+    if conflicts:
+        return "disagree", conflicts
+    return ("revised" if revised else "rising"), []
+
+
+def discrepancies(lines: Iterable[FigureLine]) -> tuple[Discrepancy, ...]:
+    """The real disagreements of a story's lines: each conflicting figure with its sources."""
+    return tuple(
+        Discrepancy(subject=line.label, claims=tuple(
+            FigureClaim(value=line.points[i].value, sources=line.points[i].sources)
+            for i in line.disputed))
+        for line in lines if line.verdict == "disagree")
+
+
+def story_discrepancies(articles: Sequence[Article]) -> tuple[Discrepancy, ...]:
+    """Subjects on which the story's articles really disagree (see story_figures)."""
+    return discrepancies(story_figures(articles))

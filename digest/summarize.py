@@ -461,10 +461,12 @@ def summarize_story(story: Story, *, method: str | None = None, sentences: int |
         chosen = picked if picked is not None else select(units, scores, sentences=sentences,
                                                           words=words)
     chosen.sort(key=lambda u: (u.article_index, u.position))
+    lines = figures.story_figures(story.articles)
     return StorySummary(
         story=story,
         sentences=tuple(SummarySentence(u.text, tuple(u.sources), tuple(u.similar)) for u in chosen),
-        discrepancies=figures.discrepancies(story.articles),
+        discrepancies=figures.discrepancies(lines),
+        figures=lines,
         method=method,
     )
 
