@@ -118,16 +118,26 @@ AFTER: dict[str, str] = {
     "hospitalized": "injured", "hospitalised": "injured", "in intensive care": "injured",
     "sickened": "other:sick", "fell ill": "other:sick", "infected": "other:sick",
     "kidnapped": "other:hostages", "abducted": "other:hostages", "captive": "other:hostages",
+    "casualties": "other:casualties", "from their homes": "displaced",
+    "forced to flee": "displaced", "fled": "displaced",
     "held captive": "other:hostages", "sentenced": "other:sentenced", "executed": "killed",
     "severed heads": "killed", "aboard": "other:aboard", "on board": "other:aboard",
 }
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
-WEAK_AFTER = {"aboard", "on board", "released", "freed", "trapped", "captive"}
+WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive"}
+# Counts of animals are not claims ("seven dead crows", "killed thousands of wild birds").
+ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
+                     r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|head\s+of)\b", re.I)
+# Where a split names the part: "all 109 people aboard and four on the ground"
+LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
+                         r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
 # Subject words that are also the scope the guideline asks for ("17 people in intensive care").
 SCOPE_WORDS = {"in intensive care": "in intensive care", "aboard": "aboard", "on board": "aboard"}
 # Verbs before the count ("killing 60 people").
 BEFORE: dict[str, str] = {
     "killing": "killed", "killed": "killed", "kills": "killed", "kill": "killed",
+    "injure": "injured", "wound": "injured", "arrest": "arrested", "detain": "arrested",
+    "evacuate": "displaced", "rescue": "other:rescued",
     "claimed the lives of": "killed", "took the lives of": "killed", "the deaths of": "killed",
     "injuring": "injured", "injured": "injured", "injures": "injured", "wounding": "injured",
     "wounded": "injured", "wounds": "injured", "hurting": "injured",
@@ -161,7 +171,8 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported(?:ly)?|also|still|later|now|"
-       r"probably|presumably|possibly|likely|apparently|already|all|"
+       r"probably|presumably|possibly|likely|apparently|already|all|seriously|critically|"
+       r"badly|slightly|severely|gravely|fatally|mortally|"
        r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
        r"of\s+them|people|persons)")
 STOP = (r"(?:and|or|but|in|on|at|from|to|after|when|as|while|who|that|which|than|by|for|with|"
@@ -171,7 +182,7 @@ AFTER_RE = re.compile(
     rf"(?P<group>(?:\s+(?!{AUX}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
     rf"[A-Za-z][\w'’.-]*){{0,3}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
-    rf"(?:\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
+    rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+(?:who|that))?(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
@@ -219,9 +230,11 @@ SINCE_YEAR = re.compile(r"\b(?:since|until|till|by)\b[^;]{0,80}$", re.I)
 EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Initially|At\s+first)\b")
 # "when Hurricane Gilbert killed 300" and "the 10th anniversary of clashes that left 48 dead".
 OTHER_EVENT = re.compile(
-    r"\bwhen\s+(?:hurricane\s+|typhoon\s+|storm\s+|cyclone\s+)?[A-Z]\w+|\banniversary\b|"
-    r"\blast\s+year\b|\byears\s+ago\b|\bprevious\s+(?:attack|disaster|storm|bombing|crash)",
-    re.I)
+    r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
+    r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|\byears\s+ago\b|"
+    r"\bprevious\s+(?:attack|disaster|storm|bombing|crash))")
+# "Last year, ...; seven people died": the whole sentence is about another time
+OTHER_TIME_START = re.compile(r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter)|In\s+(?:1[89]|20)\d\d)\b")
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:up|down|increased|rose|jumped|climbed|revised|lowered)?\s*\bfrom|"
     r"\b(?:earlier|previous|initial|original|prior|first|preliminary)\s+(?:\S+\s+){0,3}"
@@ -239,7 +252,8 @@ REVISED = re.compile(
     r"down\s+from|backed\s+off|overstated|retracted)\b", re.I)
 # Scope after the subject ("killed 7,000 people in Honduras", "dead across Central America").
 PLACE_AFTER = re.compile(
-    r"(?:\s+(?:people|persons|others))?\s*,?\s+(?:in|across|throughout|on)\s+"
+    r"(?:\s+(?:people|persons|others))?(?:\s+(?!and\b|but\b|while\b)[a-z]+){0,3}?\s*,?\s+"
+    r"(?:in|across|throughout|on)\s+"
     r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|de|del|of|es))*)", re.A)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|es))*"
@@ -274,6 +288,7 @@ class _Found:
     group: str | None  # the noun the count is split by ("soldiers"), if any
     end: int  # where the subject words end (scope is looked for after)
     how: str  # which reading found it: "noun_of", "toll", "before", "after", "part_of"
+    split: bool = False  # the sentence splits the subject by group ("three Britons and a ...")
 
 
 def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
@@ -285,14 +300,19 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if toll:
         mid = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)",
                         toll.group("mid"))
-        return _Found(TOLLS[" ".join(toll.group("toll").lower().split())],
-                      mid.group(1) if mid else None, m.end(), "toll")
+        owner = re.search(r"\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)(?:['’]s)?\s+(?:death\s+)?$",
+                          left[:toll.start()])
+        where = mid.group(1) if mid else owner.group(1) if owner and \
+            owner.group(1).lower() not in NOT_PLACES else None
+        return _Found(TOLLS[" ".join(toll.group("toll").lower().split())], where, m.end(), "toll")
     part = PART_OF.match(sentence, m.end())
     if part:
         return _Found(AFTER[" ".join(part.group("verb").lower().split())],
                       " ".join(part.group("scope").split()), part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
+    if ANIMALS.match(sentence, m.end()):
+        return None
     after = AFTER_RE.match(sentence, m.end())
     before = BEFORE_RE.search(left)
     if after:
@@ -311,18 +331,20 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if verb in SCOPE_WORDS:
             group = SCOPE_WORDS[verb]
             then = AFTER_RE.match(sentence, after.end())  # "All 109 people aboard were killed"
-            if then and not then.group("group").strip():
+            if then and len(then.group("group").split()) <= 3:
                 return _Found(AFTER[" ".join(then.group("verb").lower().split())], group,
-                              then.end(), "after")
-        return _Found(AFTER[verb], group, after.end(), "after")
+                              then.end(), "after", split=True)
+        return _Found(AFTER[verb], group, after.end(), "after", split=bool(after.group("coord")))
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
-        split = re.match(rf"\s+([A-Za-z][\w'’-]+)\s+and\s+(?:an?|{WORD_NUM}|\d+)\s",
-                         sentence[m.end():], re.I)
+        # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
+        split = re.match(rf"\s+([A-Za-z][\w'’-]+)(?:\s*,[^.;,]*(?:,[^.;,]*)?,)?\s+and\s+"
+                         rf"(?:an?|{WORD_NUM}|\d+)\s", sentence[m.end():], re.I)
         group_m = re.match(r"\s+([A-Za-z][\w'’-]+)", sentence[m.end():])
+        is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
         return _Found(BEFORE[" ".join(before.group("verb").lower().split())],
-                      split.group(1) if split and split.group(1).lower() not in PLAIN_GROUPS
-                      else None, m.end() + (group_m.end() if group_m else 0), "before")
+                      split.group(1) if split and is_split else None,
+                      m.end() + (group_m.end() if group_m else 0), "before", split=is_split)
     return None
 
 
@@ -331,6 +353,9 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     left, right = sentence[:m.start()], sentence[m.end():]
     if NOT_AFTER.match(right) or NOT_BEFORE.search(left[-20:]):
         return True
+    if re.match(r"\s+more\s+(?:deaths|victims|people|bodies|dead)\b", right, re.I) or \
+            re.search(r"\banother\s*$", left, re.I):
+        return True  # what was added since the last report, not the toll
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
     if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q")):
@@ -339,6 +364,9 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
 
 
 def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
+    local = LOCAL_SCOPE.match(sentence, m.end())
+    if local:
+        return " ".join(local.group("place").lower().split())
     candidates = [PLACE_AFTER.match(sentence, found.end)]
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
@@ -358,7 +386,7 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     start = max(left.rfind(c) for c in ";—()") + 1
     stops = [i for i in (sentence.find(c, m.end()) for c in ";—()") if i >= 0]
     clause = sentence[start:min(stops) if stops else len(sentence)]
-    if OTHER_EVENT.search(clause):
+    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence):
         return "other_event"
     for y in YEAR.finditer(clause):
         year = int(y.group(1))
@@ -414,8 +442,9 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
                 scope = _scope(sentence, m, found)
                 out.append(Claim(found.subject, scope, m.group("a"), *first, "exact",
                                  "earlier" if role == "current" else role, sentence))
-                out.append(Claim(found.subject, scope, m.group("b"), *second, "exact", role,
-                                 sentence, revised=bool(REVISED.search(sentence))))
+                out.append(Claim(found.subject, scope, m.group("b"), *second, "exact",
+                                 "current" if role == "earlier" else role, sentence,
+                                 revised=bool(REVISED.search(sentence))))
                 grouped += [False, False]
             continue
         found = _subject(sentence, m)
@@ -428,8 +457,8 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
         scope = _scope(sentence, m, found)
         out.append(Claim(found.subject, scope, value, low, high, qualifier, role, sentence,
                          revised=role == "current" and bool(REVISED.search(sentence))))
-        grouped.append(scope is not None and scope == found.group and found.how in ("after",
-                                                                                  "before"))
+        grouped.append(scope is not None and scope == found.group and not found.split
+                       and found.how in ("after", "before"))
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     return _inherit_scope(sentence, _split_groups(kept, flags), flags)
@@ -466,6 +495,13 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     near = before[-1]
     left = sentence[max(0, m.start() - 60):m.start()]
     right = sentence[m.end():]
+    if re.search(r"\bincluding\s*$", left):  # "killed 258 people, including 12 Americans"
+        group = re.match(r"\s+([A-Z][\w'’-]+|[a-z]+s)\b", right)
+        return _Found(near.subject, group.group(1) if group else None,
+                      m.end(), "ellipsis", split=True)
+    if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
+                                                          left):
+        return _Found(near.subject, None, m.end(), "ellipsis")
     own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
     if own and re.search(r"(?:,|\band)\s*$", left):
         return _Found(near.subject, None, m.end() + (right.find("of them") + 7

@@ -128,8 +128,9 @@ class FigureLine:
 
     @property
     def label(self) -> str:
+        """ "killed", "killed (Honduras)", "hostages (soldiers)"."""
         name = self.subject.removeprefix("other:")
-        return f"{name} in {self.scope}" if self.scope else name
+        return f"{name} ({self.scope})" if self.scope else name
 
     @property
     def newest(self) -> FigurePoint:

@@ -1,0 +1,284 @@
+"""Figures as claims over time: reading claims, one current figure per article, verdicts, render."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from digest import figures, render
+from digest.models import Article, Briefing, BriefingSection, Claim, Story, StorySummary
+
+
+def claims(sentence: str, year: int | None = 1998) -> list[tuple[str, str | None, int | None,
+                                                                  int | None, str, str]]:
+    return [(c.subject, c.scope, c.low, c.high, c.qualifier, c.role)
+            for c in figures.read_claims(sentence, year=year)]
+
+
+def only(sentence: str) -> Claim:
+    [c] = figures.read_claims(sentence, year=1998)
+    return c
+
+
+# -- qualifiers and numbers ---------------------------------------------------------------------
+@pytest.mark.parametrize(("sentence", "qualifier", "low", "high"), [
+    ("The fire killed 60 people.", "exact", 60, 60),
+    ("At least 82 people were killed.", "lower", 82, None),
+    ("The attack killed more than 140 people.", "lower", 140, None),
+    ("The attack on the venue that killed over 140 people marked a failure.", "lower", 140, None),
+    ("The toll climbed past 150 on Monday.", "lower", 150, None),
+    ("Officials said 300 or more people died.", "lower", 300, None),
+    ("The storm killed up to 50 people.", "upper", None, 50),
+    ("Nearly 300 people died in the blasts.", "upper", None, 300),
+    ("Almost 40 people were injured.", "upper", None, 40),
+    ("Fewer than 10 people were arrested.", "upper", None, 10),
+    ("Soldiers executed as many as 50 people.", "upper", None, 50),
+    ("About 65 people died.", "approx", 65, 65),
+    ("Around 7,000 people were killed.", "approx", 7000, 7000),
+    ("An estimated 1.5 million people were displaced.", "approx", 1_500_000, 1_500_000),
+    ("Some 200 people were evacuated.", "approx", 200, 200),
+    ("Between 1,000 and 1,500 people were killed.", "range", 1000, 1500),
+    ("Police said 12-15 people were missing.", "range", 12, 15),
+    ("Three or four people were arrested.", "range", 3, 4),
+])
+def test_qualifiers(sentence: str, qualifier: str, low: int | None, high: int | None) -> None:
+    c = only(sentence)
+    assert (c.qualifier, c.low, c.high, c.role) == (qualifier, low, high, "current")
+
+
+@pytest.mark.parametrize(("sentence", "low", "high"), [
+    ("Police detained a dozen suspects.", 12, 12),
+    ("Two dozen people were hurt.", 24, 24),
+    ("Dozens of people were injured.", 24, 99),  # "dozens of" is read like "dozens were"
+    ("The quake left hundreds dead.", 200, 999),
+    ("The typhoon left hundreds of thousands homeless.", 200_000, 999_999),
+    ("Twenty-five people died.", 25, 25),
+    ("Two hundred people were evacuated.", 200, 200),
+    ("Thousands were displaced.", 2000, 9999),
+])
+def test_word_numbers(sentence: str, low: int, high: int) -> None:
+    c = only(sentence)
+    assert (c.low, c.high) == (low, high)
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    ("The fire killed 60 people and injured 162 others.", ["killed", "injured"]),
+    ("The massacre left at least 143 dead and 360 others wounded.", ["killed", "injured"]),
+    ("Police arrested 30 dissidents.", ["arrested"]),
+    ("Twelve people are still missing.", ["missing"]),
+    ("The floods left 5,000 people homeless.", ["displaced"]),
+    ("Gunmen abducted four engineers.", ["other:hostages"]),
+    ("The death toll rose to 158.", ["killed"]),
+    ("The bodies of four foreigners were found.", ["killed"]),
+])
+def test_subjects(sentence: str, subject: list[str]) -> None:
+    assert [c.subject for c in figures.read_claims(sentence)] == subject
+
+
+# -- what is not a claim ------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "A 7-month-old baby was among those killed.",
+    "Slepian, 51, was killed by a sniper.",
+    "The attack on March 22 killed no one.",
+    "Winds of 150 mph killed livestock.",
+    "The blast at 9:45 a.m. killed nobody, police said.",
+    "Insurers paid $18 billion after the storm killed cattle.",
+    "The fire on the 10th floor was put out; no one was hurt.",
+    "Flight 111 crashed into the sea.",
+    "An estimated 400 people were at the dance, which had a capacity of 150.",
+    "Seven dead crows were found infected with the virus.",
+    "The 2004 Beslan school siege was deadlier.",
+])
+def test_not_claims(sentence: str) -> None:
+    assert figures.read_claims(sentence) == []
+
+
+def test_other_event_is_not_current() -> None:
+    [c] = figures.read_claims("It was the worst storm since 1988, when Gilbert killed more "
+                              "than 300 people.", year=1998)
+    assert c.role == "other_event"
+    [c] = figures.read_claims("In 1978, 20 people died in a fire at a hotel.", year=1998)
+    assert c.role == "other_event"
+    [c] = figures.read_claims("Thursday was the 10th anniversary of clashes that left 48 "
+                              "people dead.", year=2024)
+    assert c.role == "other_event"
+
+
+def test_malformed_numbers_are_read_as_written_or_skipped() -> None:
+    assert (only("About 1,0000 people died.").low) == 10000
+    assert (only("Officials said 7, 956 were wounded.").low) == 7956
+    rng = random.Random(12)
+    pieces = ["1,,0", "12-", "-15", "killed", "at least", "9" * 40, "dozens of", ",", "between",
+              "and", "people", "died", "1.2.3", "0", "in Honduras", "up from", "½", "٣", "—"]
+    for _ in range(2000):  # whatever the words, reading them never fails
+        figures.read_claims(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))))
+
+
+# -- earlier and current, scope -----------------------------------------------------------------
+def test_up_from_is_earlier_risen_to_is_current() -> None:
+    got = claims("The death toll has risen to 158, up from 95.")
+    assert ("killed", None, 158, 158, "exact", "current") in got
+    assert ("killed", None, 95, 95, "exact", "earlier") in got
+
+
+def test_revised_down_from_an_earlier_estimate() -> None:
+    cs = figures.read_claims("Officials lowered the death toll to about 6,100, down from their "
+                             "earlier estimate of 7,000.")
+    current = [c for c in cs if c.role == "current"]
+    assert [(c.low, c.qualifier, c.revised) for c in current] == [(6100, "approx", True)]
+    assert [c.low for c in cs if c.role == "earlier"] == [7000]
+    assert only("Police earlier had reported 65 dead.").role == "earlier"
+
+
+def test_from_to_gives_both_figures() -> None:
+    got = claims("The toll rose from 32 to 357 overnight.")
+    assert got == [("killed", None, 32, 32, "exact", "earlier"),
+                   ("killed", None, 357, 357, "exact", "current")]
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    ("The storm killed 7,000 people in Honduras.", "Honduras"),
+    ("More than 10,000 people died in the region.", "the region"),
+    ("In Datong city, police arrested 12 drug smugglers.", "Datong city"),
+    ("Three soldiers and one activist were killed.", "soldiers"),
+    ("All 109 people aboard were killed.", "aboard"),
+])
+def test_scope(sentence: str, scope: str) -> None:
+    assert figures.read_claims(sentence)[0].scope == scope
+
+
+def test_head_noun_is_not_a_scope() -> None:
+    assert only("The blast wounded 21 Israelis.").scope is None
+
+
+# -- one article, one current figure; verdicts across the story ---------------------------------
+def article(aid: str, text: str, day: int | None, outlet: str = "", captions: tuple[str, ...] = ()
+            ) -> Article:
+    return Article(id=aid, path=f"{aid}.txt", title="", outlet=outlet or aid.upper(),
+                   date=datetime(2024, 10, day, 12) if day else None, author=None, url=None,
+                   text=text, captions=captions)
+
+
+def test_one_current_figure_per_article() -> None:
+    a = article("ap", "The attack left 144 people dead.", 2,
+                captions=("The attack on the venue that killed over 140 people.",))
+    [line] = figures.story_figures([a])
+    assert [(p.value, p.sources) for p in line.points] == [("144", ("ap",))]
+    b = article("bbc", "The death toll has risen to 158, up from 95, officials said.", 3)
+    [line] = figures.story_figures([b])
+    assert [p.value for p in line.points] == ["158"]
+
+
+def test_rising_toll_is_a_timeline() -> None:
+    arts = [article("a", "The hurricane killed 32 people.", 29),
+            article("b", "The hurricane has killed 357 people.", 31),
+            article("c", "The death toll rose to about 7,000.", 30 + 4 - 31 + 31) if False else
+            article("c", "About 7,000 people were killed by the hurricane.", 31),
+            ]
+    arts[2] = Article(**{**arts[2].__dict__, "date": datetime(2024, 11, 3)})
+    arts.append(Article(**{**article("d", "More than 10,000 people died.", None).__dict__,
+                           "date": datetime(2024, 11, 6)}))
+    [line] = figures.story_figures(arts)
+    assert line.verdict == "rising"
+    assert [p.value for p in line.points] == ["32", "357", "About 7,000", "More than 10,000"]
+    summary = StorySummary(story=Story("s1", "Mitch", tuple(arts)), sentences=(),
+                           figures=(line,), discrepancies=figures.discrepancies([line]))
+    assert render.timeline(summary, line) == (
+        "32 (A, Oct 29) → 357 (B, Oct 31) → About 7,000 (C, Nov 3) → More than 10,000 (D, Nov 6)")
+    assert summary.discrepancies == ()
+
+
+def test_compatible_figures_agree() -> None:
+    arts = [article("a", "The attack killed over 140 people.", 2),
+            article("b", "The attack left 144 people dead.", 2)]
+    [line] = figures.story_figures(arts)
+    assert line.verdict == "agree"
+    assert figures.discrepancies([line]) == ()
+
+
+def test_same_day_conflict_is_a_disagreement() -> None:
+    arts = [article("a", "The blast killed 40 people.", 2),
+            article("b", "The blast killed 75 people.", 2)]
+    [line] = figures.story_figures(arts)
+    assert line.verdict == "disagree"
+    [d] = figures.discrepancies([line])
+    assert [(c.value, c.sources) for c in d.claims] == [("40", ("a",)), ("75", ("b",))]
+
+
+def test_later_lower_figure_without_revision_disagrees_with_revision_is_revised() -> None:
+    first = article("a", "About 7,000 people were killed.", 1)
+    silent = article("b", "The storm killed 5,000 people.", 4)
+    said = article("c", "Officials lowered the death toll to 5,000.", 4)
+    assert figures.story_figures([first, silent])[0].verdict == "disagree"
+    assert figures.story_figures([first, said])[0].verdict == "revised"
+
+
+def test_scopes_are_separate_lines_and_a_single_place_joins_the_story() -> None:
+    arts = [article("a", "The storm killed 7,000 people in Honduras.", 1),
+            article("b", "The storm killed 2,000 people in Nicaragua.", 1),
+            article("c", "More than 9,000 people were killed.", 2)]
+    lines = figures.story_figures(arts)
+    assert {(ln.subject, ln.scope) for ln in lines} == {
+        ("killed", "Honduras"), ("killed", "Nicaragua"), ("killed", None)}
+    assert all(ln.verdict == "agree" for ln in lines)
+    one_place = [article("a", "The fire killed 60 people in Goteborg.", 1),
+                 article("b", "The fire killed 62 people.", 3)]
+    [line] = figures.story_figures(one_place)
+    assert (line.scope, line.verdict) == (None, "rising")
+
+
+def test_500_claims_render_a_bounded_block() -> None:
+    arts = []
+    for i in range(500):
+        place = f"Town{i % 40}"
+        arts.append(Article(
+            id=f"a{i}", path=f"a{i}.txt", title="", outlet=f"Outlet {i % 7}",
+            date=datetime(2024, 1, 1) + timedelta(hours=7 * i), author=None, url=None,
+            text=f"The quake killed {100 + i} people in {place}. It injured {i % 13 + 2} "
+                 f"people and {i % 5 + 2} people were arrested in {place}."))
+    lines = figures.story_figures(arts)
+    assert sum(len(ln.points) for ln in lines) >= 500
+    summary = StorySummary(story=Story("s500", "Quake", tuple(arts)), sentences=(),
+                           figures=lines, discrepancies=figures.discrepancies(lines))
+    md = render.render_markdown(Briefing(datetime(2024, 2, 1), (BriefingSection(None,
+                                                                              (summary,)),)))
+    block = md.split("**Figures:**")[1].split("**Sources:**")[0]
+    bullets = [ln for ln in block.splitlines() if ln.startswith("- ")]
+    assert len(bullets) <= 2 * render.MAX_FIGURES + 2
+    assert bullets[render.MAX_FIGURES] == f"- and {len(lines) - render.MAX_FIGURES} more"
+    assert "- Killed (Town0): 100 (Outlet 0, Jan 1) → (and 7 more) → 420" in md
+    for bullet in bullets:
+        shown = re.sub(r" → \(and \d+ more\)", "", bullet)
+        assert shown.count("→") <= render.MAX_FIGURES - 1
+        assert bullet.count(";") <= (render.MAX_FIGURES + 1) ** 2
+    assert len(block) < 8000
+
+
+# -- the seeds, through the CLI -----------------------------------------------------------------
+def test_seeds_toll_is_a_timeline_not_a_disagreement(seeds: Path) -> None:
+    data = json.loads(run_cli("brief", "--source", str(seeds), "--format", "json").stdout)
+    [story] = [s for s in data["stories"] if len(s["articles"]) == 5]
+    outlets = {a["id"]: a["outlet"] for a in story["articles"]}
+    names = {a["id"]: Path(a["path"]).name for a in story["articles"]}
+    [killed] = [f for f in story["figures"] if f["subject"] == "killed"]
+    assert killed["scope"] is None and killed["verdict"] in ("rising", "agree")
+    newest = killed["claims"][-1]
+    assert (newest["value"], newest["low"], newest["high"]) == ("144", 144, 144)
+    assert {outlets[i] for i in newest["sources"]} == {"The Moscow Times", "DW", "AP"}
+    earlier = {c["value"]: [names[i] for i in c["sources"]] for c in killed["claims"][:-1]}
+    assert earlier == {"137": ["003_f3c979c9e0c87e4d.txt"],
+                       "at least 143": ["000_e16f7bd2d506038e.txt"]}
+    assert not [d for d in story["discrepancies"] if d["subject"] == "killed"]
+    assert all(c["sentence"] for c in killed["claims"])
+    md = run_cli("brief", "--source", str(seeds)).stdout
+    assert "· 144 killed ·" in md
+    assert re.search(r"- Killed: 137 \(003_\w+\) → at least 143 \(000_\w+\) → "
+                     r"144 \(The Moscow Times; DW; AP, Mar 30\)", md)
+    assert "over 140" not in md.split("**Sources:**")[0].split("**Figures:**")[1]
+    assert "Sources disagree" not in md
