@@ -132,28 +132,49 @@ def load_story(eval_root: Path, set_name: str, story: str) -> list[Article]:
         paragraphs = [_clean(p) for p in re.split(r"</?P>|\n(?=[ \t])", body.group(1) if body
                                                   else "")]
         out.append(Article(id=docno, path=path, title=_clean(h.group(1)) if h else "",
-                           outlet=source, date=datetime.strptime(day, "%Y%m%d"), author=None,
+                           outlet=source, date=_when(raw, day), author=None,
                            url=None, text="\n\n".join(p for p in paragraphs if p)))
     return out
 
 
+def _when(raw: str, day: str) -> datetime:
+    """The article's time from <DATE_TIME> when it has one, else its day."""
+    m = re.search(r"<DATE_TIME>\s*(\S+)\s+(\d{1,2}:\d{2})", raw)
+    if m:
+        for fmt in ("%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M", "%m/%d/%y %H:%M"):
+            try:
+                return datetime.strptime(f"{m.group(1)} {m.group(2)}", fmt)
+            except ValueError:
+                pass
+    return datetime.strptime(day, "%Y%m%d")
+
+
 def find_line(lines: tuple[FigureLine, ...], subject: str, scope: str | None) -> FigureLine | None:
+    """The line for a subject and scope; a scope we do not split by is the unscoped line
+    (the guideline: "a null scope and a scope naming the whole event's area are the same")."""
     same = [ln for ln in lines if ln.subject == subject]
+    unscoped = next((ln for ln in same if ln.scope is None), None)
     if scope is None:
-        return next((ln for ln in same if ln.scope is None), None)
-    return next((ln for ln in same if scope_words(ln.scope) & scope_words(scope)), None)
+        return unscoped
+    return next((ln for ln in same if scope_words(ln.scope) & scope_words(scope)), unscoped)
 
 
 def score_verdicts(rows: list[dict[str, Any]], sets: dict[str, str], eval_root: Path,
-                   show: bool) -> dict[str, Any]:
-    cache: dict[str, tuple[FigureLine, ...]] = {}
+                   show: bool, *, listed_only: bool) -> dict[str, Any]:
+    """Verdict accuracy; with listed_only, each row's story is cut to the articles it lists
+    (the verdict logic given the right articles), else every article of the story counts."""
+    cache: dict[str, list[Article]] = {}
     right = 0
     confusion: Counter[tuple[str, str]] = Counter()
     for row in rows:
         story = row["story"]
         if story not in cache:
-            cache[story] = figures.story_figures(load_story(eval_root, sets[story], story))
-        line = find_line(cache[story], row["subject"], row["scope"])
+            cache[story] = load_story(eval_root, sets[story], story)
+        articles = cache[story]
+        if listed_only:
+            docs = {c["doc"] for c in row["claims"]}
+            articles = [a for a in articles if a.id in docs]
+        line = find_line(figures.story_figures(articles), row["subject"], row["scope"])
         got = line.verdict if line else "none"
         confusion[(row["verdict"], got)] += 1
         right += got == row["verdict"]
@@ -184,7 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     if verdict_file.exists():
         sets = {r["story"]: r["set"] for r in sentences}
         verdicts = [r for r in read_jsonl(verdict_file) if r["split"] == args.split]
-        result["verdicts"] = score_verdicts(verdicts, sets, args.eval, args.errors)
+        result["verdicts"] = score_verdicts(verdicts, sets, args.eval, args.errors,
+                                            listed_only=False)
+        result["verdicts_listed_articles"] = score_verdicts(verdicts, sets, args.eval, False,
+                                                            listed_only=True)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -219,6 +219,7 @@ NOT_AFTER = re.compile(
     re.I)
 NOT_BEFORE = re.compile(
     rf"(?:[$£€¥]|US\$|dlrs|\b(?:{MONTHS})\.?|\bno\.|\bnumber|\bflight|\broute|\bhighway|\broom|"
+    r"\bboeing|\bairbus|\bmd-?|\bdc-?|\binterstate|\bmodel|\btype|"
     r"\bpage|\barticle|\bchapter|\bsection|\bcategory|\bforce|\blevel|\bgrade|\bclass|"
     r"\bpoints?|\bphase|\bversion|\bterm|\bfrom\s+ages?|\baged?|\bages|\bno|\bevery|\bany|"
     r"\beach)\s*$", re.I)
@@ -416,6 +417,8 @@ def _interval(m: re.Match[str]) -> tuple[Qualifier, int | None, int | None] | No
         return "upper", None, a[1]
     if a[0] != a[1]:
         return "range", a[0], a[1]
+    if b is not None and b[1] < a[0] and sep == "-":
+        return None  # "767-300": a model, not a count
     return qualifier if qualifier != "range" else "exact", a[0], a[1]
 
 
@@ -643,40 +646,58 @@ def _line(subject: str, scope: str | None, current: list[Claim]) -> FigureLine:
     return FigureLine(subject, scope, verdict, tuple(points), tuple(disputed))
 
 
+def _instant(c: Claim) -> object:
+    """When a claim was made, as finely as known: a date alone (midnight) is a whole day."""
+    if c.date is None:
+        return id(c)  # undated: placed by value, compared with nothing as "the same time"
+    if c.date.time() == datetime.min.time():
+        return c.date.date()
+    return c.date
+
+
+def _rises(earlier: Claim, later: Claim) -> bool:
+    """A later figure above an earlier one: beyond it, or the same kind of bound set higher
+    ("at least 62" then "at least 65"); "over 140" then 144 is a restatement, not a rise."""
+    (_, hi), (lo, _) = span(earlier), span(later)
+    return lo > hi or (later.qualifier == earlier.qualifier and _point(later) > _point(earlier))
+
+
 def judge(ordered: Sequence[Claim]) -> tuple[Verdict, list[tuple[Claim, Claim]]]:
-    """The verdict on claims in time order, and the pairs that cannot both be true."""
+    """The verdict on claims in time order, and the pairs that cannot both be true.
+
+    Claims of the same instant that do not overlap disagree (which came first is unknown); a
+    later claim below an earlier one is a revision when its sentence says so, else a
+    disagreement; a later one above is a rise.
+    """
     spans = [span(c) for c in ordered]
-    if not spans or max(s[0] for s in spans) <= min(s[1] for s in spans):
-        return "agree", []
     conflicts: list[tuple[Claim, Claim]] = []
-    revised = False
-    # same day: any two that do not overlap disagree
-    by_day: dict[object, list[int]] = {}
+    revised = rose = False
+    instants: dict[object, list[int]] = {}
     for i, c in enumerate(ordered):
-        if c.date:
-            by_day.setdefault(c.date.date(), []).append(i)
-    for idx in by_day.values():
+        instants.setdefault(_instant(c), []).append(i)
+    best: int | None = None  # the earlier claim with the highest lower bound
+    for idx in instants.values():
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
         if spans[hi_low][0] > spans[lo_high][1]:
             conflicts.append((ordered[lo_high], ordered[hi_low]))
-    # a later day lower than an earlier one: revised if it says so, else a disagreement
-    best: int | None = None  # the earlier dated claim with the highest lower bound
-    for day in sorted(by_day, key=lambda d: d):  # type: ignore[no-any-return]
-        idx = by_day[day]
         if best is not None:
             for i in idx:
                 if spans[i][1] < spans[best][0]:
+                    if ordered[i].date is None or ordered[best].date is None:
+                        continue  # an undated figure may be the older one
                     if ordered[i].revised:
                         revised = True
                     else:
                         conflicts.append((ordered[best], ordered[i]))
-        top = max(idx, key=lambda i: spans[i][0])
-        if best is None or spans[top][0] > spans[best][0]:
-            best = top
+                elif _rises(ordered[best], ordered[i]):
+                    rose = True
+        if best is None or spans[hi_low][0] > spans[best][0] or (
+                spans[hi_low][0] == spans[best][0] and _rises(ordered[best], ordered[hi_low])):
+            best = hi_low
     if conflicts:
         return "disagree", conflicts
-    return ("revised" if revised else "rising"), []
+    return "revised" if revised else "rising" if rose else "agree", []
 
 
 def discrepancies(lines: Iterable[FigureLine]) -> tuple[Discrepancy, ...]:
