@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from digest import text as textmod
 from digest.models import (
@@ -583,6 +583,9 @@ def _pick_current(claims: Sequence[Claim]) -> Claim:
     return min(peers, key=lambda c: (span(c)[1] - span(c)[0], -_point(c)))
 
 
+# Figures further apart than this are not compared for "later but lower": a story that runs for
+# weeks (a war, an epidemic) moves on to new incidents with their own tolls.
+WINDOW = timedelta(days=7)
 SUBJECT_ORDER = ("killed", "injured", "missing", "displaced", "arrested")
 
 
@@ -662,12 +665,13 @@ def _rises(earlier: Claim, later: Claim) -> bool:
     return lo > hi or (later.qualifier == earlier.qualifier and _point(later) > _point(earlier))
 
 
-def judge(ordered: Sequence[Claim]) -> tuple[Verdict, list[tuple[Claim, Claim]]]:
+def judge(ordered: Sequence[Claim], window: timedelta = WINDOW
+          ) -> tuple[Verdict, list[tuple[Claim, Claim]]]:
     """The verdict on claims in time order, and the pairs that cannot both be true.
 
     Claims of the same instant that do not overlap disagree (which came first is unknown); a
-    later claim below an earlier one is a revision when its sentence says so, else a
-    disagreement; a later one above is a rise.
+    later claim below an earlier one of the last `window` is a revision when its sentence says
+    so, else a disagreement; a later one above is a rise.
     """
     spans = [span(c) for c in ordered]
     conflicts: list[tuple[Claim, Claim]] = []
@@ -675,8 +679,14 @@ def judge(ordered: Sequence[Claim]) -> tuple[Verdict, list[tuple[Claim, Claim]]]
     instants: dict[object, list[int]] = {}
     for i, c in enumerate(ordered):
         instants.setdefault(_instant(c), []).append(i)
-    best: int | None = None  # the earlier claim with the highest lower bound
+    best: int | None = None  # the earlier claim with the highest lower bound, within the window
+    previous: list[int] = []
     for idx in instants.values():
+        rose = rose or any(_rises(ordered[j], ordered[i]) for i in idx for j in previous)
+        previous = idx
+        when = ordered[idx[0]].date
+        if best is not None and when and ordered[best].date and when - ordered[best].date > window:
+            best = None  # weeks later, a long story's figures are about a new turn of events
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
         if spans[hi_low][0] > spans[lo_high][1]:
@@ -690,8 +700,6 @@ def judge(ordered: Sequence[Claim]) -> tuple[Verdict, list[tuple[Claim, Claim]]]
                         revised = True
                     else:
                         conflicts.append((ordered[best], ordered[i]))
-                elif _rises(ordered[best], ordered[i]):
-                    rose = True
         if best is None or spans[hi_low][0] > spans[best][0] or (
                 spans[hi_low][0] == spans[best][0] and _rises(ordered[best], ordered[hi_low])):
             best = hi_low
