@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digest import figures
+from digest import claims, figures
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,23 +53,23 @@ def scope_words(scope: str | None) -> set[str]:
     return {w.rstrip("s") for w in words if w not in SCOPE_NOISE}
 
 
-def matches(pred: Claim, gold: dict[str, Any]) -> bool:
-    """Same subject and bounds; the scope too when the gold claim gives one."""
+def matches(pred: Claim, gold: dict[str, Any], *, scope: bool = True) -> bool:
+    """Same subject and bounds; the scope too when the gold claim gives one (and `scope`)."""
     if pred.subject != gold["subject"] or pred.low != gold["low"] or pred.high != gold["high"]:
         return False
-    if gold["scope"] is None:
+    if gold["scope"] is None or not scope:
         return True
     return bool(scope_words(pred.scope) & scope_words(gold["scope"]))
 
 
-def score_claims(rows: list[dict[str, Any]], show: bool) -> dict[str, Any]:
+def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True) -> dict[str, Any]:
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
     errors = []
     for row in rows:
         year = int(row["date"][:4]) if row.get("date") else None
-        pred = [c for c in figures.read_claims(row["sentence"], year=year) if c.role == "current"]
+        pred = [c for c in claims.read_claims(row["sentence"], year=year) if c.role == "current"]
         gold = [g for g in row["claims"] if g["role"] == "current"]
         for c in pred:
             n_pred[_bucket(c.subject)] += 1
@@ -78,7 +78,7 @@ def score_claims(rows: list[dict[str, Any]], show: bool) -> dict[str, Any]:
         left = list(gold)
         missed_pred = []
         for c in pred:
-            hit = next((g for g in left if matches(c, g)), None)
+            hit = next((g for g in left if matches(c, g, scope=scope)), None)
             if hit is None:
                 missed_pred.append(c)
                 continue
@@ -200,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sentences = [r for r in read_jsonl(args.data / "sentences.jsonl") if r["split"] == args.split]
     result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
-                              "claims": score_claims(sentences, args.errors)}
+                              "claims": score_claims(sentences, args.errors),
+                              "claims_any_scope": score_claims(sentences, False, scope=False)["all"]}
     verdict_file = args.data / "verdicts.jsonl"
     if verdict_file.exists():
         sets = {r["story"]: r["set"] for r in sentences}

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from digest import figures, render
+from digest import claims, figures, render
 from digest.models import Article, Briefing, BriefingSection, Claim, Story, StorySummary
 
 
-def claims(sentence: str, year: int | None = 1998) -> list[tuple[str, str | None, int | None,
+def read(sentence: str, year: int | None = 1998) -> list[tuple[str, str | None, int | None,
                                                                   int | None, str, str]]:
     return [(c.subject, c.scope, c.low, c.high, c.qualifier, c.role)
-            for c in figures.read_claims(sentence, year=year)]
+            for c in claims.read_claims(sentence, year=year)]
 
 
 def only(sentence: str) -> Claim:
-    [c] = figures.read_claims(sentence, year=1998)
+    [c] = claims.read_claims(sentence, year=1998)
     return c
 
 
@@ -78,7 +78,7 @@ def test_word_numbers(sentence: str, low: int, high: int) -> None:
     ("The bodies of four foreigners were found.", ["killed"]),
 ])
 def test_subjects(sentence: str, subject: list[str]) -> None:
-    assert [c.subject for c in figures.read_claims(sentence)] == subject
+    assert [c.subject for c in claims.read_claims(sentence)] == subject
 
 
 # -- what is not a claim ------------------------------------------------------------------------
@@ -96,16 +96,16 @@ def test_subjects(sentence: str, subject: list[str]) -> None:
     "The 2004 Beslan school siege was deadlier.",
 ])
 def test_not_claims(sentence: str) -> None:
-    assert figures.read_claims(sentence) == []
+    assert claims.read_claims(sentence) == []
 
 
 def test_other_event_is_not_current() -> None:
-    [c] = figures.read_claims("It was the worst storm since 1988, when Gilbert killed more "
+    [c] = claims.read_claims("It was the worst storm since 1988, when Gilbert killed more "
                               "than 300 people.", year=1998)
     assert c.role == "other_event"
-    [c] = figures.read_claims("In 1978, 20 people died in a fire at a hotel.", year=1998)
+    [c] = claims.read_claims("In 1978, 20 people died in a fire at a hotel.", year=1998)
     assert c.role == "other_event"
-    [c] = figures.read_claims("Thursday was the 10th anniversary of clashes that left 48 "
+    [c] = claims.read_claims("Thursday was the 10th anniversary of clashes that left 48 "
                               "people dead.", year=2024)
     assert c.role == "other_event"
 
@@ -117,18 +117,18 @@ def test_malformed_numbers_are_read_as_written_or_skipped() -> None:
     pieces = ["1,,0", "12-", "-15", "killed", "at least", "9" * 40, "dozens of", ",", "between",
               "and", "people", "died", "1.2.3", "0", "in Honduras", "up from", "½", "٣", "—"]
     for _ in range(2000):  # whatever the words, reading them never fails
-        figures.read_claims(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))))
+        claims.read_claims(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))))
 
 
 # -- earlier and current, scope -----------------------------------------------------------------
 def test_up_from_is_earlier_risen_to_is_current() -> None:
-    got = claims("The death toll has risen to 158, up from 95.")
+    got = read("The death toll has risen to 158, up from 95.")
     assert ("killed", None, 158, 158, "exact", "current") in got
     assert ("killed", None, 95, 95, "exact", "earlier") in got
 
 
 def test_revised_down_from_an_earlier_estimate() -> None:
-    cs = figures.read_claims("Officials lowered the death toll to about 6,100, down from their "
+    cs = claims.read_claims("Officials lowered the death toll to about 6,100, down from their "
                              "earlier estimate of 7,000.")
     current = [c for c in cs if c.role == "current"]
     assert [(c.low, c.qualifier, c.revised) for c in current] == [(6100, "approx", True)]
@@ -137,7 +137,7 @@ def test_revised_down_from_an_earlier_estimate() -> None:
 
 
 def test_from_to_gives_both_figures() -> None:
-    got = claims("The toll rose from 32 to 357 overnight.")
+    got = read("The toll rose from 32 to 357 overnight.")
     assert got == [("killed", None, 32, 32, "exact", "earlier"),
                    ("killed", None, 357, 357, "exact", "current")]
 
@@ -150,7 +150,7 @@ def test_from_to_gives_both_figures() -> None:
     ("All 109 people aboard were killed.", "aboard"),
 ])
 def test_scope(sentence: str, scope: str) -> None:
-    assert figures.read_claims(sentence)[0].scope == scope
+    assert claims.read_claims(sentence)[0].scope == scope
 
 
 def test_head_noun_is_not_a_scope() -> None:
