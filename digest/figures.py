@@ -40,8 +40,8 @@ def story_figures(articles: Sequence[Article]) -> tuple[FigureLine, ...]:
 
 def figure_lines(claims: Sequence[Claim]) -> tuple[FigureLine, ...]:
     """Lines from current claims (of any number of articles)."""
-    # A place named by one subject's claims only once in the story is where the story is, not a
-    # breakdown: those claims join the unscoped line.
+    # When a subject's claims name one place only in the whole story, that place is where the
+    # story happens, not a breakdown of its toll: those claims join the unscoped line.
     places: dict[str, set[str]] = {}
     for c in claims:
         if (c.scope and c.scope[0].isupper()) or (c.scope or "").startswith("the "):

@@ -7,6 +7,7 @@ import random
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import run_cli
@@ -282,3 +283,24 @@ def test_seeds_toll_is_a_timeline_not_a_disagreement(seeds: Path) -> None:
                      r"144 \(The Moscow Times; DW; AP, Mar 30\)", md)
     assert "over 140" not in md.split("**Sources:**")[0].split("**Figures:**")[1]
     assert "Sources disagree" not in md
+
+
+def test_disagreement_renders_in_every_output_escaped() -> None:
+    arts = [article("a", "The blast killed 40 people.", 2, outlet="<b>Wire</b> [x](javascript:y)"),
+            article("b", "The blast killed 75 people.", 2, outlet="Daily")]
+    lines = figures.story_figures(arts)
+    summary = StorySummary(story=Story("s2", "Blast", tuple(arts)), sentences=(), figures=lines,
+                           discrepancies=figures.discrepancies(lines), status="new")
+    briefing = Briefing(datetime(2024, 10, 3), (BriefingSection(None, (summary,)),))
+    md = render.render_markdown(briefing)
+    assert "**Sources disagree:**\n- Killed: 40 (\\<b\\>Wire\\</b\\> \\[x\\](javascript:y)); 75 (Daily)" in md
+    assert "· 75 killed ·" in md
+    data = render.story_dict(summary)
+    assert data["discrepancies"] == [{"subject": "killed", "claims": [
+        {"value": "40", "sources": ["a"]}, {"value": "75", "sources": ["b"]}]}]
+    assert data["figures"][0]["verdict"] == "disagree"
+    parts = render.render_email(briefing, digest="morning", tz=ZoneInfo("UTC"),
+                                recipient="r@example.org", unsubscribe="mailto:u@example.org")
+    assert "Sources disagree:" in parts.text and "Killed: 40 (<b>Wire</b>" in parts.text
+    assert "Sources disagree:" in parts.html and "<b>Wire</b>" not in parts.html
+    assert "&lt;b&gt;Wire&lt;/b&gt;" in parts.html
