@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from digest import claims, figures, render
 from digest.models import Article, Briefing, BriefingSection, Claim, Story, StorySummary
@@ -304,3 +306,41 @@ def test_disagreement_renders_in_every_output_escaped() -> None:
     assert "Sources disagree:" in parts.text and "Killed: 40 (<b>Wire</b>" in parts.text
     assert "Sources disagree:" in parts.html and "<b>Wire</b>" not in parts.html
     assert "&lt;b&gt;Wire&lt;/b&gt;" in parts.html
+
+
+def test_eval_script_scores_claims_as_documented(tmp_path: Path) -> None:
+    """bench/eval_figures.py on a two-sentence set: matching by subject, bounds, labelled scope."""
+    rows = [
+        {"id": "s1", "split": "dev", "date": "1998-10-30", "story": "x", "set": "duc2003",
+         "sentence": "The fire killed 60 people and injured 162 others in Goteborg.",
+         "claims": [{"subject": "killed", "scope": None, "low": 60, "high": 60,
+                     "role": "current", "text": "60", "qualifier": "exact"},
+                    {"subject": "injured", "scope": None, "low": 162, "high": 162,
+                     "role": "current", "text": "162", "qualifier": "exact"}]},
+        {"id": "s2", "split": "dev", "date": "1998-10-31", "story": "x", "set": "duc2003",
+         "sentence": "Typhoon Babs killed at least 156 people, officials said.",
+         "claims": [{"subject": "killed", "scope": "Philippines", "low": 156, "high": None,
+                     "role": "current", "text": "at least 156", "qualifier": "lower"}]},
+        {"id": "s3", "split": "validation", "date": "1998-10-31", "story": "y", "set": "duc2007",
+         "sentence": "Five people died.", "claims": []},
+    ]
+    (tmp_path / "sentences.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "eval_figures.py"), "--data",
+                           str(tmp_path), "--split", "dev"], capture_output=True, text=True,
+                          check=True, timeout=120)
+    result = json.loads(proc.stdout)
+    assert result["sentences"] == 2  # the validation row is not read
+    # 3 predicted, 3 gold: 2 match; "at least 156" has the number but not the labelled scope
+    assert result["claims"]["all"] == {"tp": 2, "predicted": 3, "gold": 3,
+                                       "precision": 0.667, "recall": 0.667}
+    assert result["claims_any_scope"]["tp"] == 3
+    assert "verdicts" not in result  # no verdicts.jsonl, no verdict score
+
+
+def test_sentence_rule_keeps_titles_initials_and_quotes() -> None:
+    text = ('Mr. Smith said 5 people died. Gen. X agreed. The U.S. Embassy was hit on Aug. 7. '
+            'It killed 250 people. "We are sad." He left.')
+    assert claims.sentences(text) == [
+        "Mr. Smith said 5 people died.", "Gen. X agreed.", "The U.S. Embassy was hit on Aug. 7.",
+        "It killed 250 people.", '"We are sad."', "He left."]
