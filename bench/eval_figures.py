@@ -3,6 +3,7 @@
     python bench/eval_figures.py --split dev            # tune on this one
     python bench/eval_figures.py --split validation     # report it, once, at the end
     python bench/eval_figures.py --data ../labels/bench/data/claims --errors
+    python bench/eval_figures.py --split dev --fold a --errors   # story-level folds inside dev
 
 Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
 the same subject and the same low/high; when the gold claim names a scope, the predicted one must
@@ -189,6 +190,12 @@ def score_verdicts(rows: list[dict[str, Any]], sets: dict[str, str], eval_root: 
             "confusion": {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())}}
 
 
+def fold_stories(stories: list[str], fold: str) -> set[str]:
+    """Half of the stories: fold "a" the 1st, 3rd, ... of the sorted names, "b" the others
+    (whole stories, so a rule learnt from one half's wording is checked on other stories)."""
+    return set(stories[0 if fold == "a" else 1::2])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "validation"])
@@ -197,15 +204,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get(
         "DIGEST_EVAL", default_eval())))
     parser.add_argument("--errors", action="store_true", help="print every miss")
+    parser.add_argument("--fold", choices=["a", "b"],
+                        help="only half of the split's stories (sorted, alternate ones): look at "
+                             "one half's errors, check the rules on the other")
     args = parser.parse_args(argv)
     sentences = [r for r in read_jsonl(args.data / "sentences.jsonl") if r["split"] == args.split]
+    if args.fold:
+        stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)
+        sentences = [r for r in sentences if r["story"] in stories]
     result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
                               "claims": score_claims(sentences, args.errors),
                               "claims_any_scope": score_claims(sentences, False, scope=False)["all"]}
     verdict_file = args.data / "verdicts.jsonl"
     if verdict_file.exists():
         sets = {r["story"]: r["set"] for r in sentences}
-        verdicts = [r for r in read_jsonl(verdict_file) if r["split"] == args.split]
+        verdicts = [r for r in read_jsonl(verdict_file) if r["split"] == args.split
+                    and r["story"] in sets]
         result["verdicts"] = score_verdicts(verdicts, sets, args.eval, args.errors,
                                             listed_only=False)
         result["verdicts_listed_articles"] = score_verdicts(verdicts, sets, args.eval, False,
