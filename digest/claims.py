@@ -109,9 +109,25 @@ AFTER: dict[str, str] = {
     "forced to flee": "displaced", "fled": "displaced",
     "held captive": "other:hostages", "sentenced": "other:sentenced", "executed": "killed",
     "severed heads": "killed", "aboard": "other:aboard", "on board": "other:aboard",
+    # general forms of news reporting (invented examples in tests/test_figures.py)
+    "shot dead": "killed", "shot to death": "killed", "gunned down": "killed",
+    "burned to death": "killed", "crushed to death": "killed", "stabbed to death": "killed",
+    "beaten to death": "killed", "among the dead": "killed", "among those killed": "killed",
+    "among the victims": "killed", "victims": "killed",
+    "among the injured": "injured", "among the wounded": "injured",
+    "taken to hospital": "injured", "taken to the hospital": "injured",
+    "taken to hospitals": "injured", "treated for injuries": "injured",
+    "treated in hospital": "injured", "in hospital": "injured",
+    "in custody": "arrested", "in police custody": "arrested", "in detention": "arrested",
+    "held by police": "arrested", "held for questioning": "arrested",
+    "held without charge": "arrested", "behind bars": "arrested",
+    "hostage": "other:hostages", "on the flight": "other:aboard", "on the plane": "other:aboard",
 }
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
-WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive"}
+WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
+              "on the plane"}
+# Nouns after the count that yield to a verb right after them ("12 victims were injured").
+CHAIN_AFTER = {"victims"}
 # Counts of animals are not claims ("seven dead crows", "killed thousands of wild birds").
 ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
                      r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|head\s+of)\b", re.I)
@@ -139,7 +155,25 @@ BEFORE: dict[str, str] = {
     "sentenced": "other:sentenced", "executed": "killed", "executing": "killed",
     "sickened": "other:sick", "sickening": "other:sick", "infected": "other:sick",
     "infecting": "other:sick", "hospitalized": "injured",
+    "shot dead": "killed", "shot and killed": "killed", "gunned down": "killed",
+    "massacred": "killed", "slaughtered": "killed", "murdered": "killed",
+    "holding": "arrested", "apprehended": "arrested", "jailed": "arrested",
+    "took": "other:hostages", "taking": "other:hostages",
+    "sent": "injured", "sending": "injured", "hospitalizing": "injured",
 }
+# "took 20 people hostage", "sent 12 to hospital": these verbs count someone only with these after
+NEEDS_AFTER = {
+    "holding": re.compile(r"(?:\s+\S+){0,3}?\s+(?:in\s+(?:police\s+)?custody|for\s+questioning|"
+                          r"in\s+connection\s+with)\b", re.I),
+    "took": re.compile(r"(?:\s+\S+){0,3}?\s+(?:hostage|captive|prisoner)\b", re.I),
+    "taking": re.compile(r"(?:\s+\S+){0,3}?\s+(?:hostage|captive|prisoner)\b", re.I),
+    "sent": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
+    "sending": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
+}
+# "claimed 56 lives", "took 10 lives", "cost 300 lives"
+LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?)"
+                          r"(?:\s+(?:the|a\s+total\s+of|another))?\s*$", re.I)
+LIVES_AFTER = re.compile(r"(?:\s+(?:more|other|human|[A-Z][\w'’-]*))?\s+lives\b", re.I)
 # "the bodies of four", "the severed heads of four": stronger than any verb after the count.
 NOUN_OF = re.compile(r"\b(?:bodies|(?:severed\s+)?heads|remains|deaths|corpses)\s+of\s*$", re.I)
 # The noun of a toll ("the death toll rose to 158", "the number of injured stood at 40").
@@ -176,7 +210,8 @@ PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
-    rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?\s*$",
+    rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
+    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s)?\s*$",  # "killed the Kursk's 118-man crew"
     re.I)
 TOLL_RE = re.compile(
     rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,8}}?)\s+"
@@ -192,6 +227,12 @@ INCREMENT = re.compile(r"\b(?:bringing|raising|pushing|putting|taking|lifting)\s
 PLAIN_GROUPS = {"people", "persons", "others", "other", "more", "victims", "individuals",
                 "residents", "of", "them", "those", "total", "additional", "more people",
                 "dead", "killed", "new", "confirmed"}
+
+# "each winter", "every year", "a year": a rate or a statistic, not the event's count
+STATISTIC = re.compile(r"\b(?:each|every|per)\s+(?:year|winter|summer|spring|autumn|fall|month|"
+                       r"week|day)\b(?!\s+(?:ago|earlier|before|after))|\bannually\b", re.I)
+# counts of a population, not of people this event touched ("163,190 state inmates in custody")
+POPULATION = re.compile(r"\b(?:inmates|prisoners|population|residents)\b", re.I)
 
 # -- not counts of anyone -----------------------------------------------------------------------
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
@@ -302,6 +343,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     near = left[-45:]  # (end-anchored searches scan their whole text: keep it short)
     if NOUN_OF.search(near):
         return _Found("killed", None, m.end(), "noun_of")
+    if "live" in sentence[m.end():m.end() + 30].lower() and LIVES_BEFORE.search(near):
+        lives = LIVES_AFTER.match(sentence, m.end())
+        if lives:
+            return _Found("killed", None, lives.end(), "before")
     low = left.lower()
     toll = None
     if "toll" in low or "number of" in low:
@@ -326,6 +371,14 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         return _Found("other:hostages", None, m.end(), "after")
     after = AFTER_RE.match(sentence, m.end())
     before = BEFORE_RE.search(near)
+    if before:
+        needs = NEEDS_AFTER.get(" ".join(before.group("verb").lower().split()))
+        if needs and not needs.match(sentence, m.end()):
+            before = None  # "holding three meetings", "took 20 minutes"
+    if after and " ".join(after.group("verb").lower().split()) in CHAIN_AFTER:
+        then = AFTER_RE.match(sentence, after.end())
+        if then and not then.group("group").strip():
+            after = then  # "12 victims were injured": the verb says what they are
     if after:
         verb = " ".join(after.group("verb").lower().split())
         raw_group = " ".join(after.group("group").split())
@@ -339,6 +392,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         while words and words[0].lower() in PLAIN_GROUPS:
             words.pop(0)
         group = " ".join(words) or None
+        if AFTER[verb] == "arrested" and POPULATION.search(raw_group):
+            return None  # "163,190 state inmates are in custody": a prison population
         if verb in SCOPE_WORDS:
             group = SCOPE_WORDS[verb]
             # "All 109 people aboard were killed", "All 217 people aboard the plane were killed"
@@ -347,7 +402,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             if then and len(then.group("group").split()) <= 3:
                 return _Found(AFTER[" ".join(then.group("verb").lower().split())], group,
                               then.end(), "after", split=True)
-        return _Found(AFTER[verb], group, after.end(), "after", split=bool(after.group("coord")))
+        # "236 Kenyans and 12 Americans were killed": the second count splits the toll too
+        coordinated = bool(group) and re.search(
+            rf"\b(?:{COUNT})\s+[A-Za-z][\w'’-]+\s+and\s*$", left[-40:], re.I) is not None
+        return _Found(AFTER[verb], group, after.end(), "after",
+                      split=bool(after.group("coord")) or coordinated)
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
@@ -366,7 +425,8 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     left, right = sentence[:m.start()], sentence[m.end():]
     if NOT_AFTER.match(right) or NOT_BEFORE.search(left[-20:]):
         return True
-    if re.match(r"\s+more\s+(?:deaths|victims|people|bodies|dead)\b", right, re.I) or \
+    if re.match(r"\s+(?:more|new|additional|further)\s+(?:deaths|victims|people|bodies|dead|"
+                r"cases)\b", right, re.I) or \
             re.search(r"\banother\s*$", left, re.I):
         return True  # what was added since the last report, not the toll
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
@@ -442,6 +502,8 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
     out: list[Claim] = []
     grouped: list[bool] = []  # the claim's scope is the noun it counts ("21 Israelis")
     taken = 0  # counts inside an earlier claim's words ("of those 77 people") are its scope
+    if STATISTIC.search(sentence):
+        return []  # "Cold claims dozens of lives each winter": a rate, not this event's count
     for m in MENTION.finditer(sentence):
         if m.start() < taken or _excluded(sentence, m):
             continue

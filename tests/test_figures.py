@@ -85,6 +85,70 @@ def test_subjects(sentence: str, subject: list[str]) -> None:
     assert [c.subject for c in claims.read_claims(sentence)] == subject
 
 
+# The general ways news states a count of people: verbs active and passive, nouns, adjectives,
+# number words and vague counts (sentences invented, not taken from any labelled story).
+@pytest.mark.parametrize(("sentence", "subject", "low", "high"), [
+    ("Twelve people died in the crash.", "killed", 12, 12),
+    ("At least 30 people were killed when the bus overturned.", "killed", 30, None),
+    ("Nine miners lost their lives in the blast.", "killed", 9, 9),
+    ("A car bomb exploded in the market, killing 22.", "killed", 22, 22),
+    ("The storm left 40 dead and hundreds homeless.", "killed", 40, 40),
+    ("The flu has claimed 56 lives this winter.", "killed", 56, 56),
+    ("The bombing, which took 10 lives, was condemned.", "killed", 10, 10),
+    ("The landslide claimed the lives of 17 villagers.", "killed", 17, 17),
+    ("Eleven bodies were recovered from the river.", "killed", 11, 11),
+    ("Officials put the death toll at 212.", "killed", 212, 212),
+    ("The quake, which had a death toll of 3,000, struck at dawn.", "killed", 3000, 3000),
+    ("There were 15 deaths reported in the province.", "killed", 15, 15),
+    ("Officials reported 80 fatalities.", "killed", 80, 80),
+    ("Fifteen people drowned when the ferry capsized.", "killed", 15, 15),
+    ("Gunmen shot dead five policemen.", "killed", 5, 5),
+    ("Five people were shot dead at a checkpoint.", "killed", 5, 5),
+    ("Two policemen were among the dead.", "killed", 2, 2),
+    ("The crash killed the airline's 12-member crew.", "killed", 12, 12),
+    ("Scores of people were killed.", "killed", 40, 99),
+    ("The attack left 12 people wounded.", "injured", 12, 12),
+    ("Four people were hurt in the blast.", "injured", 4, 4),
+    ("Dozens of people were injured in the stampede.", "injured", 24, 99),
+    ("Forty people were taken to hospital.", "injured", 40, 40),
+    ("The accident sent 12 people to the hospital.", "injured", 12, 12),
+    ("Twelve victims were injured by flying glass.", "injured", 12, 12),
+    ("Hundreds of people were evacuated from their homes.", "displaced", 200, 999),
+    ("The floods displaced some 50,000 people.", "displaced", 50000, 50000),
+    ("Thousands of villagers fled their homes.", "displaced", 2000, 9999),
+    ("Seven people remain unaccounted for.", "missing", 7, 7),
+    ("Police detained 35 protesters.", "arrested", 35, 35),
+    ("Six suspects were taken into custody.", "arrested", 6, 6),
+    ("Police are holding three men in connection with the attack.", "arrested", 3, 3),
+    ("Two of three defendants in custody wrote to the judge.", "arrested", 3, 3),
+    ("Authorities have made 40 arrests.", "arrested", 40, 40),
+    ("The rebels took 20 people hostage.", "other:hostages", 20, 20),
+    ("There were over 30 engineers on the flight.", "other:aboard", 30, None),
+])
+def test_news_forms_of_a_count(sentence: str, subject: str, low: int | None,
+                               high: int | None) -> None:
+    got = [(c.subject, c.low, c.high) for c in claims.read_claims(sentence, year=1998)
+           if c.role == "current"]
+    assert got[:1] == [(subject, low, high)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Police are holding three meetings with residents.",  # "holding" counts no one here
+    "The talks took 20 minutes.",
+    "Road accidents claim 300 lives each year.",  # a rate, not the event's count
+    "The state had 163,190 inmates in custody.",  # a prison population
+    "The 17 new victims were recovered on Sunday.",  # what was added since the last report
+])
+def test_news_forms_that_are_not_claims(sentence: str) -> None:
+    assert [c for c in claims.read_claims(sentence) if c.role == "current"] == []
+
+
+def test_coordinated_groups_split_the_toll() -> None:
+    got = [(c.low, c.scope) for c in claims.read_claims("In Freedonia, 236 civilians and 12 "
+                                                         "soldiers were killed.")]
+    assert got == [(236, "civilians"), (12, "soldiers")]
+
+
 # -- what is not a claim ------------------------------------------------------------------------
 @pytest.mark.parametrize("sentence", [
     "A 7-month-old baby was among those killed.",
