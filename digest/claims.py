@@ -204,7 +204,11 @@ AFTER_RE = re.compile(
     rf"[A-Za-z][\w'’.-]*){{0,3}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
-    rf"(?:\s+and\s+[a-z]+s)?(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
+    rf"(?:\s+and\s+[a-z]+s)?"
+    # "the 113 people, nearly all of them Germans, who were killed"
+    r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:nearly\s+|almost\s+|most\s+|many\s+|some\s+|all\s+)*(?:of\s+)?(?:them|whom)"
+    r"\s+[^,.;]{1,30},)?"
+    rf"(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
@@ -231,6 +235,10 @@ PLAIN_GROUPS = {"people", "persons", "others", "other", "more", "victims", "indi
 # "each winter", "every year", "a year": a rate or a statistic, not the event's count
 STATISTIC = re.compile(r"\b(?:each|every|per)\s+(?:year|winter|summer|spring|autumn|fall|month|"
                        r"week|day)\b(?!\s+(?:ago|earlier|before|after))|\bannually\b", re.I)
+# what happens, not who ("four attacks that killed ...")
+EVENT_NOUN = re.compile(r"(?i:attacks?|bombs?|bombings?|blasts?|explosions?|raids?|crashes|"
+                        r"storms?|earthquakes?|quakes?|fires|incidents?|accidents?|shootings?|"
+                        r"massacres?|clashes|days?|weeks?|months?|years?|hours?)")
 # counts of a population, not of people this event touched ("163,190 state inmates in custody")
 POPULATION = re.compile(r"\b(?:inmates|prisoners|population|residents)\b", re.I)
 
@@ -254,14 +262,20 @@ NOT_BEFORE = re.compile(
 # "no one was killed", "the one who died": "one" is a count only when nothing says otherwise
 NOT_ONE = re.compile(r"\b(?:no|every|any|each|which|the|this|that|only|at|from|with|one)\s*$", re.I)
 AGE = re.compile(r"[A-Za-z]\s*,\s*$")  # "Smith, 45, was killed" (checked with a comma after)
-YEAR = re.compile(r"\b(?:in|the|of)\s+(?:[A-Z][a-z]+\.?\s+)?(1[89]\d\d|20\d\d)\b")
+YEAR = re.compile(r"\b(?i:in|the|of|his|her|its|their|a)\s+(?:[A-Z][a-z]+\.?\s+)?(1[89]\d\d|20\d\d)\b")
 SINCE_YEAR = re.compile(r"\b(?:since|until|till|by)\b[^;]{0,80}$", re.I)
 EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Initially|At\s+first)\b")
 # "when Hurricane Gilbert killed 300" and "the 10th anniversary of clashes that left 48 dead".
 OTHER_EVENT = re.compile(
     r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
-    r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|\byears\s+ago\b|"
-    r"\bprevious\s+(?:attack|disaster|storm|bombing|crash))")
+    r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
+    r"\bprevious\s+(?:attack|disaster|storm|bombing|crash)|"
+    # "four recent bomb blasts that killed nearly 300": a series of other events
+    r"\b(?:recent|earlier|previous|past|other|separate|similar)\s+(?:\S+\s+){0,2}?"
+    r"(?:attacks|bombings|blasts|explosions|raids|crashes|disasters|storms|earthquakes|fires|"
+    r"incidents|outbreaks|massacres|shootings|accidents)\b)")
+# "three years ago", near the count only (a clause may mention an old war beside today's toll)
+YEARS_AGO = re.compile(r"\b(?:years|decades)\s+ago\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
 OTHER_TIME_START = re.compile(
     r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter)|In\s+(?:1[89]|20)\d\d)\b")
@@ -379,6 +393,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         then = AFTER_RE.match(sentence, after.end())
         if then and not then.group("group").strip():
             after = then  # "12 victims were injured": the verb says what they are
+        elif re.search(r"\b[a-z]", after.group("group")):
+            return None  # "kidnap victims", "flood victims": of what, the noun before says
     if after:
         verb = " ".join(after.group("verb").lower().split())
         raw_group = " ".join(after.group("group").split())
@@ -392,6 +408,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         while words and words[0].lower() in PLAIN_GROUPS:
             words.pop(0)
         group = " ".join(words) or None
+        if words and EVENT_NOUN.fullmatch(words[-1]):
+            return None  # "three bomb blasts that killed 300": a count of events, not of people
         if AFTER[verb] == "arrested" and POPULATION.search(raw_group):
             return None  # "163,190 state inmates are in custody": a prison population
         if verb in SCOPE_WORDS:
@@ -426,9 +444,10 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     if NOT_AFTER.match(right) or NOT_BEFORE.search(left[-20:]):
         return True
     if re.match(r"\s+(?:more|new|additional|further)\s+(?:deaths|victims|people|bodies|dead|"
-                r"cases)\b", right, re.I) or \
-            re.search(r"\banother\s*$", left, re.I):
+                r"cases)\b", right, re.I):
         return True  # what was added since the last report, not the toll
+    # ("another 17 people in intensive care" is a count of its own: "another" alone is not an
+    # increment; "bringing the toll to" says when it is, see _drop_increments)
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
     if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q")):
@@ -461,6 +480,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     start = max(left.rfind(c) for c in ";—()") + 1
     stops = [i for i in (sentence.find(c, m.end()) for c in ";—()") if i >= 0]
     clause = sentence[start:min(stops) if stops else len(sentence)]
+    if YEARS_AGO.search(sentence, max(0, m.start() - 60), m.end() + 60):
+        return "other_event"
     if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
         return "other_event"
@@ -540,9 +561,36 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
                          revised=role == "current" and bool(REVISED.search(sentence))))
         grouped.append(scope is not None and scope == found.group and not found.split
                        and found.how in ("after", "before"))
+    if not any(c.subject == "killed" for c in out) and (
+            "th" in sentence.lower() or "first" in sentence.lower()
+            or re.search(r"\d(?:st|nd|rd)\b", sentence)):
+        out.extend(_ordinal_death(sentence, year))
+        grouped += [False] * (len(out) - len(grouped))
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     return _inherit_scope(sentence, _split_groups(kept, flags), flags)
+
+
+ORDINALS = {w: i + 1 for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+     "tenth"])}
+# "West Nile Virus Claims 1st Death", "the city's third death from the virus": the toll is N
+ORDINAL_DEATH = re.compile(
+    r"\b(?P<n>" + "|".join(ORDINALS) + r"|\d+(?:st|nd|rd|th))\s+(?:(?:confirmed|known|reported|"
+    r"human|such)\s+)?(?:death|fatality|victim)\b(?!\s+(?:row|penalty|sentence|threat))", re.I)
+
+
+def _ordinal_death(sentence: str, year: int | None) -> list[Claim]:
+    found = ORDINAL_DEATH.search(sentence)
+    if not found:
+        return []
+    raw = found.group("n").lower()
+    n = ORDINALS.get(raw) or int(re.sub(r"\D", "", raw))
+    if n > 10_000:
+        return []
+    m = MENTION.search(sentence, found.start())  # for the role's clause
+    role = _role(sentence, m, year) if m and m.start() == found.start() else "current"
+    return [Claim("killed", None, found.group("n"), n, n, "exact", role, sentence)]
 
 
 def _split_groups(claims: list[Claim], grouped: list[bool]) -> list[Claim]:

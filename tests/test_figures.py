@@ -124,6 +124,11 @@ def test_subjects(sentence: str, subject: list[str]) -> None:
     ("Authorities have made 40 arrests.", "arrested", 40, 40),
     ("The rebels took 20 people hostage.", "other:hostages", 20, 20),
     ("There were over 30 engineers on the flight.", "other:aboard", 30, None),
+    ("The 113 people, nearly all of them tourists, who were killed were mourned.", "killed",
+     113, 113),
+    ("Five people died and another 12 were hurt.", "killed", 5, 5),
+    ("Flu Claims 1st Death in County", "killed", 1, 1),
+    ("The city reported its third death from the virus.", "killed", 3, 3),
 ])
 def test_news_forms_of_a_count(sentence: str, subject: str, low: int | None,
                                high: int | None) -> None:
@@ -138,6 +143,8 @@ def test_news_forms_of_a_count(sentence: str, subject: str, low: int | None,
     "Road accidents claim 300 lives each year.",  # a rate, not the event's count
     "The state had 163,190 inmates in custody.",  # a prison population
     "The 17 new victims were recovered on Sunday.",  # what was added since the last report
+    "An estimated 100 kidnap victims are still held.",  # victims of what, the noun says
+    "He has been on death row since his 5th appeal failed.",
 ])
 def test_news_forms_that_are_not_claims(sentence: str) -> None:
     assert [c for c in claims.read_claims(sentence) if c.role == "current"] == []
@@ -176,6 +183,27 @@ def test_other_event_is_not_current() -> None:
     [c] = claims.read_claims("Thursday was the 10th anniversary of clashes that left 48 "
                               "people dead.", year=2024)
     assert c.role == "other_event"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The rebels were blamed for three recent bomb blasts that killed nearly 300 people.",
+    "His 1982 shooting spree left five dead.",
+    "Four people died three years ago in a similar flood.",
+])
+def test_other_events_by_their_words(sentence: str) -> None:
+    assert [c.role for c in claims.read_claims(sentence, year=1998)] == ["other_event"]
+
+
+def test_years_ago_belongs_to_its_own_part_of_the_sentence() -> None:
+    [c] = claims.read_claims("The bodies of four engineers were found in the region, which "
+                              "emerged from a brutal and costly war that ended two years ago.",
+                              year=1998)
+    assert (c.subject, c.low, c.role) == ("killed", 4, "current")
+
+
+def test_another_is_a_count_of_its_own() -> None:
+    got = read("Five people died and another 12 were hurt.")
+    assert [(s, lo) for s, _, lo, _, _, _ in got] == [("killed", 5), ("injured", 12)]
 
 
 def test_malformed_numbers_are_read_as_written_or_skipped() -> None:
