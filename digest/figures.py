@@ -16,11 +16,13 @@ from digest.models import Article, Claim, Discrepancy, FigureClaim, FigureLine, 
 
 
 def _pick_current(claims: Sequence[Claim]) -> Claim:
-    """An article's one current figure for a subject: the highest, the most precise of its peers."""
+    """An article's one current figure for a subject: the first it states (news leads with the
+    toll; later counts are often parts, other places or recounted ones), unless a later one is
+    said to be the new figure ("has risen to"); of its compatible peers, the most precise."""
     marked = [c for c in claims if CURRENT_BEFORE.search(c.sentence[:c.sentence.find(c.value)]
                                                           if c.value in c.sentence else "")]
     pool = marked or list(claims)
-    top = max(pool, key=point)
+    top = pool[0]
     lo, hi = span(top)
     peers = [c for c in pool if span(c)[0] <= hi and span(c)[1] >= lo]
     return min(peers, key=lambda c: (span(c)[1] - span(c)[0], -point(c)))
