@@ -283,7 +283,9 @@ EARLIER_BEFORE = re.compile(
     r"(?:\b(?:up|down|increased|rose|jumped|climbed|revised|lowered)?\s*\bfrom|"
     r"\b(?:earlier|previous|initial|original|prior|first|preliminary)\s+(?:\S+\s+){0,3}"
     r"(?:of|at|was|were|had\s+been|put\s+at)|\b(?:had|have)\s+(?:earlier|previously|initially|"
-    r"originally)\s+(?:\S+\s+){0,3}|\b(?:earlier|previously|initially|originally)\s+"
+    r"originally)\s+(?:\S+\s+){0,3}|\b(?:earlier|previously|initially|originally)"
+    # ("earlier this week said they arrested 14": when it was said, not a recounted figure)
+    r"(?!\s+(?:this|last|in|on|that|today|tonight)\b)\s+"
     r"(?:\S+\s+){0,2}(?:reported|said|put|estimated|counted|listed)\s+(?:\S+\s+){0,2})\s*$",
     re.I)
 EARLIER_AFTER = re.compile(r"[^.;,]{0,25}?\b(?:earlier|previously|initially|at\s+first)\b"
@@ -301,6 +303,14 @@ PLACE_AFTER = re.compile(
     r"for|from|by|with)\b)\w+){0,4}?\s*,?\s+(?:in|across|throughout)\s+"
     r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|de|del|of|es))*)", re.A)
+# "killing three people on the island"
+ON_PLACE = re.compile(r"\s+on\s+(?P<place>the\s+(?:island|islands|mainland|coast|border))\b", re.I)
+# The period of a cumulative toll: "Since the beginning of October, 45 people have died",
+# "2,518 killed ... since the start of the operation on August 2, 1999" (a weekday is no period)
+PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]{1,60}|"
+          rf"(?:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d)?|(?:1[89]|20)\d\d)")
+PERIOD_BEFORE = re.compile(rf"(?:^|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
+PERIOD_AFTER = re.compile(rf"[^.;]{{0,60}}?{PERIOD}", re.I)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|es))*"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
@@ -461,7 +471,7 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return " ".join(local.group("place").lower().split())
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
-    candidates = [PLACE_AFTER.match(sentence, found.end)]
+    candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end)]
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
@@ -471,6 +481,11 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         name = re.sub(r"['’]s$", "", place.group("place")).strip(" ,.")
         if name.lower().split()[-1] not in NOT_PLACES and name.lower() not in NOT_PLACES:
             return name
+    if found.group is None and "since" in sentence.lower():
+        period = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
+            sentence[:m.start()])
+        if period:
+            return "since " + " ".join(period.group("place").split())
     return found.group
 
 
@@ -548,7 +563,10 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
                                  revised=bool(REVISED.search(sentence))))
                 grouped += [False, False]
             continue
-        found = _subject(sentence, m)
+        of_them = OF_THEM.match(sentence, m.end()) if out else None
+        # "the toll rose to six, three of them homeless men": a part of the count before it
+        found = _Found(out[-1].subject, of_them.group("group"), of_them.end(), "ellipsis",
+                       split=True) if of_them else _subject(sentence, m)
         if found is None:
             found = _ellipsis(sentence, m, out)
             if found is None:
@@ -591,6 +609,10 @@ def _ordinal_death(sentence: str, year: int | None) -> list[Claim]:
     m = MENTION.search(sentence, found.start())  # for the role's clause
     role = _role(sentence, m, year) if m and m.start() == found.start() else "current"
     return [Claim("killed", None, found.group("n"), n, n, "exact", role, sentence)]
+
+
+OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(?P<group>[a-z][\w'’-]*"
+                     r"(?:\s+[a-z][\w'’-]*)?)(?=\s*(?:[,.;)]|$))")
 
 
 def _split_groups(claims: list[Claim], grouped: list[bool]) -> list[Claim]:

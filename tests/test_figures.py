@@ -249,6 +249,23 @@ def test_scope(sentence: str, scope: str) -> None:
     assert claims.read_claims(sentence)[0].scope == scope
 
 
+@pytest.mark.parametrize(("sentence", "low", "scope"), [
+    ("The toll rose to six, three of them homeless men.", 3, "homeless men"),
+    ("Since the beginning of October, 45 people have died of hypothermia.", 45,
+     "since the beginning of October"),
+    ("The army has lost 2,518 killed since August 2, 1999.", 2518, "since August 2, 1999"),
+    ("Aside from killing three people on the island, the storm wrecked 900 houses.", 3,
+     "the island"),
+    ("Five people have died since Monday.", 5, None),  # a weekday is no period
+])
+def test_scope_of_parts_and_periods(sentence: str, low: int, scope: str | None) -> None:
+    assert [c.scope for c in claims.read_claims(sentence) if c.low == low] == [scope]
+
+
+def test_earlier_this_week_is_when_it_was_said() -> None:
+    assert only("Police earlier this week said they arrested 14 people.").role == "current"
+
+
 def test_head_noun_is_not_a_scope() -> None:
     assert only("The blast wounded 21 Israelis.").scope is None
 
