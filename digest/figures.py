@@ -1,111 +1,162 @@
-"""Figures the articles of a story report (death toll, injured, arrests), and where they disagree.
+"""Figures of a story over time: each article's current claim per subject and scope, in time order.
 
-Pure functions over article text and captions: a caption is not prose to
-summarize, but a figure in it is still the outlet's claim.
+A line that only rises is a timeline (32 -> 357 -> about 7,000); a later lower figure said to be
+revised is "revised"; figures that cannot both be true at about the same time, or a later lower
+one given without a word of revision, are a disagreement. Compatible figures ("over 140" and
+144) never are. The claims themselves are read by `claims.py`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
-from digest.models import Article, Discrepancy, FigureClaim
-
-NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "a dozen": 12,
-}
-Q = r"(?P<q>at least|more than|over|nearly|almost|about|around|some|up to|as many as)?\s*"
-N = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-PATTERNS: dict[str, list[re.Pattern[str]]] = {
-    "death toll": [
-        re.compile(r"\b(?:killing|killed|kills|kill|left|leaving)\s+" + Q + N
-                   + r"(?:\s+(?:people|persons|victims|civilians|others))?(?:\s+dead)?\b", re.I),
-        re.compile(r"\b" + Q + N + r"\s+(?:people\s+|persons\s+|victims\s+)?"
-                   r"(?:(?:were|have been|had been|are)\s+)?(?:dead|killed|died)\b", re.I),
-        re.compile(r"\bdeath toll\s+(?:\w+\s+){0,3}?(?:to|at|of)\s+" + Q + N, re.I),
-    ],
-    "injured": [
-        re.compile(r"\b(?:injuring|wounding)\s+" + Q + N, re.I),
-        re.compile(r"\b" + Q + N + r"\s+(?:people\s+|others\s+)?(?:(?:were|have been)\s+)?"
-                   r"(?:injured|wounded|hurt)\b", re.I),
-    ],
-}
-# "killed in 2004" or "left 2 weeks ago" are not tolls.
-NOT_A_COUNT = re.compile(r"^\s*(?:years?|weeks?|days?|hours?|months?|percent|%|km|miles?)\b", re.I)
+from digest.claims import CURRENT_BEFORE, article_claims, point, span
+from digest.models import Article, Claim, Discrepancy, FigureClaim, FigureLine, FigurePoint, Verdict
 
 
-def _number(raw: str) -> int | None:
-    raw = raw.lower()
-    if raw in NUMBER_WORDS:
-        return NUMBER_WORDS[raw]
-    try:
-        return int(raw.replace(",", ""))
-    except ValueError:
-        return None
+def _pick_current(claims: Sequence[Claim]) -> Claim:
+    """An article's one current figure for a subject: the first it states (news leads with the
+    toll; later counts are often parts, other places or recounted ones), unless a later one is
+    said to be the new figure ("has risen to"); of its compatible peers, the most precise."""
+    marked = [c for c in claims if CURRENT_BEFORE.search(c.sentence[:c.sentence.find(c.value)]
+                                                          if c.value in c.sentence else "")]
+    pool = marked or list(claims)
+    top = pool[0]
+    lo, hi = span(top)
+    peers = [c for c in pool if span(c)[0] <= hi and span(c)[1] >= lo]
+    return min(peers, key=lambda c: (span(c)[1] - span(c)[0], -point(c)))
 
 
-# Every pattern needs one of these words (lowercased): paragraphs without any are not
-# searched. (Substring tests: faster than one regex alternation. They are looked for on the
-# lowercased text, which misses what re.I would match in odd spellings such as "KİLLED".)
-TRIGGER_WORDS = ("kill", "dead", "died", "death", "left", "leaving", "injur", "wound", "hurt")
-# And every pattern needs a number (N), matched as N is (re.I, on the paragraph itself):
-# "left" and "death" are common words, figures are not.
-HAS_NUMBER = re.compile(r"\d|" + "|".join(w for w in NUMBER_WORDS if " " not in w), re.I)
+# Figures further apart than this are not compared for "later but lower": a story that runs for
+# weeks (a war, an epidemic) moves on to new incidents with their own tolls.
+WINDOW = timedelta(days=7)
+SUBJECT_ORDER = ("killed", "injured", "missing", "displaced", "arrested")
 
 
-def claims_in(text: str) -> dict[str, set[tuple[str, int]]]:
-    """(qualifier class, number) per subject found in text; class is '', '>' or '~'."""
-    found: dict[str, set[tuple[str, int]]] = {}
-    # Most articles name no toll at all: one look at the whole text first.
-    whole = text.lower()
-    if not any(w in whole for w in TRIGGER_WORDS):
-        return found
-    # (Lowercasing never adds or removes a line break: the two splits pair up.)
-    for paragraph, low in zip(text.split("\n"), whole.split("\n"), strict=True):
-        if any(w in low for w in TRIGGER_WORDS) and HAS_NUMBER.search(paragraph):
-            _claims_in(paragraph, found)
-    return found
+def story_figures(articles: Sequence[Article]) -> tuple[FigureLine, ...]:
+    """Each subject and scope of a story as a line of figures in time order, with its verdict."""
+    claims = [c for a in articles for c in article_claims(a) if c.role == "current"]
+    return figure_lines(claims)
 
 
-def _claims_in(text: str, found: dict[str, set[tuple[str, int]]]) -> None:
-    for subject, patterns in PATTERNS.items():
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                if NOT_A_COUNT.match(text[m.end():]):
-                    continue
-                n = _number(m.group("n"))
-                if n is None or n < 2 or 1800 <= n <= 2100:  # years are not tolls
-                    continue
-                q = (m.group("q") or "").lower()
-                cls = ">" if q in ("more than", "over") else "~" if q in (
-                    "nearly", "almost", "about", "around", "some", "up to", "as many as") else ""
-                found.setdefault(subject, set()).add((cls, n))
+def figure_lines(claims: Sequence[Claim]) -> tuple[FigureLine, ...]:
+    """Lines from current claims (of any number of articles)."""
+    # When a subject's claims name one place only in the whole story, that place is where the
+    # story happens, not a breakdown of its toll: those claims join the unscoped line.
+    places: dict[str, set[str]] = {}
+    for c in claims:
+        if (c.scope and c.scope[0].isupper()) or (c.scope or "").startswith("the "):
+            places.setdefault(c.subject, set()).add(c.scope or "")
+    keyed: dict[tuple[str, str | None], dict[str, list[Claim]]] = {}
+    for c in claims:
+        scope = c.scope
+        if scope and len(places.get(c.subject, ())) == 1 and scope in places[c.subject]:
+            scope = None
+        keyed.setdefault((c.subject, scope), {}).setdefault(c.article_id, []).append(c)
+    lines = [_line(subject, scope, [_pick_current(cs) for cs in per_article.values()])
+             for (subject, scope), per_article in keyed.items()]
+    lines.sort(key=lambda ln: (SUBJECT_ORDER.index(ln.subject) if ln.subject in SUBJECT_ORDER
+                               else len(SUBJECT_ORDER), ln.scope is not None, -len(ln.points),
+                               ln.label))
+    return tuple(lines)
 
 
-def discrepancies(articles: Iterable[Article]) -> tuple[Discrepancy, ...]:
-    """Subjects on which the articles give different figures, each figure with its sources."""
-    by_subject: dict[str, dict[tuple[str, int], list[str]]] = {}
-    for article in articles:
-        text = "\n".join([article.text, *article.captions])
-        for subject, found in claims_in(text).items():
-            for value in found:
-                ids = by_subject.setdefault(subject, {}).setdefault(value, [])
-                if article.id not in ids:
-                    ids.append(article.id)
-    out = []
-    for subject, values in by_subject.items():
-        reporting = {aid for ids in values.values() for aid in ids}
-        # Several figures in one article are usually several events, not a disagreement.
-        if len(values) < 2 or len(reporting) < 2:
-            continue
-        claims = tuple(
-            FigureClaim(value=_display(cls, n), sources=tuple(ids))
-            for (cls, n), ids in sorted(values.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-        )
-        out.append(Discrepancy(subject=subject, claims=claims))
-    return tuple(out)
+def _ordered(current: list[Claim]) -> list[Claim]:
+    """Dated claims by date; an undated one goes where its value fits (it may be older)."""
+    dated = sorted((c for c in current if c.date), key=lambda c: c.date or datetime.min)
+    undated = sorted((c for c in current if not c.date), key=point)
+    out: list[Claim] = []
+    i = 0
+    for c in undated:
+        while i < len(dated) and point(dated[i]) < point(c):
+            out.append(dated[i])
+            i += 1
+        out.append(c)
+    return out + dated[i:]
 
 
-def _display(cls: str, n: int) -> str:
-    return {">": f"over {n}", "~": f"about {n}"}.get(cls, str(n))
+def _line(subject: str, scope: str | None, current: list[Claim]) -> FigureLine:
+    ordered = _ordered(current)
+    verdict, conflicts = judge(ordered)
+    groups: dict[float, list[Claim]] = {}
+    for c in ordered:
+        groups.setdefault(point(c), []).append(c)
+    points = []
+    for same in groups.values():
+        best = min(same, key=lambda c: (span(c)[1] - span(c)[0]))
+        first = same[0]
+        points.append(FigurePoint(best.value, best.low, best.high, best.qualifier,
+                                  tuple(dict.fromkeys(c.article_id for c in same)), first.date,
+                                  first.sentence))
+    index = {p: i for i, p in enumerate(groups)}
+    disputed = sorted({index[point(c)] for pair in conflicts for c in pair})
+    return FigureLine(subject, scope, verdict, tuple(points), tuple(disputed))
+
+
+def _instant(c: Claim) -> object:
+    """When a claim was made, as finely as known: a date alone (midnight) is a whole day."""
+    if c.date is None:
+        return id(c)  # undated: placed by value, compared with nothing as "the same time"
+    if c.date.time() == datetime.min.time():
+        return c.date.date()
+    return c.date
+
+
+def _rises(earlier: Claim, later: Claim) -> bool:
+    """A later figure above an earlier one: beyond it, or the same kind of bound set higher
+    ("at least 62" then "at least 65"); "over 140" then 144 is a restatement, not a rise."""
+    (_, hi), (lo, _) = span(earlier), span(later)
+    return lo > hi or (later.qualifier == earlier.qualifier and point(later) > point(earlier))
+
+
+def judge(ordered: Sequence[Claim], window: timedelta = WINDOW
+          ) -> tuple[Verdict, list[tuple[Claim, Claim]]]:
+    """The verdict on claims in time order, and the pairs that cannot both be true.
+
+    Claims of the same instant that do not overlap disagree (which came first is unknown); a
+    later claim below an earlier one of the last `window` is a revision when its sentence says
+    so, else a disagreement; a later one above is a rise.
+    """
+    spans = [span(c) for c in ordered]
+    conflicts: list[tuple[Claim, Claim]] = []
+    revised = rose = False
+    instants: dict[object, list[int]] = {}
+    for i, c in enumerate(ordered):
+        instants.setdefault(_instant(c), []).append(i)
+    best: int | None = None  # the earlier claim with the highest lower bound, within the window
+    previous: list[int] = []
+    for idx in instants.values():
+        rose = rose or any(_rises(ordered[j], ordered[i]) for i in idx for j in previous)
+        previous = idx
+        when, since = ordered[idx[0]].date, ordered[best].date if best is not None else None
+        if when and since and when - since > window:
+            best = None  # weeks later, a long story's figures are about a new turn of events
+        hi_low = max(idx, key=lambda i: spans[i][0])
+        lo_high = min(idx, key=lambda i: spans[i][1])
+        if spans[hi_low][0] > spans[lo_high][1]:
+            conflicts.append((ordered[lo_high], ordered[hi_low]))
+        if best is not None:
+            for i in idx:
+                if spans[i][1] < spans[best][0]:
+                    if ordered[i].date is None or ordered[best].date is None:
+                        continue  # an undated figure may be the older one
+                    if ordered[i].revised:
+                        revised = True
+                    else:
+                        conflicts.append((ordered[best], ordered[i]))
+        if best is None or spans[hi_low][0] > spans[best][0] or (
+                spans[hi_low][0] == spans[best][0] and _rises(ordered[best], ordered[hi_low])):
+            best = hi_low
+    if conflicts:
+        return "disagree", conflicts
+    return "revised" if revised else "rising" if rose else "agree", []
+
+
+def discrepancies(lines: Iterable[FigureLine]) -> tuple[Discrepancy, ...]:
+    """The real disagreements of a story's lines: each conflicting figure with its sources."""
+    return tuple(
+        Discrepancy(subject=line.label, claims=tuple(
+            FigureClaim(value=line.points[i].value, sources=line.points[i].sources)
+            for i in line.disputed))
+        for line in lines if line.verdict == "disagree")

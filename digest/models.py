@@ -84,6 +84,65 @@ class SummarySentence:
     new: bool | None = None  # new to this reader (None: no reader history was given)
 
 
+# What a figure counts. Anything else a figure reader learns is "other:<noun>" (a plain str).
+Subject = str  # "killed" | "injured" | "missing" | "arrested" | "displaced" | "other:<name>"
+Qualifier = Literal["exact", "lower", "upper", "approx", "range"]
+Role = Literal["current", "earlier", "other_event"]
+Verdict = Literal["rising", "revised", "disagree", "agree"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure as one sentence of one article states it ("at least 143 dead")."""
+
+    subject: Subject
+    scope: str | None  # a place ("Honduras", "the region") or a group ("soldiers"), if the sentence says
+    value: str  # as written, qualifier included: "more than 10,000"
+    low: int | None  # bounds of what the words allow; None = open ("at least 5": low 5, high None)
+    high: int | None
+    qualifier: Qualifier
+    role: Role  # "earlier" for "up from 95", "other_event" for "when Gilbert killed 300 in 1988"
+    sentence: str
+    article_id: str = ""
+    outlet: str = ""
+    date: datetime | None = None
+    revised: bool = False  # the sentence says the figure was revised ("lowered ... to about 6,100")
+
+
+@dataclass(frozen=True)
+class FigurePoint:
+    """One figure of a story's timeline, with every article that states it as current."""
+
+    value: str
+    low: int | None
+    high: int | None
+    qualifier: Qualifier
+    sources: tuple[str, ...]  # article ids, oldest first
+    date: datetime | None  # of its first article
+    sentence: str  # from its first article
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One subject (and scope) across a story, in time order, with its verdict."""
+
+    subject: Subject
+    scope: str | None
+    verdict: Verdict
+    points: tuple[FigurePoint, ...]
+    disputed: tuple[int, ...] = ()  # indices of the points in a disagreement
+
+    @property
+    def label(self) -> str:
+        """ "killed", "killed (Honduras)", "hostages (soldiers)"."""
+        name = self.subject.removeprefix("other:")
+        return f"{name} ({self.scope})" if self.scope else name
+
+    @property
+    def newest(self) -> FigurePoint:
+        return self.points[-1]
+
+
 @dataclass(frozen=True)
 class FigureClaim:
     value: str  # as displayed: "144", "over 140"
@@ -94,7 +153,7 @@ class FigureClaim:
 class Discrepancy:
     """Sources disagree on a figure (a death toll, a count, a date)."""
 
-    subject: str  # "death toll"
+    subject: str  # "killed", "killed in Honduras"
     claims: tuple[FigureClaim, ...]
 
 
@@ -130,7 +189,8 @@ class ReaderHistory:
 class StorySummary:
     story: Story
     sentences: tuple[SummarySentence, ...]
-    discrepancies: tuple[Discrepancy, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()  # real disagreements only
+    figures: tuple[FigureLine, ...] = ()
     method: str = ""
     # filled by the topics stage: (topic name, score, human-readable reasons)
     topic: str | None = None

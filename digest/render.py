@@ -15,7 +15,16 @@ import css_inline
 import jinja2
 
 from digest.errors import RenderError
-from digest.models import Article, Briefing, StorySummary, SummarySentence, Update
+from digest.models import (
+    Article,
+    Briefing,
+    Discrepancy,
+    FigureLine,
+    FigurePoint,
+    StorySummary,
+    SummarySentence,
+    Update,
+)
 
 # The templates ship inside the package (digest/templates/) and are read through
 # importlib.resources, so an installed wheel (pip install ., pipx) finds them wherever it lives.
@@ -23,6 +32,9 @@ PACKAGE_TEMPLATES = "digest/templates"
 # Sources listed per story in the Markdown briefing and in emails ("and N more" after them; the
 # JSON lists all): 10 stories of 300 articles each must stay under Gmail's 102 KB clipping limit.
 MAX_SOURCES = 10
+# A story's figures block stays readable whatever the story holds: at most this many lines,
+# figures per line and figures per disagreement, then "and N more".
+MAX_FIGURES = 6
 
 
 def template_loader(override: Path | None) -> jinja2.BaseLoader:
@@ -52,6 +64,11 @@ def environment(override: Path | None = None, *, html: bool = False) -> jinja2.E
     env.globals["citation"] = citation
     env.globals["max_sources"] = MAX_SOURCES
     env.globals["source_line"] = source_line
+    env.globals["figure_header"] = figure_header
+    env.globals["timeline"] = timeline
+    env.filters["first_upper"] = first_upper
+    env.globals["disagreement"] = disagreement
+    env.globals["MAX_FIGURES"] = MAX_FIGURES
     return env
 
 
@@ -144,6 +161,57 @@ def citation(summary: StorySummary, article_ids: tuple[str, ...]) -> str:
     return names(list(outlets), "; ")
 
 
+def short_date(d: datetime | None) -> str:
+    """ "Oct 29": a timeline reads by day; the year is in the story line above it."""
+    return f"{d:%b} {d.day}" if d else "undated"
+
+
+def figure_sources(summary: StorySummary, article_ids: tuple[str, ...],
+                   limit: int = MAX_FIGURES) -> str:
+    """The outlets stating a figure, as citation() names them, at most `limit` then a count."""
+    names = citation(summary, article_ids).split("; ")
+    if len(names) > limit:
+        names = [*names[:limit], f"and {len(names) - limit} more"]
+    return "; ".join(names)
+
+
+def figure_point(summary: StorySummary, point: FigurePoint) -> str:
+    """ "144 (The Moscow Times; DW; AP, Mar 30)": a figure, who states it, since when."""
+    when = f", {short_date(point.date)}" if point.date else ""
+    return f"{point.value} ({figure_sources(summary, point.sources)}{when})"
+
+
+def timeline(summary: StorySummary, line: FigureLine, limit: int = MAX_FIGURES) -> str:
+    """A line's figures in time order; past `limit`, the first and the newest with a count between."""
+    points = [figure_point(summary, p) for p in line.points]
+    if len(points) > limit:
+        hidden = len(points) - limit
+        points = [points[0], f"(and {hidden} more)", *points[len(points) - limit + 1:]]
+    text = " → ".join(points)
+    return f"{text} (revised)" if line.verdict == "revised" else text
+
+
+def first_upper(text: str) -> str:
+    """ "killed (Honduras)" -> "Killed (Honduras)" (Jinja's capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def figure_header(summary: StorySummary) -> str | None:
+    """The newest figure of the story's first line, for the story's header: "144 killed"."""
+    if not summary.figures:
+        return None
+    line = summary.figures[0]
+    return f"{line.newest.value} {line.label}"
+
+
+def disagreement(summary: StorySummary, d: Discrepancy, limit: int = MAX_FIGURES) -> str:
+    """ "137 (X); 144 (AP)": the figures that cannot all be true, each with its outlets."""
+    parts = [f"{c.value} ({figure_sources(summary, c.sources)})" for c in d.claims[:limit]]
+    if len(d.claims) > limit:
+        parts.append(f"and {len(d.claims) - limit} more")
+    return "; ".join(parts)
+
+
 def source_line(article: Article) -> str:
     where = article.url or article.path
     return f"{article.outlet}: {article.title} ({format_date(article.date)}) {where}"
@@ -182,6 +250,14 @@ def story_dict(s: StorySummary) -> dict[str, Any]:
         ],
         "summary": [sentence_dict(x) for x in s.sentences],
         "update": update_dict(s.update) if s.update else None,
+        "figures": [
+            {"subject": line.subject, "scope": line.scope, "verdict": line.verdict,
+             "claims": [{"value": p.value, "low": p.low, "high": p.high, "qualifier": p.qualifier,
+                         "sources": list(p.sources),
+                         "date": p.date.isoformat() if p.date else None, "sentence": p.sentence}
+                        for p in line.points]}
+            for line in s.figures
+        ],
         "discrepancies": [
             {"subject": d.subject,
              "claims": [{"value": c.value, "sources": list(c.sources)} for c in d.claims]}

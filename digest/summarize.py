@@ -513,10 +513,12 @@ def summarize_story(story: Story, *, method: str | None = None, sentences: int |
         chosen = picked if picked is not None else select(units, scores, sentences=sentences,
                                                           words=words)
     chosen.sort(key=lambda u: (u.article_index, u.position))
+    lines = figures.story_figures(story.articles)
     return StorySummary(
         story=story,
         sentences=tuple(SummarySentence(u.text, tuple(u.sources), tuple(u.similar)) for u in chosen),
-        discrepancies=figures.discrepancies(story.articles),
+        discrepancies=figures.discrepancies(lines),
+        figures=lines,
         method=method,
     )
 
@@ -577,11 +579,13 @@ def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collectio
     chosen.sort(key=lambda u: (min(recency.get(s, len(recency)) for s in u.sources), u.position))
     context = _context_line(chosen, known, said, weights or UpdateWeights())
     newest = latest_first[0]
+    lines = figures.story_figures(story.articles)
     return StorySummary(
         story=story,
         sentences=tuple(SummarySentence(u.text, tuple(u.sources), tuple(u.similar), new=True)
                         for u in chosen),
-        discrepancies=figures.discrepancies(story.articles),
+        discrepancies=figures.discrepancies(lines),
+        figures=lines,
         method=method,
         status="updated",
         update=Update(headline=_headline(newest), headline_source=newest.id,

@@ -116,14 +116,18 @@ def test_digest_arrives_over_starttls_with_auth_and_carries_the_seed_stories(
                 # the plain part wraps lines; compare with whitespace collapsed
                 assert flat(f"{sentence.text} {cited}") in flat(text)
                 assert flat(f"{sentence.text} {cited}") in shown
+            for line in s.figures[:render.MAX_FIGURES]:
+                figure = f"{render.first_upper(line.label)}: {render.timeline(s, line)}"
+                assert flat(figure) in flat(text) and flat(figure) in flat(shown)
             for d in s.discrepancies:
-                for c in d.claims:
-                    claim = f"{c.value} ({render.citation(s, c.sources)})"
-                    assert claim in flat(text) and claim in shown
+                note = f"{render.first_upper(d.subject)}: {render.disagreement(s, d)}"
+                assert flat(note) in flat(text) and flat(note) in flat(shown)
             for a in s.story.articles:
                 assert flat(a.title) in flat(text) and flat(a.title) in shown
-        # the seeds disagree on the death toll: the note is in both parts
-        assert "Sources disagree" in text and "Sources disagree" in html
+        # the seeds' death toll rises (137, at least 143, 144): a timeline, not a disagreement
+        assert "Figures:" in text and "Figures:" in html
+        assert "144 killed" in text and "144 killed" in shown
+        assert "Sources disagree" not in text and "Sources disagree" not in html
         # CSS inlined for mail clients, the phone media query kept, no <link> or script
         assert 'style="' in html and "@media" in html and "max-width: 640px" in html
         assert "<script" not in html.lower() and "<link" not in html.lower()

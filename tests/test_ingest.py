@@ -101,8 +101,8 @@ def test_new_article_joins_its_story(seeds: Path) -> None:
     assert len(joined["articles"]) == 6
     new = [a for a in joined["articles"] if a["path"].endswith("005_new.md")]
     assert new and new[0]["outlet"] == "Example Wire" and new[0]["date"].startswith("2024-04-03")
-    toll = [d for d in joined["discrepancies"] if d["subject"] == "death toll"][0]
-    assert "145" in {c["value"] for c in toll["claims"]}
+    [toll] = [f for f in joined["figures"] if f["subject"] == "killed" and f["scope"] is None]
+    assert toll["claims"][-1]["value"] == "145"  # the newest article's toll is the newest figure
     assert len(after["stories"]) == len(before["stories"])
 
 

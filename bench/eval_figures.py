@@ -1,0 +1,232 @@
+"""Claim extraction and story verdicts of digest/figures.py against the labelled claims set.
+
+    python bench/eval_figures.py --split dev            # tune on this one
+    python bench/eval_figures.py --split validation     # report it, once, at the end
+    python bench/eval_figures.py --data ../labels/bench/data/claims --errors
+    python bench/eval_figures.py --split dev --fold a --errors   # story-level folds inside dev
+
+Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
+the same subject and the same low/high; when the gold claim names a scope, the predicted one must
+name it too (a shared word). Precision is over predicted current claims, recall over gold ones,
+per subject and overall. Verdicts: each row of verdicts.jsonl names a story, a subject and a scope;
+the story's articles (all of them, read from ../shared/eval) go through `story_figures`, and the
+verdict of the line with that subject and scope must equal the gold one.
+
+The data is read from bench/data/claims (or --data, or $DIGEST_CLAIMS_DATA); the articles from
+../shared/eval (or --eval, or $DIGEST_EVAL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from digest import claims, figures
+from digest.models import Article, Claim, FigureLine
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL_FOLDERS = {"duc2003": "duc2003_task2", "duc2006": "duc2006", "duc2007": "duc2007"}
+SCOPE_NOISE = {"in", "the", "of", "a", "an", "on", "since", "with", "those"}
+
+
+def default_eval() -> Path:
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "eval").is_dir():
+            return base / "shared" / "eval"
+    return REPO.parent / "shared" / "eval"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def scope_words(scope: str | None) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", (scope or "").lower())
+    return {w.rstrip("s") for w in words if w not in SCOPE_NOISE}
+
+
+def matches(pred: Claim, gold: dict[str, Any], *, scope: bool = True) -> bool:
+    """Same subject and bounds; the scope too when the gold claim gives one (and `scope`)."""
+    if pred.subject != gold["subject"] or pred.low != gold["low"] or pred.high != gold["high"]:
+        return False
+    if gold["scope"] is None or not scope:
+        return True
+    return bool(scope_words(pred.scope) & scope_words(gold["scope"]))
+
+
+def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True) -> dict[str, Any]:
+    tp: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter()
+    errors = []
+    for row in rows:
+        year = int(row["date"][:4]) if row.get("date") else None
+        pred = [c for c in claims.read_claims(row["sentence"], year=year) if c.role == "current"]
+        gold = [g for g in row["claims"] if g["role"] == "current"]
+        for c in pred:
+            n_pred[_bucket(c.subject)] += 1
+        for g in gold:
+            n_gold[_bucket(g["subject"])] += 1
+        left = list(gold)
+        missed_pred = []
+        for c in pred:
+            hit = next((g for g in left if matches(c, g, scope=scope)), None)
+            if hit is None:
+                missed_pred.append(c)
+                continue
+            left.remove(hit)
+            tp[_bucket(c.subject)] += 1
+        if show and (missed_pred or left):
+            errors.append((row, missed_pred, left))
+    if show:
+        for row, fps, fns in errors:
+            print(f"\n{row['id']}: {row['sentence']}")
+            for c in fps:
+                print(f"  FP {c.subject} scope={c.scope!r} {c.value!r} [{c.low}, {c.high}]")
+            for g in fns:
+                print(f"  FN {g['subject']} scope={g['scope']!r} {g['text']!r} "
+                      f"[{g['low']}, {g['high']}]")
+    table = {}
+    for subject in sorted(set(n_gold) | set(n_pred)):
+        table[subject] = _pr(tp[subject], n_pred[subject], n_gold[subject])
+    table["all"] = _pr(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    return table
+
+
+def _bucket(subject: str) -> str:
+    return "other" if subject.startswith("other:") else subject
+
+
+def _pr(tp: int, pred: int, gold: int) -> dict[str, float | int]:
+    return {"tp": tp, "predicted": pred, "gold": gold,
+            "precision": round(tp / pred, 3) if pred else 1.0,
+            "recall": round(tp / gold, 3) if gold else 1.0}
+
+
+# -- verdicts ------------------------------------------------------------------------------------
+def _clean(fragment: str) -> str:
+    fragment = re.sub(r"<[^>]+>", " ", fragment)
+    fragment = re.sub(r"&(?:QL|UR|LR|QC|MD|HT|TF|Cx[0-9a-f]{2});", " ", fragment)
+    return " ".join(html.unescape(fragment).split())
+
+
+def load_story(eval_root: Path, set_name: str, story: str) -> list[Article]:
+    """Every article of one gold story, as digest would read it (headline as title)."""
+    folder = eval_root / EVAL_FOLDERS[set_name]
+    out = []
+    for line in (folder / "clusters.tsv").read_text().splitlines()[1:]:
+        cluster, docno, source, day, path = line.split("\t")[:5]
+        if cluster != story:
+            continue
+        raw = (folder / path).read_text(encoding="utf-8", errors="replace")
+        h = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
+        body = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
+        paragraphs = [_clean(p) for p in re.split(r"</?P>|\n(?=[ \t])", body.group(1) if body
+                                                  else "")]
+        out.append(Article(id=docno, path=path, title=_clean(h.group(1)) if h else "",
+                           outlet=source, date=_when(raw, day), author=None,
+                           url=None, text="\n\n".join(p for p in paragraphs if p)))
+    return out
+
+
+def _when(raw: str, day: str) -> datetime:
+    """The article's time from <DATE_TIME> when it has one, else its day."""
+    m = re.search(r"<DATE_TIME>\s*(\S+)\s+(\d{1,2}:\d{2})", raw)
+    if m:
+        for fmt in ("%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M", "%m/%d/%y %H:%M"):
+            try:
+                return datetime.strptime(f"{m.group(1)} {m.group(2)}", fmt)
+            except ValueError:
+                pass
+    return datetime.strptime(day, "%Y%m%d")
+
+
+def find_line(lines: tuple[FigureLine, ...], subject: str, scope: str | None) -> FigureLine | None:
+    """The line for a subject and scope; a scope we do not split by is the unscoped line
+    (the guideline: "a null scope and a scope naming the whole event's area are the same")."""
+    same = [ln for ln in lines if ln.subject == subject]
+    unscoped = next((ln for ln in same if ln.scope is None), None)
+    if scope is None:
+        return unscoped
+    return next((ln for ln in same if scope_words(ln.scope) & scope_words(scope)), unscoped)
+
+
+def score_verdicts(rows: list[dict[str, Any]], sets: dict[str, str], eval_root: Path,
+                   show: bool, *, listed_only: bool) -> dict[str, Any]:
+    """Verdict accuracy; with listed_only, each row's story is cut to the articles it lists
+    (the verdict logic given the right articles), else every article of the story counts."""
+    cache: dict[str, list[Article]] = {}
+    right = 0
+    confusion: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        story = row["story"]
+        if story not in cache:
+            cache[story] = load_story(eval_root, sets[story], story)
+        articles = cache[story]
+        if listed_only:
+            docs = {c["doc"] for c in row["claims"]}
+            articles = [a for a in articles if a.id in docs]
+        line = find_line(figures.story_figures(articles), row["subject"], row["scope"])
+        got = line.verdict if line else "none"
+        confusion[(row["verdict"], got)] += 1
+        right += got == row["verdict"]
+        if show and got != row["verdict"]:
+            pts = " -> ".join(f"{p.value} ({','.join(p.sources)[:40]} {p.date:%m-%d})"
+                              if p.date else p.value for p in line.points) if line else "-"
+            gold = " -> ".join(f"{c['text']} ({c['date'][5:]})" for c in row["claims"])
+            print(f"\nverdict {story} {row['subject']} {row['scope']!r}: gold {row['verdict']}, "
+                  f"got {got}\n  gold: {gold}\n  ours: {pts}")
+    return {"right": right, "rows": len(rows),
+            "accuracy": round(right / len(rows), 3) if rows else 1.0,
+            "confusion": {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())}}
+
+
+def fold_stories(stories: list[str], fold: str) -> set[str]:
+    """Half of the stories: fold "a" the 1st, 3rd, ... of the sorted names, "b" the others
+    (whole stories, so a rule learnt from one half's wording is checked on other stories)."""
+    return set(stories[0 if fold == "a" else 1::2])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev", choices=["dev", "validation"])
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get(
+        "DIGEST_CLAIMS_DATA", REPO / "bench" / "data" / "claims")))
+    parser.add_argument("--eval", type=Path, default=Path(os.environ.get(
+        "DIGEST_EVAL", default_eval())))
+    parser.add_argument("--errors", action="store_true", help="print every miss")
+    parser.add_argument("--fold", choices=["a", "b"],
+                        help="only half of the split's stories (sorted, alternate ones): look at "
+                             "one half's errors, check the rules on the other")
+    args = parser.parse_args(argv)
+    sentences = [r for r in read_jsonl(args.data / "sentences.jsonl") if r["split"] == args.split]
+    if args.fold:
+        stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)
+        sentences = [r for r in sentences if r["story"] in stories]
+    result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
+                              "claims": score_claims(sentences, args.errors),
+                              "claims_any_scope": score_claims(sentences, False, scope=False)["all"]}
+    verdict_file = args.data / "verdicts.jsonl"
+    if verdict_file.exists():
+        sets = {r["story"]: r["set"] for r in sentences}
+        verdicts = [r for r in read_jsonl(verdict_file) if r["split"] == args.split
+                    and r["story"] in sets]
+        result["verdicts"] = score_verdicts(verdicts, sets, args.eval, args.errors,
+                                            listed_only=False)
+        result["verdicts_listed_articles"] = score_verdicts(verdicts, sets, args.eval, False,
+                                                            listed_only=True)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,455 @@
+"""Figures as claims over time: reading claims, one current figure per article, verdicts, render."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import ROOT, run_cli
+
+from digest import claims, figures, render
+from digest.models import Article, Briefing, BriefingSection, Claim, Story, StorySummary
+
+
+def read(sentence: str, year: int | None = 1998) -> list[tuple[str, str | None, int | None,
+                                                                  int | None, str, str]]:
+    return [(c.subject, c.scope, c.low, c.high, c.qualifier, c.role)
+            for c in claims.read_claims(sentence, year=year)]
+
+
+def only(sentence: str) -> Claim:
+    [c] = claims.read_claims(sentence, year=1998)
+    return c
+
+
+# -- qualifiers and numbers ---------------------------------------------------------------------
+@pytest.mark.parametrize(("sentence", "qualifier", "low", "high"), [
+    ("The fire killed 60 people.", "exact", 60, 60),
+    ("At least 82 people were killed.", "lower", 82, None),
+    ("The attack killed more than 140 people.", "lower", 140, None),
+    ("The attack on the venue that killed over 140 people marked a failure.", "lower", 140, None),
+    ("The toll climbed past 150 on Monday.", "lower", 150, None),
+    ("Officials said 300 or more people died.", "lower", 300, None),
+    ("The storm killed up to 50 people.", "upper", None, 50),
+    ("Nearly 300 people died in the blasts.", "upper", None, 300),
+    ("Almost 40 people were injured.", "upper", None, 40),
+    ("Fewer than 10 people were arrested.", "upper", None, 10),
+    ("Soldiers executed as many as 50 people.", "upper", None, 50),
+    ("About 65 people died.", "approx", 65, 65),
+    ("Around 7,000 people were killed.", "approx", 7000, 7000),
+    ("An estimated 1.5 million people were displaced.", "approx", 1_500_000, 1_500_000),
+    ("Some 200 people were evacuated.", "approx", 200, 200),
+    ("Between 1,000 and 1,500 people were killed.", "range", 1000, 1500),
+    ("Police said 12-15 people were missing.", "range", 12, 15),
+    ("Three or four people were arrested.", "range", 3, 4),
+])
+def test_qualifiers(sentence: str, qualifier: str, low: int | None, high: int | None) -> None:
+    c = only(sentence)
+    assert (c.qualifier, c.low, c.high, c.role) == (qualifier, low, high, "current")
+
+
+@pytest.mark.parametrize(("sentence", "low", "high"), [
+    ("Police detained a dozen suspects.", 12, 12),
+    ("Two dozen people were hurt.", 24, 24),
+    ("Dozens of people were injured.", 24, 99),  # "dozens of" is read like "dozens were"
+    ("The quake left hundreds dead.", 200, 999),
+    ("The typhoon left hundreds of thousands homeless.", 200_000, 999_999),
+    ("Twenty-five people died.", 25, 25),
+    ("Two hundred people were evacuated.", 200, 200),
+    ("Thousands were displaced.", 2000, 9999),
+])
+def test_word_numbers(sentence: str, low: int, high: int) -> None:
+    c = only(sentence)
+    assert (c.low, c.high) == (low, high)
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    ("The fire killed 60 people and injured 162 others.", ["killed", "injured"]),
+    ("The massacre left at least 143 dead and 360 others wounded.", ["killed", "injured"]),
+    ("Police arrested 30 dissidents.", ["arrested"]),
+    ("Twelve people are still missing.", ["missing"]),
+    ("The floods left 5,000 people homeless.", ["displaced"]),
+    ("Gunmen abducted four engineers.", ["other:hostages"]),
+    ("The death toll rose to 158.", ["killed"]),
+    ("The bodies of four foreigners were found.", ["killed"]),
+])
+def test_subjects(sentence: str, subject: list[str]) -> None:
+    assert [c.subject for c in claims.read_claims(sentence)] == subject
+
+
+# The general ways news states a count of people: verbs active and passive, nouns, adjectives,
+# number words and vague counts (sentences invented, not taken from any labelled story).
+@pytest.mark.parametrize(("sentence", "subject", "low", "high"), [
+    ("Twelve people died in the crash.", "killed", 12, 12),
+    ("At least 30 people were killed when the bus overturned.", "killed", 30, None),
+    ("Nine miners lost their lives in the blast.", "killed", 9, 9),
+    ("A car bomb exploded in the market, killing 22.", "killed", 22, 22),
+    ("The storm left 40 dead and hundreds homeless.", "killed", 40, 40),
+    ("The flu has claimed 56 lives this winter.", "killed", 56, 56),
+    ("The bombing, which took 10 lives, was condemned.", "killed", 10, 10),
+    ("The landslide claimed the lives of 17 villagers.", "killed", 17, 17),
+    ("Eleven bodies were recovered from the river.", "killed", 11, 11),
+    ("Officials put the death toll at 212.", "killed", 212, 212),
+    ("The quake, which had a death toll of 3,000, struck at dawn.", "killed", 3000, 3000),
+    ("There were 15 deaths reported in the province.", "killed", 15, 15),
+    ("Officials reported 80 fatalities.", "killed", 80, 80),
+    ("Fifteen people drowned when the ferry capsized.", "killed", 15, 15),
+    ("Gunmen shot dead five policemen.", "killed", 5, 5),
+    ("Five people were shot dead at a checkpoint.", "killed", 5, 5),
+    ("Two policemen were among the dead.", "killed", 2, 2),
+    ("The crash killed the airline's 12-member crew.", "killed", 12, 12),
+    ("Scores of people were killed.", "killed", 40, 99),
+    ("The attack left 12 people wounded.", "injured", 12, 12),
+    ("Four people were hurt in the blast.", "injured", 4, 4),
+    ("Dozens of people were injured in the stampede.", "injured", 24, 99),
+    ("Forty people were taken to hospital.", "injured", 40, 40),
+    ("The accident sent 12 people to the hospital.", "injured", 12, 12),
+    ("Twelve victims were injured by flying glass.", "injured", 12, 12),
+    ("Hundreds of people were evacuated from their homes.", "displaced", 200, 999),
+    ("The floods displaced some 50,000 people.", "displaced", 50000, 50000),
+    ("Thousands of villagers fled their homes.", "displaced", 2000, 9999),
+    ("Seven people remain unaccounted for.", "missing", 7, 7),
+    ("Police detained 35 protesters.", "arrested", 35, 35),
+    ("Six suspects were taken into custody.", "arrested", 6, 6),
+    ("Police are holding three men in connection with the attack.", "arrested", 3, 3),
+    ("Two of three defendants in custody wrote to the judge.", "arrested", 3, 3),
+    ("Authorities have made 40 arrests.", "arrested", 40, 40),
+    ("The rebels took 20 people hostage.", "other:hostages", 20, 20),
+    ("There were over 30 engineers on the flight.", "other:aboard", 30, None),
+    ("The 113 people, nearly all of them tourists, who were killed were mourned.", "killed",
+     113, 113),
+    ("Five people died and another 12 were hurt.", "killed", 5, 5),
+    ("Flu Claims 1st Death in County", "killed", 1, 1),
+    ("The city reported its third death from the virus.", "killed", 3, 3),
+])
+def test_news_forms_of_a_count(sentence: str, subject: str, low: int | None,
+                               high: int | None) -> None:
+    got = [(c.subject, c.low, c.high) for c in claims.read_claims(sentence, year=1998)
+           if c.role == "current"]
+    assert got[:1] == [(subject, low, high)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Police are holding three meetings with residents.",  # "holding" counts no one here
+    "The talks took 20 minutes.",
+    "Road accidents claim 300 lives each year.",  # a rate, not the event's count
+    "The state had 163,190 inmates in custody.",  # a prison population
+    "The 17 new victims were recovered on Sunday.",  # what was added since the last report
+    "An estimated 100 kidnap victims are still held.",  # victims of what, the noun says
+    "He has been on death row since his 5th appeal failed.",
+])
+def test_news_forms_that_are_not_claims(sentence: str) -> None:
+    assert [c for c in claims.read_claims(sentence) if c.role == "current"] == []
+
+
+def test_coordinated_groups_split_the_toll() -> None:
+    got = [(c.low, c.scope) for c in claims.read_claims("In Freedonia, 236 civilians and 12 "
+                                                         "soldiers were killed.")]
+    assert got == [(236, "civilians"), (12, "soldiers")]
+
+
+# -- what is not a claim ------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence", [
+    "A 7-month-old baby was among those killed.",
+    "Slepian, 51, was killed by a sniper.",
+    "The attack on March 22 killed no one.",
+    "Winds of 150 mph killed livestock.",
+    "The blast at 9:45 a.m. killed nobody, police said.",
+    "Insurers paid $18 billion after the storm killed cattle.",
+    "The fire on the 10th floor was put out; no one was hurt.",
+    "Flight 111 crashed into the sea.",
+    "An estimated 400 people were at the dance, which had a capacity of 150.",
+    "Seven dead crows were found infected with the virus.",
+    "The 2004 Beslan school siege was deadlier.",
+])
+def test_not_claims(sentence: str) -> None:
+    assert claims.read_claims(sentence) == []
+
+
+def test_other_event_is_not_current() -> None:
+    [c] = claims.read_claims("It was the worst storm since 1988, when Gilbert killed more "
+                              "than 300 people.", year=1998)
+    assert c.role == "other_event"
+    [c] = claims.read_claims("In 1978, 20 people died in a fire at a hotel.", year=1998)
+    assert c.role == "other_event"
+    [c] = claims.read_claims("Thursday was the 10th anniversary of clashes that left 48 "
+                              "people dead.", year=2024)
+    assert c.role == "other_event"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The rebels were blamed for three recent bomb blasts that killed nearly 300 people.",
+    "His 1982 shooting spree left five dead.",
+    "Four people died three years ago in a similar flood.",
+])
+def test_other_events_by_their_words(sentence: str) -> None:
+    assert [c.role for c in claims.read_claims(sentence, year=1998)] == ["other_event"]
+
+
+def test_years_ago_belongs_to_its_own_part_of_the_sentence() -> None:
+    [c] = claims.read_claims("The bodies of four engineers were found in the region, which "
+                              "emerged from a brutal and costly war that ended two years ago.",
+                              year=1998)
+    assert (c.subject, c.low, c.role) == ("killed", 4, "current")
+
+
+def test_another_is_a_count_of_its_own() -> None:
+    got = read("Five people died and another 12 were hurt.")
+    assert [(s, lo) for s, _, lo, _, _, _ in got] == [("killed", 5), ("injured", 12)]
+
+
+def test_malformed_numbers_are_read_as_written_or_skipped() -> None:
+    assert (only("About 1,0000 people died.").low) == 10000
+    assert (only("Officials said 7, 956 were wounded.").low) == 7956
+    rng = random.Random(12)
+    pieces = ["1,,0", "12-", "-15", "killed", "at least", "9" * 40, "dozens of", ",", "between",
+              "and", "people", "died", "1.2.3", "0", "in Honduras", "up from", "½", "٣", "—"]
+    for _ in range(2000):  # whatever the words, reading them never fails
+        claims.read_claims(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))))
+
+
+# -- earlier and current, scope -----------------------------------------------------------------
+def test_up_from_is_earlier_risen_to_is_current() -> None:
+    got = read("The death toll has risen to 158, up from 95.")
+    assert ("killed", None, 158, 158, "exact", "current") in got
+    assert ("killed", None, 95, 95, "exact", "earlier") in got
+
+
+def test_revised_down_from_an_earlier_estimate() -> None:
+    cs = claims.read_claims("Officials lowered the death toll to about 6,100, down from their "
+                             "earlier estimate of 7,000.")
+    current = [c for c in cs if c.role == "current"]
+    assert [(c.low, c.qualifier, c.revised) for c in current] == [(6100, "approx", True)]
+    assert [c.low for c in cs if c.role == "earlier"] == [7000]
+    assert only("Police earlier had reported 65 dead.").role == "earlier"
+
+
+def test_from_to_gives_both_figures() -> None:
+    got = read("The toll rose from 32 to 357 overnight.")
+    assert got == [("killed", None, 32, 32, "exact", "earlier"),
+                   ("killed", None, 357, 357, "exact", "current")]
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    ("The storm killed 7,000 people in Honduras.", "Honduras"),
+    ("More than 10,000 people died in the region.", "the region"),
+    ("In Datong city, police arrested 12 drug smugglers.", "Datong city"),
+    ("Three soldiers and one activist were killed.", "soldiers"),
+    ("All 109 people aboard were killed.", "aboard"),
+])
+def test_scope(sentence: str, scope: str) -> None:
+    assert claims.read_claims(sentence)[0].scope == scope
+
+
+@pytest.mark.parametrize(("sentence", "low", "scope"), [
+    ("The toll rose to six, three of them homeless men.", 3, "homeless men"),
+    ("Since the beginning of October, 45 people have died of hypothermia.", 45,
+     "since the beginning of October"),
+    ("The army has lost 2,518 killed since August 2, 1999.", 2518, "since August 2, 1999"),
+    ("Aside from killing three people on the island, the storm wrecked 900 houses.", 3,
+     "the island"),
+    ("Five people have died since Monday.", 5, None),  # a weekday is no period
+])
+def test_scope_of_parts_and_periods(sentence: str, low: int, scope: str | None) -> None:
+    assert [c.scope for c in claims.read_claims(sentence) if c.low == low] == [scope]
+
+
+def test_earlier_this_week_is_when_it_was_said() -> None:
+    assert only("Police earlier this week said they arrested 14 people.").role == "current"
+
+
+def test_head_noun_is_not_a_scope() -> None:
+    assert only("The blast wounded 21 Israelis.").scope is None
+
+
+# -- one article, one current figure; verdicts across the story ---------------------------------
+def article(aid: str, text: str, day: int | None, outlet: str = "", captions: tuple[str, ...] = ()
+            ) -> Article:
+    return Article(id=aid, path=f"{aid}.txt", title="", outlet=outlet or aid.upper(),
+                   date=datetime(2024, 10, day, 12) if day else None, author=None, url=None,
+                   text=text, captions=captions)
+
+
+def test_one_current_figure_per_article() -> None:
+    a = article("ap", "The attack left 144 people dead.", 2,
+                captions=("The attack on the venue that killed over 140 people.",))
+    [line] = figures.story_figures([a])
+    assert [(p.value, p.sources) for p in line.points] == [("144", ("ap",))]
+    b = article("bbc", "The death toll has risen to 158, up from 95, officials said.", 3)
+    [line] = figures.story_figures([b])
+    assert [p.value for p in line.points] == ["158"]
+
+
+def test_rising_toll_is_a_timeline() -> None:
+    def on(a: Article, month: int, day: int) -> Article:
+        return replace(a, date=datetime(2024, month, day, 12))
+
+    arts = [on(article("a", "The hurricane killed 32 people.", None), 10, 29),
+            on(article("b", "The hurricane has killed 357 people.", None), 10, 31),
+            on(article("c", "About 7,000 people were killed by the hurricane.", None), 11, 3),
+            on(article("d", "More than 10,000 people died.", None), 11, 6)]
+    [line] = figures.story_figures(arts)
+    assert line.verdict == "rising"
+    assert [p.value for p in line.points] == ["32", "357", "About 7,000", "More than 10,000"]
+    summary = StorySummary(story=Story("s1", "Mitch", tuple(arts)), sentences=(),
+                           figures=(line,), discrepancies=figures.discrepancies([line]))
+    assert render.timeline(summary, line) == (
+        "32 (A, Oct 29) → 357 (B, Oct 31) → About 7,000 (C, Nov 3) → More than 10,000 (D, Nov 6)")
+    assert summary.discrepancies == ()
+
+
+def test_compatible_figures_agree() -> None:
+    arts = [article("a", "The attack killed over 140 people.", 2),
+            article("b", "The attack left 144 people dead.", 2)]
+    [line] = figures.story_figures(arts)
+    assert line.verdict == "agree"
+    assert figures.discrepancies([line]) == ()
+
+
+def test_same_day_conflict_is_a_disagreement() -> None:
+    arts = [article("a", "The blast killed 40 people.", 2),
+            article("b", "The blast killed 75 people.", 2)]
+    [line] = figures.story_figures(arts)
+    assert line.verdict == "disagree"
+    [d] = figures.discrepancies([line])
+    assert [(c.value, c.sources) for c in d.claims] == [("40", ("a",)), ("75", ("b",))]
+
+
+def test_later_lower_figure_without_revision_disagrees_with_revision_is_revised() -> None:
+    first = article("a", "About 7,000 people were killed.", 1)
+    silent = article("b", "The storm killed 5,000 people.", 4)
+    said = article("c", "Officials lowered the death toll to 5,000.", 4)
+    assert figures.story_figures([first, silent])[0].verdict == "disagree"
+    assert figures.story_figures([first, said])[0].verdict == "revised"
+
+
+def test_scopes_are_separate_lines_and_a_single_place_joins_the_story() -> None:
+    arts = [article("a", "The storm killed 7,000 people in Honduras.", 1),
+            article("b", "The storm killed 2,000 people in Nicaragua.", 1),
+            article("c", "More than 9,000 people were killed.", 2)]
+    lines = figures.story_figures(arts)
+    assert {(ln.subject, ln.scope) for ln in lines} == {
+        ("killed", "Honduras"), ("killed", "Nicaragua"), ("killed", None)}
+    assert all(ln.verdict == "agree" for ln in lines)
+    one_place = [article("a", "The fire killed 60 people in Goteborg.", 1),
+                 article("b", "The fire killed 62 people.", 3)]
+    [line] = figures.story_figures(one_place)
+    assert (line.scope, line.verdict) == (None, "rising")
+
+
+def test_500_claims_render_a_bounded_block() -> None:
+    arts = []
+    for i in range(500):
+        place = f"Town{i % 40}"
+        arts.append(Article(
+            id=f"a{i}", path=f"a{i}.txt", title="", outlet=f"Outlet {i % 7}",
+            date=datetime(2024, 1, 1) + timedelta(hours=7 * i), author=None, url=None,
+            text=f"The quake killed {100 + i} people in {place}. It injured {i % 13 + 2} "
+                 f"people and {i % 5 + 2} people were arrested in {place}."))
+    lines = figures.story_figures(arts)
+    assert sum(len(ln.points) for ln in lines) >= 500
+    summary = StorySummary(story=Story("s500", "Quake", tuple(arts)), sentences=(),
+                           figures=lines, discrepancies=figures.discrepancies(lines))
+    md = render.render_markdown(Briefing(datetime(2024, 2, 1), (BriefingSection(None,
+                                                                              (summary,)),)))
+    block = md.split("**Figures:**")[1].split("**Sources:**")[0]
+    bullets = [ln for ln in block.splitlines() if ln.startswith("- ")]
+    assert len(bullets) <= 2 * render.MAX_FIGURES + 2
+    assert bullets[render.MAX_FIGURES] == f"- and {len(lines) - render.MAX_FIGURES} more"
+    assert "- Killed (Town0): 100 (Outlet 0, Jan 1) → (and 7 more) → 420" in md
+    for bullet in bullets:
+        shown = re.sub(r" → \(and \d+ more\)", "", bullet)
+        assert shown.count("→") <= render.MAX_FIGURES - 1
+        assert bullet.count(";") <= (render.MAX_FIGURES + 1) ** 2
+    assert len(block) < 8000
+
+
+# -- the seeds, through the CLI -----------------------------------------------------------------
+def test_seeds_toll_is_a_timeline_not_a_disagreement(seeds: Path) -> None:
+    data = json.loads(run_cli("brief", "--source", str(seeds), "--format", "json").stdout)
+    [story] = [s for s in data["stories"] if len(s["articles"]) == 5]
+    outlets = {a["id"]: a["outlet"] for a in story["articles"]}
+    names = {a["id"]: Path(a["path"]).name for a in story["articles"]}
+    [killed] = [f for f in story["figures"] if f["subject"] == "killed"]
+    assert killed["scope"] is None and killed["verdict"] in ("rising", "agree")
+    newest = killed["claims"][-1]
+    assert (newest["value"], newest["low"], newest["high"]) == ("144", 144, 144)
+    assert {outlets[i] for i in newest["sources"]} == {"The Moscow Times", "DW", "AP"}
+    earlier = {c["value"]: [names[i] for i in c["sources"]] for c in killed["claims"][:-1]}
+    assert earlier == {"137": ["003_f3c979c9e0c87e4d.txt"],
+                       "at least 143": ["000_e16f7bd2d506038e.txt"]}
+    assert not [d for d in story["discrepancies"] if d["subject"] == "killed"]
+    assert all(c["sentence"] for c in killed["claims"])
+    md = run_cli("brief", "--source", str(seeds)).stdout
+    assert "· 144 killed ·" in md
+    assert re.search(r"- Killed: 137 \(003_\w+\) → at least 143 \(000_\w+\) → "
+                     r"144 \(The Moscow Times; DW; AP, Mar 30\)", md)
+    assert "over 140" not in md.split("**Sources:**")[0].split("**Figures:**")[1]
+    assert "Sources disagree" not in md
+
+
+def test_disagreement_renders_in_every_output_escaped() -> None:
+    arts = [article("a", "The blast killed 40 people.", 2, outlet="<b>Wire</b> [x](javascript:y)"),
+            article("b", "The blast killed 75 people.", 2, outlet="Daily")]
+    lines = figures.story_figures(arts)
+    summary = StorySummary(story=Story("s2", "Blast", tuple(arts)), sentences=(), figures=lines,
+                           discrepancies=figures.discrepancies(lines), status="new")
+    briefing = Briefing(datetime(2024, 10, 3), (BriefingSection(None, (summary,)),))
+    md = render.render_markdown(briefing)
+    assert "**Sources disagree:**\n- Killed: 40 (\\<b\\>Wire\\</b\\> \\[x\\](javascript:y)); 75 (Daily)" in md
+    assert "· 75 killed ·" in md
+    data = render.story_dict(summary)
+    assert data["discrepancies"] == [{"subject": "killed", "claims": [
+        {"value": "40", "sources": ["a"]}, {"value": "75", "sources": ["b"]}]}]
+    assert data["figures"][0]["verdict"] == "disagree"
+    parts = render.render_email(briefing, digest="morning", tz=ZoneInfo("UTC"),
+                                recipient="r@example.org", unsubscribe="mailto:u@example.org")
+    assert "Sources disagree:" in parts.text and "Killed: 40 (<b>Wire</b>" in parts.text
+    assert "Sources disagree:" in parts.html and "<b>Wire</b>" not in parts.html
+    assert "&lt;b&gt;Wire&lt;/b&gt;" in parts.html
+
+
+def test_eval_script_scores_claims_as_documented(tmp_path: Path) -> None:
+    """bench/eval_figures.py on a two-sentence set: matching by subject, bounds, labelled scope."""
+    rows = [
+        {"id": "s1", "split": "dev", "date": "1998-10-30", "story": "x", "set": "duc2003",
+         "sentence": "The fire killed 60 people and injured 162 others in Goteborg.",
+         "claims": [{"subject": "killed", "scope": None, "low": 60, "high": 60,
+                     "role": "current", "text": "60", "qualifier": "exact"},
+                    {"subject": "injured", "scope": None, "low": 162, "high": 162,
+                     "role": "current", "text": "162", "qualifier": "exact"}]},
+        {"id": "s2", "split": "dev", "date": "1998-10-31", "story": "x", "set": "duc2003",
+         "sentence": "Typhoon Babs killed at least 156 people, officials said.",
+         "claims": [{"subject": "killed", "scope": "Philippines", "low": 156, "high": None,
+                     "role": "current", "text": "at least 156", "qualifier": "lower"}]},
+        {"id": "s3", "split": "validation", "date": "1998-10-31", "story": "y", "set": "duc2007",
+         "sentence": "Five people died.", "claims": []},
+    ]
+    (tmp_path / "sentences.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "eval_figures.py"), "--data",
+                           str(tmp_path), "--split", "dev"], capture_output=True, text=True,
+                          check=True, timeout=120)
+    result = json.loads(proc.stdout)
+    assert result["sentences"] == 2  # the validation row is not read
+    # 3 predicted, 3 gold: 2 match; "at least 156" has the number but not the labelled scope
+    assert result["claims"]["all"] == {"tp": 2, "predicted": 3, "gold": 3,
+                                       "precision": 0.667, "recall": 0.667}
+    assert result["claims_any_scope"]["tp"] == 3
+    assert "verdicts" not in result  # no verdicts.jsonl, no verdict score
+
+
+def test_sentence_rule_keeps_titles_initials_and_quotes() -> None:
+    text = ('Mr. Smith said 5 people died. Gen. X agreed. The U.S. Embassy was hit on Aug. 7. '
+            'It killed 250 people. "We are sad." He left.')
+    assert claims.sentences(text) == [
+        "Mr. Smith said 5 people died.", "Gen. X agreed.", "The U.S. Embassy was hit on Aug. 7.",
+        "It killed 250 people.", '"We are sad."', "He left."]
