@@ -122,8 +122,10 @@ def test_second_mail_leads_with_the_new_toll_and_repeats_at_most_one_sentence(
     for x in story2.sentences:
         assert flat(x.text) in new_part
     assert "41" in new_part.split("*", 2)[1]  # the first new sentence carries the new toll
-    # The figures that moved are shown (the timeline's place; for now the disagreement).
-    assert re.search(r"Death toll: .*12.*41|Death toll: .*41.*12", flat(text))
+    # The figure that moved is shown as its timeline, the new toll last.
+    figures_part = flat(text).split("Figures:", 1)[1].split("Sources:", 1)[0]
+    assert re.search(r"Killed: 12 \(.*\) → 41 \(.*\)", figures_part), figures_part
+    assert "Figures:" in html and "→ 41" in html
     # Of what the first mail said, at most one line comes back, marked as earlier.
     body = flat(text)
     repeated = [t for t in first_sentences if flat(t) in body]
