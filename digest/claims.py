@@ -135,7 +135,8 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
 # Subject words that are also the scope the guideline asks for ("17 people in intensive care").
-SCOPE_WORDS = {"in intensive care": "in intensive care", "aboard": "aboard", "on board": "aboard"}
+SCOPE_WORDS = {"in intensive care": "intensive care", "aboard": "aboard", "on board": "aboard",
+               "on the flight": "aboard", "on the plane": "aboard"}
 # Verbs before the count ("killing 60 people").
 BEFORE: dict[str, str] = {
     "killing": "killed", "killed": "killed", "kills": "killed", "kill": "killed",
@@ -274,6 +275,10 @@ OTHER_EVENT = re.compile(
     r"\b(?:recent|earlier|previous|past|other|separate|similar)\s+(?:\S+\s+){0,2}?"
     r"(?:attacks|bombings|blasts|explosions|raids|crashes|disasters|storms|earthquakes|fires|"
     r"incidents|outbreaks|massacres|shootings|accidents)\b)")
+# a comparison before the count: "... the way the Hindenburg ended the dirigible, when it crashed
+# killing 35", "unlike the Titanic, which ..."
+COMPARISON = re.compile(r"\b(?i:the\s+way|unlike|compared\s+(?:with|to)|similar\s+to|"
+                        r"reminiscent\s+of|recalling|recalled)\s+(?:the\s+)?[A-Z]")
 # "three years ago", near the count only (a clause may mention an old war beside today's toll)
 YEARS_AGO = re.compile(r"\b(?:years|decades)\s+ago\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
@@ -321,7 +326,7 @@ PLACE_BEFORE = [
                rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
 ]
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
-AILMENT = re.compile(r"\s+(?P<place>with\s+[a-z]+)")
+AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the",
     "a", "an", "his", "her", "their", "its", "this", "that"}
@@ -434,7 +439,7 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         coordinated = bool(group) and re.search(
             rf"\b(?:{COUNT})\s+[A-Za-z][\w'’-]+\s+and\s*$", left[-40:], re.I) is not None
         return _Found(AFTER[verb], group, after.end(), "after",
-                      split=bool(after.group("coord")) or coordinated)
+                      split=bool(after.group("coord")) or coordinated or verb in SCOPE_WORDS)
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
@@ -467,8 +472,9 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
 
 def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     local = LOCAL_SCOPE.match(sentence, m.end())
-    if local:
-        return " ".join(local.group("place").lower().split())
+    if local:  # one name for the people aboard, however written
+        place = " ".join(local.group("place").lower().split())
+        return place if place == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
     candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end)]
@@ -496,6 +502,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     stops = [i for i in (sentence.find(c, m.end()) for c in ";—()") if i >= 0]
     clause = sentence[start:min(stops) if stops else len(sentence)]
     if YEARS_AGO.search(sentence, max(0, m.start() - 60), m.end() + 60):
+        return "other_event"
+    if COMPARISON.search(clause, 0, m.start() - start):
         return "other_event"
     if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):

@@ -262,6 +262,20 @@ def test_scope_of_parts_and_periods(sentence: str, low: int, scope: str | None) 
     assert [c.scope for c in claims.read_claims(sentence) if c.low == low] == [scope]
 
 
+def test_scope_names_are_normal_forms() -> None:
+    got = [(c.low, c.scope) for c in claims.read_claims(
+        "The jet crashed, killing all 109 people on the airplane and four people on the ground.")]
+    assert got == [(109, "aboard"), (4, "on the ground")]
+    assert only("Another 17 people are still in intensive care.").scope == "intensive care"
+
+
+def test_a_comparison_is_another_event() -> None:
+    got = [(c.low, c.role) for c in claims.read_claims(
+        "The crash, which killed 114 people, may end the jet the way the Hindenburg ended the "
+        "airship, when it burned killing 35 people.", year=2000)]
+    assert got == [(114, "current"), (35, "other_event")]
+
+
 def test_earlier_this_week_is_when_it_was_said() -> None:
     assert only("Police earlier this week said they arrested 14 people.").role == "current"
 
