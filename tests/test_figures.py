@@ -337,6 +337,28 @@ def test_same_day_conflict_is_a_disagreement() -> None:
     assert [(c.value, c.sources) for c in d.claims] == [("40", ("a",)), ("75", ("b",))]
 
 
+def timed(aid: str, text: str, when: datetime, outlet: str) -> Article:
+    return replace(article(aid, text, 1, outlet), date=when)
+
+
+def test_about_the_same_time_is_the_same_day_or_another_outlet_within_a_day() -> None:
+    # the guideline: 60 then 67 on one day cannot both be true, whatever the order
+    morning = timed("a1", "The fire killed 60 people.", datetime(2024, 10, 2, 9), "AP")
+    evening = timed("a2", "The fire killed 67 people.", datetime(2024, 10, 2, 20), "AP")
+    assert figures.story_figures([morning, evening])[0].verdict == "disagree"
+    # the next morning, another outlet: still about the same time
+    other = timed("b", "The fire killed 67 people.", datetime(2024, 10, 3, 8), "BBC")
+    assert figures.story_figures([morning, other])[0].verdict == "disagree"
+    # the same outlet the next day, or another outlet a day and a half later: a rise
+    same = timed("a3", "The fire killed 67 people.", datetime(2024, 10, 3, 8), "AP")
+    assert figures.story_figures([morning, same])[0].verdict == "rising"
+    later = timed("c", "The fire killed 67 people.", datetime(2024, 10, 3, 22), "BBC")
+    assert figures.story_figures([morning, later])[0].verdict == "rising"
+    # compatible figures the same day agree
+    bound = timed("d", "The fire killed more than 50 people.", datetime(2024, 10, 2, 21), "DW")
+    assert figures.story_figures([morning, bound])[0].verdict == "agree"
+
+
 def test_later_lower_figure_without_revision_disagrees_with_revision_is_revised() -> None:
     first = article("a", "About 7,000 people were killed.", 1)
     silent = article("b", "The storm killed 5,000 people.", 4)
