@@ -587,9 +587,9 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
                          revised=role == "current" and bool(REVISED.search(sentence))))
         grouped.append(scope is not None and scope == found.group and not found.split
                        and found.how in ("after", "before"))
-    if not any(c.subject == "killed" for c in out) and (
-            "th" in sentence.lower() or "first" in sentence.lower()
-            or re.search(r"\d(?:st|nd|rd)\b", sentence)):
+    low = sentence.lower()
+    if ("death" in low or "victim" in low or "fatalit" in low) and not any(
+            c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))
         grouped += [False] * (len(out) - len(grouped))
     kept = _drop_increments(sentence, out)
