@@ -473,8 +473,8 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
 def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     local = LOCAL_SCOPE.match(sentence, m.end())
     if local:  # one name for the people aboard, however written
-        place = " ".join(local.group("place").lower().split())
-        return place if place == "on the ground" else "aboard"
+        where = " ".join(local.group("place").lower().split())
+        return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
     candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end)]
@@ -488,10 +488,10 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         if name.lower().split()[-1] not in NOT_PLACES and name.lower() not in NOT_PLACES:
             return name
     if found.group is None and "since" in sentence.lower():
-        period = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
+        since = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
             sentence[:m.start()])
-        if period:
-            return "since " + " ".join(period.group("place").split())
+        if since:
+            return "since " + " ".join(since.group("place").split())
     return found.group
 
 
@@ -587,8 +587,8 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
                          revised=role == "current" and bool(REVISED.search(sentence))))
         grouped.append(scope is not None and scope == found.group and not found.split
                        and found.how in ("after", "before"))
-    low = sentence.lower()
-    if ("death" in low or "victim" in low or "fatalit" in low) and not any(
+    lowered = sentence.lower()
+    if ("death" in lowered or "victim" in lowered or "fatalit" in lowered) and not any(
             c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))
         grouped += [False] * (len(out) - len(grouped))
