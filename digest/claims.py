@@ -324,6 +324,9 @@ PLACE_BEFORE = [
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
     re.compile(rf"\b(?:in|across|hit|struck|battered|lashed)\s+{PLACE}\s+(?:\S+\s+){{0,5}}?"
                rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
+    # "the embassy in Dar es Salaam, which took 10 lives": where the event that killed was
+    re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
+               rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
 ]
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
 AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")

@@ -257,6 +257,8 @@ def test_scope(sentence: str, scope: str) -> None:
     ("Aside from killing three people on the island, the storm wrecked 900 houses.", 3,
      "the island"),
     ("Five people have died since Monday.", 5, None),  # a weekday is no period
+    ("Police questioned 14 people about the blast at the embassy in Freetown, which took 10 "
+     "lives.", 10, "Freetown"),  # one of several sites: where the event that killed was
 ])
 def test_scope_of_parts_and_periods(sentence: str, low: int, scope: str | None) -> None:
     assert [c.scope for c in claims.read_claims(sentence) if c.low == low] == [scope]
