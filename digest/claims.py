@@ -34,7 +34,8 @@ WORD_VALUES = {w: i for i, w in enumerate(UNITS)} | {w: 20 + 10 * i for i, w in 
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague counts as the interval the words allow (the labelled set's reading).
 VAGUE = {
-    "half a dozen": (6, 6), "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
+    "half a dozen": (6, 6), "half a million": (500_000, 500_000),
+    "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999), "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
     "three dozen": (36, 36), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
@@ -43,7 +44,9 @@ VAGUE = {
 WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(UNITS[1:10]) + r"))?|"
             + "|".join(sorted(UNITS[1:], key=len, reverse=True)) + ")")
 DIGITS = r"\d+(?:,\d+|,\s\d{3}(?!\d))*(?:\.\d+)?"  # "1,0000" and "7, 956" read as written
-COUNT = rf"(?:{DIGITS}|{WORD_NUM})(?:\s+(?:hundred|thousand|million|billion))?"
+# "1.5 million", "two hundred", "One hundred fourteen", "three thousand five hundred"
+COUNT = (rf"(?:{DIGITS}|{WORD_NUM})(?:\s+(?:hundred|thousand|million|billion)"
+         rf"(?:(?:\s+and)?\s+{WORD_NUM}(?:\s+hundred)?(?!\s+(?:thousand|million|billion)))?)?")
 VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
 QUALIFIERS: dict[str, Qualifier] = {
     "at least": "lower", "more than": "lower", "over": "lower", "upwards of": "lower",
@@ -79,13 +82,20 @@ def parse_count(raw: str) -> tuple[int, int] | None:
             value = float(words.replace(",", "").replace(" ", ""))
         except ValueError:
             return None
-    else:
-        parts = re.split(r"[- ]", words)
-        if not all(p in WORD_VALUES for p in parts):
+        n = round(value * scale)
+        return (n, n)
+    total = current = 0  # words: "one hundred fourteen" = 1 * 100 + 14
+    for p in re.split(r"[- ]+", f"{words} {last}" if scale > 1 else words):
+        if p in WORD_VALUES:
+            current += WORD_VALUES[p]
+        elif p == "hundred":
+            current = max(current, 1) * 100
+        elif p in SCALES:
+            total += max(current, 1) * SCALES[p]
+            current = 0
+        elif p != "and":
             return None
-        value = sum(WORD_VALUES[p] for p in parts)
-    n = round(value * scale)
-    return (n, n)
+    return (total + current, total + current)
 
 
 # -- what the count is about --------------------------------------------------------------------
@@ -207,8 +217,9 @@ AFTER_RE = re.compile(
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+and\s+[a-z]+s)?"
     # "the 113 people, nearly all of them Germans, who were killed"
-    r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:nearly\s+|almost\s+|most\s+|many\s+|some\s+|all\s+)*(?:of\s+)?(?:them|whom)"
-    r"\s+[^,.;]{1,30},)?"
+    # ("Eleven people, including three children, died")
+    r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:(?:nearly\s+|almost\s+|most\s+|many\s+|"
+    r"some\s+|all\s+)*(?:of\s+)?(?:them|whom)|including|among\s+them)\s+[^,.;]{1,30},)?"
     rf"(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
@@ -658,8 +669,9 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     left = sentence[max(0, m.start() - 60):m.start()]
     right = sentence[m.end():]
     if re.search(r"\bincluding\s*$", left):  # "killed 258 people, including 12 Americans"
-        group = re.match(r"\s+([A-Z][\w'’-]+|[a-z]+s)\b", right)
-        return _Found(near.subject, group.group(1) if group else None,
+        group = re.match(r"\s+([A-Za-z][\w'’-]+)\b", right)
+        named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS else None
+        return _Found(near.subject, named,
                       m.end(), "ellipsis", split=True)
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
                                                           left):

@@ -129,6 +129,12 @@ def test_subjects(sentence: str, subject: list[str]) -> None:
     ("Five people died and another 12 were hurt.", "killed", 5, 5),
     ("Flu Claims 1st Death in County", "killed", 1, 1),
     ("The city reported its third death from the virus.", "killed", 3, 3),
+    ("One hundred fourteen people died in the crash.", "killed", 114, 114),
+    ("About three thousand five hundred people fled.", "displaced", 3500, 3500),
+    ("More than half a million people were displaced.", "displaced", 500_000, None),
+    ("Several hundred people were arrested.", "arrested", 200, 999),
+    ("Several dozen people were injured.", "injured", 24, 99),
+    ("Eleven people, including three children, died.", "killed", 11, 11),
 ])
 def test_news_forms_of_a_count(sentence: str, subject: str, low: int | None,
                                high: int | None) -> None:
@@ -262,6 +268,12 @@ def test_scope(sentence: str, scope: str) -> None:
 ])
 def test_scope_of_parts_and_periods(sentence: str, low: int, scope: str | None) -> None:
     assert [c.scope for c in claims.read_claims(sentence) if c.low == low] == [scope]
+
+
+def test_a_part_named_by_including_has_its_group_as_scope() -> None:
+    got = [(c.low, c.scope) for c in claims.read_claims(
+        "The blast killed 12 people, including four children.")]
+    assert got == [(12, None), (4, "children")]
 
 
 def test_scope_names_are_normal_forms() -> None:
