@@ -35,7 +35,8 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 # Vague counts as the interval the words allow (the labelled set's reading).
 VAGUE = {
     "half a dozen": (6, 6), "half a million": (500_000, 500_000),
-    "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999), "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
+    "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999),
+    "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
     "three dozen": (36, 36), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
