@@ -34,7 +34,9 @@ WORD_VALUES = {w: i for i, w in enumerate(UNITS)} | {w: 20 + 10 * i for i, w in 
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague counts as the interval the words allow (the labelled set's reading).
 VAGUE = {
-    "half a dozen": (6, 6), "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
+    "half a dozen": (6, 6), "half a million": (500_000, 500_000),
+    "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999),
+    "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
     "three dozen": (36, 36), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
@@ -43,7 +45,9 @@ VAGUE = {
 WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(UNITS[1:10]) + r"))?|"
             + "|".join(sorted(UNITS[1:], key=len, reverse=True)) + ")")
 DIGITS = r"\d+(?:,\d+|,\s\d{3}(?!\d))*(?:\.\d+)?"  # "1,0000" and "7, 956" read as written
-COUNT = rf"(?:{DIGITS}|{WORD_NUM})(?:\s+(?:hundred|thousand|million|billion))?"
+# "1.5 million", "two hundred", "One hundred fourteen", "three thousand five hundred"
+COUNT = (rf"(?:{DIGITS}|{WORD_NUM})(?:\s+(?:hundred|thousand|million|billion)"
+         rf"(?:(?:\s+and)?\s+{WORD_NUM}(?:\s+hundred)?(?!\s+(?:thousand|million|billion)))?)?")
 VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
 QUALIFIERS: dict[str, Qualifier] = {
     "at least": "lower", "more than": "lower", "over": "lower", "upwards of": "lower",
@@ -79,13 +83,20 @@ def parse_count(raw: str) -> tuple[int, int] | None:
             value = float(words.replace(",", "").replace(" ", ""))
         except ValueError:
             return None
-    else:
-        parts = re.split(r"[- ]", words)
-        if not all(p in WORD_VALUES for p in parts):
+        n = round(value * scale)
+        return (n, n)
+    total = current = 0  # words: "one hundred fourteen" = 1 * 100 + 14
+    for p in re.split(r"[- ]+", f"{words} {last}" if scale > 1 else words):
+        if p in WORD_VALUES:
+            current += WORD_VALUES[p]
+        elif p == "hundred":
+            current = max(current, 1) * 100
+        elif p in SCALES:
+            total += max(current, 1) * SCALES[p]
+            current = 0
+        elif p != "and":
             return None
-        value = sum(WORD_VALUES[p] for p in parts)
-    n = round(value * scale)
-    return (n, n)
+    return (total + current, total + current)
 
 
 # -- what the count is about --------------------------------------------------------------------
@@ -135,7 +146,8 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
 # Subject words that are also the scope the guideline asks for ("17 people in intensive care").
-SCOPE_WORDS = {"in intensive care": "in intensive care", "aboard": "aboard", "on board": "aboard"}
+SCOPE_WORDS = {"in intensive care": "intensive care", "aboard": "aboard", "on board": "aboard",
+               "on the flight": "aboard", "on the plane": "aboard"}
 # Verbs before the count ("killing 60 people").
 BEFORE: dict[str, str] = {
     "killing": "killed", "killed": "killed", "kills": "killed", "kill": "killed",
@@ -206,8 +218,9 @@ AFTER_RE = re.compile(
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+and\s+[a-z]+s)?"
     # "the 113 people, nearly all of them Germans, who were killed"
-    r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:nearly\s+|almost\s+|most\s+|many\s+|some\s+|all\s+)*(?:of\s+)?(?:them|whom)"
-    r"\s+[^,.;]{1,30},)?"
+    # ("Eleven people, including three children, died")
+    r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:(?:nearly\s+|almost\s+|most\s+|many\s+|"
+    r"some\s+|all\s+)*(?:of\s+)?(?:them|whom)|including|among\s+them)\s+[^,.;]{1,30},)?"
     rf"(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
@@ -274,6 +287,10 @@ OTHER_EVENT = re.compile(
     r"\b(?:recent|earlier|previous|past|other|separate|similar)\s+(?:\S+\s+){0,2}?"
     r"(?:attacks|bombings|blasts|explosions|raids|crashes|disasters|storms|earthquakes|fires|"
     r"incidents|outbreaks|massacres|shootings|accidents)\b)")
+# a comparison before the count: "... the way the Hindenburg ended the dirigible, when it crashed
+# killing 35", "unlike the Titanic, which ..."
+COMPARISON = re.compile(r"\b(?i:the\s+way|unlike|compared\s+(?:with|to)|similar\s+to|"
+                        r"reminiscent\s+of|recalling|recalled)\s+(?:the\s+)?[A-Z]")
 # "three years ago", near the count only (a clause may mention an old war beside today's toll)
 YEARS_AGO = re.compile(r"\b(?:years|decades)\s+ago\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
@@ -319,9 +336,12 @@ PLACE_BEFORE = [
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
     re.compile(rf"\b(?:in|across|hit|struck|battered|lashed)\s+{PLACE}\s+(?:\S+\s+){{0,5}}?"
                rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
+    # "the embassy in Dar es Salaam, which took 10 lives": where the event that killed was
+    re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
+               rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
 ]
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
-AILMENT = re.compile(r"\s+(?P<place>with\s+[a-z]+)")
+AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the",
     "a", "an", "his", "her", "their", "its", "this", "that"}
@@ -434,7 +454,7 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         coordinated = bool(group) and re.search(
             rf"\b(?:{COUNT})\s+[A-Za-z][\w'’-]+\s+and\s*$", left[-40:], re.I) is not None
         return _Found(AFTER[verb], group, after.end(), "after",
-                      split=bool(after.group("coord")) or coordinated)
+                      split=bool(after.group("coord")) or coordinated or verb in SCOPE_WORDS)
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
@@ -467,8 +487,9 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
 
 def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     local = LOCAL_SCOPE.match(sentence, m.end())
-    if local:
-        return " ".join(local.group("place").lower().split())
+    if local:  # one name for the people aboard, however written
+        where = " ".join(local.group("place").lower().split())
+        return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
     candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end)]
@@ -482,10 +503,10 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         if name.lower().split()[-1] not in NOT_PLACES and name.lower() not in NOT_PLACES:
             return name
     if found.group is None and "since" in sentence.lower():
-        period = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
+        since = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
             sentence[:m.start()])
-        if period:
-            return "since " + " ".join(period.group("place").split())
+        if since:
+            return "since " + " ".join(since.group("place").split())
     return found.group
 
 
@@ -496,6 +517,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     stops = [i for i in (sentence.find(c, m.end()) for c in ";—()") if i >= 0]
     clause = sentence[start:min(stops) if stops else len(sentence)]
     if YEARS_AGO.search(sentence, max(0, m.start() - 60), m.end() + 60):
+        return "other_event"
+    if COMPARISON.search(clause, 0, m.start() - start):
         return "other_event"
     if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
@@ -579,9 +602,9 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
                          revised=role == "current" and bool(REVISED.search(sentence))))
         grouped.append(scope is not None and scope == found.group and not found.split
                        and found.how in ("after", "before"))
-    if not any(c.subject == "killed" for c in out) and (
-            "th" in sentence.lower() or "first" in sentence.lower()
-            or re.search(r"\d(?:st|nd|rd)\b", sentence)):
+    lowered = sentence.lower()
+    if ("death" in lowered or "victim" in lowered or "fatalit" in lowered) and not any(
+            c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))
         grouped += [False] * (len(out) - len(grouped))
     kept = _drop_increments(sentence, out)
@@ -647,8 +670,9 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     left = sentence[max(0, m.start() - 60):m.start()]
     right = sentence[m.end():]
     if re.search(r"\bincluding\s*$", left):  # "killed 258 people, including 12 Americans"
-        group = re.match(r"\s+([A-Z][\w'’-]+|[a-z]+s)\b", right)
-        return _Found(near.subject, group.group(1) if group else None,
+        group = re.match(r"\s+([A-Za-z][\w'’-]+)\b", right)
+        named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS else None
+        return _Found(near.subject, named,
                       m.end(), "ellipsis", split=True)
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
                                                           left):

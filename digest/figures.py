@@ -148,9 +148,56 @@ def judge(ordered: Sequence[Claim], window: timedelta = WINDOW
         if best is None or spans[hi_low][0] > spans[best][0] or (
                 spans[hi_low][0] == spans[best][0] and _rises(ordered[best], ordered[hi_low])):
             best = hi_low
+    conflicts.extend(_same_time_conflicts(ordered, spans))
     if conflicts:
-        return "disagree", conflicts
+        return "disagree", list(dict.fromkeys(conflicts))
     return "revised" if revised else "rising" if rose else "agree", []
+
+
+def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, float]]
+                         ) -> list[tuple[Claim, Claim]]:
+    """Figures from about the same time that cannot both be true, whichever came first: the
+    same day, or the next day from another outlet within 24 hours (the guideline: 60 and then
+    67 on one day disagree; 36 then 38 the next day from the same outlet is a rise, and so is
+    three then four a day and a half later). Each claim is compared
+    with the extremes of its own day and, per other outlet, of the day before."""
+    out: list[tuple[Claim, Claim]] = []
+    days: dict[object, list[int]] = {}
+    for i, c in enumerate(ordered):
+        if c.date is not None:
+            days.setdefault(c.date.date(), []).append(i)
+    for day, idx in days.items():
+        hi_low = max(idx, key=lambda i: spans[i][0])
+        lo_high = min(idx, key=lambda i: spans[i][1])
+        if spans[hi_low][0] > spans[lo_high][1] and not _revision(ordered, lo_high, hi_low):
+            out.append((ordered[min(lo_high, hi_low)], ordered[max(lo_high, hi_low)]))
+        before = days.get(day - timedelta(days=1), [])  # type: ignore[operator]
+        by_outlet: dict[str, list[int]] = {}
+        for j in before:
+            by_outlet.setdefault(ordered[j].outlet, []).append(j)
+        for i in idx:
+            for outlet, js in by_outlet.items():
+                js = [j for j in js if _within_a_day(ordered[j], ordered[i])]
+                if outlet == ordered[i].outlet or not js:
+                    continue
+                lo_j = min(js, key=lambda j: spans[j][1])
+                hi_j = max(js, key=lambda j: spans[j][0])
+                if spans[i][0] > spans[lo_j][1]:
+                    out.append((ordered[lo_j], ordered[i]))
+                elif spans[i][1] < spans[hi_j][0] and not ordered[i].revised:
+                    out.append((ordered[hi_j], ordered[i]))
+    return out
+
+
+def _within_a_day(earlier: Claim, later: Claim) -> bool:
+    """Less than 24 hours apart (a date without a time is its midnight)."""
+    assert earlier.date is not None and later.date is not None
+    return later.date - earlier.date < timedelta(days=1)
+
+
+def _revision(ordered: Sequence[Claim], lo_high: int, hi_low: int) -> bool:
+    """The lower figure comes later and its text says the figure was revised."""
+    return lo_high > hi_low and ordered[lo_high].revised
 
 
 def discrepancies(lines: Iterable[FigureLine]) -> tuple[Discrepancy, ...]:

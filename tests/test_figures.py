@@ -129,6 +129,12 @@ def test_subjects(sentence: str, subject: list[str]) -> None:
     ("Five people died and another 12 were hurt.", "killed", 5, 5),
     ("Flu Claims 1st Death in County", "killed", 1, 1),
     ("The city reported its third death from the virus.", "killed", 3, 3),
+    ("One hundred fourteen people died in the crash.", "killed", 114, 114),
+    ("About three thousand five hundred people fled.", "displaced", 3500, 3500),
+    ("More than half a million people were displaced.", "displaced", 500_000, None),
+    ("Several hundred people were arrested.", "arrested", 200, 999),
+    ("Several dozen people were injured.", "injured", 24, 99),
+    ("Eleven people, including three children, died.", "killed", 11, 11),
 ])
 def test_news_forms_of_a_count(sentence: str, subject: str, low: int | None,
                                high: int | None) -> None:
@@ -257,9 +263,31 @@ def test_scope(sentence: str, scope: str) -> None:
     ("Aside from killing three people on the island, the storm wrecked 900 houses.", 3,
      "the island"),
     ("Five people have died since Monday.", 5, None),  # a weekday is no period
+    ("Police questioned 14 people about the blast at the embassy in Freetown, which took 10 "
+     "lives.", 10, "Freetown"),  # one of several sites: where the event that killed was
 ])
 def test_scope_of_parts_and_periods(sentence: str, low: int, scope: str | None) -> None:
     assert [c.scope for c in claims.read_claims(sentence) if c.low == low] == [scope]
+
+
+def test_a_part_named_by_including_has_its_group_as_scope() -> None:
+    got = [(c.low, c.scope) for c in claims.read_claims(
+        "The blast killed 12 people, including four children.")]
+    assert got == [(12, None), (4, "children")]
+
+
+def test_scope_names_are_normal_forms() -> None:
+    got = [(c.low, c.scope) for c in claims.read_claims(
+        "The jet crashed, killing all 109 people on the airplane and four people on the ground.")]
+    assert got == [(109, "aboard"), (4, "on the ground")]
+    assert only("Another 17 people are still in intensive care.").scope == "intensive care"
+
+
+def test_a_comparison_is_another_event() -> None:
+    got = [(c.low, c.role) for c in claims.read_claims(
+        "The crash, which killed 114 people, may end the jet the way the Hindenburg ended the "
+        "airship, when it burned killing 35 people.", year=2000)]
+    assert got == [(114, "current"), (35, "other_event")]
 
 
 def test_earlier_this_week_is_when_it_was_said() -> None:
@@ -321,6 +349,28 @@ def test_same_day_conflict_is_a_disagreement() -> None:
     assert line.verdict == "disagree"
     [d] = figures.discrepancies([line])
     assert [(c.value, c.sources) for c in d.claims] == [("40", ("a",)), ("75", ("b",))]
+
+
+def timed(aid: str, text: str, when: datetime, outlet: str) -> Article:
+    return replace(article(aid, text, 1, outlet), date=when)
+
+
+def test_about_the_same_time_is_the_same_day_or_another_outlet_within_a_day() -> None:
+    # the guideline: 60 then 67 on one day cannot both be true, whatever the order
+    morning = timed("a1", "The fire killed 60 people.", datetime(2024, 10, 2, 9), "AP")
+    evening = timed("a2", "The fire killed 67 people.", datetime(2024, 10, 2, 20), "AP")
+    assert figures.story_figures([morning, evening])[0].verdict == "disagree"
+    # the next morning, another outlet: still about the same time
+    other = timed("b", "The fire killed 67 people.", datetime(2024, 10, 3, 8), "BBC")
+    assert figures.story_figures([morning, other])[0].verdict == "disagree"
+    # the same outlet the next day, or another outlet a day and a half later: a rise
+    same = timed("a3", "The fire killed 67 people.", datetime(2024, 10, 3, 8), "AP")
+    assert figures.story_figures([morning, same])[0].verdict == "rising"
+    later = timed("c", "The fire killed 67 people.", datetime(2024, 10, 3, 22), "BBC")
+    assert figures.story_figures([morning, later])[0].verdict == "rising"
+    # compatible figures the same day agree
+    bound = timed("d", "The fire killed more than 50 people.", datetime(2024, 10, 2, 21), "DW")
+    assert figures.story_figures([morning, bound])[0].verdict == "agree"
 
 
 def test_later_lower_figure_without_revision_disagrees_with_revision_is_revised() -> None:
