@@ -370,11 +370,15 @@ def _markdown_to_text(text: str) -> str:
     return text
 
 
+# How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
+TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tables": False,
+                                        "favor_precision": True}
+
+
 def _html_to_text(raw: RawDocument) -> tuple[dict[str, Any], str]:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
+    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, **TRAFILATURA_SETTINGS)
     if doc is None:
         raise IngestError(f"{raw.path}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
