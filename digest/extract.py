@@ -67,6 +67,7 @@ SITE_SIGNALS = [
     (re.compile(r"\bskip to more (?P<o>[A-Z][\w]{1,20}) sites", re.I), ("skip to more",)),
     (re.compile(r"©\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"), ("©",)),
 ]
+PROSE_WORDS = 20  # a paragraph this long with a full stop is article prose, not a link
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
 
@@ -89,15 +90,19 @@ def extract(raw: RawDocument) -> list[Article]:
         text = _markdown_to_text(text)
     elif raw.kind == "html":
         meta, text = _html_to_text(raw)
-    return articles_from_text(text, str(raw.path), meta)
+    return articles_from_text(text, str(raw.path), meta, page=raw.kind == "html")
 
 
-def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None) -> list[Article]:
-    """Classify paragraphs, split glued-on articles, and build Articles with metadata."""
+def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None, *,
+                       page: bool = False) -> list[Article]:
+    """Classify paragraphs, split glued-on articles, and build Articles with metadata.
+
+    `page`: the text is trafilatura's main content of a web page (see classify).
+    """
     meta = meta or {}
     paragraphs = paragraphs_of(text)
     signals = _outlet_signals(paragraphs)
-    blocks = classify(paragraphs)
+    blocks = classify(paragraphs, page=page)
     parts = split_glued_articles(blocks)
     articles: list[Article] = []
     for n, part in enumerate(parts):
@@ -144,12 +149,22 @@ def _hard_wrapped(text: str) -> bool:
     return longest <= 110 and near_width / len(lines) >= 0.5
 
 
-def classify(paragraphs: list[str]) -> list[Block]:
-    """Label each paragraph; after the end-of-article marker all is 'trailer'; repeats marked."""
+def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
+    """Label each paragraph; after the end-of-article marker all is 'trailer'; repeats marked.
+
+    `page`: the paragraphs are what trafilatura kept as a web page's main content.
+    There, once the body has begun, a short line without a full stop is a
+    subheading, a list item or an ingredient of the article, not page chrome
+    (trafilatura took the chrome away): it stays body text. An end-of-article
+    marker followed by two paragraphs of prose was a box of links inside the
+    article: the article resumes. The rules for navigation, appeals, teasers,
+    captions, datelines and bylines still apply.
+    """
     blocks: list[Block] = []
     seen: set[str] = set()
     ended = False
-    for para in paragraphs:
+    inside: list[int] = []  # short lines of a page, kept if body text comes before and after
+    for n, para in enumerate(paragraphs):
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
             continue
@@ -160,17 +175,49 @@ def classify(paragraphs: list[str]) -> list[Block]:
             continue
         low = para.lower()
         donation = _is_donation(para, low)
+        if ended and page and _prose(para) and _prose(paragraphs[n + 1] if n + 1 < len(paragraphs) else ""):
+            ended = False  # "More from ..." was a box inside the article: the article goes on
         if ended or END_OF_ARTICLE.match(para) or (donation and "favor to ask" in low):
             ended = True
             blocks.append(Block("trailer", para))
             continue
         kind = _kind(para, donation)
+        if kind == "short":
+            kind = "drop"
+            if page:
+                inside.append(len(blocks))
+        elif kind == "heading" and page:
+            inside.append(len(blocks))
         if kind in ("body", "heading", "caption"):
             if low in seen:
                 kind = "repeat"  # repeated lead, repeated title, the same caption twelve times
             seen.add(low)
         blocks.append(Block(kind, para))
+    if inside:
+        _keep_inner_lines(blocks, set(inside))
     return blocks
+
+
+def _prose(para: str) -> bool:
+    """Two of these in a row after an end-of-article marker mean the article goes on."""
+    return len(para.split()) >= PROSE_WORDS and para.endswith(TERMINAL) and not _is_donation(
+        para, para.lower())
+
+
+def _keep_inner_lines(blocks: list[Block], candidates: set[int]) -> None:
+    """Short lines of a page between body paragraphs, directly followed by body, become body."""
+    seen_body = False
+    run: list[int] = []
+    for i, block in enumerate(blocks):
+        if i in candidates and block.kind in ("heading", "drop"):
+            run.append(i)
+            continue
+        if block.kind == "body":
+            if seen_body:
+                for j in run:
+                    blocks[j] = Block("body", blocks[j].text)
+            seen_body = True
+        run = []
 
 
 def explain(raw: RawDocument) -> list[Block]:
@@ -182,7 +229,7 @@ def explain(raw: RawDocument) -> list[Block]:
         text = _html_to_text(raw)[1]
     elif raw.kind == "feed":
         return []
-    return classify(paragraphs_of(text))
+    return classify(paragraphs_of(text), page=raw.kind == "html")
 
 
 def _kind(para: str, donation: bool) -> str:
@@ -201,7 +248,7 @@ def _kind(para: str, donation: bool) -> str:
         return "caption"
     ends = para.endswith(TERMINAL)
     if len(words) <= 3 and not ends:
-        return "drop"  # site labels ("ENT"), "More Images", "Continue", photo credits
+        return "short"  # site labels ("ENT"), "More Images", "Continue", photo credits: dropped
     if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
         return "heading"  # titles, subheadings, teaser headlines
     return "body"
@@ -373,20 +420,60 @@ def _markdown_to_text(text: str) -> str:
 # How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
 TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tables": False,
                                         "favor_precision": True}
+# Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages):
+# there, or when it finds almost nothing, trafilatura is asked again in recall mode.
+TRAFILATURA_FALLBACK: dict[str, Any] = {"include_comments": False, "include_tables": False,
+                                        "favor_recall": True}
+MIN_PAGE_TEXT = 200  # characters of main text below which precision mode is taken to have failed
 
 
 def _html_to_text(raw: RawDocument) -> tuple[dict[str, Any], str]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(raw.text, with_metadata=True, **TRAFILATURA_SETTINGS)
+    if doc is None or len(getattr(doc, "text", None) or "") < MIN_PAGE_TEXT:
+        doc = trafilatura.bare_extraction(raw.text, with_metadata=True,
+                                          **TRAFILATURA_FALLBACK) or doc
     if doc is None:
         raise IngestError(f"{raw.path}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
             "date": data.get("date"), "author": data.get("author") or _meta_author(raw.text)}
-    body = data.get("text") or ""
-    # trafilatura gives one paragraph per line: make paragraphs explicit.
-    return {k: v for k, v in meta.items() if v}, "\n\n".join(body.split("\n"))
+    tree = getattr(doc, "body", None)
+    lines = page_lines(tree) if tree is not None else (data.get("text") or "").split("\n")
+    return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
+
+
+# Elements of trafilatura's output tree that start a new line; the others are inline.
+PAGE_BLOCKS = frozenset({"p", "head", "item", "list", "quote", "div", "body", "doc", "main", "code",
+                         "table", "row", "cell", "note", "fw"})
+SPACES = re.compile(r"\s+")
+
+
+def page_lines(body: Any) -> list[str]:
+    """The lines of trafilatura's main-content tree: one per block element or <lb/>.
+
+    The text of an element is HTML text, so its newlines are only spaces: a
+    paragraph wrapped in the page's source is one line, not a run of short lines
+    that would each look like a heading.
+    """
+    pieces: list[str] = []
+
+    def walk(el: Any) -> None:
+        block = el.tag in PAGE_BLOCKS
+        if block or el.tag == "lb":
+            pieces.append("\n")
+        if el.text:
+            pieces.append(SPACES.sub(" ", el.text))
+        for child in el:
+            walk(child)
+        if block:
+            pieces.append("\n")
+        if el.tail:
+            pieces.append(SPACES.sub(" ", el.tail))
+
+    walk(body)
+    return [ln.strip() for ln in "".join(pieces).split("\n") if ln.strip()]
 
 
 def _meta_author(html: str) -> str | None:
