@@ -1,9 +1,10 @@
 """Main-text extraction on labelled web pages: word P/R/F1 of digest against trafilatura.
 
-Each page of ../shared/eval/extraction/<set>/input is extracted three ways in
-the same run: by digest exactly as `digest extract page.html` does (the file
-read and decoded by digest.ingest, cleaned by digest.extract; the body text of
-every article it yields, titles and captions left out), by `trafilatura.extract`
+Each page of ../shared/eval/extraction/<set>/input is extracted in the same run:
+by digest exactly as `digest extract page.html` does (the file read and decoded
+by digest.ingest, cleaned by digest.extract; the body text of every article it
+yields, captions left out; `digest+title` also counts the title `digest extract`
+shows above each article, as the L3S-GN1 gold holds the headline), by `trafilatura.extract`
 with its default settings, and by `trafilatura.extract` with the settings digest
 passes it (`TRAFILATURA_SETTINGS`). A page digest refuses scores zero.
 
@@ -39,7 +40,7 @@ import trafilatura
 
 from digest import extract, ingest
 from digest.errors import DigestError
-from digest.models import RawDocument
+from digest.models import Article, RawDocument
 
 REPO = Path(__file__).resolve().parents[1]
 # ../shared/eval next to the checkout (or next to a folder holding worktrees of it)
@@ -47,7 +48,7 @@ EXTRACTION = next((p / "shared" / "eval" / "extraction" for p in REPO.parents
                    if (p / "shared" / "eval" / "extraction").is_dir()),
                   REPO.parent / "shared" / "eval" / "extraction")
 SETS = ("CleanPortalEval", "L3S-GN1", "Dragnet")
-SYSTEMS = ("digest", "trafilatura", "trafilatura-digest-settings")
+SYSTEMS = ("digest", "digest+title", "trafilatura", "trafilatura-digest-settings")
 TOKEN = re.compile(r"\w+")
 
 
@@ -110,17 +111,20 @@ def read_page(page: Page) -> RawDocument:
     return ingest.read(ingest.FileEntry(page.html, st.st_size, st.st_mtime))
 
 
-def digest_text(raw: RawDocument) -> str:
-    """What `digest extract` gives as article text for one file ('' if it refuses it)."""
+def digest_articles(raw: RawDocument) -> list[Article]:
+    """What `digest extract` gives for one file (nothing if it refuses it)."""
     try:
-        return "\n\n".join(a.text for a in extract.extract(raw))
+        return extract.extract(raw)
     except DigestError:
-        return ""
+        return []
 
 
-def system_text(system: str, raw: RawDocument) -> str:
-    if system == "digest":
-        return digest_text(raw)
+def system_text(system: str, raw: RawDocument, digest: list[Article] | None = None) -> str:
+    """One system's text for a page; `digest` is digest's articles when already extracted."""
+    if system.startswith("digest"):
+        articles = digest_articles(raw) if digest is None else digest
+        with_title = system == "digest+title"
+        return "\n\n".join((f"{a.title}\n\n" if with_title else "") + a.text for a in articles)
     options = {} if system == "trafilatura" else extract.TRAFILATURA_SETTINGS
     return trafilatura.extract(raw.text, **options) or ""
 
@@ -130,10 +134,14 @@ def score_page(page: Page, with_shingles: bool = False,
     raw = read_page(page)
     gold = tokens(page.gold.read_text(encoding="utf-8", errors="replace"))
     scores, grams, seconds = {}, {}, {}
+    digest: list[Article] | None = None
     for system in systems:
         start = time.perf_counter()
-        got = tokens(system_text(system, raw))
-        seconds[system] = time.perf_counter() - start
+        if system.startswith("digest") and digest is None:
+            digest = digest_articles(raw)  # both digest rows time this one extraction
+            seconds["digest"] = seconds["digest+title"] = time.perf_counter() - start
+        got = tokens(system_text(system, raw, digest))
+        seconds.setdefault(system, time.perf_counter() - start)
         scores[system] = prf(got, gold)
         if with_shingles:
             grams[system] = prf(shingles(got), shingles(gold))
