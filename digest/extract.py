@@ -5,7 +5,9 @@ Web scrapes mix the news with page chrome. Each paragraph is classified
 body paragraphs become article text. Captions are kept aside: they are not
 prose to summarize, but they are still the outlet's claims (figures).
 A second wire dateline ("KYIV, Ukraine (AP) —") after the body has started
-begins another article that a scraper glued on: it is split off.
+begins another article that a scraper glued on: it is split off. A web page is
+first cut to its main content by trafilatura, and its short lines are judged
+more gently (see classify).
 """
 
 from __future__ import annotations
@@ -153,9 +155,9 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     """Label each paragraph; after the end-of-article marker all is 'trailer'; repeats marked.
 
     `page`: the paragraphs are what trafilatura kept as a web page's main content.
-    There, once the body has begun, a short line without a full stop is a
-    subheading, a list item or an ingredient of the article, not page chrome
-    (trafilatura took the chrome away): it stays body text. An end-of-article
+    There, short lines without a full stop between two body paragraphs are
+    subheadings, list items or ingredients of the article, not page chrome
+    (trafilatura took the chrome away): they stay body text. An end-of-article
     marker followed by two paragraphs of prose was a box of links inside the
     article: the article resumes. The rules for navigation, appeals, teasers,
     captions, datelines and bylines still apply.
@@ -175,7 +177,7 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
             continue
         low = para.lower()
         donation = _is_donation(para, low)
-        if ended and page and _prose(para) and _prose(paragraphs[n + 1] if n + 1 < len(paragraphs) else ""):
+        if ended and page and _prose(para) and n + 1 < len(paragraphs) and _prose(paragraphs[n + 1]):
             ended = False  # "More from ..." was a box inside the article: the article goes on
         if ended or END_OF_ARTICLE.match(para) or (donation and "favor to ask" in low):
             ended = True
@@ -460,6 +462,10 @@ def page_lines(body: Any) -> list[str]:
     pieces: list[str] = []
 
     def walk(el: Any) -> None:
+        if not isinstance(el.tag, str):  # a comment or processing instruction: only its tail
+            if el.tail:
+                pieces.append(SPACES.sub(" ", el.tail))
+            return
         block = el.tag in PAGE_BLOCKS
         if block or el.tag == "lb":
             pieces.append("\n")

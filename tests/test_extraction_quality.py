@@ -122,7 +122,7 @@ def test_a_page_wrapped_in_its_source_gives_whole_paragraphs() -> None:
         "<body><head rend='h1'>Bridge\n   reopens</head>"
         "<p>The harbour bridge reopened on Monday after\n\t\ttwo years of repairs that cost\n"
         "   the city more than 90 million euros.</p>"
-        "<p>First line<lb/>second line <hi>in bold</hi> and a tail.</p>"
+        "<p>First line<lb/>second line <hi>in bold</hi><!-- ad slot --> and a tail.</p>"
         "<list><item>New cables</item><item>Lighting</item></list></body>")
     assert extract.page_lines(tree) == [
         "Bridge reopens",
