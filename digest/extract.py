@@ -5,7 +5,9 @@ Web scrapes mix the news with page chrome. Each paragraph is classified
 body paragraphs become article text. Captions are kept aside: they are not
 prose to summarize, but they are still the outlet's claims (figures).
 A second wire dateline ("KYIV, Ukraine (AP) —") after the body has started
-begins another article that a scraper glued on: it is split off.
+begins another article that a scraper glued on: it is split off. A web page is
+first cut to its main content by trafilatura, and its short lines are judged
+more gently (see classify).
 
 Metadata never comes from the file name: the outlet is the front matter's, else the page's
 (site name in an appeal or navigation, a copyright line, an "(AP) —" dateline, "By AFP"),
@@ -85,6 +87,7 @@ SITE_SIGNALS = [
 ]
 LETTER = re.compile(r"[^\W\d_]")
 CAPTION_MAX = 2000  # characters: longer paragraphs are not captions
+PROSE_WORDS = 20  # a paragraph this long with a full stop is article prose, not a link
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
 
@@ -110,12 +113,15 @@ def extract(raw: RawDocument, warnings: list[str] | None = None) -> list[Article
         text = _markdown_to_text(text)
     elif raw.kind == "html":
         meta, text = _html_to_text(raw, name)
-    return articles_from_text(text, name, meta, warnings)
+    return articles_from_text(text, name, meta, warnings, page=raw.kind == "html")
 
 
 def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None,
-                       warnings: list[str] | None = None) -> list[Article]:
-    """Classify paragraphs, split glued-on articles, and build Articles with metadata."""
+                       warnings: list[str] | None = None, *, page: bool = False) -> list[Article]:
+    """Classify paragraphs, split glued-on articles, and build Articles with metadata.
+
+    `page`: the text is trafilatura's main content of a web page (see classify).
+    """
     meta = dict(meta or {})
     if "date" in meta and not isinstance(meta["date"], datetime):
         given = meta.pop("date")
@@ -124,7 +130,7 @@ def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None,
             warnings.append(f"{path}: date {_show(given)} is not a date: read as undated")
     paragraphs = paragraphs_of(text)
     signals = _outlet_signals(paragraphs)
-    blocks = classify(paragraphs)
+    blocks = classify(paragraphs, page=page)
     parts = split_glued_articles(blocks)
     articles: list[Article] = []
     for n, part in enumerate(parts):
@@ -171,12 +177,22 @@ def _hard_wrapped(text: str) -> bool:
     return longest <= 110 and near_width / len(lines) >= 0.5
 
 
-def classify(paragraphs: list[str]) -> list[Block]:
-    """Label each paragraph; after the end-of-article marker all is 'trailer'; repeats marked."""
+def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
+    """Label each paragraph; after the end-of-article marker all is 'trailer'; repeats marked.
+
+    `page`: the paragraphs are what trafilatura kept as a web page's main content.
+    There, short lines without a full stop between two body paragraphs are
+    subheadings, list items or ingredients of the article, not page chrome
+    (trafilatura took the chrome away): they stay body text. An end-of-article
+    marker followed by two paragraphs of prose was a box of links inside the
+    article: the article resumes. The rules for navigation, appeals, teasers,
+    captions, datelines and bylines still apply.
+    """
     blocks: list[Block] = []
     seen: set[str] = set()
     ended = False
-    for para in paragraphs:
+    inside: list[int] = []  # short lines of a page, kept if body text comes before and after
+    for n, para in enumerate(paragraphs):
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
             continue
@@ -187,17 +203,49 @@ def classify(paragraphs: list[str]) -> list[Block]:
             continue
         low = para.lower()
         donation = _is_donation(para, low)
+        if ended and page and _prose(para) and n + 1 < len(paragraphs) and _prose(paragraphs[n + 1]):
+            ended = False  # "More from ..." was a box inside the article: the article goes on
         if ended or END_OF_ARTICLE.match(para) or (donation and "favor to ask" in low):
             ended = True
             blocks.append(Block("trailer", para))
             continue
         kind = _kind(para, donation)
+        if kind == "short":
+            kind = "drop"
+            if page:
+                inside.append(len(blocks))
+        elif kind == "heading" and page:
+            inside.append(len(blocks))
         if kind in ("body", "heading", "caption"):
             if low in seen:
                 kind = "repeat"  # repeated lead, repeated title, the same caption twelve times
             seen.add(low)
         blocks.append(Block(kind, para))
+    if inside:
+        _keep_inner_lines(blocks, set(inside))
     return blocks
+
+
+def _prose(para: str) -> bool:
+    """Two of these in a row after an end-of-article marker mean the article goes on."""
+    return len(para.split()) >= PROSE_WORDS and para.endswith(TERMINAL) and not _is_donation(
+        para, para.lower())
+
+
+def _keep_inner_lines(blocks: list[Block], candidates: set[int]) -> None:
+    """Short lines of a page between body paragraphs, directly followed by body, become body."""
+    seen_body = False
+    run: list[int] = []
+    for i, block in enumerate(blocks):
+        if i in candidates and block.kind in ("heading", "drop"):
+            run.append(i)
+            continue
+        if block.kind == "body":
+            if seen_body:
+                for j in run:
+                    blocks[j] = Block("body", blocks[j].text)
+            seen_body = True
+        run = []
 
 
 def explain(raw: RawDocument) -> list[Block]:
@@ -209,7 +257,7 @@ def explain(raw: RawDocument) -> list[Block]:
         text = _html_to_text(raw, path_text(raw.path))[1]
     elif raw.kind == "feed":
         return []
-    return classify(paragraphs_of(text))
+    return classify(paragraphs_of(text), page=raw.kind == "html")
 
 
 def _kind(para: str, donation: bool) -> str:
@@ -232,7 +280,7 @@ def _kind(para: str, donation: bool) -> str:
         return "drop"  # no word at all: rules, numbers, a page of "((((("
     ends = para.endswith(TERMINAL)
     if len(words) <= 3 and not ends:
-        return "drop"  # site labels ("ENT"), "More Images", "Continue", photo credits
+        return "short"  # site labels ("ENT"), "More Images", "Continue", photo credits: dropped
     if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
         return "heading"  # titles, subheadings, teaser headlines
     return "body"
@@ -479,11 +527,23 @@ def _markdown_to_text(text: str) -> str:
     return text
 
 
+# How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
+TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tables": False,
+                                        "favor_precision": True}
+# Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages):
+# there, or when it finds almost nothing, trafilatura is asked again in recall mode.
+TRAFILATURA_FALLBACK: dict[str, Any] = {"include_comments": False, "include_tables": False,
+                                        "favor_recall": True}
+MIN_PAGE_TEXT = 200  # characters of main text below which precision mode is taken to have failed
+
+
 def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
+    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, **TRAFILATURA_SETTINGS)
+    if doc is None or len(getattr(doc, "text", None) or "") < MIN_PAGE_TEXT:
+        doc = trafilatura.bare_extraction(raw.text, with_metadata=True,
+                                          **TRAFILATURA_FALLBACK) or doc
     if doc is None:
         raise IngestError(f"{name}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -491,9 +551,45 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
             "date": _meta_published(raw.text) or data.get("date"),
             "author": data.get("author") or _meta_author(raw.text)}
-    body = data.get("text") or ""
-    # trafilatura gives one paragraph per line: make paragraphs explicit.
-    return {k: v for k, v in meta.items() if v}, "\n\n".join(body.split("\n"))
+    tree = getattr(doc, "body", None)
+    lines = page_lines(tree) if tree is not None else (data.get("text") or "").split("\n")
+    return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
+
+
+# Elements of trafilatura's output tree that start a new line; the others are inline.
+PAGE_BLOCKS = frozenset({"p", "head", "item", "list", "quote", "div", "body", "doc", "main", "code",
+                         "table", "row", "cell", "note", "fw"})
+SPACES = re.compile(r"\s+")
+
+
+def page_lines(body: Any) -> list[str]:
+    """The lines of trafilatura's main-content tree: one per block element or <lb/>.
+
+    The text of an element is HTML text, so its newlines are only spaces: a
+    paragraph wrapped in the page's source is one line, not a run of short lines
+    that would each look like a heading.
+    """
+    pieces: list[str] = []
+
+    def walk(el: Any) -> None:
+        if not isinstance(el.tag, str):  # a comment or processing instruction: only its tail
+            if el.tail:
+                pieces.append(SPACES.sub(" ", el.tail))
+            return
+        block = el.tag in PAGE_BLOCKS
+        if block or el.tag == "lb":
+            pieces.append("\n")
+        if el.text:
+            pieces.append(SPACES.sub(" ", el.text))
+        for child in el:
+            walk(child)
+        if block:
+            pieces.append("\n")
+        if el.tail:
+            pieces.append(SPACES.sub(" ", el.tail))
+
+    walk(body)
+    return [ln.strip() for ln in "".join(pieces).split("\n") if ln.strip()]
 
 
 PUBLISHED = re.compile(
