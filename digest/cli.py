@@ -265,10 +265,13 @@ def extract_cmd(files: tuple[Path, ...], fmt: str, dropped: bool) -> None:
     for path in files:  # one unreadable page is a warning; the other files still show
         try:
             [raw] = _read_files((path,))
-            articles.extend(_extract([raw]))
+            found = _extract([raw])
         except IngestError as e:
             warn(str(e))
             continue
+        if not found:  # nothing but page chrome, as a run of `brief` would say
+            warn(f"{ingest.path_text(path)}: no article text found")
+        articles.extend(found)
         raws.append(raw)
     if not articles:
         raise IngestError("no article text in the given files")

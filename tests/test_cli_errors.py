@@ -91,7 +91,7 @@ def test_extract_warns_about_an_empty_page_and_prints_the_others(seeds: Path, tm
     assert [r["path"] for r in rows] == [str(seeds / SEED)]
     assert rows[0]["title"] == "No Plans for Putin to Meet With Concert Attack Survivors, Kremlin Says"
     assert proc.stderr.splitlines() == [
-        f"warning: {empty}: no article text found in the HTML",
+        f"warning: {empty}: no article text found",
         f"warning: {blank}: empty file",
     ]  # trafilatura's own "discarding data: None" stays out
     folder = tmp_path / "mixed"
@@ -101,7 +101,7 @@ def test_extract_warns_about_an_empty_page_and_prints_the_others(seeds: Path, tm
     age(folder)
     proc = run_cli("brief", "--source", str(folder), "-o", str(tmp_path / "b.md"))
     assert proc.stderr.splitlines() == [  # brief: the same one line, no trafilatura log
-        f"warning: {folder / empty.name}: no article text found in the HTML",
+        f"warning: {folder / empty.name}: no article text found",
         "digest: 1 new article(s) from 1 file(s), 0 unchanged"]
     nothing = run_cli("extract", str(empty), check=False)
     assert nothing.returncode == 1 and nothing.stdout == ""
