@@ -102,7 +102,7 @@ def test_extract_warns_about_an_empty_page_and_prints_the_others(seeds: Path, tm
     proc = run_cli("brief", "--source", str(folder), "-o", str(tmp_path / "b.md"))
     assert proc.stderr.splitlines() == [  # brief: the same one line, no trafilatura log
         f"warning: {folder / empty.name}: no article text found",
-        "digest: 1 new article(s) from 1 file(s), 0 unchanged"]
+        "digest: 1 new article(s) from 2 file(s), 0 unchanged"]  # the page was read: only chrome
     nothing = run_cli("extract", str(empty), check=False)
     assert nothing.returncode == 1 and nothing.stdout == ""
     assert nothing.stderr.splitlines()[-1] == "error: no article text in the given files"
