@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import age, run_cli
+from conftest import ROOT, age, run_cli
 from conftest_email import SmtpServer, write_config
 
 from digest import outbox, progress
@@ -86,24 +89,58 @@ def _vocabulary(rnd: random.Random, n: int) -> list[str]:
             for _ in range(n)]
 
 
-@pytest.mark.slow
-def test_logs_count_a_big_ingest_and_summary_with_timestamps(tmp_path: Path) -> None:
+def many_articles(folder: Path, n: int = 320) -> Path:
+    """n unrelated articles: as many files as stories."""
     rnd = random.Random(7)
     words = _vocabulary(rnd, 5000)
-    folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(320):  # unrelated articles: as many files as stories
+    for i in range(n):
         own = rnd.sample(words, 40)
         paragraphs = [" ".join(rnd.choice(own) for _ in range(18)).capitalize() + "." for _ in range(3)]
         (folder / f"{i:03}.txt").write_text(f"{own[0].title()} {own[1]} report {i}\n\n"
                                             + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     age(folder)
+    return folder
+
+
+@pytest.mark.slow
+def test_logs_count_a_big_ingest_and_summary_with_timestamps(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "many")
     proc = run_cli("--log-level", "info", "brief", "--source", str(folder), "--sentences", "1")
     stamp = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO digest\.progress: "
     assert re.search(stamp + r"ingest: 320 of 320 files$", proc.stderr, re.M), proc.stderr
     found = re.search(stamp + r"summaries: (\d+) of \1 stories$", proc.stderr, re.M)
     assert found and int(found.group(1)) >= progress.MIN_TOTAL["summaries"], proc.stderr
     assert proc.stdout.startswith("# News briefing")  # the counts stay off stdout
+
+
+@pytest.mark.slow
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_keeps_the_markdown(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "many")
+    leader, follower = os.openpty()  # stderr is a terminal, stdout a file
+    out = tmp_path / "briefing.md"
+    with out.open("w") as stdout:
+        proc = subprocess.Popen([sys.executable, "-m", "digest", "brief", "--source", str(folder),
+                                 "--sentences", "1"], cwd=ROOT, stdout=stdout, stderr=follower,
+                                env={**os.environ, "TERM": "xterm", "COLUMNS": "100"})
+        os.close(follower)
+        shown = b""
+        while chunk := _read(leader):  # read as it comes: a full terminal would block the bar
+            shown += chunk
+        os.close(leader)
+        proc.wait(timeout=300)
+    assert proc.returncode == 0
+    assert b"ingest (files)" in shown and b"/320" in shown, shown[-2000:]
+    markdown = out.read_text(encoding="utf-8")
+    assert markdown.startswith("# News briefing")  # stdout not a terminal: Markdown, no bar
+    assert "ingest (files)" not in markdown
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the other end closed (EIO on Linux)
+        return b""
 
 
 def test_log_counts_come_every_interval_and_at_the_end() -> None:
