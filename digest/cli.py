@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from digest import (
     mailer,
     outbox,
     pipeline,
+    progress,
     render,
     scheduler,
     summarize,
@@ -32,6 +34,8 @@ from digest.models import RawDocument
 from digest.store import Store, default_state_path
 
 log = logging.getLogger("digest")
+LOG_LEVELS = ["debug", "info", "warning", "error"]
+RECENT = timedelta(hours=24)  # the default `digest brief`: stories with articles this fresh
 
 
 def utcnow() -> datetime:
@@ -40,10 +44,13 @@ def utcnow() -> datetime:
 
 
 class Context:
-    def __init__(self, state: Path | None, config: Path | None, verbose: bool) -> None:
+    def __init__(self, state: Path | None, config: Path | None, verbose: bool,
+                 quiet: bool = False, log_level: str | None = None) -> None:
         self.state_path = state or default_state_path()
         self.config_path = config
         self.verbose = verbose
+        self.quiet = quiet
+        self.log_level = log_level
 
     def store(self) -> Store:
         return open_store(self.state_path)
@@ -80,16 +87,24 @@ pass_ctx = click.make_pass_decorator(Context)
               help="Config file (default: $DIGEST_CONFIG, else config/digest.toml, else "
               "~/.config/digest/digest.toml).")
 @click.option("-v", "--verbose", is_flag=True, help="Log details and show tracebacks.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Only warnings and errors on stderr (for cron: no counts, no progress).")
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="Log from this level on (default: warning; `digest run`: info).")
 @click.version_option(package_name="digest")
 @click.pass_context
-def cli(ctx: click.Context, state: Path | None, config: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, state: Path | None, config: Path | None, verbose: bool,
+        quiet: bool, log_level: str | None) -> None:
     """digest: group news articles into stories and brief on them."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose and (quiet or log_level):
+        raise click.UsageError("-v, -q and --log-level are alternatives: give one")
+    level = "debug" if verbose else "warning" if quiet else (log_level or "warning")
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not verbose:  # trafilatura logs "discarding data: None" for pages we report ourselves
         for name in ("trafilatura", "htmldate", "courlan"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
-    ctx.obj = Context(state, config, verbose)
+    ctx.obj = Context(state, config, verbose, quiet, log_level)
 
 
 def parse_since(value: str | None, now: datetime) -> datetime | None:
@@ -143,6 +158,9 @@ def warn(message: str) -> None:
               "folders, else seeds/).")
 @click.option("--since", help="Stories with articles since: 24h, 7d, 2024-03-28; those with "
               "older articles too are marked updated and lead with what is new.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Every stored story (default: the stories with an article taken in during "
+              "the last 24 hours).")
 @click.option("--since-last", is_flag=True,
               help="Mark stories new, updated or unchanged since this briefing was last "
               "produced (per --name), and remember what it shows.")
@@ -152,6 +170,10 @@ def warn(message: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--plain", "look", flag_value="plain",
+              help="Markdown even on a terminal (default there: rendered with headings and links).")
+@click.option("--rich", "look", flag_value="rich",
+              help="Rendered for a terminal even when piped (e.g. into `less -R`).")
 @click.option("--templates", type=click.Path(path_type=Path), help="Folder overriding templates/.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 if any file could not be read (this run or still, since an earlier one).")
@@ -164,15 +186,15 @@ def warn(message: str) -> None:
               help="With --topic: list stories matching no topic by title under 'Also noted'.")
 @length_options
 @pass_ctx
-def brief(obj: Context, sources: tuple[Path, ...], since: str | None, since_last: bool,
-          name: str, max_stories: int | None, fmt: str, output: Path | None,
-          templates: Path | None, strict: bool, settle: float, topic_names: tuple[str, ...],
+def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: bool,
+          since_last: bool, name: str, max_stories: int | None, fmt: str, output: Path | None,
+          look: str | None, templates: Path | None, strict: bool, settle: float, topic_names: tuple[str, ...],
           also_noted: bool, method: str, sentences: int | None, words: int | None) -> None:
     """Take in new articles and print a briefing of the stories."""
     if also_noted and not topic_names:
         raise click.UsageError("--also-noted goes with --topic NAME")
-    if since_last and since:
-        raise click.UsageError("--since-last and --since are alternatives: give one")
+    if sum((since_last, since is not None, show_all)) > 1:
+        raise click.UsageError("--all, --since and --since-last are alternatives: give one")
     if name != history.DEFAULT_NAME and not since_last:
         raise click.UsageError("--name goes with --since-last")
     check_sources(sources)
@@ -183,9 +205,15 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, since_last
     since_dt = parse_since(since, now)
     folders = list(sources) or (list(cfg.sources.folders) if cfg else [Path("seeds")])
     templates = templates or (cfg.templates if cfg else None)
+    if look is not None and (fmt == "json" or output is not None):
+        raise click.UsageError(f"--{look} is for Markdown on stdout (not with --format json or -o)")
+    rich_out = look == "rich" or (look is None and fmt == "markdown" and output is None
+                                  and sys.stdout.isatty())
+    bar = sys.stderr.isatty() and not obj.quiet
     with obj.store() as store:
-        report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle,
-                                         max_file_size=_max_file_size(cfg))
+        with progress.reporter(bar) as shown:  # the bar is gone before anything is printed
+            report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle,
+                                             max_file_size=_max_file_size(cfg), progress=shown)
         for w in report.warnings:
             warn(w)
         if strict:  # warned about on an earlier run: only --strict repeats them
@@ -193,22 +221,30 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, since_last
                 warn(f"still failing: {w}")
         for p in report.pending:
             warn(f"{p}: still being written; will be read on the next run")
-        click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
-                   f"file(s), {report.unchanged} unchanged", err=True)
+        if not obj.quiet:  # cron mails whatever reaches stderr
+            click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
+                       f"file(s), {report.unchanged} unchanged", err=True)
         reader, story_ids = None, None
         if since_last:
             reader = history.briefing_history(store, name)
         elif since_dt is not None:
             reader, story_ids = history.history_before(store, since_dt)
-        summaries = pipeline.story_summaries(store, since=since_dt, method=method,
-                                             sentences=sentences, words=words,
-                                             story_ids=story_ids, history=reader)
+        elif not show_all:  # what arrived lately, by when digest took it in (not article dates)
+            story_ids = store.stories_taken_in_since(now - RECENT)
+        with progress.reporter(bar) as shown:
+            summaries = pipeline.story_summaries(store, since=since_dt, method=method,
+                                                 sentences=sentences, words=words,
+                                                 story_ids=story_ids, history=reader,
+                                                 progress=shown)
         duplicates = store.duplicates()
         result = pipeline.topic_briefing(summaries, followed, now=now, max_stories=max_stories,
                                          also_noted=also_noted, duplicates=duplicates,
                                          warnings=report.warnings)
         if fmt == "json":
             emit(render.to_json(render.briefing_dict(result)), output)
+        elif rich_out:
+            click.echo(render.to_terminal(render.render_markdown(result, templates),
+                                          width=shutil.get_terminal_size().columns), nl=False)
         else:
             emit(render.render_markdown(result, templates), output)
         if since_last:  # only once the briefing is out: what it showed is what was read
@@ -383,7 +419,7 @@ def run(obj: Context) -> None:
     obj.store().close()  # a bad --state is one line here, not a traceback in the daemon
     if not cfg.digests:
         warn(f"{cfg.file}: no [[digests]]: only scanning sources")
-    if not obj.verbose:
+    if not (obj.verbose or obj.quiet or obj.log_level):  # a daemon's log says what it did
         logging.getLogger("digest").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if obj.verbose else logging.WARNING)
     scheduler.run_forever(scheduler.Daemon(cfg, obj.state_path, transport))

@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import compose, outbox, pipeline, render, summarize, topic_rules
 from digest.config import Config, DigestSpec
 from digest.deliver import Transport
 from digest.models import Briefing, StorySummary
 from digest.store import Store
+
+if TYPE_CHECKING:
+    from digest.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +86,13 @@ class SendResult:
         return ", ".join(parts)
 
 
-def scan(config: Config, store: Store, now: datetime) -> pipeline.IngestReport:
+def scan(config: Config, store: Store, now: datetime,
+         progress: Progress | None = None) -> pipeline.IngestReport:
     """Take in new articles from the configured folders."""
     return pipeline.ingest_folders(store, config.sources.folders, now=now,
                                    settle_seconds=config.sources.settle.total_seconds(),
-                                   max_file_size=config.sources.max_file_size)
+                                   max_file_size=config.sources.max_file_size,
+                                   progress=progress)
 
 
 def select_stories(summaries: Sequence[StorySummary],

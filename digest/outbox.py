@@ -41,18 +41,17 @@ digest for them marks stories "new" or "updated" and repeats none of those sente
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+import filelock
 
 from digest.deliver import ConnectionFailed, NoReplyError
 from digest.errors import DigestError, PermanentDeliveryError, TemporaryDeliveryError
@@ -316,25 +315,19 @@ def recover(store: Store, now: datetime) -> list[Message]:
 @contextmanager
 def send_lock(store: Store, timeout: float = 0.0) -> Iterator[bool]:
     """Hold the delivery lock (one deliverer at a time across processes); yields False if busy."""
-    path = store.path.parent / f"{store.path.name}.send.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    # A new FileLock object each time: filelock's objects are reentrant, and two deliverers
+    # (threads of the daemon, or processes) must exclude each other, not share one hold.
+    lock = filelock.FileLock(store.path.parent / f"{store.path.name}.send.lock", mode=0o600,
+                             thread_local=False)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.1)
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.acquire(timeout=timeout, poll_interval=0.1)
+    except filelock.Timeout:
+        yield False
+        return
+    try:
+        yield True
     finally:
-        os.close(fd)
+        lock.release()
 
 
 @dataclass
@@ -355,8 +348,8 @@ class DeliveryReport:
     def lines(self) -> list[str]:
         out = [f"sent {m.digest} to {m.recipient} ({m.message_id})" for m in self.sent]
         out += [f"refused {m.digest} for {m.recipient}: {e}" for m, e in self.failed]
-        out += [f"unconfirmed {m.digest} to {m.recipient} ({m.message_id}): {e}"
-                for m, e in self.unconfirmed]
+        out += [f"unconfirmed {m.digest} to {m.recipient} ({m.message_id}): {e}; counted as "
+                f"sent, `digest outbox retry {m.id}` resends it" for m, e in self.unconfirmed]
         out += [f"queued {m.digest} for {m.recipient}, retry after "
                 f"{m.next_attempt_at:%H:%M:%S} UTC: {e}" for m, e in self.retrying]
         return out
@@ -433,8 +426,8 @@ def _send_one(store: Store, session: Session, msg: Message, now: datetime,
         if handed_over:
             _set_state(store, msg, "unconfirmed", now, expect="handed_over", error=str(e))
             report.unconfirmed.append((msg, str(e)))
-            log.warning("%s: counted as sent, not retried by itself (Message-ID %s; "
-                        "`digest outbox retry %d` resends it)", e, msg.message_id, msg.id)
+            # Each outcome is logged once, by whoever reads the DeliveryReport (daemon or CLI).
+            log.debug("%s: unconfirmed (Message-ID %s)", e, msg.message_id)
             return False
         return _retry(store, msg, now, e, "sending", report)
     except TemporaryDeliveryError as e:
@@ -444,11 +437,11 @@ def _send_one(store: Store, session: Session, msg: Message, now: datetime,
         _set_state(store, msg, "failed", now, expect="handed_over" if handed_over else "sending",
                    error=str(e))
         report.failed.append((msg, str(e)))
-        log.error("%s: not retried", e)
+        log.debug("%s: failed, not retried", e)
         return True
     _set_state(store, msg, "sent", now, expect="handed_over", reply=reply)
     report.sent.append(msg)
-    log.info("sent %s to %s (%s)", msg.digest, msg.recipient, msg.message_id)
+    log.debug("sent %s to %s (%s)", msg.digest, msg.recipient, msg.message_id)
     return True
 
 
@@ -458,8 +451,8 @@ def _retry(store: Store, msg: Message, now: datetime, e: Exception, expect: str,
     when = now + backoff(attempts)
     _set_state(store, msg, "queued", now, expect=expect, error=str(e), next_attempt=when)
     report.retrying.append((get(store, msg.id), str(e)))
-    log.warning("%s: queued, attempt %d, next try after %s UTC", e, attempts,
-                when.isoformat(timespec="seconds"))
+    log.debug("%s: queued, attempt %d, next try after %s UTC", e, attempts,
+              when.isoformat(timespec="seconds"))
     return not isinstance(e, ConnectionFailed)
 
 

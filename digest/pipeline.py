@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest import cluster, extract, ingest, summarize, topics
 from digest.errors import IngestError
@@ -27,6 +27,9 @@ from digest.models import (
     StorySummary,
 )
 from digest.store import Store
+
+if TYPE_CHECKING:
+    from digest.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +108,8 @@ class _Batch:
 
 def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                    settle_seconds: float = 2.0,
-                   max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE) -> IngestReport:
+                   max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE,
+                   progress: Progress | None = None) -> IngestReport:
     """Take in new or changed files; files are committed in batches, each atomic (crash-safe).
 
     Many files: reading, cleaning and vectorizing run in a worker process while this one
@@ -137,8 +141,10 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                     todo.append((entry, None))  # read again, whatever its hash
                 else:
                     report.failing.append(known.error)
-            for (entry, _), prepared in zip(todo, _prepare_all(todo), strict=True):
+            for n, ((entry, _), prepared) in enumerate(zip(todo, _prepare_all(todo), strict=True), 1):
                 _ingest_file(store, batch, entry, prepared, now, report, attempts.get(entry.name, 0))
+                if progress is not None:
+                    progress("ingest", n, len(todo))
     except BaseException:
         batch.rollback()
         raise
@@ -335,7 +341,8 @@ class _SummaryWork:
 def story_summaries(store: Store, *, since: datetime | None = None, method: str | None = None,
                     sentences: int | None = None, words: int | None = None,
                     story_ids: Iterable[str] | None = None,
-                    history: ReaderHistory | None = None) -> list[StorySummary]:
+                    history: ReaderHistory | None = None,
+                    progress: Progress | None = None) -> list[StorySummary]:
     """Summaries of every stored story with articles (since `since`), most important first.
 
     With a reader's history, each story is summarized for that reader (status new, updated
@@ -344,17 +351,17 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     """
     if history is not None:
         return reader_summaries(store, {"": history}, method=method, sentences=sentences,
-                                words=words, story_ids=story_ids)[""]
+                                words=words, story_ids=story_ids, progress=progress)[""]
     stories = store.stories(since=since, story_ids=story_ids)
     summaries = _summarize_all(store, [[_Variant(s)] for s in stories], method, sentences,
-                               words)
+                               words, progress)
     return rank([per_story[0] for per_story in summaries], store.duplicates())
 
 
 def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
                      method: str | None = None, sentences: int | None = None,
-                     words: int | None = None, story_ids: Iterable[str] | None = None
-                     ) -> dict[str, list[StorySummary]]:
+                     words: int | None = None, story_ids: Iterable[str] | None = None,
+                     progress: Progress | None = None) -> dict[str, list[StorySummary]]:
     """Per reader (any key), every story as that reader should get it, most important first.
 
     A story is summarized once per distinct history of it (readers who have the same of its
@@ -377,7 +384,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
             which.append(keys.setdefault(key, len(keys)))
         variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
-    done = _summarize_all(store, variants, method, sentences, words)
+    done = _summarize_all(store, variants, method, sentences, words, progress)
     duplicates = store.duplicates()
     out = {}
     for n, r in enumerate(readers):
@@ -394,7 +401,8 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
 
 
 def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | None,
-                   sentences: int | None, words: int | None) -> list[list[StorySummary]]:
+                   sentences: int | None, words: int | None,
+                   progress: Progress | None = None) -> list[list[StorySummary]]:
     """Each story's summaries (one per variant), in worker processes when there are many."""
     if variants:
         summarize.check_method(method)  # fail here, not in a worker
@@ -414,6 +422,11 @@ def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | N
 
     done: list[tuple[str, StorySummary]] = []
     n_work = sum(len(v) for v in variants)
+
+    def tell() -> None:
+        if progress is not None:
+            progress("summaries", len(done), n_work)
+
     if n_work > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
         # Each story is summarized on its own: spread them over the cores, in order.
         chunk = max(1, min(32, min(n_work, STORY_BATCH) // (WORKERS * 8)))
@@ -424,11 +437,15 @@ def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | N
                 in_flight.append(pool.map(_summarize_one, work(batch), chunksize=chunk))
                 if len(in_flight) > 2:
                     done.extend(in_flight.popleft())
+                    tell()
             while in_flight:
                 done.extend(in_flight.popleft())
+                tell()
     else:
         for batch in batches:
-            done.extend(_summarize_one(w) for w in work(batch))
+            for w in work(batch):
+                done.append(_summarize_one(w))
+                tell()
     # The workers send back the summary without the story (the caller already has it).
     results = iter(done)
     out = []

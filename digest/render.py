@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import textwrap
@@ -89,6 +90,17 @@ def _where(override: Path | None) -> str:
 
 def render_markdown(briefing: Briefing, override: Path | None = None) -> str:
     return render_template("briefing.md.j2", {"briefing": briefing}, override)
+
+
+def to_terminal(markdown: str, width: int = 100) -> str:
+    """The Markdown briefing as a terminal shows it: headings, links and wrapped lines (ANSI)."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=width, soft_wrap=False)
+    console.print(Markdown(markdown, hyperlinks=True))
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(out)
 
 
 def format_date(d: datetime | None, fmt: str = "%Y-%m-%d") -> str:

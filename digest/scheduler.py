@@ -40,6 +40,7 @@ from digest.errors import DigestError
 if TYPE_CHECKING:
     from digest.config import Config, DigestSpec
     from digest.deliver import Transport
+    from digest.outbox import DeliveryReport
 
 log = logging.getLogger(__name__)
 
@@ -211,12 +212,12 @@ class Daemon:
     # -- jobs: each opens its own Store (SQLite connections stay in their thread) -------------
     def tick(self, now: datetime | None = None) -> None:
         """Scan sources, send due digests (catch-up included), deliver queued mail."""
-        from digest import mailer
+        from digest import mailer, progress
         from digest.store import Store
 
         now = now or self.clock()
         with Store(self.state_path) as store:
-            report = mailer.scan(self.config, store, naive_utc(now))
+            report = mailer.scan(self.config, store, naive_utc(now), progress.LogCounts())
             for w in report.warnings:
                 log.warning("%s", w)
             if report.new_articles:
@@ -264,16 +265,14 @@ class Daemon:
                                      now=naive_utc(now), stop=self.stopping,
                                      lock_timeout=self.lock_wait.total_seconds())
             log.info("digest %s for %s: %s", spec.name, _fmt([local]), result.summary())
-            for line in result.delivery.lines():
-                log.info("%s", line)
+            _log_delivery(result.delivery)
 
     def _deliver(self, store: Any, now: datetime) -> None:
         from digest import mailer
 
         report = mailer.deliver_queued(self.config, store, self.transport, naive_utc(now),
                                        stop=self.stopping, lock_timeout=0)
-        for line in report.lines():
-            log.info("%s", line)
+        _log_delivery(report)
 
     def _job(self, fn: Callable[..., None], *args: Any) -> None:
         try:
@@ -346,6 +345,12 @@ def run_forever(daemon: Daemon) -> None:
         daemon.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _log_delivery(report: DeliveryReport) -> None:
+    """Each message's outcome once: a send at INFO, anything that went wrong at WARNING."""
+    for n, line in enumerate(report.lines()):
+        log.log(logging.INFO if n < len(report.sent) else logging.WARNING, "%s", line)
 
 
 def _slot_key(local: datetime) -> str:

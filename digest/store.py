@@ -870,6 +870,11 @@ class Store:
             by_story.setdefault(row["story_id"], []).append(article)
         return [Story(sid, titles.get(sid, arts[0].title), tuple(arts)) for sid, arts in by_story.items()]
 
+    def stories_taken_in_since(self, since: datetime) -> set[str]:
+        """Ids of the stories with an article digest took in at or after `since`."""
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT story_id FROM articles WHERE ingested_at >= ?", (since.isoformat(),))}
+
     def set_story_title(self, story_id: str, title: str) -> None:
         self.db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
