@@ -563,6 +563,13 @@ def status(obj: Context) -> None:
     click.echo(f"store: {seen.articles} article(s) in {seen.stories} stories; newest taken in "
                f"{_age(seen.last_article, now)}; a new or changed file last seen "
                f"{_age(seen.last_file, now)}")
+    scan = seen.last_scan
+    if scan is None:
+        click.echo("last scan: none yet")
+    else:
+        click.echo(f"last scan: {_age(scan.finished_at, now)}: {scan.files_read} file(s) read, "
+                   f"{scan.new_articles} new article(s), {scan.unchanged} unchanged, "
+                   f"{scan.warnings} warning(s)")
 
 
 @cli.group(name="outbox")

@@ -24,7 +24,7 @@ from digest import compose, outbox, pipeline, render, summarize, topic_rules
 from digest.config import Config, DigestSpec
 from digest.deliver import Transport
 from digest.models import Briefing, StorySummary
-from digest.store import Store
+from digest.store import ScanRecord, Store
 
 if TYPE_CHECKING:
     from digest.progress import Progress
@@ -240,6 +240,7 @@ class Overview:
     stories: int
     last_article: datetime | None  # when the newest article was taken in
     last_file: datetime | None  # when a new or changed source file was last seen
+    last_scan: ScanRecord | None  # the last finished scan of the sources and what it took in
     states: dict[str, int]  # outbox messages per state
     open: list[outbox.Message]  # queued, in flight, unconfirmed, failed
 
@@ -252,6 +253,7 @@ def overview(store: Store) -> Overview:
     return Overview(articles=articles, stories=stories,
                     last_article=datetime.fromisoformat(last_article) if last_article else None,
                     last_file=datetime.fromisoformat(last_file) if last_file else None,
+                    last_scan=store.last_scan(),
                     states=outbox.counts(store), open=outbox.open_messages(store))
 
 

@@ -150,6 +150,8 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
         raise
     batch.commit()
     store.release_memory()
+    store.record_scan(now, report.files_read, report.new_articles, report.unchanged,
+                      len(report.warnings))
     return report
 
 

@@ -218,11 +218,18 @@ def _m10_file_attempts(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
 
 
+def _m11_scans(db: sqlite3.Connection) -> None:
+    # One row per finished scan of the sources: what `digest status` reports as the last scan.
+    db.execute("CREATE TABLE scans (finished_at TEXT NOT NULL, files_read INTEGER NOT NULL, "
+               "new_articles INTEGER NOT NULL, unchanged INTEGER NOT NULL, "
+               "warnings INTEGER NOT NULL)")
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
     _m6_headline_terms, _m7_story_centroids, _m8_outbox_operator, _m9_reader_history,
-    _m10_file_attempts]
+    _m10_file_attempts, _m11_scans]
 BUSY_SECONDS = 60  # how long to wait for another digest's write lock (a batch holds it ~2 s)
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
@@ -243,6 +250,16 @@ NAME_RESIDUE = 1e-3
 # 100 bytes a posting with its slot; 100,000 articles make about 800,000).
 CACHED_PROBE_POSTINGS = 1_000_000
 _ZEROS = itertools.repeat(0.0)
+
+
+class ScanRecord(NamedTuple):
+    """The last finished scan of the sources, as `digest status` shows it."""
+
+    finished_at: datetime
+    files_read: int
+    new_articles: int
+    unchanged: int
+    warnings: int
 
 
 class FileState(NamedTuple):
@@ -467,6 +484,18 @@ class Store:
         ).fetchone()
         return FileState(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]),
                          row[5]) if row else None
+
+    def record_scan(self, finished_at: datetime, files_read: int, new_articles: int,
+                    unchanged: int, warnings: int) -> None:
+        """A scan of the sources finished (its own transaction); the last 100 are kept."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO scans VALUES (?, ?, ?, ?, ?)",
+                       (finished_at.isoformat(), files_read, new_articles, unchanged, warnings))
+            db.execute("DELETE FROM scans WHERE rowid <= (SELECT MAX(rowid) FROM scans) - 100")
+
+    def last_scan(self) -> ScanRecord | None:
+        row = self.db.execute("SELECT * FROM scans ORDER BY rowid DESC LIMIT 1").fetchone()
+        return ScanRecord(datetime.fromisoformat(row[0]), *row[1:]) if row else None
 
     def record_file(self, path: str, file_hash: str, size: int, mtime: float,
                     error: str | None, now: datetime, attempts: int = 0) -> None:

@@ -222,3 +222,15 @@ def test_send_lock_is_exclusive_and_released(tmp_path: Path) -> None:
                 assert not second  # busy: the same process's second deliverer waits its turn
         with outbox.send_lock(store) as again:
             assert again
+
+
+def test_status_reports_the_last_scan_and_what_it_took_in(seeds: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    run_cli("--state", str(state), "brief", "--source", str(seeds), "-o", str(tmp_path / "a.md"))
+    out = run_cli("--state", str(state), "status").stdout
+    [line] = [ln for ln in out.splitlines() if ln.startswith("last scan:")]
+    assert re.fullmatch(r"last scan: \d+ s ago: 5 file\(s\) read, 6 new article\(s\), "
+                        r"0 unchanged, 0 warning\(s\)", line), line
+    run_cli("--state", str(state), "brief", "--source", str(seeds), "-o", str(tmp_path / "b.md"))
+    out = run_cli("--state", str(state), "status").stdout
+    assert ": 0 file(s) read, 0 new article(s), 5 unchanged, 0 warning(s)" in out
