@@ -64,7 +64,8 @@ def environment(override: Path | None = None, *, html: bool = False) -> jinja2.E
     env.globals["http_url"] = http_url
     env.globals["citation"] = citation
     env.globals["max_sources"] = MAX_SOURCES
-    env.globals["source_line"] = source_line
+    env.globals["sources_in_order"] = sources_in_order
+    env.globals["figures_shown"] = figures_shown
     env.globals["figure_header"] = figure_header
     env.globals["timeline"] = timeline
     env.filters["first_upper"] = first_upper
@@ -224,9 +225,21 @@ def disagreement(summary: StorySummary, d: Discrepancy, limit: int = MAX_FIGURES
     return "; ".join(parts)
 
 
-def source_line(article: Article) -> str:
-    where = article.url or article.path
-    return f"{article.outlet}: {article.title} ({format_date(article.date)}) {where}"
+def sources_in_order(summary: StorySummary) -> list[Article]:
+    """A story's articles as its source list shows them: an update's new ones first, so the
+    cap on listed sources never hides them."""
+    articles = summary.story.articles
+    if summary.update is None:
+        return list(articles)
+    new = set(summary.update.new_articles)
+    return [a for a in articles if a.id in new] + [a for a in articles if a.id not in new]
+
+
+def figures_shown(summary: StorySummary) -> tuple[FigureLine, ...]:
+    """The figure lines a story block shows: an update shows only figures that moved."""
+    if summary.update is None:
+        return summary.figures
+    return tuple(line for line in summary.figures if line.verdict != "agree")
 
 
 def briefing_dict(briefing: Briefing) -> dict[str, Any]:
