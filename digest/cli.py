@@ -15,20 +15,19 @@ import click
 
 from digest import config as config_mod
 from digest import (
-    deliver,
     extract,
     history,
     ingest,
-    mailer,
-    outbox,
     pipeline,
     progress,
     render,
-    scheduler,
+    schedule,
     summarize,
     topic_rules,
     topics,
 )
+from digest.email import daemon, outbox, service
+from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
 from digest.models import RawDocument
 from digest.store import Store, default_state_path
@@ -231,15 +230,14 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: 
             reader, story_ids = history.history_before(store, since_dt)
         elif not show_all:  # what arrived lately, by when digest took it in (not article dates)
             story_ids = store.stories_taken_in_since(now - RECENT)
+        plan = pipeline.BriefingPlan(
+            story_ids=frozenset(story_ids) if story_ids is not None else None, since=since_dt,
+            topics=tuple(followed), max_stories=max_stories, also_noted=also_noted,
+            method=method, sentences=sentences, words=words)
         with progress.reporter(bar) as shown:
-            summaries = pipeline.story_summaries(store, since=since_dt, method=method,
-                                                 sentences=sentences, words=words,
-                                                 story_ids=story_ids, history=reader,
-                                                 progress=shown)
-        duplicates = store.duplicates()
-        result = pipeline.topic_briefing(summaries, followed, now=now, max_stories=max_stories,
-                                         also_noted=also_noted, duplicates=duplicates,
-                                         warnings=report.warnings)
+            result = pipeline.build_briefings(
+                store, plan, now=now, readers=None if reader is None else {pipeline.EVERYONE: reader},
+                warnings=report.warnings, progress=shown)[pipeline.EVERYONE]
         if fmt == "json":
             emit(render.to_json(render.briefing_dict(result)), output)
         elif rich_out:
@@ -364,7 +362,7 @@ def _check_addresses(values: tuple[str, ...]) -> list[str]:
 
 
 def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
-    report = mailer.scan(cfg, store, now)
+    report = pipeline.ingest_sources(store, cfg.sources, now=now)
     for w in report.warnings:
         warn(w)
 
@@ -400,7 +398,7 @@ def check_config(obj: Context) -> None:
     now = datetime.now(UTC)
     for spec in cfg.digests:
         runs = ", ".join(t.strftime("%a %Y-%m-%d %H:%M %Z") for t in
-                         scheduler.next_runs(spec, now, 3))
+                         schedule.next_runs(spec, now, 3))
         click.echo(f"digest {spec.name}: \"{spec.schedule}\" {spec.timezone} to "
                    f"{len(spec.recipients)} recipient(s), up to {spec.max_stories} stories; "
                    f"next: {runs}")
@@ -415,14 +413,14 @@ def check_config(obj: Context) -> None:
 def run(obj: Context) -> None:
     """Run the daemon: scan sources and send each digest on its schedule (Ctrl-C stops)."""
     cfg = load_config(obj)
-    transport = deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    transport = SmtpTransport(SmtpSettings.from_config(cfg))
     obj.store().close()  # a bad --state is one line here, not a traceback in the daemon
     if not cfg.digests:
         warn(f"{cfg.file}: no [[digests]]: only scanning sources")
     if not (obj.verbose or obj.quiet or obj.log_level):  # a daemon's log says what it did
         logging.getLogger("digest").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if obj.verbose else logging.WARNING)
-    scheduler.run_forever(scheduler.Daemon(cfg, obj.state_path, transport))
+    daemon.run_forever(daemon.Daemon(cfg, obj.state_path, transport))
 
 
 @cli.command()
@@ -440,25 +438,25 @@ def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path 
     recipients = _check_addresses(to) or None
     cfg = load_config(obj)
     spec = cfg.digest(name)
-    transport = None if dry_run else deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    transport = None if dry_run else SmtpTransport(SmtpSettings.from_config(cfg))
     with obj.store() as store:
         _scan(cfg, store, utcnow())
         if dry_run:
             assert out is not None
-            mailer.settle(store, utcnow())
-            prepared = mailer.prepare(cfg, store, spec, utcnow(), recipients=recipients)
+            service.settle(store, utcnow())
+            prepared = service.prepare(cfg, store, spec, utcnow(), recipients=recipients)
             wanted = [p for p in prepared if not p.empty or spec.send_empty]
-            for p, path in zip(wanted, mailer.write_eml(wanted, out, spec.name), strict=True):
+            for p, path in zip(wanted, service.write_eml(wanted, out, spec.name), strict=True):
                 click.echo(f"wrote {path} ({len(p.briefing.stories)} stories for {p.recipient})")
             for p in prepared:
                 if p not in wanted:
                     click.echo(f"nothing new for {p.recipient}: no digest (send_empty = false)")
             return
         assert transport is not None
-        result = mailer.send_now(cfg, store, spec, transport, clock=utcnow, to=recipients)
+        result = service.send_now(cfg, store, spec, transport, clock=utcnow, to=recipients)
     if result.busy:
         click.echo(f"error: another digest process held the send lock for "
-                   f"{mailer.SEND_LOCK_WAIT:g} s; nothing was composed: try again later",
+                   f"{service.SEND_LOCK_WAIT:g} s; nothing was composed: try again later",
                    err=True)
         sys.exit(EX_TEMPFAIL)
     for recipient in result.empty:
@@ -506,7 +504,7 @@ def preview(obj: Context, name: str, output: Path | None, to: str | None) -> Non
         raise StoreError(f"{obj.state_path}: no state file yet: `digest run` or `digest brief` "
                          "takes in the articles first")
     with obj.store() as store:
-        prepared = mailer.prepare(cfg, store, spec, utcnow(),
+        prepared = service.prepare(cfg, store, spec, utcnow(),
                                   recipients=recipients or spec.recipients[:1])[0]
     emit(prepared.parts.html, output)
     if output:
@@ -549,15 +547,15 @@ def status(obj: Context) -> None:
     cfg = load_config(obj) if (obj.config_path is not None
                                or config_mod.DEFAULT_CONFIG.is_file()) else None
     with obj.store() as store:
-        settled = mailer.settle(store, now)
-        seen = mailer.overview(store)
+        settled = service.settle(store, now)
+        seen = service.overview(store)
     states = ", ".join(f"{n} {state}" for state, n in seen.states.items()) or "empty"
     click.echo(f"outbox: {states}" + (" (a delivery is in progress)" if settled.busy else ""))
     for m in seen.open:
         for line in _message_lines(m, now):
             click.echo(line)
     for spec in cfg.digests if cfg else []:
-        runs = scheduler.next_runs(spec, now.replace(tzinfo=UTC), 1)
+        runs = schedule.next_runs(spec, now.replace(tzinfo=UTC), 1)
         when = runs[0].strftime("%a %Y-%m-%d %H:%M %Z") if runs else "never"
         click.echo(f"digest {spec.name}: next run {when}, {len(spec.recipients)} recipient(s)")
     click.echo(f"store: {seen.articles} article(s) in {seen.stories} stories; newest taken in "
@@ -584,7 +582,7 @@ def outbox_list(obj: Context, show_all: bool) -> None:
     """List queued, unconfirmed and failed messages (all with --all), oldest first."""
     now = utcnow()
     with obj.store() as store:
-        mailer.settle(store, now)
+        service.settle(store, now)
         found = outbox.messages(store) if show_all else outbox.open_messages(store)
     if not found:
         click.echo("outbox: nothing queued, unconfirmed or failed")
@@ -599,12 +597,12 @@ def outbox_list(obj: Context, show_all: bool) -> None:
 def outbox_retry(obj: Context, message: int) -> None:
     """Send message ID again (unconfirmed or failed): the same bytes and Message-ID."""
     cfg = load_config(obj)
-    transport = deliver.SmtpTransport(deliver.SmtpSettings.from_config(cfg))
+    transport = SmtpTransport(SmtpSettings.from_config(cfg))
     with obj.store() as store:
         m = outbox.retry(store, message, utcnow())
         click.echo(f"#{m.id} queued again: {m.digest} to {m.recipient} ({m.message_id})")
         report = outbox.deliver(store, transport, utcnow(), digest=m.digest,
-                                ignore_backoff=True, lock_timeout=mailer.SEND_LOCK_WAIT)
+                                ignore_backoff=True, lock_timeout=service.SEND_LOCK_WAIT)
         still = outbox.get(store, m.id)
     _report_delivery(report)
     if still.state == "queued":

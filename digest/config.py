@@ -32,6 +32,7 @@ from pydantic import (
 
 from digest.errors import ConfigError
 from digest.ingest import DEFAULT_MAX_FILE_SIZE
+from digest.schedule import cron_trigger
 from digest.topic_rules import TopicRule, check_unique
 
 DEFAULT_CONFIG = Path("config") / "digest.toml"
@@ -240,8 +241,6 @@ class DigestSpec(_Model):
     @field_validator("schedule")
     @classmethod
     def _schedule(cls, v: str) -> str:
-        from digest.scheduler import cron_trigger  # the module owning APScheduler checks cron
-
         cron_trigger(v, ZoneInfo("UTC"))
         return v
 

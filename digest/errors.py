@@ -8,8 +8,10 @@ DigestError
  +-- RenderError      a template is missing or broken
  +-- StoreError       the state file cannot be opened (a folder, not a SQLite database)
  +-- OutputError      an output file cannot be written (names the file)
- +-- DeliveryError    SMTP delivery failed
+ +-- DeliveryError    SMTP delivery failed (raised by digest.email.transport)
       +-- TemporaryDeliveryError   worth retrying (timeouts, refused, 4xx)
+      |    +-- ConnectionFailed    cannot connect, secure or log in: stop this delivery pass
+      |    +-- NoReplyError        no reply after the whole message was written: outcome unknown
       +-- PermanentDeliveryError   not worth retrying (5xx)
 """
 
@@ -58,3 +60,11 @@ class TemporaryDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     pass
+
+
+class ConnectionFailed(TemporaryDeliveryError):
+    """Cannot connect, secure or log in: no message can go out in this pass."""
+
+
+class NoReplyError(TemporaryDeliveryError):
+    """No reply within the timeout after the whole message was written: outcome unknown."""

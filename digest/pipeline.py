@@ -1,22 +1,22 @@
-"""The only module that knows the stage order: ingest -> extract -> cluster -> summarize."""
+"""The only module that knows the stage order: ingest -> extract -> cluster -> summarize ->
+topics -> a Briefing (rendering it is the caller's: Markdown for `brief`, an email per reader).
+
+Every caller builds its briefing with `build_briefings`: `digest brief`, the email service
+(`send`, `preview`, the daemon's scheduled runs)."""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from digest import cluster, extract, ingest, summarize, topics
+from digest import cluster, extract, ingest, parallel, summarize, topics
+from digest.config import Sources
 from digest.errors import IngestError
 from digest.models import (
     Article,
@@ -26,10 +26,8 @@ from digest.models import (
     Story,
     StorySummary,
 )
+from digest.progress import Progress
 from digest.store import Store
-
-if TYPE_CHECKING:
-    from digest.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +52,30 @@ BATCH_FILES = 1000
 BATCH_SECONDS = 2.0
 # Worker processes for the CPU-bound stages of a big run (summaries of many stories).
 WORKERS = min(2, os.cpu_count() or 1)
-PARALLEL_STORIES = 50
-STORY_BATCH = 256
-INGEST_WORKERS = WORKERS - 1  # the main process writes meanwhile
-PARALLEL_FILES = 100
-FILE_CHUNK = 16
-# In a run of this many files or more, this process prepares a chunk itself whenever the
-# worker has not finished the next one: the two take about as long per file, and neither
-# should wait for the other. (Not in small runs: there the worker is only starting.)
-SHARE_FILES = 1000
-SHARED_AHEAD = 64  # chunks prepared ahead of their turn, at most (memory stays bounded)
+
+
+# Reading, cleaning and vectorizing files: one worker while this process groups and writes;
+# in a run of 1000 files or more, this process prepares a chunk itself whenever the worker
+# has not finished the next one (the two take about as long per file, neither should wait).
+FILES = parallel.Plan(workers=WORKERS - 1, min_items=100, chunk=16, ahead=3 * (WORKERS - 1),
+                      ramp=True, share_from=1000, share_ahead=64)
+# Summaries: each story on its own, spread over the cores (chunk and ahead are set per run
+# from the number of stories, see _summarize_all).
+STORIES = parallel.Plan(workers=WORKERS if WORKERS > 1 else 0, min_items=51, chunk=32, ahead=24)
+
+
+@dataclass(frozen=True)
+class Parallelism:
+    """How the CPU-bound stages spread over processes (see digest.parallel)."""
+
+    files: parallel.Plan = FILES
+    stories: parallel.Plan = STORIES
+    # Stories whose articles' headline terms are read at once: never the whole store's (at
+    # 100,000 articles they would take most of a gigabyte).
+    story_batch: int = 256
+
+
+DEFAULT_PARALLELISM = Parallelism()
 
 
 class _Batch:
@@ -109,7 +121,8 @@ class _Batch:
 def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                    settle_seconds: float = 2.0,
                    max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE,
-                   progress: Progress | None = None) -> IngestReport:
+                   progress: Progress | None = None,
+                   parallelism: Parallelism = DEFAULT_PARALLELISM) -> IngestReport:
     """Take in new or changed files; files are committed in batches, each atomic (crash-safe).
 
     Many files: reading, cleaning and vectorizing run in a worker process while this one
@@ -127,22 +140,25 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                 report.warnings.append(str(e))
                 continue
             report.pending.extend(ingest.path_text(p) for p in pending)
-            todo: list[tuple[ingest.FileEntry, str | None]] = []
+            todo: list[_ToRead] = []
             attempts: dict[str, int] = {}  # failed reads so far of the files read again
             for entry in ready:
                 known = store.file_state(entry.name)
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
                     # a file that failed is read again whole, even if its bytes are the same
-                    todo.append((entry, known.file_hash if known and known.error is None else None))
+                    todo.append(_ToRead(entry, known.file_hash if known and known.error is None
+                                        else None))
                 elif known.error is None:
                     report.unchanged += 1
                 elif known.attempts and ingest.retry_due(entry, known.attempts, known.seen_at, now):
                     attempts[entry.name] = known.attempts
-                    todo.append((entry, None))  # read again, whatever its hash
+                    todo.append(_ToRead(entry, None))  # read again, whatever its hash
                 else:
                     report.failing.append(known.error)
-            for n, ((entry, _), prepared) in enumerate(zip(todo, _prepare_all(todo), strict=True), 1):
-                _ingest_file(store, batch, entry, prepared, now, report, attempts.get(entry.name, 0))
+            prepared = parallel.ordered_map(_prepare, todo, parallelism.files)
+            for n, (file, done) in enumerate(zip(todo, prepared, strict=True), 1):
+                _ingest_file(store, batch, file.entry, done, now, report,
+                             attempts.get(file.entry.name, 0))
                 if progress is not None:
                     progress("ingest", n, len(todo))
     except BaseException:
@@ -155,118 +171,89 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
     return report
 
 
-# What a worker hands back for one file: ("error", hash, message), ("retry", "", message)
-# when the read failed but may succeed later, ("same", hash) when the bytes did not change,
-# or ("ok", hash, [(article, cluster features), ...], warnings).
-Prepared = tuple[Any, ...]
+def ingest_sources(store: Store, sources: Sources, *, now: datetime,
+                   progress: Progress | None = None) -> IngestReport:
+    """Take in new articles from the folders of a config's [sources] (the daemon, `send`)."""
+    return ingest_folders(store, sources.folders, now=now,
+                          settle_seconds=sources.settle.total_seconds(),
+                          max_file_size=sources.max_file_size, progress=progress)
 
 
-def _prepare(entry: ingest.FileEntry, known_hash: str | None) -> Prepared:
+@dataclass(frozen=True)
+class _ToRead:
+    """A file to read, with the hash of its last good version (None: read it whatever)."""
+
+    entry: ingest.FileEntry
+    known_hash: str | None
+
+
+# What preparing a file gives (in a worker or here): its articles, or that its bytes did not
+# change, or why it failed.
+@dataclass(frozen=True)
+class _Read:
+    file_hash: str
+    articles: list[tuple[Article, cluster.Features]]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class _Same:
+    file_hash: str
+
+
+@dataclass(frozen=True)
+class _Failed:
+    file_hash: str  # "" when the bytes could not be read
+    message: str  # one line naming the file
+    retry: bool  # the read failed but may succeed later (backoff)
+
+
+_Prepared = _Read | _Same | _Failed
+
+
+def _prepare(file: _ToRead) -> _Prepared:
     """Everything about a file that needs no store: read, decode, extract, vectorize."""
+    entry = file.entry
     try:
         raw = ingest.read(entry)
     except ingest.ReadError as e:
-        return ("retry", "", str(e))
+        return _Failed("", str(e), retry=True)
     except IngestError as e:
-        return ("error", "", str(e))
-    if known_hash is not None and known_hash == raw.file_hash:
-        return ("same", raw.file_hash)
+        return _Failed("", str(e), retry=False)
+    if file.known_hash is not None and file.known_hash == raw.file_hash:
+        return _Same(raw.file_hash)
     warnings = list(raw.warnings)
     try:
         articles = extract.extract(raw, warnings)
-        return ("ok", raw.file_hash, [(a, cluster.features(a)) for a in articles], warnings)
+        return _Read(raw.file_hash, [(a, cluster.features(a)) for a in articles], warnings)
     except Exception as e:  # one broken article never stops the others
         msg = str(e) if isinstance(e, IngestError) else (
             f"{entry.name}: cannot extract an article ({type(e).__name__}: {e})")
-        return ("error", raw.file_hash, msg)
+        return _Failed(raw.file_hash, msg, retry=False)
 
 
-def _prepare_chunk(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Prepared]:
-    return [_prepare(entry, known) for entry, known in chunk]
-
-
-def _prepare_all(todo: list[tuple[ingest.FileEntry, str | None]]) -> Iterator[Prepared]:
-    """_prepare of every file, in order; in worker processes when there are many."""
-    if len(todo) < PARALLEL_FILES or INGEST_WORKERS < 1 or not _can_fork():
-        for entry, known in todo:
-            yield _prepare(entry, known)
-        return
-    # The first chunks are small: this process waits for the first result (the worker starts
-    # cold), so it gets one file soon, then the chunks grow to FILE_CHUNK.
-    chunks = []
-    start, size = 0, 1
-    while start < len(todo):
-        chunks.append(todo[start:start + size])
-        start, size = start + size, min(2 * size, FILE_CHUNK)
-    ahead = 3 * INGEST_WORKERS  # chunks in flight: enough to keep busy, little held in memory
-    share = len(todo) >= SHARE_FILES
-    with ProcessPoolExecutor(INGEST_WORKERS, mp_context=_fork_context(),
-                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-        # In order: a chunk given to the worker (a Future), or prepared here (its results, or
-        # the exception preparing it raised).
-        slots: deque[Future[list[Prepared]] | list[Prepared] | Exception] = deque(
-            pool.submit(_prepare_chunk, c) for c in chunks[:ahead])
-        next_chunk = len(slots)
-        in_flight = len(slots)
-        while slots:
-            head = slots[0]
-            if (share and isinstance(head, Future) and not head.done()
-                    and next_chunk < len(chunks) and len(slots) < SHARED_AHEAD):
-                try:
-                    slots.append(_prepare_chunk(chunks[next_chunk]))  # rather than wait
-                except Exception as e:  # raised in its turn: the files before it go in first
-                    slots.append(e)
-                next_chunk += 1
-                continue
-            slots.popleft()
-            if isinstance(head, Future):
-                results = head.result()
-                in_flight -= 1
-            elif isinstance(head, Exception):
-                raise head
-            else:
-                results = head
-            while in_flight < ahead and next_chunk < len(chunks):
-                slots.append(pool.submit(_prepare_chunk, chunks[next_chunk]))
-                next_chunk += 1
-                in_flight += 1
-            yield from results
-
-
-def _worker_init(parent: int) -> None:
-    """A worker dies with its parent (even on kill -9), never lingering on its own."""
-    try:
-        import ctypes
-        import signal
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared: Prepared,
+def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared: _Prepared,
                  now: datetime, report: IngestReport, attempts: int = 0) -> None:
     key = entry.name  # text even when the file name's bytes are not UTF-8
-    kind, file_hash = prepared[0], prepared[1]
-    if kind in ("error", "retry"):
+    if isinstance(prepared, _Failed):
         # Record the failure (by size/mtime) so an unchanged broken file warns once per change;
         # a failed read counts its attempts, for the retry backoff.
         with batch.file():
-            store.record_file(key, file_hash, entry.size, entry.mtime, prepared[2], now,
-                              attempts=attempts + 1 if kind == "retry" else 0)
-        report.warnings.append(prepared[2])
+            store.record_file(key, prepared.file_hash, entry.size, entry.mtime, prepared.message,
+                              now, attempts=attempts + 1 if prepared.retry else 0)
+        report.warnings.append(prepared.message)
         return
-    if kind == "same":
+    if isinstance(prepared, _Same):
         with batch.file():
-            store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
+            store.record_file(key, prepared.file_hash, entry.size, entry.mtime, None, now)
         report.unchanged += 1
         return
-    articles = [(_stamp(a, now), features) for a, features in prepared[2]]
-    report.warnings.extend(prepared[3])
+    file_hash = prepared.file_hash
+    articles = [(_stamp(a, now), features) for a, features in prepared.articles]
+    report.warnings.extend(prepared.warnings)
     with batch.file():
         recorded = store.file_state(key)
-        if recorded is not None and recorded[0] == file_hash and recorded[3] is None:
+        if recorded is not None and recorded.file_hash == file_hash and recorded.error is None:
             # Another digest took this version in since the scan (its batch held the write
             # lock meanwhile): its work stands, as if this run had found the file unchanged.
             report.unchanged += 1
@@ -344,7 +331,8 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
                     sentences: int | None = None, words: int | None = None,
                     story_ids: Iterable[str] | None = None,
                     history: ReaderHistory | None = None,
-                    progress: Progress | None = None) -> list[StorySummary]:
+                    progress: Progress | None = None,
+                    parallelism: Parallelism = DEFAULT_PARALLELISM) -> list[StorySummary]:
     """Summaries of every stored story with articles (since `since`), most important first.
 
     With a reader's history, each story is summarized for that reader (status new, updated
@@ -353,17 +341,20 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     """
     if history is not None:
         return reader_summaries(store, {"": history}, method=method, sentences=sentences,
-                                words=words, story_ids=story_ids, progress=progress)[""]
+                                words=words, story_ids=story_ids, progress=progress,
+                                parallelism=parallelism)[""]
     stories = store.stories(since=since, story_ids=story_ids)
     summaries = _summarize_all(store, [[_Variant(s)] for s in stories], method, sentences,
-                               words, progress)
+                               words, progress, parallelism)
     return rank([per_story[0] for per_story in summaries], store.duplicates())
 
 
 def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
                      method: str | None = None, sentences: int | None = None,
                      words: int | None = None, story_ids: Iterable[str] | None = None,
-                     progress: Progress | None = None) -> dict[str, list[StorySummary]]:
+                     progress: Progress | None = None,
+                     parallelism: Parallelism = DEFAULT_PARALLELISM
+                     ) -> dict[str, list[StorySummary]]:
     """Per reader (any key), every story as that reader should get it, most important first.
 
     A story is summarized once per distinct history of it (readers who have the same of its
@@ -386,7 +377,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
             which.append(keys.setdefault(key, len(keys)))
         variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
-    done = _summarize_all(store, variants, method, sentences, words, progress)
+    done = _summarize_all(store, variants, method, sentences, words, progress, parallelism)
     duplicates = store.duplicates()
     out = {}
     for n, r in enumerate(readers):
@@ -404,64 +395,56 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
 
 def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | None,
                    sentences: int | None, words: int | None,
-                   progress: Progress | None = None) -> list[list[StorySummary]]:
+                   progress: Progress | None = None,
+                   parallelism: Parallelism = DEFAULT_PARALLELISM) -> list[list[StorySummary]]:
     """Each story's summaries (one per variant), in worker processes when there are many."""
     if variants:
         summarize.check_method(method)  # fail here, not in a worker
-    # Stories go out in batches, each with its articles' headline terms read just before:
-    # never the whole store's at once (100,000 articles' would take most of a gigabyte).
-    batches = [variants[i:i + STORY_BATCH] for i in range(0, len(variants), STORY_BATCH)]
 
-    def work(batch: list[list[_Variant]]) -> list[_SummaryWork]:
-        headlines = store.headline_terms([v[0].story.id for v in batch])
-        out = []
-        for per_story in batch:
-            story = per_story[0].story
-            terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
-            out += [_SummaryWork(story, method, sentences, words, terms, v.seen, v.sent)
-                    for v in per_story]
-        return out
+    def work() -> Iterator[_SummaryWork]:
+        # Stories go out in batches, each with its articles' headline terms read just before.
+        for i in range(0, len(variants), size):
+            batch = variants[i:i + size]
+            headlines = store.headline_terms([v[0].story.id for v in batch])
+            for per_story in batch:
+                story = per_story[0].story
+                terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
+                for v in per_story:
+                    yield _SummaryWork(story, method, sentences, words, terms, v.seen, v.sent)
 
-    done: list[tuple[str, StorySummary]] = []
     n_work = sum(len(v) for v in variants)
-
-    def tell() -> None:
-        if progress is not None:
-            progress("summaries", len(done), n_work)
-
-    if n_work > PARALLEL_STORIES and WORKERS > 1 and _can_fork():
-        # Each story is summarized on its own: spread them over the cores, in order.
-        chunk = max(1, min(32, min(n_work, STORY_BATCH) // (WORKERS * 8)))
-        with ProcessPoolExecutor(WORKERS, mp_context=_fork_context(),
-                                 initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-            in_flight: deque[Iterator[tuple[str, StorySummary]]] = deque()
-            for batch in batches:
-                in_flight.append(pool.map(_summarize_one, work(batch), chunksize=chunk))
-                if len(in_flight) > 2:
-                    done.extend(in_flight.popleft())
-                    tell()
-            while in_flight:
-                done.extend(in_flight.popleft())
-                tell()
-    else:
-        for batch in batches:
-            for w in work(batch):
-                done.append(_summarize_one(w))
-                tell()
-    # The workers send back the summary without the story (the caller already has it).
-    results = iter(done)
+    size = parallelism.story_batch
+    # Chunks small enough that both workers get several of every batch; about three batches
+    # of stories in flight.
+    chunk = max(1, min(parallelism.stories.chunk,
+                       min(n_work, size) // (max(parallelism.stories.workers, 1) * 8)))
+    plan = replace(parallelism.stories, chunk=chunk, ahead=max(1, 3 * min(n_work, size) // chunk))
+    done = parallel.ordered_map(_summarize_one, work(), plan, count=n_work)
     out = []
+    n = 0
     for per_story in variants:
         story = per_story[0].story
         summaries = []
         for _ in per_story:
-            title, summary = next(results)
-            summaries.append(replace(summary, story=replace(story, title=title)))
+            # The workers send back the summary without the story (the caller already has it).
+            one = next(done)
+            summaries.append(replace(one.summary, story=replace(story, title=one.title)))
+            n += 1
+            if progress is not None:
+                progress("summaries", n, n_work)
         out.append(summaries)
     return out
 
 
-def _summarize_one(work: _SummaryWork) -> tuple[str, StorySummary]:
+@dataclass(frozen=True)
+class _Summarized:
+    """What a worker sends back for one story: its headline and its summary (without it)."""
+
+    title: str
+    summary: StorySummary
+
+
+def _summarize_one(work: _SummaryWork) -> _Summarized:
     story = work.story
     title = cluster.representative_title(list(story.articles), work.headline_terms)
     titled = replace(story, title=title)
@@ -472,17 +455,62 @@ def _summarize_one(work: _SummaryWork) -> tuple[str, StorySummary]:
         summary = summarize.summarize_for_reader(titled, work.seen, sent=work.sent,
                                                  method=work.method, sentences=work.sentences,
                                                  words=work.words)
-    return title, replace(summary, story=None)  # type: ignore[arg-type]
+    return _Summarized(title, replace(summary, story=None))  # type: ignore[arg-type]
 
 
-def _fork_context() -> multiprocessing.context.BaseContext:
-    return multiprocessing.get_context("fork")
+EVERYONE = ""  # the key of the one briefing built when there are no readers
 
 
-def _can_fork() -> bool:
-    """Workers are forked (they start at once, everything imported): only where fork exists
-    and from a single-threaded process (the scheduler's jobs run in threads: in-process)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+@dataclass(frozen=True)
+class BriefingPlan:
+    """What a briefing holds, whoever asks: `brief`'s options or a digest's settings."""
+
+    story_ids: frozenset[str] | None = None  # only these stories (None: every stored one)
+    since: datetime | None = None  # stories with articles since (a reader's history decides)
+    topics: tuple[topics.Topic, ...] = ()  # one section per followed topic; none: one of all
+    max_stories: int | None = None  # per section
+    also_noted: bool = False  # with topics: stories matching none, listed by title
+    news_only: bool = False  # only the stories new or updated for the reader (email digests)
+    method: str | None = None
+    sentences: int | None = None
+    words: int | None = None
+
+
+def build_briefings(store: Store, plan: BriefingPlan, *, now: datetime,
+                    readers: Mapping[str, ReaderHistory] | None = None,
+                    warnings: Iterable[str] = (), progress: Progress | None = None,
+                    parallelism: Parallelism = DEFAULT_PARALLELISM) -> dict[str, Briefing]:
+    """The briefing of every reader (by key): stored stories -> summaries -> topics.
+
+    With readers, each gets the stories as they should get them (what is new to them leads an
+    update; readers with the same history share the work). Without, one briefing for
+    everyone, under the key EVERYONE. Rendering is the caller's.
+    """
+    keys = list(readers) if readers is not None else [EVERYONE]
+    per_reader: dict[str, list[StorySummary]]
+    if plan.story_ids is not None and not plan.story_ids:
+        per_reader = {r: [] for r in keys}  # nothing to read, let alone summarize
+    elif readers is None:
+        per_reader = {EVERYONE: story_summaries(
+            store, since=plan.since, method=plan.method, sentences=plan.sentences,
+            words=plan.words, story_ids=plan.story_ids, progress=progress,
+            parallelism=parallelism)}
+    else:
+        per_reader = reader_summaries(store, readers, method=plan.method,
+                                      sentences=plan.sentences, words=plan.words,
+                                      story_ids=plan.story_ids, progress=progress,
+                                      parallelism=parallelism)
+    duplicates = store.duplicates()  # a wire copy in a second outlet counts once in the order
+    warned = tuple(warnings)
+    out = {}
+    for key in keys:
+        summaries = per_reader[key]
+        if plan.news_only:  # "unchanged" stories are no news to this reader
+            summaries = [s for s in summaries if s.status in ("new", "updated")]
+        out[key] = topic_briefing(summaries, plan.topics, now=now, max_stories=plan.max_stories,
+                                  also_noted=plan.also_noted, duplicates=duplicates,
+                                  warnings=warned)
+    return out
 
 
 def rank(summaries: list[StorySummary], duplicates: dict[str, str] | None = None) -> list[StorySummary]:

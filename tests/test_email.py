@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 from conftest_email import SMTP_PASSWORD, SmtpServer, write_config
 
-from digest import compose, mailer, outbox, render
+from digest import pipeline, render
 from digest.cli import cli
 from digest.config import Config, load_config
-from digest.deliver import SmtpSettings, SmtpTransport
+from digest.email import compose, outbox, service
+from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import DigestError
 from digest.models import Article, Briefing, BriefingSection, Story, StorySummary, SummarySentence
 from digest.store import Store
@@ -50,10 +51,10 @@ def setup(tmp_path: Path, server: SmtpServer, seeds: Path,
 
 
 def send(cfg: Config, store: Store, transport: SmtpTransport, clock: Clock | None = None,
-         **kw: Any) -> mailer.SendResult:
+         **kw: Any) -> service.SendResult:
     clock = clock or Clock()
-    mailer.scan(cfg, store, clock())
-    return mailer.send_now(cfg, store, cfg.digest("morning"), transport, clock=clock,
+    pipeline.ingest_sources(store, cfg.sources, now=clock())
+    return service.send_now(cfg, store, cfg.digest("morning"), transport, clock=clock,
                            retry_delays=kw.pop("retry_delays", (0.0, 0.0)), **kw)
 
 
@@ -201,7 +202,7 @@ def test_empty_digest_is_sent_only_when_configured(
 # -- exactly once ------------------------------------------------------------------------------
 def test_restart_after_sending_sends_no_second_copy(
         tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
-    from digest.scheduler import Daemon
+    from digest.email.daemon import Daemon
 
     cfg, transport = setup(tmp_path, smtp_server, seeds)
     berlin = ZoneInfo("Europe/Berlin")
@@ -262,7 +263,7 @@ def test_crash_during_send_neither_loses_nor_duplicates(
 
     # Restart: the next delivery pass settles what the dead process left.
     with Store(digest_home / "state.sqlite") as store:
-        report = mailer.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=5))
+        report = service.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=5))
         (msg,) = outbox.messages(store)
         if after_handover:
             assert msg.state == "unconfirmed" and not report.sent
@@ -270,7 +271,7 @@ def test_crash_during_send_neither_loses_nor_duplicates(
         else:
             assert msg.state == "sent" and len(report.sent) == 1
         # What was (possibly) delivered counts as seen: the next digest does not repeat it.
-        assert mailer.prepare(cfg, store, cfg.digest("morning"), NOW)[0].empty
+        assert service.prepare(cfg, store, cfg.digest("morning"), NOW)[0].empty
     assert len(smtp_server.received) == 1
 
 
@@ -280,14 +281,14 @@ def test_resending_an_unconfirmed_message_is_the_operators_recorded_choice(
     with Store(digest_home / "state.sqlite") as store, pytest.raises(Crash):
         send(cfg, store, CrashingTransport(transport, after_handover=True))  # type: ignore[arg-type]
     with Store(digest_home / "state.sqlite") as store:
-        assert not mailer.deliver_queued(cfg, store, transport, NOW).sent
+        assert not service.deliver_queued(cfg, store, transport, NOW).sent
         (msg,) = outbox.messages(store)
         assert msg.state == "unconfirmed"
         with pytest.raises(DigestError, match=f"no message {msg.id + 1} "):
             outbox.retry(store, msg.id + 1, NOW)
         again = outbox.retry(store, msg.id, NOW + timedelta(minutes=1))
         assert again.state == "queued" and again.message == msg.message
-        report = mailer.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=1))
+        report = service.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=1))
         assert [m.id for m in report.sent] == [msg.id]
         assert outbox.get(store, msg.id).state == "sent"
         actions = [tuple(r) for r in store.db.execute("SELECT * FROM outbox_actions")]
@@ -314,12 +315,12 @@ def test_server_down_then_up_delivers_exactly_one_copy(
 
     smtp_down.start()
     # Before the backoff has passed the daemon leaves them alone...
-    early = mailer.deliver_queued(cfg, store, transport, NOW + timedelta(seconds=30))
+    early = service.deliver_queued(cfg, store, transport, NOW + timedelta(seconds=30))
     assert not early.sent and smtp_down.received == []
     # ...afterwards it delivers each exactly once, and later passes find nothing.
     later = NOW + outbox.backoff(3) + timedelta(seconds=1)
-    assert len(mailer.deliver_queued(cfg, store, transport, later).sent) == 2
-    assert not mailer.deliver_queued(cfg, store, transport, later + timedelta(hours=2)).sent
+    assert len(service.deliver_queued(cfg, store, transport, later).sent) == 2
+    assert not service.deliver_queued(cfg, store, transport, later + timedelta(hours=2)).sent
     assert sorted(r.recipients[0] for r in smtp_down.received) == [ANA, BEN]
 
 
@@ -365,7 +366,7 @@ def test_one_recipient_refused_with_550_others_still_get_it(
     states = {m.recipient: (m.state, m.last_error) for m in outbox.messages(store)}
     assert states[ANA][0] == "sent"
     assert states[BEN][0] == "failed" and "550" in (states[BEN][1] or "")
-    assert not mailer.deliver_queued(cfg, store, transport, NOW + timedelta(days=1)).sent
+    assert not service.deliver_queued(cfg, store, transport, NOW + timedelta(days=1)).sent
 
 
 def test_wrong_password_keeps_digest_queued_and_never_shows_password(
@@ -480,7 +481,7 @@ def test_cli_send_dry_run_writes_eml_and_records_nothing(
 def test_cli_send_exits_75_and_keeps_digest_queued_when_server_is_down(
         tmp_path: Path, smtp_down: SmtpServer, seeds: Path, digest_home: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mailer, "QUICK_RETRY_DELAYS", (0.05, 0.05))
+    monkeypatch.setattr(service, "QUICK_RETRY_DELAYS", (0.05, 0.05))
     cfg_path = write_config(tmp_path / "cfg", smtp_down, seeds, recipients=(ANA,))
     res = CliRunner().invoke(cli, ["--config", str(cfg_path), "send", "morning"])
     assert res.exit_code == 75, res.output
@@ -513,8 +514,8 @@ def test_templates_folder_in_config_overrides_shipped_templates(
     cfg = load_config(write_config(tmp_path / "cfg", smtp_down, seeds,
                                    top_extra='templates = "my-templates"'))
     assert cfg.templates == mine.resolve()
-    mailer.scan(cfg, store, NOW)
-    (p,) = mailer.prepare(cfg, store, cfg.digest("morning"), NOW, recipients=[ANA])
+    pipeline.ingest_sources(store, cfg.sources, now=NOW)
+    (p,) = service.prepare(cfg, store, cfg.digest("morning"), NOW, recipients=[ANA])
     assert re.fullmatch(r"Custom morning: \d+", p.parts.subject)
     assert "<!DOCTYPE html>" in p.parts.html  # the other templates fall back to the shipped ones
 

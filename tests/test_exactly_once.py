@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT
 from conftest_email import SMTP_PASSWORD, Pause, SmtpServer, write_config
 
-from digest import outbox
+from digest.email import outbox
 from digest.store import Store
 
 RECIPIENTS = ("ana@example.org", "ben@example.org", "cara@example.org")

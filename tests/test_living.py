@@ -17,7 +17,8 @@ import pytest
 from conftest import ROOT, age, run_cli
 from conftest_email import SmtpServer, write_config
 
-from digest import outbox, progress
+from digest import progress
+from digest.email import outbox
 from digest.store import Store
 
 ANA, BEN = "ana@example.org", "ben@example.org"

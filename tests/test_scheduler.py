@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest_email import SmtpServer, write_config
 
-from digest import outbox
 from digest.config import DigestSpec, load_config
-from digest.deliver import SmtpSettings, SmtpTransport
-from digest.scheduler import Daemon, Due, cron_trigger, due_slot, fire_times, next_runs
+from digest.email import outbox
+from digest.email.daemon import Daemon
+from digest.email.transport import SmtpSettings, SmtpTransport
+from digest.schedule import Due, cron_trigger, due_slot, fire_times, next_runs
 from digest.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -12,9 +12,10 @@ from conftest import age, run_cli
 from conftest_email import SmtpServer, write_config
 from test_email import ANA, NOW, Clock, flat, parts, send
 
-from digest import outbox, summarize
+from digest import summarize
 from digest.config import load_config
-from digest.deliver import SmtpSettings, SmtpTransport
+from digest.email import outbox
+from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.models import Article, Story
 from digest.store import Store
 

@@ -1,4 +1,4 @@
-"""When things run: cron schedules in a digest's time zone, catch-up after downtime, the daemon.
+"""The daemon (`digest run`): cron jobs per digest in its time zone, catch-up after downtime.
 
 The daemon (`digest run`) is an APScheduler 3 BackgroundScheduler with one worker thread,
 so jobs never overlap:
@@ -22,25 +22,24 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from digest import pipeline, progress
+from digest.config import Config, DigestSpec
+from digest.email import outbox, service
+from digest.email.outbox import DeliveryReport
+from digest.email.transport import Transport
 from digest.errors import DigestError
-
-if TYPE_CHECKING:
-    from digest.config import Config, DigestSpec
-    from digest.deliver import Transport
-    from digest.outbox import DeliveryReport
+from digest.schedule import aware_utc, cron_trigger, due_slot, naive_utc, next_runs
+from digest.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -48,145 +47,6 @@ DELIVER_EVERY = timedelta(seconds=30)
 # A due digest waits this long for a `digest send` in progress; if that is still busy, the
 # slot is not recorded and the next scan runs it (within catch_up).
 LOCK_WAIT = timedelta(seconds=60)
-_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
-
-
-def cron_trigger(expr: str, tz: ZoneInfo) -> CronTrigger:
-    """A standard 5-field crontab line as an APScheduler trigger in time zone tz.
-
-    APScheduler 3 numbers weekdays from Monday = 0, so crontab's "1-5" would mean Tue-Sat;
-    the weekday field is translated to day names here. Restricting both day of month and
-    weekday is refused: cron ORs them, APScheduler ANDs them.
-    """
-    fields = expr.split()
-    if len(fields) != 5:
-        raise ValueError(f"{expr!r}: a schedule needs 5 fields: minute hour day month weekday")
-    minute, hour, day, month, weekday = fields
-    if day != "*" and weekday != "*":
-        raise ValueError(f"{expr!r}: restrict either the day of month or the weekday, not both")
-    try:
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=_weekdays(weekday), timezone=tz)
-    except ValueError as e:
-        raise ValueError(f"{expr!r}: {e}") from None
-
-
-def _weekdays(field: str) -> str:
-    """Crontab weekday field (0 or 7 = Sunday, names allowed) -> APScheduler day names."""
-    if field == "*":
-        return "*"
-    days: set[int] = set()
-    for item in field.split(","):
-        rng, _, step_s = item.partition("/")
-        step = int(step_s) if step_s.isdigit() else None
-        if step_s and (step is None or step < 1):
-            raise ValueError(f"weekday step {step_s!r} is not a positive number")
-        if rng == "*":
-            lo, hi = 0, 6
-        elif "-" in rng:
-            a, b = rng.split("-", 1)
-            lo, hi = _day(a), _day(b)
-            if hi == 0 and b.strip() == "7":
-                hi = 7
-            if lo > hi:
-                raise ValueError(f"weekday range {rng!r} runs backwards")
-        else:
-            lo = hi = _day(rng)
-            if step is not None:
-                hi = 6
-        days.update(d % 7 for d in range(lo, hi + 1, step or 1))
-    if len(days) == 7:
-        return "*"
-    return ",".join(_DAYS[d] for d in sorted(days))
-
-
-def _day(token: str) -> int:
-    token = token.strip().lower()
-    if token.isdigit() and 0 <= int(token) <= 7:
-        return int(token) % 7
-    if token[:3] in _DAYS:
-        return _DAYS.index(token[:3])
-    raise ValueError(f"{token!r} is not a weekday (0-7 or sun-sat)")
-
-
-def fire_times(trigger: CronTrigger, after: datetime, until: datetime,
-               limit: int = 10_000) -> Iterator[datetime]:
-    """Fire times t with after < t <= until, in the trigger's zone.
-
-    When clocks go back, a wall-clock time that happens twice fires once (the first time).
-    """
-    t = trigger.get_next_fire_time(None, _just_after(after))
-    for _ in range(limit):
-        if t is None or t > until:
-            return
-        if not _repeated_wall_time(t):
-            yield t
-        t = trigger.get_next_fire_time(t, _just_after(t))
-
-
-def _just_after(t: datetime) -> datetime:
-    # In UTC: arithmetic within one zone ignores `fold` and would step back into a DST fold.
-    return t.astimezone(UTC) + timedelta(microseconds=1)
-
-
-def _repeated_wall_time(t: datetime) -> bool:
-    return t.fold == 1 and t.replace(fold=0).utcoffset() != t.utcoffset()
-
-
-def next_runs(spec: DigestSpec, after: datetime, count: int = 5) -> list[datetime]:
-    """The next `count` scheduled times of a digest after `after` (aware), in its zone."""
-    trigger = cron_trigger(spec.schedule, spec.tz)
-    out: list[datetime] = []
-    start = after
-    while len(out) < count:
-        chunk = list(fire_times(trigger, start, start + timedelta(days=400),
-                                limit=count - len(out)))
-        if not chunk:
-            break
-        out.extend(chunk)
-        start = chunk[-1]
-    return out
-
-
-@dataclass(frozen=True)
-class Due:
-    """What to do about a digest's schedule now."""
-
-    slot: datetime | None  # send the digest for this slot now
-    skipped: datetime | None  # latest slot too old to send (beyond catch_up): log, record
-
-
-def due_slot(spec: DigestSpec, last: datetime | None, now: datetime) -> Due:
-    """The slot to send now, given the last recorded slot (aware datetimes).
-
-    Slots in (last, now] are owed; the latest one is sent if it is at most `catch_up` old,
-    otherwise it is skipped (its stories roll into the next digest).
-    """
-    if last is None:
-        return Due(None, None)
-    trigger = cron_trigger(spec.schedule, spec.tz)
-    # Looking back further than this only finds slots that would be skipped anyway.
-    horizon = max(last, now - max(spec.catch_up, timedelta(days=1)) - timedelta(days=7))
-    latest = None
-    for latest in fire_times(trigger, horizon, now):  # noqa: B007 - keep the last one
-        pass
-    if latest is None:
-        first = next(fire_times(trigger, last, horizon, limit=1), None)
-        # Slots before the horizon were missed: mark them done up to the horizon.
-        return Due(None, horizon if first is not None else None)
-    if now - latest <= spec.catch_up:
-        return Due(latest, None)
-    return Due(None, latest)
-
-
-def aware_utc(naive: datetime) -> datetime:
-    return naive.replace(tzinfo=UTC) if naive.tzinfo is None else naive
-
-
-def naive_utc(aware: datetime) -> datetime:
-    return aware.astimezone(UTC).replace(tzinfo=None)
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -212,12 +72,10 @@ class Daemon:
     # -- jobs: each opens its own Store (SQLite connections stay in their thread) -------------
     def tick(self, now: datetime | None = None) -> None:
         """Scan sources, send due digests (catch-up included), deliver queued mail."""
-        from digest import mailer, progress
-        from digest.store import Store
-
         now = now or self.clock()
         with Store(self.state_path) as store:
-            report = mailer.scan(self.config, store, naive_utc(now), progress.LogCounts())
+            report = pipeline.ingest_sources(store, self.config.sources, now=naive_utc(now),
+                                            progress=progress.LogCounts())
             for w in report.warnings:
                 log.warning("%s", w)
             if report.new_articles:
@@ -228,8 +86,6 @@ class Daemon:
 
     def fire(self, name: str, now: datetime | None = None) -> None:
         """The cron job of one digest."""
-        from digest.store import Store
-
         now = now or self.clock()
         spec = self.config.digest(name)
         with Store(self.state_path) as store:
@@ -237,14 +93,10 @@ class Daemon:
             self._deliver(store, now)
 
     def deliver(self, now: datetime | None = None) -> None:
-        from digest.store import Store
-
         with Store(self.state_path) as store:
             self._deliver(store, now or self.clock())
 
-    def _run_due(self, store: Any, spec: DigestSpec, now: datetime) -> None:
-        from digest import mailer, outbox
-
+    def _run_due(self, store: Store, spec: DigestSpec, now: datetime) -> None:
         last = outbox.last_slot(store, spec.name)
         if last is None:
             outbox.record_baseline(store, spec.name, naive_utc(now))
@@ -260,17 +112,15 @@ class Daemon:
             outbox.record_skipped(store, spec.name, naive_utc(due.skipped), _slot_key(local))
         if due.slot is not None and not self.stopping.is_set():
             local = due.slot.astimezone(spec.tz)
-            result = mailer.run_slot(self.config, store, spec, self.transport,
+            result = service.run_slot(self.config, store, spec, self.transport,
                                      slot_utc=naive_utc(due.slot), slot_key=_slot_key(local),
                                      now=naive_utc(now), stop=self.stopping,
                                      lock_timeout=self.lock_wait.total_seconds())
             log.info("digest %s for %s: %s", spec.name, _fmt([local]), result.summary())
             _log_delivery(result.delivery)
 
-    def _deliver(self, store: Any, now: datetime) -> None:
-        from digest import mailer
-
-        report = mailer.deliver_queued(self.config, store, self.transport, naive_utc(now),
+    def _deliver(self, store: Store, now: datetime) -> None:
+        report = service.deliver_queued(self.config, store, self.transport, naive_utc(now),
                                        stop=self.stopping, lock_timeout=0)
         _log_delivery(report)
 

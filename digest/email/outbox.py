@@ -53,12 +53,17 @@ from typing import TYPE_CHECKING
 
 import filelock
 
-from digest.deliver import ConnectionFailed, NoReplyError
-from digest.errors import DigestError, PermanentDeliveryError, TemporaryDeliveryError
+from digest.email.transport import Session, Transport
+from digest.errors import (
+    ConnectionFailed,
+    DigestError,
+    NoReplyError,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 from digest.models import ReaderHistory
 
 if TYPE_CHECKING:
-    from digest.deliver import Session, Transport
     from digest.store import Store
 
 log = logging.getLogger(__name__)

@@ -18,16 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from digest import compose, outbox, pipeline, render, summarize, topic_rules
+from digest import pipeline, render, summarize, topic_rules
 from digest.config import Config, DigestSpec
-from digest.deliver import Transport
+from digest.email import compose, outbox
+from digest.email.transport import Transport
 from digest.models import Briefing, StorySummary
 from digest.store import ScanRecord, Store
-
-if TYPE_CHECKING:
-    from digest.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -86,22 +83,6 @@ class SendResult:
         return ", ".join(parts)
 
 
-def scan(config: Config, store: Store, now: datetime,
-         progress: Progress | None = None) -> pipeline.IngestReport:
-    """Take in new articles from the configured folders."""
-    return pipeline.ingest_folders(store, config.sources.folders, now=now,
-                                   settle_seconds=config.sources.settle.total_seconds(),
-                                   max_file_size=config.sources.max_file_size,
-                                   progress=progress)
-
-
-def select_stories(summaries: Sequence[StorySummary],
-                   max_stories: int | None = None) -> list[StorySummary]:
-    """The reader's summaries that are "new" or "updated" for them (in order), at most max."""
-    chosen = [s for s in summaries if s.status in ("new", "updated")]
-    return chosen[:max_stories] if max_stories is not None else chosen
-
-
 def sentence_keys(stories: Sequence[StorySummary]) -> dict[str, list[str]]:
     """Story id -> keys of the summary sentences shown (what the ledger records as sent)."""
     out: dict[str, list[str]] = {}
@@ -116,23 +97,20 @@ def prepare(config: Config, store: Store, spec: DigestSpec, now: datetime, *,
             recipients: Sequence[str] | None = None) -> list[Prepared]:
     """Compose the digest for each recipient (no side effects: previews and dry runs use it)."""
     recipients = list(recipients or spec.recipients)
-    candidates = outbox.unsent_story_ids(store, recipients)
     # Each recipient's stories as they should get them: what is new to them leads an update.
+    plan = pipeline.BriefingPlan(
+        story_ids=frozenset(outbox.unsent_story_ids(store, recipients)),
+        topics=tuple(topic_rules.select(config.topics, spec.topics, file=config.file)),
+        max_stories=spec.max_stories, also_noted=spec.also_noted, news_only=True,
+        words=spec.words)
     histories = {r: outbox.reader_history(store, r) for r in recipients}
-    per_reader = (pipeline.reader_summaries(store, histories, story_ids=candidates,
-                                            words=spec.words)
-                  if candidates else {r: [] for r in recipients})
-    followed = topic_rules.select(config.topics, spec.topics, file=config.file)
-    duplicates = store.duplicates()  # a wire copy in a second outlet counts once in the order
+    briefings = pipeline.build_briefings(store, plan, now=now, readers=histories)
     sender = config.smtp.sender if config.smtp else FALLBACK_SENDER
     unsubscribe = compose.unsubscribe_target(spec.name, sender, spec.unsubscribe)
     local_now = now.replace(tzinfo=UTC).astimezone(spec.tz)
     out = []
     for recipient in recipients:
-        fresh = select_stories(per_reader[recipient])
-        # One section per followed topic (each cut to max_stories); no topics: all stories.
-        briefing = pipeline.topic_briefing(fresh, followed, now=now, max_stories=spec.max_stories,
-                                           also_noted=spec.also_noted, duplicates=duplicates)
+        briefing = briefings[recipient]
         parts = render.render_email(briefing, digest=spec.name, tz=spec.tz, recipient=recipient,
                                     unsubscribe=unsubscribe, override=config.templates)
         message = compose.build_message(

@@ -34,17 +34,14 @@ from typing import Protocol
 import aiosmtplib
 
 from digest.config import Config
-from digest.errors import PermanentDeliveryError, TemporaryDeliveryError
+from digest.errors import (
+    ConnectionFailed,
+    NoReplyError,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 
 log = logging.getLogger(__name__)
-
-
-class ConnectionFailed(TemporaryDeliveryError):
-    """Cannot connect, secure or log in: no message can go out in this pass."""
-
-
-class NoReplyError(TemporaryDeliveryError):
-    """No reply within the timeout after the whole message was written: outcome unknown."""
 
 
 class Session(Protocol):
