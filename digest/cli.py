@@ -29,7 +29,7 @@ from digest import (
 from digest.email import daemon, outbox, service
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
-from digest.models import RawDocument
+from digest.models import RawDocument, StorySummary
 from digest.store import Store, default_state_path
 
 log = logging.getLogger("digest")
@@ -630,7 +630,7 @@ def _followed_topics(obj: Context, names: tuple[str, ...]) -> list[topics.Topic]
 
 
 def _stored_summaries(obj: Context, since: str | None
-                      ) -> tuple[list[Any], dict[str, str]]:
+                      ) -> tuple[list[StorySummary], dict[str, str]]:
     with obj.store() as store:
         summaries = pipeline.story_summaries(store, since=parse_since(since, utcnow()))
         duplicates = store.duplicates()

@@ -1,7 +1,7 @@
 """The daemon (`digest run`): cron jobs per digest in its time zone, catch-up after downtime.
 
-The daemon (`digest run`) is an APScheduler 3 BackgroundScheduler with one worker thread,
-so jobs never overlap:
+It is an APScheduler 3 BackgroundScheduler with one worker thread, so jobs never overlap
+(what is due when is digest.schedule's arithmetic; what a run sends is the service's):
   - "scan" every `sources.scan_every`: take in new articles, send any digest that is due
     (a safety net for a cron firing that was missed, or one that found a `digest send`
     holding the send lock), deliver queued mail;
