@@ -12,11 +12,11 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from digest import cluster, extract, ingest, parallel, summarize, topics
-from digest.config import Sources
 from digest.errors import IngestError
 from digest.models import (
     Article,
@@ -169,6 +169,18 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
     store.record_scan(now, report.files_read, report.new_articles, report.unchanged,
                       len(report.warnings))
     return report
+
+
+class Sources(Protocol):
+    """What taking in a config's [sources] needs (config.Sources has it): the pipeline does not
+    import the config, so a process that only runs the stages never loads pydantic."""
+
+    @property
+    def folders(self) -> Sequence[Path]: ...
+    @property
+    def settle(self) -> timedelta: ...
+    @property
+    def max_file_size(self) -> int: ...
 
 
 def ingest_sources(store: Store, sources: Sources, *, now: datetime,
