@@ -36,6 +36,7 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 VAGUE = {
     "half a dozen": (6, 6), "half a million": (500_000, 500_000),
     "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999),
+    "several dozens": (24, 99), "several hundreds": (200, 999), "several thousands": (2000, 9999),
     "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
     "three dozen": (36, 36), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
@@ -52,7 +53,11 @@ VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, k
 QUALIFIERS: dict[str, Qualifier] = {
     "at least": "lower", "more than": "lower", "over": "lower", "upwards of": "lower",
     "in excess of": "lower", "no fewer than": "lower", "no less than": "lower", "past": "lower",
-    "well over": "lower", "above": "lower", "a minimum of": "lower", "nearly": "upper",
+    "well over": "lower", "above": "lower", "a minimum of": "lower",
+    # the verbs of a toll that passes a figure: its lower bound ("the toll surpassed 12,000")
+    "exceeded": "lower", "exceeds": "lower", "exceeding": "lower", "surpassed": "lower",
+    "surpasses": "lower", "surpassing": "lower", "topped": "lower", "tops": "lower",
+    "topping": "lower", "passed": "lower", "passes": "lower", "nearly": "upper",
     "almost": "upper", "up to": "upper", "fewer than": "upper", "less than": "upper",
     "as many as": "upper", "under": "upper", "at most": "upper", "no more than": "upper",
     "close to": "upper", "about": "approx", "around": "approx", "roughly": "approx",
@@ -103,6 +108,7 @@ def parse_count(raw: str) -> tuple[int, int] | None:
 # Subject words after the count ("144 people dead"), the form a verb takes after one.
 AFTER: dict[str, str] = {
     "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed",
+    "death": "killed",
     "froze to death": "killed", "fatalities": "killed", "perished": "killed", "drowned": "killed",
     "slain": "killed", "bodies": "killed", "lost their lives": "killed",
     "confirmed dead": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured",
@@ -133,6 +139,10 @@ AFTER: dict[str, str] = {
     "held by police": "arrested", "held for questioning": "arrested",
     "held without charge": "arrested", "behind bars": "arrested",
     "hostage": "other:hostages", "on the flight": "other:aboard", "on the plane": "other:aboard",
+    "demonstrated": "other:protesters", "protested": "other:protesters",
+    "marched": "other:protesters", "took part in the demonstration": "other:protesters",
+    "took part in the protest": "other:protesters", "took part in the rally": "other:protesters",
+    "took part in the march": "other:protesters",
 }
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
@@ -172,6 +182,12 @@ BEFORE: dict[str, str] = {
     "holding": "arrested", "apprehended": "arrested", "jailed": "arrested",
     "took": "other:hostages", "taking": "other:hostages",
     "sent": "injured", "sending": "injured", "hospitalizing": "injured",
+    "slaughtering": "killed", "murdering": "killed", "massacring": "killed",
+    "the killing of": "killed", "the killings of": "killed", "killing of": "killed",
+    "the murder of": "killed", "the murders of": "killed", "the execution of": "killed",
+    "the kidnapping of": "other:hostages", "the abduction of": "other:hostages",
+    "the detention of": "arrested", "the evacuation of": "displaced",
+    "the rescue of": "other:rescued", "the release of": "other:released",
 }
 # "took 20 people hostage", "sent 12 to hospital": these verbs count someone only with these after
 NEEDS_AFTER = {
@@ -203,7 +219,8 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(w.replace(" ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported(?:ly)?|also|still|later|now|"
+AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported\s+as|reported(?:ly)?|allegedly|"
+       r"so\s+far|thus\s+far|in\s+all|also|still|later|now|"
        r"probably|presumably|possibly|likely|apparently|already|all|seriously|critically|"
        r"badly|slightly|severely|gravely|fatally|mortally|"
        r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
@@ -228,13 +245,13 @@ PART_OF = re.compile(
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
-    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s)?\s*$",  # "killed the Kursk's 118-man crew"
+    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",  # "killed the Kursk's 118-man crew", "killed his two children"
     re.I)
 TOLL_RE = re.compile(
-    rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,8}}?)\s+"
-    r"(?:to|at|of|is|was|reached|hit|passed|topped|exceeded|surpassed|neared|from)\s*$", re.I)
+    rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,8}}?)\s+"
+    r"(?:to|at|of|is|was|reached|reaches|hit|hits|neared|nears|from)\s*$", re.I)
 # "pushing the national death toll from Hurricane Georges past 150" (the qualifier is the verb)
-TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,5}}?)\s*$",
+TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,5}}?)\s*$",
                        re.I)
 # "bringing the death toll to 62": the other counts of the sentence are what was added
 INCREMENT = re.compile(r"\b(?:bringing|raising|pushing|putting|taking|lifting)\s+(?:the|its)\s+"
@@ -292,7 +309,8 @@ OTHER_EVENT = re.compile(
 COMPARISON = re.compile(r"\b(?i:the\s+way|unlike|compared\s+(?:with|to)|similar\s+to|"
                         r"reminiscent\s+of|recalling|recalled)\s+(?:the\s+)?[A-Z]")
 # "three years ago", near the count only (a clause may mention an old war beside today's toll)
-YEARS_AGO = re.compile(r"\b(?:years|decades)\s+ago\b", re.I)
+YEARS_AGO = re.compile(rf"\b(?:years|decades)\s+ago\b|\b(?:\d+|{WORD_NUM}|several|a\s+few|many)\s+"
+                       r"(?:months|years|decades)\s+(?:earlier|before)\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
 OTHER_TIME_START = re.compile(
     r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter)|In\s+(?:1[89]|20)\d\d)\b")
@@ -353,7 +371,8 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             "from their homes", "rescu", "abduct", "kidnap", "hostage", "drown", "perish", "slain",
             "fatal", "lives", "bodies", "hospital", "released", "freed", "trapped", "sick", " ill",
             "infect", "sentenced", "captive", "execut", "heads", "intensive care", "aboard",
-            "on board", "seized", "casualt", "froze")
+            "on board", "seized", "casualt", "froze", "demonstrat", "protest", "marched",
+            "took part")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
                           "thousand", "thousands", "million", "millions"])
@@ -431,6 +450,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):
+        return None  # "predicted as many as 40,000 could have died": a projection, not a count
+    if after and after.group("verb").lower() == "death" and re.match(
+            r"\s+(?:row|penalty|penalties|sentences?|threats?|squads?|toll)\b", sentence[after.end():], re.I):
+        return None  # "two death row inmates"
     if after:
         words = raw_group.split()
         while words and words[-1].lower() in PLAIN_GROUPS:
@@ -510,6 +534,11 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     return found.group
 
 
+# A year after the count dates the count only when it is close ("killed 300 people in 1988");
+# further on, it belongs to something else the sentence tells.
+YEAR_REACH = 50
+
+
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     left = sentence[:m.start()]
     # the clause the count sits in: from the last ; — or ( before it to the next one after it
@@ -524,6 +553,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
         return "other_event"
     for y in YEAR.finditer(clause):
+        if y.start() + start > m.end() + YEAR_REACH:
+            break  # "arrested two agents ... after his departure during his visit in 1998"
         year = int(y.group(1))
         if SINCE_YEAR.search(clause[:y.start()]) or (article_year is not None
                                                      and year >= article_year):
@@ -607,6 +638,7 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
             c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))
         grouped += [False] * (len(out) - len(grouped))
+    out = _revised_in_sentence(sentence, out)
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     return _inherit_scope(sentence, _split_groups(kept, flags), flags)
@@ -686,6 +718,24 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
                  left, re.I):
         return _Found(near.subject, near.scope, m.end(), "ellipsis")
     return None
+
+
+def _revised_in_sentence(sentence: str, claims: list[Claim]) -> list[Claim]:
+    """ "the toll rose to 17,997, but revised that figure down to 12,514": a figure the same
+    sentence then revises is an earlier one; the revised figure is the current claim."""
+    if len(claims) < 2 or not REVISED.search(sentence):
+        return claims
+    out = list(claims)
+    for i, c in enumerate(out):
+        later = [d for d in out[i + 1:] if d.subject == c.subject and d.role == "current"]
+        if c.role != "current" or not later:
+            continue
+        start, end = sentence.find(c.value), sentence.find(later[0].value)
+        if 0 <= start < end and REVISED.search(sentence, start + len(c.value), end):
+            out[i] = replace(c, role="earlier", revised=False)
+            j = out.index(later[0])
+            out[j] = replace(later[0], revised=True)
+    return out
 
 
 def _drop_increments(sentence: str, claims: list[Claim]) -> list[Claim]:
