@@ -343,9 +343,20 @@ ON_PLACE = re.compile(r"\s+on\s+(?P<place>the\s+(?:island|islands|mainland|coast
 # The period of a cumulative toll: "Since the beginning of October, 45 people have died",
 # "2,518 killed ... since the start of the operation on August 2, 1999" (a weekday is no period)
 PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]{1,60}|"
+          # "since the Israeli withdrawal", "since the end of its truce", "since taking up arms"
+          r"(?:the|its|their)\s+[\w'’-]+(?:\s+(?!(?:with|from|for|in|on|at|and|to|when|which|"
+          r"that|who|as|by)\b)[\w'’-]+){0,3}|[a-z]+ing\s+[^,.;_]{1,30}|"
           rf"(?:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d)?|(?:1[89]|20)\d\d)")
 PERIOD_BEFORE = re.compile(rf"(?:^|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
 PERIOD_AFTER = re.compile(rf"[^.;]{{0,60}}?{PERIOD}", re.I)
+# The period of a cumulative toll said as a stretch of time: "over the past 27 years",
+# "in 12 months", "in its 30-year campaign".
+SPAN = (r"(?P<place>the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?|decades?)|"
+        r"\d+\s+(?:years|months|weeks)|\d+-(?:year|month|week)\s+[a-z]+)")
+SPAN_AFTER = re.compile(rf"[^.;]{{0,60}}?\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?"
+                        rf"{SPAN}\b", re.I)
+SPAN_BEFORE = re.compile(rf"\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?{SPAN}"
+                         rf"[^.;,]{{0,30}}$", re.I)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|es))*"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
@@ -358,6 +369,18 @@ PLACE_BEFORE = [
     re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
 ]
+# In a story of several events, the event a count belongs to, when the sentence points at it:
+# "That explosion killed one woman", "The Centennial Olympic Park explosion killed one person",
+# "Nine people were injured in those explosions". ("The explosion killed five" names no event.)
+EVENT_WORDS = (r"(?:explosions?|blasts?|bombings?|bombs?|attacks?|shootings?|rampage|fires?|crash|"
+               r"massacres?|raids?|ambush)")
+EVENT_BEFORE = re.compile(
+    rf"(?:\b(?P<this>(?i:that|this|those|these)\s+(?:[a-z]+\s+)?{EVENT_WORDS})|"
+    rf"(?:^|\b[Tt]he\s+)(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}})\s+{EVENT_WORDS})"
+    r"\s+(?:that\s+|which\s+)?(?:has\s+|had\s+)?(?:killed|injured|wounded|left|claimed)"
+    r"\s+(?:\S+\s+){0,2}$")
+EVENT_AFTER = re.compile(rf"\s+(?:in|by)\s+(?P<place>(?:that|this|those|these)\s+(?:[a-z]+\s+)?"
+                         rf"{EVENT_WORDS})\b")
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
 AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
@@ -509,6 +532,11 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d", m.group("a")) and not m.group("q"))
 
 
+# Capitalised words before an event noun that are not its name ("The Tuesday explosion").
+NOT_EVENT_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                   "the ", "a ", "an ", "it", "this", "that")
+
+
 def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     local = LOCAL_SCOPE.match(sentence, m.end())
     if local:  # one name for the people aboard, however written
@@ -516,7 +544,12 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
-    candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end)]
+    event = EVENT_BEFORE.search(sentence[max(0, m.start() - 80):m.start()])
+    if event and not (event.group("name") or "").lower().startswith(NOT_EVENT_NAMES):
+        this = event.group("this")
+        return " ".join((this[0].lower() + this[1:] if this else event.group("name")).split())
+    candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end),
+                  EVENT_AFTER.match(sentence, found.end)]
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
@@ -531,6 +564,10 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
             sentence[:m.start()])
         if since:
             return "since " + " ".join(since.group("place").split())
+    if found.group is None and re.search(r"\b(?:years?|months?|weeks?|decades?)\b", sentence):
+        stretch = SPAN_AFTER.match(sentence, found.end) or SPAN_BEFORE.search(sentence[:m.start()])
+        if stretch:
+            return " ".join(stretch.group("place").split())
     return found.group
 
 
