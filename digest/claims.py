@@ -376,7 +376,7 @@ EVENT_WORDS = (r"(?:explosions?|blasts?|bombings?|bombs?|attacks?|shootings?|ram
                r"massacres?|raids?|ambush)")
 EVENT_BEFORE = re.compile(
     rf"(?:\b(?P<this>(?i:that|this|those|these)\s+(?:[a-z]+\s+)?{EVENT_WORDS})|"
-    rf"(?:^|\b[Tt]he\s+)(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}})\s+{EVENT_WORDS})"
+    rf"(?:^|\b[Tt]he\s+)(?!(?i:the|an?|this|that|these|those|its?|their)\b)(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}})\s+{EVENT_WORDS})"
     r"\s+(?:that\s+|which\s+)?(?:has\s+|had\s+)?(?:killed|injured|wounded|left|claimed)"
     r"\s+(?:\S+\s+){0,2}$")
 EVENT_AFTER = re.compile(rf"\s+(?:in|by)\s+(?P<place>(?:that|this|those|these)\s+(?:[a-z]+\s+)?"
