@@ -245,7 +245,8 @@ PART_OF = re.compile(
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
-    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",  # "killed the Kursk's 118-man crew", "killed his two children"
+    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
+    # ("killed the Kursk's 118-man crew", "killed his two children")
     re.I)
 TOLL_RE = re.compile(
     rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,8}}?)\s+"
