@@ -151,7 +151,8 @@ WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "
 CHAIN_AFTER = {"victims"}
 # Counts of animals are not claims ("seven dead crows", "killed thousands of wild birds").
 ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
-                     r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|head\s+of)\b", re.I)
+                     r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
+                     r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
@@ -234,10 +235,15 @@ AFTER_RE = re.compile(
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+and\s+[a-z]+s)?"
+    # "At least 69 people from the province died" (where they came from; the scope reads it)
+    r"(?:(?:\s+(?:people|persons|others))?\s+from\s+(?:the\s+(?:province|city|region|village|town|area|district|state|island)|"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?))?"
     # "the 113 people, nearly all of them Germans, who were killed"
     # ("Eleven people, including three children, died")
     r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:(?:nearly\s+|almost\s+|most\s+|many\s+|"
     r"some\s+|all\s+)*(?:of\s+)?(?:them|whom)|including|among\s+them)\s+[^,.;]{1,30},)?"
+    # "The four men, who were in the city to install phones, were taken hostage"
+    r"(?:\s*,\s*(?:who|which)\s+[^,.;()]{1,70},)?"
     rf"(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
@@ -545,6 +551,10 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
+    origin = re.search(r"\bfrom\s+(?P<place>the\s+\w+|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
+                       sentence[m.end():found.end]) if found.how == "after" else None
+    if origin:  # "69 people from the province died"
+        return origin.group("place")
     event = EVENT_BEFORE.search(sentence[max(0, m.start() - 80):m.start()])
     if event and not (event.group("name") or "").lower().startswith(NOT_EVENT_NAMES):
         this = event.group("this")
@@ -731,6 +741,10 @@ def _inherit_scope(sentence: str, claims: list[Claim], grouped: list[bool]) -> l
     return out
 
 
+LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+                          r"\s+with\s*$")
+
+
 def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | None:
     """ "257 killed, 11 of them in Tanzania", "143 hospitalized ... and 51 with frostbite",
     "has risen to 158, up from 95": a count with no words of its own borrows its neighbour's."""
@@ -747,6 +761,16 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
                                                           left):
         return _Found(near.subject, None, m.end(), "ellipsis")
+    listed = LISTED_PLACE.search(left)
+    if listed and re.match(r"\s*(?:[,;.]|and\b|$)", right):
+        # "Sakarya ranked second with 3,046 deaths, followed by Yalova with 2,400, Bolu with 248"
+        return _Found(near.subject, listed.group("place"), m.end(), "ellipsis", split=True)
+    if near.subject == "displaced" and re.search(r"(?:[,_:;–—-]|\band)\s*$", left):
+        to = re.match(r"\s+to\s+(?:the\s+)?(?:neighbou?ring\s+)?(?P<place>(?:[a-z]+\s+){0,3}?"
+                      r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", right)
+        if to:  # "70,000 have fled _ about 45,000 to other parts of Kosovo, 13,000 to Montenegro"
+            return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
+                          split=True)
     own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
     if own and re.search(r"(?:,|\band)\s*$", left):
         return _Found(near.subject, None, m.end() + (right.find("of them") + 7

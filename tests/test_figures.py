@@ -586,3 +586,31 @@ def test_figures_of_different_sizes_are_two_counts_not_a_disagreement() -> None:
     lines = figures.story_figures([article("a", "The fire killed 60 people.", 1, "AP"),
                                    article("b", "The fire killed 67 people.", 1, "Reuters")])
     assert lines[0].verdict == "disagree"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a list sharing the first count's subject, each item with its place
+    ("Kirov ranked first with 412 deaths, followed by Tver with 230, Oryol with 98 and Kursk "
+     "with 12, the agency said.",
+     [("killed", 412, None), ("killed", 230, "Tver"), ("killed", 98, "Oryol"),
+      ("killed", 12, "Kursk")]),
+    ("About 9,000 people have fled their homes _ 6,000 to Moldova and 3,000 to other parts of "
+     "Ukraine.",
+     [("displaced", 9000, None), ("displaced", 6000, "Moldova"),
+      ("displaced", 3000, "other parts of Ukraine")]),
+    # a relative clause between the count and its verb; where the dead came from
+    ("The three engineers, who were in the region to repair a dam, were taken hostage on Friday.",
+     [("other:hostages", 3, None)]),
+    ("At least 40 people from the district died in the mudslide.",
+     [("killed", 40, "the district")]),
+])
+def test_lists_clauses_and_origins(sentence: str, expected: list[tuple[str, int, str | None]]
+                                   ) -> None:
+    got = [(c.subject, c.low, c.scope) for c in claims.read_claims(sentence, year=1999)
+           if c.role == "current"]
+    assert got == expected
+
+
+def test_animals_are_not_counted() -> None:
+    assert claims.read_claims("Biologists said 11 wolves released last spring were shot.",
+                              year=1999) == []
