@@ -440,9 +440,14 @@ def test_seeds_toll_is_a_timeline_not_a_disagreement(seeds: Path) -> None:
     assert all(c["sentence"] for c in killed["claims"])
     md = run_cli("brief", "--source", str(seeds)).stdout
     assert "· 144 killed ·" in md
-    # The two undated articles name no outlet: never their file names (issue 12, part 3).
-    assert re.search(r"- Killed: 137 \(unknown outlet\) → at least 143 \(unknown outlet\) → "
-                     r"144 \(The Moscow Times; DW; AP, Mar 30\)", md)
+    # The two undated articles name no outlet: never their file names (issue 12, part 3), and
+    # each is told apart by its number in the source list, which names its file.
+    m = re.search(r"- Killed: 137 \(unknown outlet, source (\d)\) → at least 143 \(unknown outlet, "
+                  r"source (\d)\) → 144 \(The Moscow Times; DW; AP, Mar 30\)", md)
+    assert m and m.group(1) != m.group(2)
+    listed = dict(re.findall(r"^(\d+)\. unknown outlet: .* — (\S+)$", md, re.M))
+    assert Path(listed[m.group(1)]).name.startswith("003_")
+    assert Path(listed[m.group(2)]).name.startswith("000_")
     assert "over 140" not in md.split("**Sources:**")[0].split("**Figures:**")[1]
     assert "Sources disagree" not in md
 
