@@ -36,6 +36,7 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 VAGUE = {
     "half a dozen": (6, 6), "half a million": (500_000, 500_000),
     "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999),
+    "several dozens": (24, 99), "several hundreds": (200, 999), "several thousands": (2000, 9999),
     "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
     "three dozen": (36, 36), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
@@ -52,7 +53,11 @@ VAGUE_RE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, k
 QUALIFIERS: dict[str, Qualifier] = {
     "at least": "lower", "more than": "lower", "over": "lower", "upwards of": "lower",
     "in excess of": "lower", "no fewer than": "lower", "no less than": "lower", "past": "lower",
-    "well over": "lower", "above": "lower", "a minimum of": "lower", "nearly": "upper",
+    "well over": "lower", "above": "lower", "a minimum of": "lower",
+    # the verbs of a toll that passes a figure: its lower bound ("the toll surpassed 12,000")
+    "exceeded": "lower", "exceeds": "lower", "exceeding": "lower", "surpassed": "lower",
+    "surpasses": "lower", "surpassing": "lower", "topped": "lower", "tops": "lower",
+    "topping": "lower", "passed": "lower", "passes": "lower", "nearly": "upper",
     "almost": "upper", "up to": "upper", "fewer than": "upper", "less than": "upper",
     "as many as": "upper", "under": "upper", "at most": "upper", "no more than": "upper",
     "close to": "upper", "about": "approx", "around": "approx", "roughly": "approx",
@@ -103,6 +108,7 @@ def parse_count(raw: str) -> tuple[int, int] | None:
 # Subject words after the count ("144 people dead"), the form a verb takes after one.
 AFTER: dict[str, str] = {
     "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed",
+    "death": "killed",
     "froze to death": "killed", "fatalities": "killed", "perished": "killed", "drowned": "killed",
     "slain": "killed", "bodies": "killed", "lost their lives": "killed",
     "confirmed dead": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured",
@@ -133,6 +139,10 @@ AFTER: dict[str, str] = {
     "held by police": "arrested", "held for questioning": "arrested",
     "held without charge": "arrested", "behind bars": "arrested",
     "hostage": "other:hostages", "on the flight": "other:aboard", "on the plane": "other:aboard",
+    "demonstrated": "other:protesters", "protested": "other:protesters",
+    "marched": "other:protesters", "took part in the demonstration": "other:protesters",
+    "took part in the protest": "other:protesters", "took part in the rally": "other:protesters",
+    "took part in the march": "other:protesters",
 }
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
@@ -141,7 +151,8 @@ WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "
 CHAIN_AFTER = {"victims"}
 # Counts of animals are not claims ("seven dead crows", "killed thousands of wild birds").
 ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
-                     r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|head\s+of)\b", re.I)
+                     r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
+                     r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
@@ -172,6 +183,12 @@ BEFORE: dict[str, str] = {
     "holding": "arrested", "apprehended": "arrested", "jailed": "arrested",
     "took": "other:hostages", "taking": "other:hostages",
     "sent": "injured", "sending": "injured", "hospitalizing": "injured",
+    "slaughtering": "killed", "murdering": "killed", "massacring": "killed",
+    "the killing of": "killed", "the killings of": "killed", "killing of": "killed",
+    "the murder of": "killed", "the murders of": "killed", "the execution of": "killed",
+    "the kidnapping of": "other:hostages", "the abduction of": "other:hostages",
+    "the detention of": "arrested", "the evacuation of": "displaced",
+    "the rescue of": "other:rescued", "the release of": "other:released",
 }
 # "took 20 people hostage", "sent 12 to hospital": these verbs count someone only with these after
 NEEDS_AFTER = {
@@ -203,7 +220,8 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(w.replace(" ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported(?:ly)?|also|still|later|now|"
+AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported\s+as|reported(?:ly)?|allegedly|"
+       r"so\s+far|thus\s+far|in\s+all|also|still|later|now|"
        r"probably|presumably|possibly|likely|apparently|already|all|seriously|critically|"
        r"badly|slightly|severely|gravely|fatally|mortally|"
        r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
@@ -217,10 +235,15 @@ AFTER_RE = re.compile(
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+and\s+[a-z]+s)?"
+    # "At least 69 people from the province died" (where they came from; the scope reads it)
+    r"(?:(?:\s+(?:people|persons|others))?\s+from\s+(?:the\s+(?:province|city|region|village|town|area|district|state|island)|"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?))?"
     # "the 113 people, nearly all of them Germans, who were killed"
     # ("Eleven people, including three children, died")
     r"(?:(?:\s+(?:people|persons|others))?\s*,\s*(?:(?:nearly\s+|almost\s+|most\s+|many\s+|"
     r"some\s+|all\s+)*(?:of\s+)?(?:them|whom)|including|among\s+them)\s+[^,.;]{1,30},)?"
+    # "The four men, who were in the city to install phones, were taken hostage"
+    r"(?:\s*,\s*(?:who|which)\s+[^,.;()]{1,70},)?"
     rf"(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
@@ -228,13 +251,14 @@ PART_OF = re.compile(
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
-    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s)?\s*$",  # "killed the Kursk's 118-man crew"
+    r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
+    # ("killed the Kursk's 118-man crew", "killed his two children")
     re.I)
 TOLL_RE = re.compile(
-    rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,8}}?)\s+"
-    r"(?:to|at|of|is|was|reached|hit|passed|topped|exceeded|surpassed|neared|from)\s*$", re.I)
+    rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,8}}?)\s+"
+    r"(?:to|at|of|is|was|reached|reaches|hit|hits|neared|nears|from)\s*$", re.I)
 # "pushing the national death toll from Hurricane Georges past 150" (the qualifier is the verb)
-TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+[^\s.;]+){{0,5}}?)\s*$",
+TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,5}}?)\s*$",
                        re.I)
 # "bringing the death toll to 62": the other counts of the sentence are what was added
 INCREMENT = re.compile(r"\b(?:bringing|raising|pushing|putting|taking|lifting)\s+(?:the|its)\s+"
@@ -292,7 +316,8 @@ OTHER_EVENT = re.compile(
 COMPARISON = re.compile(r"\b(?i:the\s+way|unlike|compared\s+(?:with|to)|similar\s+to|"
                         r"reminiscent\s+of|recalling|recalled)\s+(?:the\s+)?[A-Z]")
 # "three years ago", near the count only (a clause may mention an old war beside today's toll)
-YEARS_AGO = re.compile(r"\b(?:years|decades)\s+ago\b", re.I)
+YEARS_AGO = re.compile(rf"\b(?:years|decades)\s+ago\b|\b(?:\d+|{WORD_NUM}|several|a\s+few|many)\s+"
+                       r"(?:months|years|decades)\s+(?:earlier|before)\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
 OTHER_TIME_START = re.compile(
     r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter)|In\s+(?:1[89]|20)\d\d)\b")
@@ -325,9 +350,20 @@ ON_PLACE = re.compile(r"\s+on\s+(?P<place>the\s+(?:island|islands|mainland|coast
 # The period of a cumulative toll: "Since the beginning of October, 45 people have died",
 # "2,518 killed ... since the start of the operation on August 2, 1999" (a weekday is no period)
 PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]{1,60}|"
+          # "since the Israeli withdrawal", "since the end of its truce", "since taking up arms"
+          r"(?:the|its|their)\s+[\w'’-]+(?:\s+(?!(?:with|from|for|in|on|at|and|to|when|which|"
+          r"that|who|as|by)\b)[\w'’-]+){0,3}|[a-z]+ing\s+[^,.;_]{1,30}|"
           rf"(?:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d)?|(?:1[89]|20)\d\d)")
 PERIOD_BEFORE = re.compile(rf"(?:^|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
 PERIOD_AFTER = re.compile(rf"[^.;]{{0,60}}?{PERIOD}", re.I)
+# The period of a cumulative toll said as a stretch of time: "over the past 27 years",
+# "in 12 months", "in its 30-year campaign".
+SPAN = (r"(?P<place>the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?|decades?)|"
+        r"\d+\s+(?:years|months|weeks)|\d+-(?:year|month|week)\s+[a-z]+)")
+SPAN_AFTER = re.compile(rf"[^.;]{{0,60}}?\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?"
+                        rf"{SPAN}\b", re.I)
+SPAN_BEFORE = re.compile(rf"\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?{SPAN}"
+                         rf"[^.;,]{{0,30}}$", re.I)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|es))*"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
@@ -340,6 +376,18 @@ PLACE_BEFORE = [
     re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
 ]
+# In a story of several events, the event a count belongs to, when the sentence points at it:
+# "That explosion killed one woman", "The Centennial Olympic Park explosion killed one person",
+# "Nine people were injured in those explosions". ("The explosion killed five" names no event.)
+EVENT_WORDS = (r"(?:explosions?|blasts?|bombings?|bombs?|attacks?|shootings?|rampage|fires?|crash|"
+               r"massacres?|raids?|ambush)")
+EVENT_BEFORE = re.compile(
+    rf"(?:\b(?P<this>(?i:that|this|those|these)\s+(?:[a-z]+\s+)?{EVENT_WORDS})|"
+    rf"(?:^|\b[Tt]he\s+)(?!(?i:the|an?|this|that|these|those|its?|their)\b)(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}})\s+{EVENT_WORDS})"
+    r"\s+(?:that\s+|which\s+)?(?:has\s+|had\s+)?(?:killed|injured|wounded|left|claimed)"
+    r"\s+(?:\S+\s+){0,2}$")
+EVENT_AFTER = re.compile(rf"\s+(?:in|by)\s+(?P<place>(?:that|this|those|these)\s+(?:[a-z]+\s+)?"
+                         rf"{EVENT_WORDS})\b")
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
 AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
@@ -353,7 +401,8 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             "from their homes", "rescu", "abduct", "kidnap", "hostage", "drown", "perish", "slain",
             "fatal", "lives", "bodies", "hospital", "released", "freed", "trapped", "sick", " ill",
             "infect", "sentenced", "captive", "execut", "heads", "intensive care", "aboard",
-            "on board", "seized", "casualt", "froze")
+            "on board", "seized", "casualt", "froze", "demonstrat", "protest", "marched",
+            "took part")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
                           "thousand", "thousands", "million", "millions"])
@@ -431,6 +480,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):
+        return None  # "predicted as many as 40,000 could have died": a projection, not a count
+    if after and after.group("verb").lower() == "death" and re.match(
+            r"\s+(?:row|penalty|penalties|sentences?|threats?|squads?|toll)\b", sentence[after.end():], re.I):
+        return None  # "two death row inmates"
     if after:
         words = raw_group.split()
         while words and words[-1].lower() in PLAIN_GROUPS:
@@ -485,6 +539,11 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d", m.group("a")) and not m.group("q"))
 
 
+# Capitalised words before an event noun that are not its name ("The Tuesday explosion").
+NOT_EVENT_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                   "the ", "a ", "an ", "it", "this", "that")
+
+
 def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     local = LOCAL_SCOPE.match(sentence, m.end())
     if local:  # one name for the people aboard, however written
@@ -492,7 +551,16 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
-    candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end)]
+    origin = re.search(r"\bfrom\s+(?P<place>the\s+\w+|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
+                       sentence[m.end():found.end]) if found.how == "after" else None
+    if origin:  # "69 people from the province died"
+        return origin.group("place")
+    event = EVENT_BEFORE.search(sentence[max(0, m.start() - 80):m.start()])
+    if event and not (event.group("name") or "").lower().startswith(NOT_EVENT_NAMES):
+        this = event.group("this")
+        return " ".join((this[0].lower() + this[1:] if this else event.group("name")).split())
+    candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end),
+                  EVENT_AFTER.match(sentence, found.end)]
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
@@ -507,7 +575,16 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
             sentence[:m.start()])
         if since:
             return "since " + " ".join(since.group("place").split())
+    if found.group is None and re.search(r"\b(?:years?|months?|weeks?|decades?)\b", sentence):
+        stretch = SPAN_AFTER.match(sentence, found.end) or SPAN_BEFORE.search(sentence[:m.start()])
+        if stretch:
+            return " ".join(stretch.group("place").split())
     return found.group
+
+
+# A year after the count dates the count only when it is close ("killed 300 people in 1988");
+# further on, it belongs to something else the sentence tells.
+YEAR_REACH = 50
 
 
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
@@ -524,6 +601,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
         return "other_event"
     for y in YEAR.finditer(clause):
+        if y.start() + start > m.end() + YEAR_REACH:
+            break  # "arrested two agents ... after his departure during his visit in 1998"
         year = int(y.group(1))
         if SINCE_YEAR.search(clause[:y.start()]) or (article_year is not None
                                                      and year >= article_year):
@@ -607,6 +686,7 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
             c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))
         grouped += [False] * (len(out) - len(grouped))
+    out = _revised_in_sentence(sentence, out)
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     return _inherit_scope(sentence, _split_groups(kept, flags), flags)
@@ -661,6 +741,10 @@ def _inherit_scope(sentence: str, claims: list[Claim], grouped: list[bool]) -> l
     return out
 
 
+LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+                          r"\s+with\s*$")
+
+
 def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | None:
     """ "257 killed, 11 of them in Tanzania", "143 hospitalized ... and 51 with frostbite",
     "has risen to 158, up from 95": a count with no words of its own borrows its neighbour's."""
@@ -677,6 +761,16 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
                                                           left):
         return _Found(near.subject, None, m.end(), "ellipsis")
+    listed = LISTED_PLACE.search(left)
+    if listed and re.match(r"\s*(?:[,;.]|and\b|$)", right):
+        # "Sakarya ranked second with 3,046 deaths, followed by Yalova with 2,400, Bolu with 248"
+        return _Found(near.subject, listed.group("place"), m.end(), "ellipsis", split=True)
+    if near.subject == "displaced" and re.search(r"(?:[,_:;–—-]|\band)\s*$", left):
+        to = re.match(r"\s+to\s+(?:the\s+)?(?:neighbou?ring\s+)?(?P<place>(?:[a-z]+\s+){0,3}?"
+                      r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", right)
+        if to:  # "70,000 have fled _ about 45,000 to other parts of Kosovo, 13,000 to Montenegro"
+            return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
+                          split=True)
     own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
     if own and re.search(r"(?:,|\band)\s*$", left):
         return _Found(near.subject, None, m.end() + (right.find("of them") + 7
@@ -686,6 +780,24 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
                  left, re.I):
         return _Found(near.subject, near.scope, m.end(), "ellipsis")
     return None
+
+
+def _revised_in_sentence(sentence: str, claims: list[Claim]) -> list[Claim]:
+    """ "the toll rose to 17,997, but revised that figure down to 12,514": a figure the same
+    sentence then revises is an earlier one; the revised figure is the current claim."""
+    if len(claims) < 2 or not REVISED.search(sentence):
+        return claims
+    out = list(claims)
+    for i, c in enumerate(out):
+        later = [d for d in out[i + 1:] if d.subject == c.subject and d.role == "current"]
+        if c.role != "current" or not later:
+            continue
+        start, end = sentence.find(c.value), sentence.find(later[0].value)
+        if 0 <= start < end and REVISED.search(sentence, start + len(c.value), end):
+            out[i] = replace(c, role="earlier", revised=False)
+            j = out.index(later[0])
+            out[j] = replace(later[0], revised=True)
+    return out
 
 
 def _drop_increments(sentence: str, claims: list[Claim]) -> list[Claim]:

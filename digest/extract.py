@@ -33,9 +33,7 @@ from markdown_it.token import Token
 
 from digest.errors import IngestError
 from digest.ingest import path_text
-from digest.models import Article, RawDocument
-
-UNKNOWN_OUTLET = "unknown outlet"
+from digest.models import UNKNOWN_OUTLET, Article, RawDocument
 
 # -- patterns ---------------------------------------------------------------
 NAV = re.compile(r"^(?:\d+\.\s*)?skip to\b|^(?:menu|search|share|sign in|log in|subscribe)$", re.I)

@@ -31,6 +31,17 @@ def _pick_current(claims: Sequence[Claim]) -> Claim:
 # Figures further apart than this are not compared for "later but lower": a story that runs for
 # weeks (a war, an epidemic) moves on to new incidents with their own tolls.
 WINDOW = timedelta(days=7)
+# Two figures this many times apart are not one count disputed but two counts (a province and
+# the country, one attack and the whole campaign, a cumulative total): news sources that really
+# disagree give figures of one size (60 and 67; 5,000 and 7,000), not 129 and 2,361.
+SAME_COUNT = 3.0
+
+
+def _comparable(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two claims' intervals close enough in size to be rival figures for one count."""
+    lo = min(a[1], b[1])
+    hi = max(a[0], b[0])
+    return lo > 0 and hi / lo < SAME_COUNT
 SUBJECT_ORDER = ("killed", "injured", "missing", "displaced", "arrested")
 
 
@@ -134,11 +145,11 @@ def judge(ordered: Sequence[Claim], window: timedelta = WINDOW
             best = None  # weeks later, a long story's figures are about a new turn of events
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
-        if spans[hi_low][0] > spans[lo_high][1]:
+        if spans[hi_low][0] > spans[lo_high][1] and _comparable(spans[hi_low], spans[lo_high]):
             conflicts.append((ordered[lo_high], ordered[hi_low]))
         if best is not None:
             for i in idx:
-                if spans[i][1] < spans[best][0]:
+                if spans[i][1] < spans[best][0] and _comparable(spans[i], spans[best]):
                     if ordered[i].date is None or ordered[best].date is None:
                         continue  # an undated figure may be the older one
                     if ordered[i].revised:
@@ -169,7 +180,8 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
     for day, idx in days.items():
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
-        if spans[hi_low][0] > spans[lo_high][1] and not _revision(ordered, lo_high, hi_low):
+        if spans[hi_low][0] > spans[lo_high][1] and not _revision(ordered, lo_high, hi_low) \
+                and _comparable(spans[hi_low], spans[lo_high]):
             out.append((ordered[min(lo_high, hi_low)], ordered[max(lo_high, hi_low)]))
         before = days.get(day - timedelta(days=1), [])  # type: ignore[operator]
         by_outlet: dict[str, list[int]] = {}
@@ -182,9 +194,10 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
                     continue
                 lo_j = min(js, key=lambda j: spans[j][1])
                 hi_j = max(js, key=lambda j: spans[j][0])
-                if spans[i][0] > spans[lo_j][1]:
+                if spans[i][0] > spans[lo_j][1] and _comparable(spans[i], spans[lo_j]):
                     out.append((ordered[lo_j], ordered[i]))
-                elif spans[i][1] < spans[hi_j][0] and not ordered[i].revised:
+                elif spans[i][1] < spans[hi_j][0] and not ordered[i].revised and \
+                        _comparable(spans[i], spans[hi_j]):
                     out.append((ordered[hi_j], ordered[i]))
     return out
 

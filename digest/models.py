@@ -14,6 +14,8 @@ from typing import Literal
 
 # How a story stands for one reader: all its articles are new to them, some are, or none.
 Status = Literal["new", "updated", "unchanged"]
+# What an article's outlet is called when nothing on the page names it (never its file name).
+UNKNOWN_OUTLET = "unknown outlet"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import jinja2
 
 from digest.errors import RenderError
 from digest.models import (
+    UNKNOWN_OUTLET,
     Article,
     Briefing,
     Discrepancy,
@@ -164,9 +165,21 @@ def names(items: list[str], sep: str = ", ", limit: int = MAX_SOURCES) -> str:
     return f"{shown}{sep}and {len(items) - limit} more" if len(items) > limit else shown
 
 
+def outlet_names(summary: StorySummary) -> dict[str, str]:
+    """Each article's outlet as citations name it. Articles whose outlet is unknown are told
+    apart by their number in the source list ("unknown outlet, source 3"): two of them are two
+    sources, and the reader can find which one says what."""
+    names = {a.id: a.outlet for a in summary.story.articles}
+    if UNKNOWN_OUTLET in names.values():
+        for n, a in enumerate(sources_in_order(summary), start=1):
+            if a.outlet == UNKNOWN_OUTLET:
+                names[a.id] = f"{UNKNOWN_OUTLET}, source {n}" if n <= MAX_SOURCES else UNKNOWN_OUTLET
+    return names
+
+
 def citation(summary: StorySummary, article_ids: tuple[str, ...]) -> str:
     """Outlet names for a sentence's sources, each once, in story order (at most MAX_SOURCES)."""
-    by_id = {a.id: a.outlet for a in summary.story.articles}
+    by_id = outlet_names(summary)
     outlets: dict[str, None] = {}
     for aid in article_ids:
         if aid in by_id:

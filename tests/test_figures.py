@@ -440,9 +440,14 @@ def test_seeds_toll_is_a_timeline_not_a_disagreement(seeds: Path) -> None:
     assert all(c["sentence"] for c in killed["claims"])
     md = run_cli("brief", "--source", str(seeds)).stdout
     assert "· 144 killed ·" in md
-    # The two undated articles name no outlet: never their file names (issue 12, part 3).
-    assert re.search(r"- Killed: 137 \(unknown outlet\) → at least 143 \(unknown outlet\) → "
-                     r"144 \(The Moscow Times; DW; AP, Mar 30\)", md)
+    # The two undated articles name no outlet: never their file names (issue 12, part 3), and
+    # each is told apart by its number in the source list, which names its file.
+    m = re.search(r"- Killed: 137 \(unknown outlet, source (\d)\) → at least 143 \(unknown outlet, "
+                  r"source (\d)\) → 144 \(The Moscow Times; DW; AP, Mar 30\)", md)
+    assert m and m.group(1) != m.group(2)
+    listed = dict(re.findall(r"^(\d+)\. unknown outlet: .* — (\S+)$", md, re.M))
+    assert Path(listed[m.group(1)]).name.startswith("003_")
+    assert Path(listed[m.group(2)]).name.startswith("000_")
     assert "over 140" not in md.split("**Sources:**")[0].split("**Figures:**")[1]
     assert "Sources disagree" not in md
 
@@ -504,3 +509,113 @@ def test_sentence_rule_keeps_titles_initials_and_quotes() -> None:
     assert claims.sentences(text) == [
         "Mr. Smith said 5 people died.", "Gen. X agreed.", "The U.S. Embassy was hit on Aug. 7.",
         "It killed 250 people.", '"We are sad."', "He left."]
+
+
+# -- sixth session: more ways news states a count (invented sentences) ---------------------------
+@pytest.mark.parametrize(("sentence", "subject", "value", "low", "high"), [
+    ("The flood's death toll has surpassed 2,500, officials said.", "killed", "surpassed 2,500",
+     2500, None),
+    ("Storm Death Toll Exceeds 400", "killed", "Exceeds 400", 400, None),
+    ("BRIDGE COLLAPSE: 1 DEATH REPORTED", "killed", "1", 1, 1),
+    ("Some 3,100 people have so far been confirmed dead in the landslide.", "killed",
+     "Some 3,100", 3100, 3100),
+    ("Another 912 were reported as injured, the ministry said.", "injured", "912", 912, 912),
+    ("He killed his three brothers before turning the gun on himself.", "killed", "three", 3, 3),
+    ("The report describes the killing of some 40 villagers by soldiers.", "killed", "some 40",
+     40, 40),
+    ("Troops were accused of killing several hundreds of civilians.", "killed",
+     "several hundreds", 200, 999),
+    ("Dozens of journalists were allegedly abducted by the militia.", "other:hostages", "Dozens",
+     24, 99),
+    ("About 300 students demonstrated outside the parliament on Friday.", "other:protesters",
+     "About 300", 300, 300),
+])
+def test_more_forms_of_a_count(sentence: str, subject: str, value: str, low: int | None,
+                               high: int | None) -> None:
+    c = only(sentence)
+    assert (c.subject, c.value, c.low, c.high, c.role) == (subject, value, low, high, "current")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Officials have warned that as many as 9,000 could have died in the region.",  # projection
+    "Police arrested 14 people in the raid, ending the siege after two death row inmates fled.",
+])
+def test_projections_and_death_row_are_not_counts(sentence: str) -> None:
+    assert not [c for c in claims.read_claims(sentence, year=1998)
+                if c.role == "current" and c.high in (9000, 2)]
+
+
+def test_a_count_months_earlier_is_another_event() -> None:
+    got = claims.read_claims("The town still grieves; four months earlier 13 people were killed "
+                             "in a school shooting nearby.", year=1999)
+    assert [(c.low, c.role) for c in got] == [(13, "other_event")]
+
+
+def test_a_year_far_from_the_count_does_not_date_it() -> None:
+    near = only("Police arrested five men, the same group that attacked a bank in 1996.")
+    far = only("Police arrested five men less than two days after the minister left the city "
+               "at the end of his first official visit there in 1996.")
+    assert (near.role, far.role) == ("other_event", "current")
+
+
+def test_a_figure_the_sentence_revises_is_earlier() -> None:
+    got = claims.read_claims("The ministry said the death toll rose to 9,400, but revised that "
+                             "figure down to 8,200 on Friday.", year=1999)
+    assert [(c.low, c.role, c.revised) for c in got] == [(9400, "earlier", False),
+                                                          (8200, "current", True)]
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    ("The rebels have killed more than 600 people since the collapse of the truce.",
+     "since the collapse of the truce"),
+    ("The group, which over the past 15 years has killed nearly 400 people, said nothing.",
+     "the past 15 years"),
+    ("The militia has killed about 900 people in its 20-year insurgency.", "20-year insurgency"),
+    ("That explosion killed two guards and injured 40 people.", "that explosion"),
+    ("Six people were injured in those blasts.", "those blasts"),
+    ("The Grand Bazaar bombing killed seven shoppers.", "Grand Bazaar"),
+])
+def test_periods_and_named_events_are_scopes(sentence: str, scope: str) -> None:
+    assert claims.read_claims(sentence, year=1999)[0].scope == scope
+
+
+def test_figures_of_different_sizes_are_two_counts_not_a_disagreement() -> None:
+    # a province's toll (2,361) among the national ones (129, 151): not a conflict
+    lines = figures.story_figures([
+        article("a", "The storm killed 129 people.", 1),
+        article("b", "In the province alone, 2,361 people died in the floods.", 1),
+        article("c", "The death toll rose to 151.", 2),
+    ])
+    assert lines[0].verdict == "rising"
+    # of one size, the same day, they do disagree
+    lines = figures.story_figures([article("a", "The fire killed 60 people.", 1, "AP"),
+                                   article("b", "The fire killed 67 people.", 1, "Reuters")])
+    assert lines[0].verdict == "disagree"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a list sharing the first count's subject, each item with its place
+    ("Kirov ranked first with 412 deaths, followed by Tver with 230, Oryol with 98 and Kursk "
+     "with 12, the agency said.",
+     [("killed", 412, None), ("killed", 230, "Tver"), ("killed", 98, "Oryol"),
+      ("killed", 12, "Kursk")]),
+    ("About 9,000 people have fled their homes _ 6,000 to Moldova and 3,000 to other parts of "
+     "Ukraine.",
+     [("displaced", 9000, None), ("displaced", 6000, "Moldova"),
+      ("displaced", 3000, "other parts of Ukraine")]),
+    # a relative clause between the count and its verb; where the dead came from
+    ("The three engineers, who were in the region to repair a dam, were taken hostage on Friday.",
+     [("other:hostages", 3, None)]),
+    ("At least 40 people from the district died in the mudslide.",
+     [("killed", 40, "the district")]),
+])
+def test_lists_clauses_and_origins(sentence: str, expected: list[tuple[str, int, str | None]]
+                                   ) -> None:
+    got = [(c.subject, c.low, c.scope) for c in claims.read_claims(sentence, year=1999)
+           if c.role == "current"]
+    assert got == expected
+
+
+def test_animals_are_not_counted() -> None:
+    assert claims.read_claims("Biologists said 11 wolves released last spring were shot.",
+                              year=1999) == []
