@@ -26,7 +26,7 @@ from digest.models import (
     Story,
     StorySummary,
 )
-from digest.store import Store
+from digest.storage import Store
 
 if TYPE_CHECKING:
     from digest.progress import Progress
@@ -130,7 +130,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
             todo: list[tuple[ingest.FileEntry, str | None]] = []
             attempts: dict[str, int] = {}  # failed reads so far of the files read again
             for entry in ready:
-                known = store.file_state(entry.name)
+                known = store.files.state(entry.name)
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
                     # a file that failed is read again whole, even if its bytes are the same
                     todo.append((entry, known.file_hash if known and known.error is None else None))
@@ -150,7 +150,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
         raise
     batch.commit()
     store.release_memory()
-    store.record_scan(now, report.files_read, report.new_articles, report.unchanged,
+    store.scans.record(now, report.files_read, report.new_articles, report.unchanged,
                       len(report.warnings))
     return report
 
@@ -253,27 +253,27 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         # Record the failure (by size/mtime) so an unchanged broken file warns once per change;
         # a failed read counts its attempts, for the retry backoff.
         with batch.file():
-            store.record_file(key, file_hash, entry.size, entry.mtime, prepared[2], now,
+            store.files.record(key, file_hash, entry.size, entry.mtime, prepared[2], now,
                               attempts=attempts + 1 if kind == "retry" else 0)
         report.warnings.append(prepared[2])
         return
     if kind == "same":
         with batch.file():
-            store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
+            store.files.record(key, file_hash, entry.size, entry.mtime, None, now)
         report.unchanged += 1
         return
     articles = [(_stamp(a, now), features) for a, features in prepared[2]]
     report.warnings.extend(prepared[3])
     with batch.file():
-        recorded = store.file_state(key)
-        if recorded is not None and recorded[0] == file_hash and recorded[3] is None:
+        recorded = store.files.state(key)
+        if recorded is not None and recorded.file_hash == file_hash and recorded.error is None:
             # Another digest took this version in since the scan (its batch held the write
             # lock meanwhile): its work stands, as if this run had found the file unchanged.
             report.unchanged += 1
             return
         report.files_read += 1
         _replace_articles(store, key, articles, now, report)
-        store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
+        store.files.record(key, file_hash, entry.size, entry.mtime, None, now)
     if not articles:
         report.warnings.append(f"{entry.name}: no article text found")
 
@@ -288,23 +288,23 @@ def _replace_articles(store: Store, path: str, articles: list[tuple[Article, clu
     it and what joined after it. The others are taken out of their stories (centroid, index,
     term counts; a story left empty is deleted), then the new ones placed like any new article.
     """
-    old = {a.id: a for a in store.articles_of(path)}
+    old = {a.id: a for a in store.articles.of_file(path)}
     kept = {a.id for a, _ in articles
             if a.id in old and (a.title, a.text) == (old[a.id].title, old[a.id].text)}
     copies: list[str] = []
     for article in old.values():
         if article.id not in kept:
-            copies += cluster.unplace(store, article, now)
+            copies += cluster.unplace(store.index, article, now)
     for article, features in articles:
         if article.id in kept:
             if _metadata(article) != _metadata(old[article.id]):
-                store.update_article(article)
+                store.index.update_article(article)
             continue
-        if store.has_article(article.id):
+        if store.articles.has(article.id):
             continue  # the same text already came from another file
-        cluster.place(store, article, now, prepared=features)
+        cluster.place(store.index, article, now, prepared=features)
         report.new_articles += 1
-    cluster.recheck_copies(store, [c for c in copies if store.has_article(c)])
+    cluster.recheck_copies(store.index, [c for c in copies if store.articles.has(c)])
 
 
 def _metadata(article: Article) -> tuple[object, ...]:
@@ -354,10 +354,10 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
     if history is not None:
         return reader_summaries(store, {"": history}, method=method, sentences=sentences,
                                 words=words, story_ids=story_ids, progress=progress)[""]
-    stories = store.stories(since=since, story_ids=story_ids)
+    stories = store.articles.stories(since=since, story_ids=story_ids)
     summaries = _summarize_all(store, [[_Variant(s)] for s in stories], method, sentences,
                                words, progress)
-    return rank([per_story[0] for per_story in summaries], store.duplicates())
+    return rank([per_story[0] for per_story in summaries], store.articles.duplicates())
 
 
 def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
@@ -369,7 +369,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
     A story is summarized once per distinct history of it (readers who have the same of its
     articles and sentences share the work; a story new to all of them is summarized once).
     """
-    stories = store.stories(story_ids=story_ids)
+    stories = store.articles.stories(story_ids=story_ids)
     readers = list(histories)
     # Per story, the distinct (articles seen, sentences sent) among the readers, and which
     # of them each reader has.
@@ -387,7 +387,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
         variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
     done = _summarize_all(store, variants, method, sentences, words, progress)
-    duplicates = store.duplicates()
+    duplicates = store.articles.duplicates()
     out = {}
     for n, r in enumerate(readers):
         since = histories[r].since
@@ -413,7 +413,7 @@ def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | N
     batches = [variants[i:i + STORY_BATCH] for i in range(0, len(variants), STORY_BATCH)]
 
     def work(batch: list[list[_Variant]]) -> list[_SummaryWork]:
-        headlines = store.headline_terms([v[0].story.id for v in batch])
+        headlines = store.articles.headline_terms([v[0].story.id for v in batch])
         out = []
         for per_story in batch:
             story = per_story[0].story

@@ -213,7 +213,7 @@ class Daemon:
     def tick(self, now: datetime | None = None) -> None:
         """Scan sources, send due digests (catch-up included), deliver queued mail."""
         from digest import mailer, progress
-        from digest.store import Store
+        from digest.storage import Store
 
         now = now or self.clock()
         with Store(self.state_path) as store:
@@ -228,7 +228,7 @@ class Daemon:
 
     def fire(self, name: str, now: datetime | None = None) -> None:
         """The cron job of one digest."""
-        from digest.store import Store
+        from digest.storage import Store
 
         now = now or self.clock()
         spec = self.config.digest(name)
@@ -237,7 +237,7 @@ class Daemon:
             self._deliver(store, now)
 
     def deliver(self, now: datetime | None = None) -> None:
-        from digest.store import Store
+        from digest.storage import Store
 
         with Store(self.state_path) as store:
             self._deliver(store, now or self.clock())

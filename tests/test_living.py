@@ -18,7 +18,7 @@ from conftest import ROOT, age, run_cli
 from conftest_email import SmtpServer, write_config
 
 from digest import outbox, progress
-from digest.store import Store
+from digest.storage import Store
 
 ANA, BEN = "ana@example.org", "ben@example.org"
 FLOOD = """---

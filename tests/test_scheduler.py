@@ -20,7 +20,7 @@ from digest import outbox
 from digest.config import DigestSpec, load_config
 from digest.deliver import SmtpSettings, SmtpTransport
 from digest.scheduler import Daemon, Due, cron_trigger, due_slot, fire_times, next_runs
-from digest.store import Store
+from digest.storage import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

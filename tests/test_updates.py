@@ -16,7 +16,7 @@ from digest import outbox, summarize
 from digest.config import load_config
 from digest.deliver import SmtpSettings, SmtpTransport
 from digest.models import Article, Story
-from digest.store import Store
+from digest.storage import Store
 
 
 def article(outlet: str, date: str, title: str, body: str) -> str:
