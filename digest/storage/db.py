@@ -48,12 +48,12 @@ def marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-def _unusable(path: Path, e: sqlite3.Error) -> StoreError:
+def _unusable(path: Path, e: sqlite3.Error, waited: float) -> StoreError:
     """One line for an error that leaves the database unusable for now, else a plain one."""
     text = str(e)
     if "locked" in text or "busy" in text:
         return StoreError(f"{path}: the state file stayed locked by another digest process "
-                          f"for {BUSY_SECONDS} s ({text}); try again when it has finished")
+                          f"for {waited:g} s ({text}); try again when it has finished")
     if "full" in text:
         return StoreError(f"{path}: cannot write the state file: the disk is full ({text})")
     return StoreError(f"{path}: not a usable digest state file ({text})")
@@ -69,11 +69,12 @@ def is_unusable(e: sqlite3.Error) -> bool:
 class Database:
     """One SQLite file in WAL mode, with explicit transactions and hooks around them."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_seconds: float = BUSY_SECONDS) -> None:
         self.path = path
+        self.busy_seconds = busy_seconds
         path.parent.mkdir(parents=True, exist_ok=True)
         # Another digest may hold the write lock (its batch of files): wait for it.
-        self.conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+        self.conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self._use_wal()
         self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -109,7 +110,7 @@ class Database:
         Switching needs the file to itself, and SQLite answers "database is locked" at once,
         without waiting, when another connection opening the new file holds it: wait here.
         """
-        deadline = time.monotonic() + BUSY_SECONDS
+        deadline = time.monotonic() + self.busy_seconds
         while True:
             try:
                 if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -137,7 +138,7 @@ class Database:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise _unusable(self.path, e) from e
+            raise _unusable(self.path, e, self.busy_seconds) from e
         version = self._read_data_version()
         if version != self._data_version:
             for hook in self._on_stale:
@@ -154,7 +155,7 @@ class Database:
             # Disk full, I/O error: nothing of the transaction is kept, in the file or in memory.
             self.rollback()
             if isinstance(e, sqlite3.Error) and is_unusable(e):
-                raise _unusable(self.path, e) from e
+                raise _unusable(self.path, e, self.busy_seconds) from e
             raise
 
     def rollback(self) -> None:
