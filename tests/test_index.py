@@ -15,7 +15,7 @@ import pytest
 
 from digest import cluster, ingest, pipeline
 from digest.models import Article
-from digest.storage import Store
+from digest.storage import CacheSizes, Store
 
 NOW = datetime(2026, 11, 23, 8, 0)
 
@@ -254,23 +254,18 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
         assert titles == {s.id: cluster.representative_title(list(s.articles)) for s in stories}
 
 
-def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(tmp_path: Path) -> None:
     """Centroids are written at COMMIT; one evicted (or re-read after a changed file) before
     must be written then, or the file would lose the articles that joined it."""
-    from digest.storage import index as index_module
-
     other = ("Parliament in Canberra passed the budget after a night of debate, with the "
              "treasurer promising tax relief for families and new money for hospitals.")
     path = tmp_path / "state.sqlite"
-    monkeypatch.setattr(index_module, "CACHED_STORIES", 1)
-    with Store(path) as store, store.transaction():
+    with Store(path, cache=CacheSizes(stories=1)) as store, store.transaction():
         quake = cluster.place(store.index, article(1, QUAKE), NOW)
         budget = cluster.place(store.index, article(2, other), NOW)  # evicts the quake story
         assert cluster.place(store.index, article(3, QUAKE_2), NOW) == quake  # evicts the budget story
     stored_norms_agree(path)
-    monkeypatch.setattr(index_module, "CACHED_STORIES", 1500)
-    with Store(path) as store:
+    with Store(path, cache=CacheSizes(stories=1500)) as store:
         with store.transaction():
             assert cluster.place(store.index, article(4, QUAKE_3), NOW) == quake
             # Their files changed: the budget story's article, then the quake story's first.
@@ -339,11 +334,9 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
     assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
 
 
-def test_the_term_count_cache_refills_when_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from digest.storage import index as index_module
-
-    monkeypatch.setattr(index_module, "CACHED_TERM_COUNTS", 3)
-    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+def test_the_term_count_cache_refills_when_full(tmp_path: Path) -> None:
+    with Store(tmp_path / "state.sqlite", cache=CacheSizes(term_counts=3)) as store, \
+            store.transaction():
         cluster.place(store.index, article(1, QUAKE), NOW)
         assert store.index.term_counts(["chile", "rubbl"]) == {"chile": 1, "rubbl": 1}
         # Full: the cache is emptied and every term asked for is read again, cached or not.
@@ -377,7 +370,6 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     taken out of their stories must see or drop the pending rows: the file then equals one
     built with roomy caches, and the index is what its articles make of it."""
     from digest import extract, ingest
-    from digest.storage import index as index_module
 
     texts = [a for path in sorted(seeds.iterdir())
              for a in extract.extract(ingest.read(ingest.FileEntry(path, 0, 0.0)))]
@@ -389,10 +381,10 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     monkeypatch.setattr(cluster, "STORY_PROBE_TERMS", 12)  # terms enter and leave the top
     monkeypatch.setattr(cluster, "PROBE_STORIES", 1)  # the norms decide which is scored
 
-    def run(name: str) -> dict[str, list[tuple[object, ...]]]:
+    def run(name: str, cache: CacheSizes) -> dict[str, list[tuple[object, ...]]]:
         path = tmp_path / f"{name}.sqlite"
         removed: list[list[str]] = []
-        with Store(path) as store:
+        with Store(path, cache=cache) as store:
             with store.transaction():
                 for n, text in enumerate(variants[: len(variants) // 2]):
                     cluster.place(store.index, article(n, text), NOW)
@@ -419,27 +411,21 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
                 for table in ("stories", "story_probe", "story_centroids", "term_counts")} | {
             "articles": db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()}
 
-    roomy = run("roomy")
-    monkeypatch.setattr(index_module, "CACHED_STORIES", 1)
-    monkeypatch.setattr(index_module, "CACHED_PROBE_POSTINGS", 0)  # re-read at every lookup
-    tight = run("tight")
+    roomy = run("roomy", CacheSizes())
+    tight = run("tight", CacheSizes(stories=1, probe_postings=0))  # re-read at every lookup
     assert tight == roomy
     sizes = Counter(sid for _, sid in roomy["articles"])
     assert len(variants) > 20 and sum(n > 2 for n in sizes.values()) >= 3
     assert {row[1] for row in roomy["story_probe"]} == {row[0] for row in roomy["stories"]}
 
 
-def test_rows_pending_until_commit_are_seen_when_reread(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_pending_until_commit_are_seen_when_reread(tmp_path: Path) -> None:
     """Within one batch: a story evicted from memory and re-read keeps its top terms; norms and
     postings re-read from the file carry the changes not yet written."""
-    from digest.storage import index as index_module
-
     other = ("Parliament in Canberra passed the budget after a night of debate, with the "
              "treasurer promising tax relief for families and new money for hospitals.")
-    monkeypatch.setattr(index_module, "CACHED_STORIES", 1)
-    monkeypatch.setattr(index_module, "CACHED_PROBE_POSTINGS", 0)
-    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+    tight = CacheSizes(stories=1, probe_postings=0)
+    with Store(tmp_path / "state.sqlite", cache=tight) as store, store.transaction():
         quake = cluster.place(store.index, article(1, QUAKE), NOW)
         cluster.place(store.index, article(2, other), NOW)  # evicts the quake story
         top = sorted(store.index._centroid(quake).weights.items(), key=lambda kv: (-kv[1], kv[0]))

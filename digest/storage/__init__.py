@@ -30,12 +30,12 @@ from digest.storage.articles import Articles
 from digest.storage.db import Database
 from digest.storage.files import Files, FileState, ScanRecord, Scans
 from digest.storage.history import Briefings
-from digest.storage.index import StoryIndex
+from digest.storage.index import CacheSizes, StoryIndex
 from digest.storage.ledger import Message, NewMessage, SendLedger
 from digest.storage.migrations import MIGRATIONS
 
-__all__ = ["FileState", "Message", "NewMessage", "ScanRecord", "Store", "default_state_path",
-           "open_store"]
+__all__ = ["CacheSizes", "FileState", "Message", "NewMessage", "ScanRecord", "Store",
+           "default_state_path", "open_store"]
 
 
 def default_state_path() -> Path:
@@ -48,14 +48,14 @@ def default_state_path() -> Path:
 class Store:
     """The one SQLite file holding digest's state, and the repositories over it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, cache: CacheSizes | None = None) -> None:
         self.path = path
         self.database = Database(path)
         self.files = Files(self.database.conn)
         self.scans = Scans(self.database)
         self.articles = Articles(self.database.conn)
         # Registers its write-behind cache's hooks on the database's transactions.
-        self.index = StoryIndex(self.database, self.articles)
+        self.index = StoryIndex(self.database, self.articles, cache)
         self.ledger = SendLedger(self.database)
         self.briefings = Briefings(self.database)
         self.database.migrate(MIGRATIONS)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
@@ -31,15 +32,20 @@ from digest.probe_cache import ProbeCache
 from digest.storage.articles import Articles, dumps
 from digest.storage.db import Database, marks
 
-# Centroids of the stories articles recently joined, kept in memory: a follow-up usually
-# joins a recent story, and scoring or growing a cached centroid needs no query (the memory a
-# centroid takes, and what each size saved, are in docs/benchmarks.md).
-CACHED_STORIES = 3000
-CACHED_TERM_COUNTS = 200_000
-# story_probe postings of the terms looked up, kept in memory with every story's norm
-# (probe_cache.py): each article's probe is then summed in memory instead of queried (about
-# 100 bytes a posting with its slot).
-CACHED_PROBE_POSTINGS = 1_000_000
+
+@dataclass(frozen=True)
+class CacheSizes:
+    """How much of the index the write-behind cache holds (tests shrink it to force re-reads)."""
+
+    # Centroids of the stories articles recently joined: a follow-up usually joins a recent
+    # story, and scoring or growing a cached centroid needs no query (the memory a centroid
+    # takes, and what each size saved, are in docs/benchmarks.md).
+    stories: int = 3000
+    term_counts: int = 200_000
+    # story_probe postings of the terms looked up, held with every story's norm
+    # (probe_cache.py): each article's probe is then summed in memory instead of queried
+    # (about 100 bytes a posting with its slot).
+    probe_postings: int = 1_000_000
 
 
 class _Centroid:
@@ -62,8 +68,9 @@ class _Centroid:
 class StoryIndex:
     """The stories, their centroids and postings, with a write-behind cache (see above)."""
 
-    def __init__(self, db: Database, articles: Articles) -> None:
+    def __init__(self, db: Database, articles: Articles, sizes: CacheSizes | None = None) -> None:
         self._db = db
+        self.sizes = sizes or CacheSizes()
         self.conn = db.conn
         self._articles = articles
         # In-memory copies of index rows, valid while no other connection writes: checked at
@@ -169,7 +176,7 @@ class StoryIndex:
         known = self._term_counts
         missing = [t for t in terms if t not in known]
         if missing:
-            if len(known) + len(missing) > CACHED_TERM_COUNTS:
+            if len(known) + len(missing) > self.sizes.term_counts:
                 known.clear()
                 missing = terms
             rows = dict(self.conn.execute(
@@ -197,7 +204,7 @@ class StoryIndex:
         missing = [t for t in terms if t not in self._probe]
         if not missing:
             return
-        if self._probe.size > CACHED_PROBE_POSTINGS:
+        if self._probe.size > self.sizes.probe_postings:
             self._probe.forget_postings()
             missing = terms
         rows: dict[str, list[tuple[str, float]]] = {t: [] for t in missing}
@@ -245,8 +252,8 @@ class StoryIndex:
         return cached
 
     def _evict(self) -> None:
-        """Keep CACHED_STORIES centroids, dropping the least recently used (written first if changed)."""
-        while len(self._centroids) > CACHED_STORIES:
+        """Keep sizes.stories centroids, dropping the least recently used (written first if changed)."""
+        while len(self._centroids) > self.sizes.stories:
             self._keep_changes(*self._centroids.popitem(last=False))
 
     # -- stories' shapes -------------------------------------------------------------------
