@@ -151,7 +151,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
     batch.commit()
     store.release_memory()
     store.scans.record(now, report.files_read, report.new_articles, report.unchanged,
-                      len(report.warnings))
+                       len(report.warnings))
     return report
 
 
@@ -254,7 +254,7 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         # a failed read counts its attempts, for the retry backoff.
         with batch.file():
             store.files.record(key, file_hash, entry.size, entry.mtime, prepared[2], now,
-                              attempts=attempts + 1 if kind == "retry" else 0)
+                               attempts=attempts + 1 if kind == "retry" else 0)
         report.warnings.append(prepared[2])
         return
     if kind == "same":

@@ -4,12 +4,13 @@ database that cannot be used now is one StoreError line."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from digest.errors import StoreError
-from digest.storage import Store, open_store
+from digest.storage import ScanRecord, Store, open_store
 from digest.storage.db import Database
 from digest.storage.migrations import MIGRATIONS
 
@@ -51,3 +52,20 @@ def test_a_file_that_is_not_a_database_is_one_store_error(tmp_path: Path) -> Non
         open_store(path)
     with pytest.raises(StoreError, match="is a folder"):
         open_store(tmp_path)
+
+
+def test_a_full_disk_is_one_store_error_and_keeps_nothing(tmp_path: Path) -> None:
+    """The file may not grow (SQLite's max_page_count stands in for a full disk): the write
+    fails as one StoreError line, and the transaction leaves nothing behind."""
+    path = tmp_path / "state.sqlite"
+    with Store(path) as store:
+        store.scans.record(datetime(2026, 1, 1), 1, 1, 0, 0)
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(StoreError, match=r"state\.sqlite: cannot write the state file: the "
+                                             r"disk is full"), store.transaction():
+            store.files.record("big.txt", "h" * 100_000, 1, 0.0, "x" * 100_000,
+                               datetime(2026, 1, 2))
+        assert not store.db.in_transaction
+        assert store.files.state("big.txt") is None
+        assert store.scans.last() == ScanRecord(datetime(2026, 1, 1), 1, 1, 0, 0)

@@ -128,8 +128,10 @@ class Database:
         self.begin()
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as e:
             self.rollback()
+            if isinstance(e, sqlite3.Error) and is_unusable(e):
+                raise _unusable(self.path, e, self.busy_seconds) from e
             raise
         self.commit()
 

@@ -68,7 +68,7 @@ def _m4_story_entities(db: sqlite3.Connection) -> None:
 def _m5_story_probe(db: sqlite3.Connection) -> None:
     # Each story's strongest centroid terms only: candidate stories are looked up here (a few
     # postings per story instead of hundreds), then scored on their whole centroids.
-    # 80: the value of the story's probe size (index.STORY_PROBE_TERMS) when this migration
+    # 80: the value of the story's probe size (cluster.STORY_PROBE_TERMS) when this migration
     # was written; a migration never follows a tuning constant.
     run_script(
         db,
