@@ -62,7 +62,8 @@ class Store:
 
     @property
     def db(self) -> sqlite3.Connection:
-        """The raw connection, for tests that look at the file's rows."""
+        """The connection under the repositories: to inspect the file; callers use the
+        repositories (tests/test_layout.py keeps SQL out of every other module of digest)."""
         return self.database.conn
 
     def close(self) -> None:
