@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import evaldata
 
 from digest import cluster
-from digest.store import Store
+from digest.storage import Store
 
 
 def group(articles: list, store: Store) -> dict[str, str]:
@@ -37,8 +37,8 @@ def group(articles: list, store: Store) -> dict[str, str]:
         now = max((a.date for a in batch if a.date), default=datetime(2000, 1, 1))
         with store.transaction():
             for a in batch:
-                cluster.place(store, a, now)
-    return store.story_of()
+                cluster.place(store.index, a, now)
+    return store.articles.story_of()
 
 
 def bcubed(pred: Mapping[str, str], gold: Mapping[str, frozenset[str]]) -> tuple[float, float, float]:

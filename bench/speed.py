@@ -159,7 +159,7 @@ def cpu_seconds() -> float:
 def run_pipeline(folder: Path, state: Path) -> dict[str, float]:
     """Cold: ingest, clean, group, summarize every story, render."""
     from digest import pipeline, render
-    from digest.store import Store
+    from digest.storage import Store
 
     now = datetime(2030, 1, 1)
     cpu0 = cpu_seconds()
@@ -179,12 +179,12 @@ def run_pipeline(folder: Path, state: Path) -> dict[str, float]:
 def run_increment(folder: Path, state: Path) -> dict[str, float]:
     """100 new articles into an existing store: only the new folder is read."""
     from digest import pipeline
-    from digest.store import Store
+    from digest.storage import Store
 
     t0 = time.perf_counter()
     with Store(state) as store:
         report = pipeline.ingest_folders(store, [folder], now=datetime(2030, 1, 2), settle_seconds=0)
-        stored = store.article_count()
+        stored = store.articles.count()
     return {"articles": report.new_articles, "stored": stored, "total": time.perf_counter() - t0,
             "rss_mb": peak_rss_mb()}
 

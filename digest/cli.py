@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +29,7 @@ from digest.email import daemon, outbox, service
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
 from digest.models import RawDocument, StorySummary
-from digest.store import Store, default_state_path
+from digest.storage import Store, default_state_path, open_store
 
 log = logging.getLogger("digest")
 LOG_LEVELS = ["debug", "info", "warning", "error"]
@@ -53,18 +52,6 @@ class Context:
 
     def store(self) -> Store:
         return open_store(self.state_path)
-
-
-def open_store(path: Path) -> Store:
-    """Open the state file; a folder or a file that is not SQLite is one StoreError line."""
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder; --state takes the path of a state file")
-    try:
-        return Store(path)
-    except sqlite3.DatabaseError as e:  # "file is not a database", "unable to open ..."
-        raise StoreError(f"{path}: not a usable digest state file ({e})") from e
-    except OSError as e:  # its folder cannot be created
-        raise StoreError(f"{path}: cannot create the state file ({e.strerror or e})") from e
 
 
 class LineUsageError(click.ClickException):
@@ -229,7 +216,7 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: 
         elif since_dt is not None:
             reader, story_ids = history.history_before(store, since_dt)
         elif not show_all:  # what arrived lately, by when digest took it in (not article dates)
-            story_ids = store.stories_taken_in_since(now - RECENT)
+            story_ids = store.articles.stories_taken_in_since(now - RECENT)
         plan = pipeline.BriefingPlan(
             story_ids=frozenset(story_ids) if story_ids is not None else None, since=since_dt,
             topics=tuple(followed), max_stories=max_stories, also_noted=also_noted,
@@ -633,7 +620,7 @@ def _stored_summaries(obj: Context, since: str | None
                       ) -> tuple[list[StorySummary], dict[str, str]]:
     with obj.store() as store:
         summaries = pipeline.story_summaries(store, since=parse_since(since, utcnow()))
-        duplicates = store.duplicates()
+        duplicates = store.articles.duplicates()
     if not summaries:
         warn("no stored stories: run `digest brief` (or `digest run`) to take in articles first")
     return summaries, duplicates

@@ -30,7 +30,10 @@ article's story whatever its score and is marked as a duplicate.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -89,9 +92,12 @@ def features(article: Article) -> Features:
 
 
 class StoryIndex(Protocol):
-    """What grouping needs from storage (store.Store implements it in SQLite)."""
+    """What grouping needs from storage (storage.index.StoryIndex keeps it in SQLite)."""
 
-    def candidates(self, vector: dict[str, float], limit: int = 20) -> list[tuple[str, float]]: ...
+    def term_counts(self, terms: list[str]) -> dict[str, int]: ...
+    def probe(self, vector: dict[str, float], probes: list[str],
+              limit: int) -> list[tuple[str, float]]: ...
+    def centroid(self, story_id: str) -> tuple[Mapping[str, float], float]: ...
     def lead_matches(self, hashes: list[str]) -> list[tuple[str, int]]: ...
     def story_of_article(self, article_id: str) -> str | None: ...
     def story_shapes(self, story_ids: list[str]) -> dict[str, tuple[int, float]]: ...
@@ -207,6 +213,116 @@ def story_id_for(article: Article) -> str:
     return "s" + article.id[1:13]
 
 
+# -- the story index's maths: finding candidates, growing and shrinking centroids -------------
+# Storage keeps the postings and centroids (storage/index.py); what they are made of and how a
+# story is looked up is decided here.
+PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
+PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
+PROBE_STORIES = 12  # stories re-scored on the article's whole vector
+STORY_PROBE_TERMS = 80  # a story is found through its strongest centroid terms (story_probe)
+# What an article taken out of a story leaves of a term or name it alone brought: float rounding
+# of the sums (names are stored rounded to 4 decimals), dropped rather than kept as a trace.
+WEIGHT_RESIDUE = 1e-9
+NAME_RESIDUE = 1e-3
+_ZEROS = itertools.repeat(0.0)
+
+
+def candidates(index: StoryIndex, vector: dict[str, float],
+               limit: int = CANDIDATES) -> list[tuple[str, float]]:
+    """Stories sharing terms with vector, by cosine similarity, best first.
+
+    The article's strongest terms that are not common in the store find the
+    candidate stories (bounded work however large the store grows); the best
+    of them are then scored on the whole vector.
+    """
+    if not vector:
+        return []
+    terms = list(vector)
+    counts = index.term_counts(terms)
+    # Strongest first, equal weights by term (a stable sort by weight of the sorted terms).
+    probes = [t for t in sorted(sorted(terms), key=vector.__getitem__, reverse=True)
+              if counts.get(t, 0) <= PROBE_MAX_ARTICLES][:PROBE_TERMS]
+    if not probes:
+        return []
+    found = index.probe(vector, probes, PROBE_STORIES)
+    if not found:
+        return []
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    scored: list[tuple[str, float]] = []
+    values = list(vector.values())
+    for sid, _ in found:
+        weights, story_norm = index.centroid(sid)
+        # In the vector's order (not a set's): the same sums, to the last bit, on every run.
+        # A term the story lacks adds 0.0, which leaves a sum as it is.
+        dot = sum(map(operator.mul, values, map(weights.get, terms, _ZEROS)))
+        scored.append((sid, dot / max(story_norm, 1e-9) / norm))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored[:limit]
+
+
+def grow_centroid(weights: dict[str, float], norm: float, vector: Mapping[str, float]) -> float:
+    """Add an article's vector to a story's centroid weights (in place); returns the new norm."""
+    # |c + v|^2 = |c|^2 + sum over v's terms of (2 c_t + v_t) v_t.
+    norm_sq = norm ** 2 + sum((2.0 * weights.get(t, 0.0) + w) * w for t, w in vector.items())
+    for t, w in vector.items():
+        weights[t] = weights.get(t, 0.0) + w
+    return math.sqrt(max(norm_sq, 0.0))
+
+
+def shrink_centroid(weights: dict[str, float], vector: Mapping[str, float]) -> float:
+    """Take an article's vector out of a story's centroid weights (in place); returns the norm."""
+    for t, w in vector.items():
+        left = weights.get(t, 0.0) - w
+        if left > WEIGHT_RESIDUE:
+            weights[t] = left
+        else:  # only this article carried the term: what is left is rounding
+            weights.pop(t, None)
+    # Summed afresh, not |c|^2 - ...: a difference of squares would keep the rounding.
+    return math.sqrt(sum(w * w for w in weights.values()))
+
+
+def add_names(names: dict[str, float], mentioned: Mapping[str, float]) -> None:
+    """Add an article's names to a story's (in place)."""
+    for t, w in mentioned.items():
+        # Rounded as stored (the weights only decide a veto): memory and file agree exactly.
+        names[t] = round(names.get(t, 0.0) + w, 4)
+
+
+def remove_names(names: dict[str, float], mentioned: Mapping[str, float]) -> None:
+    """Take an article's names out of a story's (in place)."""
+    for t, w in mentioned.items():
+        left = round(names.get(t, 0.0) - w, 4)
+        if left > NAME_RESIDUE:
+            names[t] = left
+        else:  # the article brought the name, or rounding left a trace of it
+            names.pop(t, None)
+
+
+def probe_terms(weights: Mapping[str, float]) -> set[str]:
+    """A story's STORY_PROBE_TERMS strongest terms (ties: by term)."""
+    return set(heapq.nsmallest(STORY_PROBE_TERMS, weights, key=lambda t: (-weights[t], t)))
+
+
+def probe_terms_after_growth(weights: Mapping[str, float], top: set[str],
+                             vector: Mapping[str, float]) -> set[str]:
+    """A story's strongest terms once an article's vector was added to its weights."""
+    if len(top) < STORY_PROBE_TERMS or _enters_probe(weights, top, vector):
+        # Weights only grow, and only the article's terms grew: a term neither in the top
+        # nor in the article still ranks below every term of the top, so the new top is
+        # the best of those two sets (at most 180 terms, not the whole centroid).
+        contenders = top.union(vector)
+        return set(heapq.nsmallest(STORY_PROBE_TERMS, contenders,
+                                   key=lambda t: (-weights[t], t)))
+    return top
+
+
+def _enters_probe(weights: Mapping[str, float], top: set[str], vector: Mapping[str, float]) -> bool:
+    """Whether one of the article's terms now outranks the weakest of the story's top terms
+    (weights only grow, so nothing else can change the top)."""
+    weakest = max((-weights[t], t) for t in top)
+    return any((-weights[t], t) < weakest for t in vector if t not in top)
+
+
 def join_bar(size: int, norm: float) -> float:
     """Mean similarity to its members a story of `size` articles (centroid norm) asks of a newcomer."""
     if size <= 1:
@@ -218,7 +334,7 @@ def join_bar(size: int, norm: float) -> float:
 
 def best_story(index: StoryIndex, features: Features) -> str | None:
     """The candidate story the newcomer is closest to relative to its bar, if it reaches it."""
-    found = index.candidates(features.vector, limit=CANDIDATES)
+    found = candidates(index, features.vector, CANDIDATES)
     if not found:
         return None
     shapes = index.story_shapes([sid for sid, _ in found])

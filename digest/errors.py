@@ -6,7 +6,7 @@ DigestError
  +-- IngestError      an input file cannot be read or decoded (names the file)
  +-- SummarizeError   unknown method or impossible length request
  +-- RenderError      a template is missing or broken
- +-- StoreError       the state file cannot be opened (a folder, not a SQLite database)
+ +-- StoreError       the state cannot be used: a folder or not a database, locked, disk full
  +-- OutputError      an output file cannot be written (names the file)
  +-- DeliveryError    SMTP delivery failed (raised by digest.email.transport)
       +-- TemporaryDeliveryError   worth retrying (timeouts, refused, 4xx)

@@ -27,7 +27,7 @@ from digest.models import (
     StorySummary,
 )
 from digest.progress import Progress
-from digest.store import Store
+from digest.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
             todo: list[_ToRead] = []
             attempts: dict[str, int] = {}  # failed reads so far of the files read again
             for entry in ready:
-                known = store.file_state(entry.name)
+                known = store.files.state(entry.name)
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
                     # a file that failed is read again whole, even if its bytes are the same
                     todo.append(_ToRead(entry, known.file_hash if known and known.error is None
@@ -166,8 +166,8 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
         raise
     batch.commit()
     store.release_memory()
-    store.record_scan(now, report.files_read, report.new_articles, report.unchanged,
-                      len(report.warnings))
+    store.scans.record(now, report.files_read, report.new_articles, report.unchanged,
+                       len(report.warnings))
     return report
 
 
@@ -251,20 +251,20 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         # Record the failure (by size/mtime) so an unchanged broken file warns once per change;
         # a failed read counts its attempts, for the retry backoff.
         with batch.file():
-            store.record_file(key, prepared.file_hash, entry.size, entry.mtime, prepared.message,
+            store.files.record(key, prepared.file_hash, entry.size, entry.mtime, prepared.message,
                               now, attempts=attempts + 1 if prepared.retry else 0)
         report.warnings.append(prepared.message)
         return
     if isinstance(prepared, _Same):
         with batch.file():
-            store.record_file(key, prepared.file_hash, entry.size, entry.mtime, None, now)
+            store.files.record(key, prepared.file_hash, entry.size, entry.mtime, None, now)
         report.unchanged += 1
         return
     file_hash = prepared.file_hash
     articles = [(_stamp(a, now), features) for a, features in prepared.articles]
     report.warnings.extend(prepared.warnings)
     with batch.file():
-        recorded = store.file_state(key)
+        recorded = store.files.state(key)
         if recorded is not None and recorded.file_hash == file_hash and recorded.error is None:
             # Another digest took this version in since the scan (its batch held the write
             # lock meanwhile): its work stands, as if this run had found the file unchanged.
@@ -272,7 +272,7 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
             return
         report.files_read += 1
         _replace_articles(store, key, articles, now, report)
-        store.record_file(key, file_hash, entry.size, entry.mtime, None, now)
+        store.files.record(key, file_hash, entry.size, entry.mtime, None, now)
     if not articles:
         report.warnings.append(f"{entry.name}: no article text found")
 
@@ -287,23 +287,23 @@ def _replace_articles(store: Store, path: str, articles: list[tuple[Article, clu
     it and what joined after it. The others are taken out of their stories (centroid, index,
     term counts; a story left empty is deleted), then the new ones placed like any new article.
     """
-    old = {a.id: a for a in store.articles_of(path)}
+    old = {a.id: a for a in store.articles.of_file(path)}
     kept = {a.id for a, _ in articles
             if a.id in old and (a.title, a.text) == (old[a.id].title, old[a.id].text)}
     copies: list[str] = []
     for article in old.values():
         if article.id not in kept:
-            copies += cluster.unplace(store, article, now)
+            copies += cluster.unplace(store.index, article, now)
     for article, features in articles:
         if article.id in kept:
             if _metadata(article) != _metadata(old[article.id]):
-                store.update_article(article)
+                store.index.update_article(article)
             continue
-        if store.has_article(article.id):
+        if store.articles.has(article.id):
             continue  # the same text already came from another file
-        cluster.place(store, article, now, prepared=features)
+        cluster.place(store.index, article, now, prepared=features)
         report.new_articles += 1
-    cluster.recheck_copies(store, [c for c in copies if store.has_article(c)])
+    cluster.recheck_copies(store.index, [c for c in copies if store.articles.has(c)])
 
 
 def _metadata(article: Article) -> tuple[object, ...]:
@@ -355,10 +355,10 @@ def story_summaries(store: Store, *, since: datetime | None = None, method: str 
         return reader_summaries(store, {"": history}, method=method, sentences=sentences,
                                 words=words, story_ids=story_ids, progress=progress,
                                 parallelism=parallelism)[""]
-    stories = store.stories(since=since, story_ids=story_ids)
+    stories = store.articles.stories(since=since, story_ids=story_ids)
     summaries = _summarize_all(store, [[_Variant(s)] for s in stories], method, sentences,
                                words, progress, parallelism)
-    return rank([per_story[0] for per_story in summaries], store.duplicates())
+    return rank([per_story[0] for per_story in summaries], store.articles.duplicates())
 
 
 def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
@@ -372,7 +372,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
     A story is summarized once per distinct history of it (readers who have the same of its
     articles and sentences share the work; a story new to all of them is summarized once).
     """
-    stories = store.stories(story_ids=story_ids)
+    stories = store.articles.stories(story_ids=story_ids)
     readers = list(histories)
     # Per story, the distinct (articles seen, sentences sent) among the readers, and which
     # of them each reader has.
@@ -390,7 +390,7 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
         variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
     done = _summarize_all(store, variants, method, sentences, words, progress, parallelism)
-    duplicates = store.duplicates()
+    duplicates = store.articles.duplicates()
     out = {}
     for n, r in enumerate(readers):
         since = histories[r].since
@@ -417,7 +417,7 @@ def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | N
         # Stories go out in batches, each with its articles' headline terms read just before.
         for i in range(0, len(variants), size):
             batch = variants[i:i + size]
-            headlines = store.headline_terms([v[0].story.id for v in batch])
+            headlines = store.articles.headline_terms([v[0].story.id for v in batch])
             for per_story in batch:
                 story = per_story[0].story
                 terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
@@ -512,7 +512,7 @@ def build_briefings(store: Store, plan: BriefingPlan, *, now: datetime,
                                       sentences=plan.sentences, words=plan.words,
                                       story_ids=plan.story_ids, progress=progress,
                                       parallelism=parallelism)
-    duplicates = store.duplicates()  # a wire copy in a second outlet counts once in the order
+    duplicates = store.articles.duplicates()  # a wire copy in a second outlet counts once in the order
     warned = tuple(warnings)
     out = {}
     for key in keys:

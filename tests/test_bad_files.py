@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, age, run_cli
 
 from digest import ingest, pipeline
-from digest.store import Store
+from digest.storage import Store
 
 BENCH = ROOT / "bench"
 
@@ -81,14 +81,14 @@ def test_retry_a_failed_read_with_backoff(tmp_path: Path) -> None:
                 assert report.warnings[0].endswith("story.txt: a broken link (its target does not exist)")
                 tried.append(minutes)
         assert tried == [0, 1.1, 3.2]  # a minute after the first failure, two after the second
-        assert store.file_state(str(link)).attempts == 3
+        assert store.files.state(str(link)).attempts == 3
         target = folder / "later" / "target.txt"
         target.write_text("Harbour reopens\n\nThe harbour reopened on Monday after a storm "
                           "closed it for three days, the port authority said.\n", encoding="utf-8")
         age(target)
         fixed = run(3.3)  # the link now stands for its target: a changed file, read at once
         assert fixed.warnings == [] and fixed.failing == [] and fixed.files_read == 2
-        state = store.file_state(str(link))
+        state = store.files.state(str(link))
         assert state.error is None and state.attempts == 0
 
 

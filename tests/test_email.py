@@ -23,7 +23,7 @@ from digest.email import compose, outbox, service
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import DigestError
 from digest.models import Article, Briefing, BriefingSection, Story, StorySummary, SummarySentence
-from digest.store import Store
+from digest.storage import Store
 
 NOW = datetime(2024, 4, 3, 5, 0)  # naive UTC, like the store: 07:00 in Berlin
 ANA, BEN = "ana@example.org", "ben@example.org"
@@ -156,7 +156,7 @@ def test_next_digest_has_only_new_and_updated_stories(
     third = send(cfg, store, transport, Clock(NOW + timedelta(days=1)))
     assert len(third.delivery.sent) == 1
     follow_up_id = next(a for a, p in _paths(store).items() if p.endswith("follow_up.txt"))
-    followed_story = store.story_of()[follow_up_id]
+    followed_story = store.articles.story_of()[follow_up_id]
     assert followed_story in first_ids  # the follow-up joined a story already sent
     status = {s.story.id: s.status for s in third.queued[0].briefing.stories}
     assert status.pop(followed_story) == "updated"
@@ -526,7 +526,7 @@ def test_a_state_file_from_before_the_operator_commands_is_migrated_in_place(
     recipient was sent stay, and a message can then be dropped."""
     import sqlite3
 
-    from digest.store import MIGRATIONS
+    from digest.storage.migrations import MIGRATIONS
 
     path = digest_home / "old.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -535,8 +535,8 @@ def test_a_state_file_from_before_the_operator_commands_is_migrated_in_place(
     db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
     db.execute("BEGIN")
     for version, migration in enumerate(MIGRATIONS[:7], start=1):
-        migration(db)
-        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.__name__))
+        migration.apply(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (version, migration.name))
     db.execute("COMMIT")
     with pytest.raises(sqlite3.IntegrityError):  # before: no such state
         db.execute("INSERT INTO outbox VALUES (9, 'd', 'r', 'x@example.org', '<9@x>', 's', "

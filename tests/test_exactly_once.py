@@ -22,7 +22,7 @@ from conftest import ROOT
 from conftest_email import SMTP_PASSWORD, Pause, SmtpServer, write_config
 
 from digest.email import outbox
-from digest.store import Store
+from digest.storage import Store
 
 RECIPIENTS = ("ana@example.org", "ben@example.org", "cara@example.org")
 OPEN = ("queued", "sending", "handed_over")

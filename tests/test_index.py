@@ -13,7 +13,7 @@ import pytest
 
 from digest import cluster, ingest, pipeline
 from digest.models import Article
-from digest.store import Store
+from digest.storage import CacheSizes, Store
 
 NOW = datetime(2026, 11, 23, 8, 0)
 
@@ -47,14 +47,14 @@ def index_agrees_with_articles(path: Path, probe_terms: int | None = None) -> No
     story's centroid the sum of its articles' vectors (their names likewise), its norm that
     sum's length, its story_probe rows its strongest terms, term_counts the articles carrying
     each term, and no story without articles."""
-    from digest import store as store_module
+    from digest.storage import articles as articles_module
 
-    top = probe_terms or store_module.STORY_PROBE_TERMS
+    top = probe_terms or cluster.STORY_PROBE_TERMS
     with Store(path) as store:
         db = store.db
         members: dict[str, list[Article]] = {}
-        for row in db.execute(f"SELECT {store_module.ARTICLE_COLUMNS}, story_id FROM articles"):
-            members.setdefault(row["story_id"], []).append(store_module.article_from_row(row))
+        for row in db.execute(f"SELECT {articles_module.ARTICLE_COLUMNS}, story_id FROM articles"):
+            members.setdefault(row["story_id"], []).append(articles_module.article_from_row(row))
         stories = {r[0]: (r[1], json.loads(r[2]))
                    for r in db.execute("SELECT id, norm, entities FROM stories")}
         assert set(stories) == set(members)
@@ -84,13 +84,13 @@ def index_agrees_with_articles(path: Path, probe_terms: int | None = None) -> No
 
 def store_at_version(path: Path, version: int) -> sqlite3.Connection:
     """A state file as an older digest left it: only the first `version` migrations run."""
-    from digest import store as store_module
+    from digest.storage.migrations import MIGRATIONS
 
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT)")
-    for n, migration in enumerate(store_module.MIGRATIONS[:version], start=1):
-        migration(db)
-        db.execute("INSERT INTO migrations VALUES (?, ?)", (n, migration.__name__))
+    for n, migration in enumerate(MIGRATIONS[:version], start=1):
+        migration.apply(db)
+        db.execute("INSERT INTO migrations VALUES (?, ?)", (n, migration.name))
     return db
 
 
@@ -98,12 +98,12 @@ def test_a_write_by_another_connection_is_seen(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite"
     with Store(path) as first, Store(path) as second:
         with first.transaction():
-            story = cluster.place(first, article(1, QUAKE), NOW)
+            story = cluster.place(first.index, article(1, QUAKE), NOW)
         with second.transaction():  # another process grows the story meanwhile
-            assert cluster.place(second, article(2, QUAKE_2), NOW) == story
+            assert cluster.place(second.index, article(2, QUAKE_2), NOW) == story
         with first.transaction():  # first's cached centroid is stale: it must not be used
-            assert cluster.place(first, article(3, QUAKE_3), NOW) == story
-            assert first.story_sizes([story]) == {story: 3}
+            assert cluster.place(first.index, article(3, QUAKE_3), NOW) == story
+            assert first.index.story_sizes([story]) == {story: 3}
     stored_norms_agree(path)
 
 
@@ -111,14 +111,14 @@ def test_a_rolled_back_article_leaves_no_trace_in_memory(tmp_path: Path) -> None
     path = tmp_path / "state.sqlite"
     with Store(path) as store:
         with store.transaction():
-            story = cluster.place(store, article(1, QUAKE), NOW)
+            story = cluster.place(store.index, article(1, QUAKE), NOW)
         with pytest.raises(RuntimeError), store.transaction():
-            cluster.place(store, article(2, QUAKE_2), NOW)
+            cluster.place(store.index, article(2, QUAKE_2), NOW)
             raise RuntimeError("crash in the middle of a batch")
-        assert store.story_sizes([story]) == {story: 1}
+        assert store.index.story_sizes([story]) == {story: 1}
         with store.transaction():
-            assert cluster.place(store, article(3, QUAKE_3), NOW) == story
-        assert store.story_sizes([story]) == {story: 2}
+            assert cluster.place(store.index, article(3, QUAKE_3), NOW) == story
+        assert store.index.story_sizes([story]) == {story: 2}
         # Term counts (written at COMMIT) hold the two kept articles' terms, not the rolled-back one's.
         expected = Counter(t for n, text in ((1, QUAKE), (3, QUAKE_3))
                            for t in cluster.vectorize(article(n, text)))
@@ -130,11 +130,11 @@ def test_scores_from_memory_equal_scores_from_sqlite(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite"
     with Store(path) as store, store.transaction():
         for n, text in enumerate([QUAKE, QUAKE_2]):
-            cluster.place(store, article(n, text), NOW)
+            cluster.place(store.index, article(n, text), NOW)
         vector = cluster.vectorize(article(9, QUAKE_3))
-        warm = store.candidates(vector)
+        warm = cluster.candidates(store.index, vector)
     with Store(path) as cold:  # a new connection: nothing in memory, scored in SQL
-        sql = cold.candidates(vector)
+        sql = cluster.candidates(cold.index, vector)
     assert [sid for sid, _ in sql] == [sid for sid, _ in warm]
     assert [score for _, score in sql] == pytest.approx([score for _, score in warm], rel=1e-9)
     assert warm and warm[0][1] > 0.3
@@ -157,10 +157,10 @@ def test_a_related_article_stays_out_of_a_tight_story(tmp_path: Path) -> None:
     other_event = ("Chile's central bank held interest rates and said the economy was recovering, "
                    "as copper exports rose for a third month and investors returned.")
     with Store(tmp_path / "state.sqlite") as store, store.transaction():
-        first = cluster.place(store, article(1, QUAKE), NOW)
-        assert cluster.place(store, article(2, QUAKE_2), NOW) == first
-        assert cluster.place(store, article(3, QUAKE_3), NOW) == first
-        assert cluster.place(store, article(4, other_event), NOW) != first
+        first = cluster.place(store.index, article(1, QUAKE), NOW)
+        assert cluster.place(store.index, article(2, QUAKE_2), NOW) == first
+        assert cluster.place(store.index, article(3, QUAKE_3), NOW) == first
+        assert cluster.place(store.index, article(4, other_event), NOW) != first
 
 
 def test_entities_are_the_names_inside_sentences() -> None:
@@ -182,9 +182,9 @@ def test_a_story_with_other_names_is_vetoed(tmp_path: Path, monkeypatch: pytest.
     if not veto:
         monkeypatch.setattr(cluster, "ENTITY_MIN", 0.0)
     with Store(tmp_path / "state.sqlite") as store, store.transaction():
-        chile = cluster.place(store, article(1, QUAKE), NOW)
-        assert (cluster.place(store, article(2, haiti), NOW) != chile) is veto
-        assert cluster.place(store, article(3, QUAKE_3), NOW) == chile
+        chile = cluster.place(store.index, article(1, QUAKE), NOW)
+        assert (cluster.place(store.index, article(2, haiti), NOW) != chile) is veto
+        assert cluster.place(store.index, article(3, QUAKE_3), NOW) == chile
 
 
 def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None:
@@ -193,31 +193,30 @@ def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None
     db.execute("INSERT INTO stories VALUES ('sold', 'Old story', 1.0, 'x', 'x', NULL)")
     db.close()
     with Store(path) as store:
-        assert store.story_entities(["sold"]) == {"sold": {}}
+        assert store.index.story_entities(["sold"]) == {"sold": {}}
         with store.transaction():  # an old story without names is joined as before, not vetoed
-            sid = cluster.place(store, article(1, QUAKE), NOW)
-            assert cluster.place(store, article(2, QUAKE_2), NOW) == sid
-        assert store.story_entities([sid])[sid]
+            sid = cluster.place(store.index, article(1, QUAKE), NOW)
+            assert cluster.place(store.index, article(2, QUAKE_2), NOW) == sid
+        assert store.index.story_entities([sid])[sid]
 
 
 def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Kept up incrementally, story_probe equals each story's top terms recomputed from scratch."""
     from digest import pipeline
-    from digest import store as store_module
 
-    monkeypatch.setattr(store_module, "STORY_PROBE_TERMS", 12)  # small: terms enter and leave
+    monkeypatch.setattr(cluster, "STORY_PROBE_TERMS", 12)  # small: terms enter and leave
     path = tmp_path / "state.sqlite"
     with Store(path) as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
         with pytest.raises(RuntimeError), store.transaction():  # leaves nothing in memory
-            cluster.place(store, article(1, QUAKE.upper()), NOW)
+            cluster.place(store.index, article(1, QUAKE.upper()), NOW)
             raise RuntimeError("crash in the middle of a batch")
         with store.transaction():
             for text in (QUAKE, QUAKE_2, QUAKE_3):
-                cluster.place(store, article(len(text), text), NOW)
+                cluster.place(store.index, article(len(text), text), NOW)
         # The postings held in memory (those of the terms looked up) are the file's.
-        held_in_memory = store._probe
+        held_in_memory = store.index._probe
         assert len(held_in_memory) > 20
         for term in held_in_memory:
             assert held_in_memory.postings(term) == dict(store.db.execute(
@@ -237,8 +236,8 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
 
     with Store(tmp_path / "state.sqlite") as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
-        stories = [s for s in store.stories() if len(s.articles) > 1]
-        stored = store.headline_terms([s.id for s in stories])
+        stories = [s for s in store.articles.stories() if len(s.articles) > 1]
+        stored = store.articles.headline_terms([s.id for s in stories])
         assert set(stored) == {a.id for s in stories for a in s.articles}
         for story in stories:
             articles = list(story.articles)
@@ -247,35 +246,30 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
             assert title == cluster.representative_title(articles)
         # Rows stored before the column existed have none: the headline is computed from the text.
         store.db.execute("UPDATE articles SET headline_terms = NULL")
-        assert store.headline_terms([s.id for s in stories]) == {}
+        assert store.articles.headline_terms([s.id for s in stories]) == {}
         titles = {s.story.id: s.story.title for s in pipeline.story_summaries(store)
                   if len(s.story.articles) > 1}
         assert titles == {s.id: cluster.representative_title(list(s.articles)) for s in stories}
 
 
-def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(tmp_path: Path) -> None:
     """Centroids are written at COMMIT; one evicted (or re-read after a changed file) before
     must be written then, or the file would lose the articles that joined it."""
-    from digest import store as store_module
-
     other = ("Parliament in Canberra passed the budget after a night of debate, with the "
              "treasurer promising tax relief for families and new money for hospitals.")
     path = tmp_path / "state.sqlite"
-    monkeypatch.setattr(store_module, "CACHED_STORIES", 1)
-    with Store(path) as store, store.transaction():
-        quake = cluster.place(store, article(1, QUAKE), NOW)
-        budget = cluster.place(store, article(2, other), NOW)  # evicts the quake story
-        assert cluster.place(store, article(3, QUAKE_2), NOW) == quake  # evicts the budget story
+    with Store(path, cache=CacheSizes(stories=1)) as store, store.transaction():
+        quake = cluster.place(store.index, article(1, QUAKE), NOW)
+        budget = cluster.place(store.index, article(2, other), NOW)  # evicts the quake story
+        assert cluster.place(store.index, article(3, QUAKE_2), NOW) == quake  # evicts the budget story
     stored_norms_agree(path)
-    monkeypatch.setattr(store_module, "CACHED_STORIES", 1500)
-    with Store(path) as store:
+    with Store(path, cache=CacheSizes(stories=1500)) as store:
         with store.transaction():
-            assert cluster.place(store, article(4, QUAKE_3), NOW) == quake
+            assert cluster.place(store.index, article(4, QUAKE_3), NOW) == quake
             # Their files changed: the budget story's article, then the quake story's first.
-            for gone in store.articles_of("2.txt") + store.articles_of("1.txt"):
-                cluster.unplace(store, gone, NOW)
-        assert store.story_sizes([quake, budget]) == {quake: 2}
+            for gone in store.articles.of_file("2.txt") + store.articles.of_file("1.txt"):
+                cluster.unplace(store.index, gone, NOW)
+        assert store.index.story_sizes([quake, budget]) == {quake: 2}
     stored_norms_agree(path)
     index_agrees_with_articles(path)
 
@@ -306,7 +300,7 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
         with Store(tmp_path / f"{name}.sqlite") as store:
             pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0, parallelism=how)
             summaries = pipeline.story_summaries(store, parallelism=how)
-            return store.story_of(), [(s.story.id, s.story.title, tuple(x.text for x in s.sentences))
+            return store.articles.story_of(), [(s.story.id, s.story.title, tuple(x.text for x in s.sentences))
                                       for s in summaries]
 
     none = parallel.Plan(workers=0, min_items=1, chunk=1, ahead=1)
@@ -319,34 +313,32 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
     assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
 
 
-def test_the_term_count_cache_refills_when_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from digest import store as store_module
-
-    monkeypatch.setattr(store_module, "CACHED_TERM_COUNTS", 3)
-    with Store(tmp_path / "state.sqlite") as store, store.transaction():
-        cluster.place(store, article(1, QUAKE), NOW)
-        assert store._counts(["chile", "rubbl"]) == {"chile": 1, "rubbl": 1}
+def test_the_term_count_cache_refills_when_full(tmp_path: Path) -> None:
+    with Store(tmp_path / "state.sqlite", cache=CacheSizes(term_counts=3)) as store, \
+            store.transaction():
+        cluster.place(store.index, article(1, QUAKE), NOW)
+        assert store.index.term_counts(["chile", "rubbl"]) == {"chile": 1, "rubbl": 1}
         # Full: the cache is emptied and every term asked for is read again, cached or not.
-        assert store._counts(["chile", "quak", "zzz"]) == {"chile": 1, "quak": 1, "zzz": 0}
+        assert store.index.term_counts(["chile", "quak", "zzz"]) == {"chile": 1, "quak": 1, "zzz": 0}
 
 
 def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "state.sqlite"
     with Store(path) as store:
         with store.transaction():
-            story = cluster.place(store, article(1, QUAKE), NOW)
+            story = cluster.place(store.index, article(1, QUAKE), NOW)
 
         def disk_full(*args: object) -> None:
             raise OSError("disk full")
 
-        monkeypatch.setattr(store, "_write_centroid", disk_full)
+        monkeypatch.setattr(store.index, "_write_centroid", disk_full)
         with pytest.raises(OSError), store.transaction():
-            cluster.place(store, article(2, QUAKE_2), NOW)
+            cluster.place(store.index, article(2, QUAKE_2), NOW)
         monkeypatch.undo()
-        assert not store.db.in_transaction and not store._centroids and not len(store._probe)
-        assert store.story_sizes([story]) == {story: 1}
+        assert not store.db.in_transaction and not store.index._centroids and not len(store.index._probe)
+        assert store.index.story_sizes([story]) == {story: 1}
         with store.transaction():  # the store goes on as if the failed batch never came
-            assert cluster.place(store, article(2, QUAKE_2), NOW) == story
+            assert cluster.place(store.index, article(2, QUAKE_2), NOW) == story
     stored_norms_agree(path)
 
 
@@ -357,7 +349,6 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     taken out of their stories must see or drop the pending rows: the file then equals one
     built with roomy caches, and the index is what its articles make of it."""
     from digest import extract
-    from digest import store as store_module
 
     texts = [a for path in sorted(seeds.iterdir())
              for a in extract.extract(ingest.read(ingest.FileEntry(path, 0, 0.0)))]
@@ -366,32 +357,32 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     variants += ["\n\n".join(p for k, p in enumerate(a.paragraphs) if k != skip)
                  for a in texts for skip in range(1, 4) if len(a.paragraphs) > 4]
     variants += [QUAKE, QUAKE_2, QUAKE_3]
-    monkeypatch.setattr(store_module, "STORY_PROBE_TERMS", 12)  # terms enter and leave the top
-    monkeypatch.setattr(store_module, "PROBE_STORIES", 1)  # the norms decide which is scored
+    monkeypatch.setattr(cluster, "STORY_PROBE_TERMS", 12)  # terms enter and leave the top
+    monkeypatch.setattr(cluster, "PROBE_STORIES", 1)  # the norms decide which is scored
 
-    def run(name: str) -> dict[str, list[tuple[object, ...]]]:
+    def run(name: str, cache: CacheSizes) -> dict[str, list[tuple[object, ...]]]:
         path = tmp_path / f"{name}.sqlite"
         removed: list[list[str]] = []
-        with Store(path) as store:
+        with Store(path, cache=cache) as store:
             with store.transaction():
                 for n, text in enumerate(variants[: len(variants) // 2]):
-                    cluster.place(store, article(n, text), NOW)
+                    cluster.place(store.index, article(n, text), NOW)
             with store.transaction():
                 second = variants[len(variants) // 2:]
                 for n, text in enumerate(second[:3], start=100):
-                    cluster.place(store, article(n, text), NOW)
+                    cluster.place(store.index, article(n, text), NOW)
                 # A story started in this batch, then emptied (its file changed): pruned, and
                 # the norms held in memory are re-read while others' rows are still pending.
-                lone = cluster.place(store, article(999, "Zanzibar ferry timetable rewritten "
+                lone = cluster.place(store.index, article(999, "Zanzibar ferry timetable rewritten "
                                                             "by harbour clerks overnight."), NOW)
-                for gone in store.articles_of("999.txt"):
-                    cluster.unplace(store, gone, NOW)
+                for gone in store.articles.of_file("999.txt"):
+                    cluster.unplace(store.index, gone, NOW)
                 for n, text in enumerate(second[3:], start=103):
-                    cluster.place(store, article(n, text), NOW)
+                    cluster.place(store.index, article(n, text), NOW)
                     if n % 7 == 0:  # an article of the first batch changed: it leaves its story
-                        for gone in store.articles_of(f"{n - 100}.txt"):
-                            removed.append(cluster.unplace(store, gone, NOW))
-            assert store.story_sizes([lone]) == {}
+                        for gone in store.articles.of_file(f"{n - 100}.txt"):
+                            removed.append(cluster.unplace(store.index, gone, NOW))
+            assert store.index.story_sizes([lone]) == {}
             assert len(removed) >= 2
         index_agrees_with_articles(path, probe_terms=12)
         db = sqlite3.connect(path)
@@ -399,36 +390,30 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
                 for table in ("stories", "story_probe", "story_centroids", "term_counts")} | {
             "articles": db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()}
 
-    roomy = run("roomy")
-    monkeypatch.setattr(store_module, "CACHED_STORIES", 1)
-    monkeypatch.setattr(store_module, "CACHED_PROBE_POSTINGS", 0)  # re-read at every lookup
-    tight = run("tight")
+    roomy = run("roomy", CacheSizes())
+    tight = run("tight", CacheSizes(stories=1, probe_postings=0))  # re-read at every lookup
     assert tight == roomy
     sizes = Counter(sid for _, sid in roomy["articles"])
     assert len(variants) > 20 and sum(n > 2 for n in sizes.values()) >= 3
     assert {row[1] for row in roomy["story_probe"]} == {row[0] for row in roomy["stories"]}
 
 
-def test_rows_pending_until_commit_are_seen_when_reread(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_pending_until_commit_are_seen_when_reread(tmp_path: Path) -> None:
     """Within one batch: a story evicted from memory and re-read keeps its top terms; norms and
     postings re-read from the file carry the changes not yet written."""
-    from digest import store as store_module
-
     other = ("Parliament in Canberra passed the budget after a night of debate, with the "
              "treasurer promising tax relief for families and new money for hospitals.")
-    monkeypatch.setattr(store_module, "CACHED_STORIES", 1)
-    monkeypatch.setattr(store_module, "CACHED_PROBE_POSTINGS", 0)
-    with Store(tmp_path / "state.sqlite") as store, store.transaction():
-        quake = cluster.place(store, article(1, QUAKE), NOW)
-        cluster.place(store, article(2, other), NOW)  # evicts the quake story
-        top = sorted(store._centroid(quake).weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        assert store._centroid(quake).probe == {t for t, _ in top[:store_module.STORY_PROBE_TERMS]}
-        assert cluster.place(store, article(3, QUAKE_2), NOW) == quake  # its row now pending
-        store._forget_probe()  # as pruning does: norms and postings are read again
-        centroid = store._centroid(quake)
-        store._load_norms()
-        assert store._probe.norm(quake) == centroid.norm > 0
+    tight = CacheSizes(stories=1, probe_postings=0)
+    with Store(tmp_path / "state.sqlite", cache=tight) as store, store.transaction():
+        quake = cluster.place(store.index, article(1, QUAKE), NOW)
+        cluster.place(store.index, article(2, other), NOW)  # evicts the quake story
+        top = sorted(store.index._centroid(quake).weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        assert store.index._centroid(quake).probe == {t for t, _ in top[:cluster.STORY_PROBE_TERMS]}
+        assert cluster.place(store.index, article(3, QUAKE_2), NOW) == quake  # its row now pending
+        store.index._forget_probe()  # as pruning does: norms and postings are read again
+        centroid = store.index._centroid(quake)
+        store.index._load_norms()
+        assert store.index._probe.norm(quake) == centroid.norm > 0
         strongest = max(centroid.probe, key=lambda t: (centroid.weights[t], t))
-        store._hold_postings([strongest])
-        assert store._probe.postings(strongest) == {quake: centroid.weights[strongest]}
+        store.index._hold_postings([strongest])
+        assert store.index._probe.postings(strongest) == {quake: centroid.weights[strongest]}

@@ -19,7 +19,7 @@ from conftest_email import SmtpServer, write_config
 
 from digest import progress
 from digest.email import outbox
-from digest.store import Store
+from digest.storage import Store
 
 ANA, BEN = "ana@example.org", "ben@example.org"
 FLOOD = """---

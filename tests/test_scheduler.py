@@ -21,7 +21,7 @@ from digest.email import outbox
 from digest.email.daemon import Daemon
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.schedule import Due, cron_trigger, due_slot, fire_times, next_runs
-from digest.store import Store
+from digest.storage import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -14,7 +14,7 @@ from digest import pipeline, topics
 from digest.config import load_config
 from digest.errors import ConfigError, TopicError
 from digest.models import Article, Story, StorySummary, SummarySentence
-from digest.store import Store
+from digest.storage import Store
 from digest.topics import TIMES, And, Not, Or, TermNode, compile_topic, match, parse_query
 
 ISSUE_TOPIC = """\

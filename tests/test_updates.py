@@ -17,7 +17,7 @@ from digest.config import load_config
 from digest.email import outbox
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.models import Article, Story
-from digest.store import Store
+from digest.storage import Store
 
 
 def article(outlet: str, date: str, title: str, body: str) -> str:

@@ -39,7 +39,7 @@ from digest.email.outbox import DeliveryReport
 from digest.email.transport import Transport
 from digest.errors import DigestError
 from digest.schedule import aware_utc, cron_trigger, due_slot, naive_utc, next_runs
-from digest.store import Store
+from digest.storage import Store
 
 log = logging.getLogger(__name__)
 

@@ -41,17 +41,13 @@ digest for them marks stories "new" or "updated" and repeats none of those sente
 
 from __future__ import annotations
 
-import json
 import logging
-import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-
-import filelock
 
 from digest.email.transport import Session, Transport
 from digest.errors import (
@@ -62,9 +58,12 @@ from digest.errors import (
     TemporaryDeliveryError,
 )
 from digest.models import ReaderHistory
+from digest.storage.ledger import Message, NewMessage
 
 if TYPE_CHECKING:
-    from digest.store import Store
+    from digest.storage import Store
+
+__all__ = ["Message", "NewMessage"]  # the ledger's records, defined with its rows (storage/ledger.py)
 
 log = logging.getLogger(__name__)
 
@@ -78,98 +77,35 @@ def backoff(attempts: int) -> timedelta:
     return min(first, BACKOFF_MAX)
 
 
-@dataclass(frozen=True)
-class NewMessage:
-    """A composed digest for one recipient, ready to queue."""
-
-    recipient: str
-    message_id: str
-    subject: str
-    message: bytes
-    articles: Mapping[str, str]  # article id -> story id, what this digest carries
-    # story id -> summarize.sentence_key of each summary sentence this digest shows
-    sentences: Mapping[str, Sequence[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Message:
-    id: int
-    digest: str
-    run: str
-    recipient: str
-    message_id: str
-    subject: str
-    message: bytes
-    articles: Mapping[str, str]
-    state: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-
-def _message(row: sqlite3.Row) -> Message:
-    return Message(
-        id=row["id"], digest=row["digest"], run=row["run"], recipient=row["recipient"],
-        message_id=row["message_id"], subject=row["subject"], message=bytes(row["message"]),
-        articles=json.loads(row["articles"]), state=row["state"], attempts=row["attempts"],
-        next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
-        last_error=row["last_error"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-    )
-
-
-def _key(recipient: str) -> str:
-    return recipient.strip().lower()
-
-
 # -- schedule ledger --------------------------------------------------------------------------
 def last_slot(store: Store, digest: str) -> datetime | None:
     """The latest slot (naive UTC) dealt with for this digest, or None before the first start."""
-    row = store.db.execute("SELECT MAX(slot_utc) FROM digest_runs WHERE digest = ?",
-                           (digest,)).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    return store.ledger.last_slot(digest)
 
 
 def record_baseline(store: Store, digest: str, now: datetime) -> None:
     """First start: slots before now are not owed."""
-    with store.transaction() as db:
-        if db.execute("SELECT 1 FROM digest_runs WHERE digest = ?", (digest,)).fetchone() is None:
-            db.execute("INSERT INTO digest_runs VALUES (?, ?, ?, 'baseline', ?)",
-                       (digest, f"baseline {now.isoformat()}", now.isoformat(), now.isoformat()))
+    store.ledger.record_baseline(digest, now)
 
 
 def record_skipped(store: Store, digest: str, slot_utc: datetime, slot_key: str) -> None:
-    with store.transaction() as db:
-        db.execute("INSERT OR IGNORE INTO digest_runs VALUES (?, ?, ?, 'skipped', ?)",
-                   (digest, slot_key, slot_utc.isoformat(), slot_utc.isoformat()))
+    store.ledger.record_skipped(digest, slot_utc, slot_key)
 
 
 # -- what reached whom ------------------------------------------------------------------------
 def sent_article_ids(store: Store, recipient: str) -> set[str]:
     """Articles that reached this recipient in any digest."""
-    rows = store.db.execute("SELECT article_id FROM sent_articles WHERE recipient = ?",
-                            (_key(recipient),))
-    return {r[0] for r in rows}
+    return store.ledger.sent_article_ids(recipient)
 
 
 def sent_sentence_keys(store: Store, recipient: str) -> dict[str, frozenset[str]]:
     """Story id -> keys of the summary sentences that reached this recipient."""
-    out: dict[str, set[str]] = {}
-    for story_id, key in store.db.execute(
-            "SELECT story_id, sentence_key FROM sent_sentences WHERE recipient = ?",
-            (_key(recipient),)):
-        out.setdefault(story_id, set()).add(key)
-    return {k: frozenset(v) for k, v in out.items()}
+    return store.ledger.sent_sentence_keys(recipient)
 
 
 def last_sent_at(store: Store, recipient: str) -> datetime | None:
     """When the latest digest reached this recipient (naive UTC), or None."""
-    row = store.db.execute("SELECT MAX(sent_at) FROM sent_articles WHERE recipient = ?",
-                           (_key(recipient),)).fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    return store.ledger.last_sent_at(recipient)
 
 
 def reader_history(store: Store, recipient: str) -> ReaderHistory:
@@ -181,13 +117,7 @@ def reader_history(store: Store, recipient: str) -> ReaderHistory:
 
 def unsent_story_ids(store: Store, recipients: Iterable[str]) -> set[str]:
     """Stories with at least one article that has not reached at least one of the recipients."""
-    out: set[str] = set()
-    for recipient in recipients:
-        rows = store.db.execute(
-            "SELECT DISTINCT story_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM "
-            "sent_articles s WHERE s.recipient = ? AND s.article_id = a.id)", (_key(recipient),))
-        out.update(r[0] for r in rows)
-    return out
+    return store.ledger.unsent_story_ids(recipients)
 
 
 # -- queue ------------------------------------------------------------------------------------
@@ -200,109 +130,39 @@ def enqueue(store: Store, digest: str, run: str, messages: Iterable[NewMessage],
     articles (it goes out instead, with its Message-ID). Otherwise a recipient's older,
     still-queued message is superseded: the new one carries everything not sent to them yet.
     """
-    ids: list[int | None] = []
-    with store.transaction() as db:
-        if slot is not None:
-            slot_key, slot_utc = slot
-            done = db.execute("SELECT 1 FROM digest_runs WHERE digest = ? AND slot_key = ?",
-                              (digest, slot_key)).fetchone()
-            if done:
-                return None
-            db.execute("INSERT INTO digest_runs VALUES (?, ?, ?, 'scheduled', ?)",
-                       (digest, slot_key, slot_utc.isoformat(), now.isoformat()))
-        for m in messages:
-            if _queued_carries(db, digest, m):
-                ids.append(None)
-                continue
-            cur = db.execute(
-                "INSERT OR IGNORE INTO outbox (digest, run, recipient, message_id, subject, "
-                "message, articles, state, attempts, next_attempt_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
-                (digest, run, m.recipient, m.message_id, m.subject, m.message,
-                 json.dumps(dict(m.articles)), now.isoformat(), now.isoformat(), now.isoformat()))
-            if not cur.rowcount:
-                ids.append(None)  # this run already queued it
-                continue
-            new_id = int(cur.lastrowid or 0)
-            ids.append(new_id)
-            if m.sentences:
-                db.execute("UPDATE outbox SET sentences = ? WHERE id = ?",
-                           (json.dumps({k: list(v) for k, v in m.sentences.items()}), new_id))
-            db.execute(
-                "UPDATE outbox SET state = 'superseded', updated_at = ? WHERE digest = ? AND "
-                "lower(recipient) = ? AND state = 'queued' AND id != ?",
-                (now.isoformat(), digest, _key(m.recipient), new_id))
-    return ids
-
-
-def _queued_carries(db: sqlite3.Connection, digest: str, m: NewMessage) -> bool:
-    rows = db.execute("SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
-                      "AND state = 'queued'", (digest, _key(m.recipient)))
-    return any(set(m.articles) <= set(json.loads(r[0])) for r in rows)
+    return store.ledger.enqueue(digest, run, messages, now, slot=slot)
 
 
 def queued(store: Store, digest: str | None = None) -> list[Message]:
     """Messages waiting to go out (all, or of one digest), oldest first."""
-    sql = "SELECT * FROM outbox WHERE state = 'queued'"
-    args: tuple[str, ...] = ()
-    if digest is not None:
-        sql += " AND digest = ?"
-        args = (digest,)
-    return [_message(r) for r in store.db.execute(sql + " ORDER BY id", args)]
+    return store.ledger.queued(digest)
 
 
 def get(store: Store, message_id: int) -> Message:
-    return _message(store.db.execute("SELECT * FROM outbox WHERE id = ?", (message_id,)).fetchone())
+    return store.ledger.get(message_id)
 
 
 def messages(store: Store, digest: str | None = None) -> list[Message]:
     """Every message in the ledger (of one digest), oldest first."""
-    if digest is None:
-        rows = store.db.execute("SELECT * FROM outbox ORDER BY id")
-    else:
-        rows = store.db.execute("SELECT * FROM outbox WHERE digest = ? ORDER BY id", (digest,))
-    return [_message(r) for r in rows]
+    return store.ledger.messages(digest)
 
 
 def _set_state(store: Store, msg: Message, state: str, now: datetime, *,
                expect: str, error: str | None = None, reply: str | None = None,
                next_attempt: datetime | None = None) -> None:
-    with store.transaction() as db:
-        db.execute(
-            "UPDATE outbox SET state = ?, updated_at = ?, last_error = COALESCE(?, last_error), "
-            "server_reply = COALESCE(?, server_reply), "
-            "next_attempt_at = COALESCE(?, next_attempt_at), "
-            "sent_at = CASE WHEN ? IN ('sent', 'unconfirmed') THEN ? ELSE sent_at END "
-            "WHERE id = ? AND state = ?",
-            (state, now.isoformat(), error, reply,
-             next_attempt.isoformat() if next_attempt else None, state, now.isoformat(),
-             msg.id, expect))
-        if state in ("sent", "unconfirmed"):
-            db.executemany(
-                "INSERT OR IGNORE INTO sent_articles VALUES (?, ?, ?, ?, ?)",
-                [(_key(msg.recipient), aid, sid, msg.id, now.isoformat())
-                 for aid, sid in msg.articles.items()])
-            # The summary sentences it carried, from the row (story id -> [keys]).
-            db.execute(
-                "INSERT OR IGNORE INTO sent_sentences SELECT ?, story.key, sentence.value, o.id, ? "
-                "FROM outbox o, json_each(o.sentences) story, json_each(story.value) sentence "
-                "WHERE o.id = ?", (_key(msg.recipient), now.isoformat(), msg.id))
+    store.ledger.set_state(msg, state, now, expect=expect, error=error, reply=reply,
+                           next_attempt=next_attempt)
 
 
 def _claim(store: Store, msg: Message, now: datetime) -> bool:
-    with store.transaction() as db:
-        cur = db.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-            "WHERE id = ? AND state = 'queued'", (now.isoformat(), msg.id))
-        return cur.rowcount == 1
+    return store.ledger.claim(msg, now)
 
 
 def recover(store: Store, now: datetime) -> list[Message]:
     """Settle rows left by a deliverer that died; call only while holding the send lock,
     and before anything new is composed (the settled rows say what reached whom)."""
     unconfirmed = []
-    for row in store.db.execute("SELECT * FROM outbox WHERE state IN ('sending', 'handed_over')"):
-        msg = _message(row)
+    for msg in store.ledger.in_states(("sending", "handed_over")):
         if msg.state == "sending":
             log.info("message %s to %s was interrupted before the server got it: queued again",
                      msg.message_id, msg.recipient)
@@ -320,19 +180,8 @@ def recover(store: Store, now: datetime) -> list[Message]:
 @contextmanager
 def send_lock(store: Store, timeout: float = 0.0) -> Iterator[bool]:
     """Hold the delivery lock (one deliverer at a time across processes); yields False if busy."""
-    # A new FileLock object each time: filelock's objects are reentrant, and two deliverers
-    # (threads of the daemon, or processes) must exclude each other, not share one hold.
-    lock = filelock.FileLock(store.path.parent / f"{store.path.name}.send.lock", mode=0o600,
-                             thread_local=False)
-    try:
-        lock.acquire(timeout=timeout, poll_interval=0.1)
-    except filelock.Timeout:
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        lock.release()
+    with store.ledger.send_lock(timeout) as locked:
+        yield locked
 
 
 @dataclass
@@ -406,12 +255,7 @@ def deliver_pass(store: Store, transport: Transport, now: datetime, *,
 
 def _defer(store: Store, rest: list[Message], failed: Message, now: datetime,
            report: DeliveryReport) -> None:
-    with store.transaction() as db:
-        for m in rest:
-            db.execute(
-                "UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), last_error = ?, "
-                "updated_at = ? WHERE id = ? AND state = 'queued'",
-                (failed.next_attempt_at.isoformat(), failed.last_error, now.isoformat(), m.id))
+    store.ledger.defer(rest, failed.next_attempt_at, failed.last_error, now)
     report.retrying += [(get(store, m.id), failed.last_error or "") for m in rest]
 
 
@@ -467,16 +311,12 @@ OPEN_STATES = ("queued", "sending", "handed_over", "unconfirmed", "failed")
 
 def open_messages(store: Store) -> list[Message]:
     """Messages not settled for good: queued, in flight, unconfirmed or failed; oldest first."""
-    marks = ", ".join("?" * len(OPEN_STATES))
-    rows = store.db.execute(f"SELECT * FROM outbox WHERE state IN ({marks}) ORDER BY id",
-                            OPEN_STATES)
-    return [_message(r) for r in rows]
+    return store.ledger.in_states(OPEN_STATES)
 
 
 def counts(store: Store) -> dict[str, int]:
     """Messages per state."""
-    return {r[0]: r[1] for r in store.db.execute(
-        "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")}
+    return store.ledger.counts()
 
 
 def retry(store: Store, message_id: int, now: datetime) -> Message:
@@ -498,18 +338,12 @@ def _operator(store: Store, message_id: int, now: datetime, action: str,
         if not locked:
             raise DigestError("another digest process is delivering; try again in a moment")
         recover(store, now)
-        row = store.db.execute("SELECT state FROM outbox WHERE id = ?", (message_id,)).fetchone()
-        if row is None:
+        was = store.ledger.state_of(message_id)
+        if was is None:
             raise DigestError(f"outbox: no message {message_id} (`digest outbox list` shows them)")
-        if row[0] not in allowed:
-            raise DigestError(f"outbox: message {message_id} is {row[0]}; {action} takes "
+        if was not in allowed:
+            raise DigestError(f"outbox: message {message_id} is {was}; {action} takes "
                               f"{' or '.join(allowed)} messages")
-        with store.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = ?, updated_at = ?, next_attempt_at = CASE WHEN ? = "
-                "'queued' THEN ? ELSE next_attempt_at END WHERE id = ?",
-                (state, now.isoformat(), state, now.isoformat(), message_id))
-            db.execute("INSERT INTO outbox_actions VALUES (?, ?, ?, ?)",
-                       (message_id, now.isoformat(), action, row[0]))
-    log.info("message %d: %s (was %s)", message_id, action, row[0])
+        store.ledger.operator_action(message_id, now, action, was, state)
+    log.info("message %d: %s (was %s)", message_id, action, was)
     return get(store, message_id)

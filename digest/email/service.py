@@ -24,7 +24,7 @@ from digest.config import Config, DigestSpec
 from digest.email import compose, outbox
 from digest.email.transport import Transport
 from digest.models import Briefing, StorySummary
-from digest.store import ScanRecord, Store
+from digest.storage import ScanRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -160,9 +160,7 @@ def run_slot(config: Config, store: Store, spec: DigestSpec, transport: Transpor
 
 
 def outbox_has_slot(store: Store, digest: str, slot_key: str) -> bool:
-    row = store.db.execute("SELECT 1 FROM digest_runs WHERE digest = ? AND slot_key = ?",
-                           (digest, slot_key)).fetchone()
-    return row is not None
+    return store.ledger.has_slot(digest, slot_key)
 
 
 def deliver_queued(config: Config, store: Store, transport: Transport, now: datetime, *,
@@ -225,13 +223,10 @@ class Overview:
 
 def overview(store: Store) -> Overview:
     """Counts of articles and stories, the latest intake, and the outbox's open messages."""
-    articles, stories, last_article = store.db.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT story_id), MAX(ingested_at) FROM articles").fetchone()
-    (last_file,) = store.db.execute("SELECT MAX(seen_at) FROM files").fetchone()
-    return Overview(articles=articles, stories=stories,
-                    last_article=datetime.fromisoformat(last_article) if last_article else None,
-                    last_file=datetime.fromisoformat(last_file) if last_file else None,
-                    last_scan=store.last_scan(),
+    totals = store.articles.totals()
+    return Overview(articles=totals.articles, stories=totals.stories,
+                    last_article=totals.last_ingested, last_file=store.files.last_seen(),
+                    last_scan=store.scans.last(),
                     states=outbox.counts(store), open=outbox.open_messages(store))
 
 

@@ -1,0 +1,107 @@
+"""digest's state, behind one boundary: nothing outside this package runs SQL.
+
+Layers (docs/storage.md draws them):
+  db.py          the connection, its settings, transactions with commit/rollback hooks,
+                 running migrations; library errors -> StoreError
+  migrations.py  the schema as ordered migrations, grouped by the repository that owns them
+  repositories   small classes over their own tables, returning frozen dataclasses or models:
+                 files.py (files ledger, scans), articles.py (articles, stories as read),
+                 index.py (the story index: stories' rows, centroids, postings, term counts,
+                 with its write-behind cache), ledger.py (send ledger and outbox),
+                 history.py (named briefings)
+
+Callers open a `Store` (`open_store` turns a path that cannot be used into one StoreError line)
+and use its repositories: `store.files`, `store.scans`, `store.articles`, `store.index`,
+`store.ledger`, `store.briefings`; `store.transaction()` groups writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from digest.errors import StoreError
+from digest.storage.articles import Articles
+from digest.storage.db import Database
+from digest.storage.files import Files, FileState, ScanRecord, Scans
+from digest.storage.history import Briefings
+from digest.storage.index import CacheSizes, StoryIndex
+from digest.storage.ledger import Message, NewMessage, SendLedger
+from digest.storage.migrations import MIGRATIONS
+
+__all__ = ["CacheSizes", "FileState", "Message", "NewMessage", "ScanRecord", "Store",
+           "default_state_path", "open_store"]
+
+
+def default_state_path() -> Path:
+    """$DIGEST_HOME/state.sqlite, else the per-user data folder."""
+    home = os.environ.get("DIGEST_HOME")
+    base = Path(home) if home else Path(user_data_dir("digest", appauthor=False))
+    return base / "state.sqlite"
+
+
+class Store:
+    """The one SQLite file holding digest's state, and the repositories over it."""
+
+    def __init__(self, path: Path, *, cache: CacheSizes | None = None) -> None:
+        self.path = path
+        self.database = Database(path)
+        self.files = Files(self.database.conn)
+        self.scans = Scans(self.database)
+        self.articles = Articles(self.database.conn)
+        # Registers its write-behind cache's hooks on the database's transactions.
+        self.index = StoryIndex(self.database, self.articles, cache)
+        self.ledger = SendLedger(self.database)
+        self.briefings = Briefings(self.database)
+        self.database.migrate(MIGRATIONS)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection under the repositories: to inspect the file; callers use the
+        repositories (tests/test_layout.py keeps SQL out of every other module of digest)."""
+        return self.database.conn
+
+    def close(self) -> None:
+        self.database.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction around the block (committed, or rolled back if it raises)."""
+        with self.database.transaction():
+            yield
+
+    def begin(self) -> None:
+        self.database.begin()
+
+    def commit(self) -> None:
+        self.database.commit()
+
+    def rollback(self) -> None:
+        self.database.rollback()
+
+    def release_memory(self) -> None:
+        """Drop the story index's in-memory rows (after a big ingest: summaries need the room)."""
+        self.index.release_memory()
+
+
+def open_store(path: Path) -> Store:
+    """Open the state file; a folder or a file that is not SQLite is one StoreError line."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder; --state takes the path of a state file")
+    try:
+        return Store(path)
+    except sqlite3.DatabaseError as e:  # "file is not a database", "unable to open ..."
+        raise StoreError(f"{path}: not a usable digest state file ({e})") from e
+    except OSError as e:  # its folder cannot be created
+        raise StoreError(f"{path}: cannot create the state file ({e.strerror or e})") from e
