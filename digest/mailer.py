@@ -88,11 +88,14 @@ class SendResult:
 
 def scan(config: Config, store: Store, now: datetime,
          progress: Progress | None = None) -> pipeline.IngestReport:
-    """Take in new articles from the configured folders."""
-    return pipeline.ingest_folders(store, config.sources.folders, now=now,
-                                   settle_seconds=config.sources.settle.total_seconds(),
-                                   max_file_size=config.sources.max_file_size,
-                                   progress=progress)
+    """Take in new articles from the configured folders, then the feeds that are due."""
+    from digest.feeds import manage
+
+    report = pipeline.ingest_folders(store, config.sources.folders, now=now,
+                                     settle_seconds=config.sources.settle.total_seconds(),
+                                     max_file_size=config.sources.max_file_size,
+                                     progress=progress)
+    return manage.scan(store, config, now, report=report)
 
 
 def select_stories(summaries: Sequence[StorySummary],

@@ -29,6 +29,7 @@ import orjson
 from platformdirs import user_data_dir
 
 from digest.cluster import Features
+from digest.feed_store import m12_feeds
 from digest.models import Article, Story
 from digest.probe_cache import ProbeCache
 
@@ -229,7 +230,7 @@ def _m11_scans(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_core, _m2_outbox, _m3_term_counts, _m4_story_entities, _m5_story_probe,
     _m6_headline_terms, _m7_story_centroids, _m8_outbox_operator, _m9_reader_history,
-    _m10_file_attempts, _m11_scans]
+    _m10_file_attempts, _m11_scans, m12_feeds]
 BUSY_SECONDS = 60  # how long to wait for another digest's write lock (a batch holds it ~2 s)
 PROBE_TERMS = 30  # an article's strongest terms that look up candidate stories
 PROBE_MAX_ARTICLES = 2000  # a term carried by more articles than this is too common to probe with
