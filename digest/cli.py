@@ -692,8 +692,9 @@ def feeds_list(obj: Context) -> None:
 @pass_ctx
 def feeds_import(obj: Context, file: Path) -> None:
     """Add every feed of an OPML file."""
+    cfg = _optional_config(obj)
     with obj.store() as store:
-        added, warnings = feeds.import_opml(store, file)
+        added, warnings = feeds.import_opml(store, file, cfg)
     for w in warnings:
         warn(w)
     click.echo(f"{file}: {len(added)} feed(s) added")

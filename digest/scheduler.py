@@ -33,9 +33,11 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from digest.errors import DigestError
+from digest.watch import FolderWatcher
 
 if TYPE_CHECKING:
     from digest.config import Config, DigestSpec
@@ -45,6 +47,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DELIVER_EVERY = timedelta(seconds=30)
+# After a watched folder's last event, a scan waits for the settle time and this much more
+# (a file modified exactly `settle` ago is still "being written").
+WATCH_MARGIN = timedelta(milliseconds=200)
 # A due digest waits this long for a `digest send` in progress; if that is still busy, the
 # slot is not recorded and the next scan runs it (within catch_up).
 LOCK_WAIT = timedelta(seconds=60)
@@ -226,6 +231,32 @@ class Daemon:
                 self._run_due(store, spec, now)
             self._deliver(store, now)
 
+    def scan_folders(self) -> None:
+        """The watch job: take in the folders' new files (no feeds, no mail: those keep their
+        own schedule); a file still being written is looked at again once it may have settled."""
+        from digest import pipeline
+        from digest.store import Store
+
+        sources = self.config.sources
+        with Store(self.state_path) as store:
+            report = pipeline.ingest_folders(store, sources.folders, now=naive_utc(self.clock()),
+                                             settle_seconds=sources.settle.total_seconds(),
+                                             max_file_size=sources.max_file_size)
+        for w in report.warnings:
+            log.warning("%s", w)
+        if report.new_articles:
+            log.info("took in %d new article(s) (a file arrived)", report.new_articles)
+        if report.pending:
+            self.file_arrived()
+
+    def file_arrived(self) -> None:
+        """A file appeared or changed in a folder: scan once it has had `settle` to settle
+        (each new event moves that time on, so a file being written is read when done)."""
+        when = self.clock() + self.config.sources.settle + WATCH_MARGIN
+        self.scheduler.add_job(self._job, DateTrigger(run_date=when), args=[self.scan_folders],
+                               id="watch", name="scan after a file arrived",
+                               replace_existing=True, misfire_grace_time=None)
+
     def fire(self, name: str, now: datetime | None = None) -> None:
         """The cron job of one digest."""
         from digest.store import Store
@@ -287,6 +318,9 @@ class Daemon:
         """Schedule the jobs and start; the first scan (with catch-up) runs at once."""
         self.add_jobs()
         self.scheduler.start()
+        folders = self.config.sources.folders
+        if FolderWatcher(folders, self.file_arrived, self.stopping).start():
+            log.info("watching %s for new files", ", ".join(map(str, folders)))
 
     def add_jobs(self) -> None:
         """The scan and deliver jobs, and one cron job per digest in its own time zone."""

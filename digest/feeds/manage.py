@@ -68,17 +68,24 @@ class FeedRow:
 
 
 def rows(store: Store, cfg: Config | None) -> list[FeedRow]:
-    """Every feed with what is known of it, config's first."""
+    """Every feed with what is known of it: the config's, the added ones, then those only
+    fetched once by `digest brief --feed URL`."""
     in_config = {f.url for f in (cfg.sources.all_feeds if cfg else [])}
     states = feed_store.states(store)
-    return [FeedRow(spec, "config" if spec.url in in_config else "added", states.get(spec.url))
-            for spec in all_feeds(store, cfg)]
+    found = [FeedRow(spec, "config" if spec.url in in_config else "added", states.get(spec.url))
+             for spec in all_feeds(store, cfg)]
+    listed = {r.spec.url for r in found}
+    return found + [FeedRow(FeedSpec(url=url), "brief --feed", state)
+                    for url, state in states.items() if url not in listed]
 
 
-def import_opml(store: Store, path: Path) -> tuple[list[str], list[str]]:
-    """Subscribe to every feed of an OPML file: (URLs added, warnings)."""
+def import_opml(store: Store, path: Path, cfg: Config | None = None) -> tuple[list[str], list[str]]:
+    """Subscribe to every feed of an OPML file that the config does not list already:
+    (URLs added, warnings)."""
     outlines, warnings = read_opml(path)
-    added = [o.url for o in outlines if feed_store.subscribe(store, o.url, o.title)]
+    in_config = {f.url for f in (cfg.sources.all_feeds if cfg else [])}
+    added = [o.url for o in outlines
+             if o.url not in in_config and feed_store.subscribe(store, o.url, o.title)]
     return added, warnings
 
 
