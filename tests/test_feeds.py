@@ -252,3 +252,39 @@ def test_opml_round_trip(tmp_path: Path, store: Store) -> None:
     again = tmp_path / "again.opml"
     again.write_text(manage.export_opml(store, cfg), encoding="utf-8")
     assert read_opml(again)[0] == [Outline("https://example.com/cfg.xml"), *outlines]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('feeds = ["ftp://example.org/x"]', "sources.feeds: 'ftp://example.org/x' is not a feed URL"),
+    ('feeds = ["https://example.org/f"]\n[[sources.feed]]\nurl = "https://example.org/f"',
+     "sources: feed https://example.org/f is listed twice"),
+    ('[[sources.feed]]\nname = "No URL"', "sources.feed[0] (No URL).url: missing (required)"),
+    ('[[sources.feed]]\nurl = "https://example.org/f"\nrefresh = "10s"',
+     "sources.feed[0].refresh: must be at least 1m"),
+    ('[[sources.feed]]\nurl = "https://example.org/f"\nfull_text = "yes please"',
+     "sources.feed[0].full_text: Input should be a valid boolean"),
+    ('[[sources.feed]]\nurl = "https://example.org/f"\netag = "x"', "sources.feed[0].etag: unknown key"),
+    ('feed_max_size = "huge"', "sources.feed_max_size: 'huge' is not a size"),
+])
+def test_feed_config_errors_are_one_line_naming_the_key(tmp_path: Path, text: str,
+                                                        expected: str) -> None:
+    from digest.config import load_config
+    from digest.errors import ConfigError
+
+    path = tmp_path / "digest.toml"
+    path.write_text(f"[sources]\n{text}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert "\n" not in str(e.value) and str(e.value).startswith(f"{path}: {expected}")
+
+
+def test_feed_config_gives_every_feed_its_options(tmp_path: Path) -> None:
+    cfg = Config.model_validate({"sources": {
+        "feeds": ["https://example.org/a.xml"], "feed_refresh": "2h",
+        "feed": [{"url": "https://example.org/b.xml", "name": "B", "outlet": "Bee News",
+                  "full_text": True, "refresh": "45m"}]}})
+    a, b = cfg.sources.all_feeds
+    assert (a.url, a.refresh, a.full_text, a.outlet) == ("https://example.org/a.xml", None, False, None)
+    assert (b.name, b.outlet, b.full_text, b.refresh) == ("B", "Bee News", True, timedelta(minutes=45))
+    assert cfg.sources.feed_refresh == timedelta(hours=2)
+    assert manage.settings(cfg.sources) == FetchSettings(timeout=20.0, max_size=10_000_000)
