@@ -406,6 +406,9 @@ def check_config(obj: Context) -> None:
     src = cfg.sources
     every = config_mod.format_duration(src.scan_every)
     click.echo(f"sources: {', '.join(map(str, src.folders))} (scan every {every})")
+    if src.all_feeds:
+        click.echo(f"feeds: {', '.join(f.url for f in src.all_feeds)} (refresh every "
+                   f"{config_mod.format_duration(src.feed_refresh)} unless a feed says otherwise)")
     for folder in src.folders:
         if not folder.is_dir():
             warn(f"sources.folders: {folder} does not exist (yet)")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_dir
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -122,22 +123,18 @@ def check_feed_url(value: str) -> str:
 
 
 _FEED_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.I)
+FeedUrl = Annotated[str, AfterValidator(check_feed_url)]
 DEFAULT_FEED_REFRESH = timedelta(minutes=30)
 
 
 class FeedSpec(_Model):
     """One feed URL and its options (`[[sources.feed]]`; `feeds = [...]` gives the defaults)."""
 
-    url: str
+    url: FeedUrl
     name: str | None = None  # shown by `digest feeds list`; default: the feed's own title
     outlet: str | None = None  # the outlet of its articles; default: the feed's title
     full_text: bool = False  # always fetch each entry's page (default: only for teasers)
     refresh: Duration | None = None  # how often it is fetched; default sources.feed_refresh
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        return check_feed_url(v)
 
     @field_validator("refresh")
     @classmethod
@@ -152,18 +149,11 @@ class Sources(_Model):
     scan_every: Duration = timedelta(seconds=60)
     settle: Duration = timedelta(seconds=2)  # a file must stay unmodified this long to be read
     max_file_size: Size = DEFAULT_MAX_FILE_SIZE  # a bigger file is refused with a warning
-    feeds: list[str] = Field(default_factory=list)  # feed URLs with the default options
+    feeds: list[FeedUrl] = Field(default_factory=list)  # feed URLs with the default options
     feed: list[FeedSpec] = Field(default_factory=list)  # feeds with options of their own
     feed_refresh: Duration = DEFAULT_FEED_REFRESH  # how often each feed is fetched
     feed_timeout: Duration = timedelta(seconds=20)  # per HTTP request, first byte to last
     feed_max_size: Size = 10_000_000  # a bigger response (feed or page) is refused
-
-    @field_validator("feeds")
-    @classmethod
-    def _feed_urls(cls, v: list[str]) -> list[str]:
-        for url in v:
-            check_feed_url(url)
-        return v
 
     @model_validator(mode="after")
     def _feeds_once(self) -> Sources:

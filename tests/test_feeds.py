@@ -255,7 +255,7 @@ def test_opml_round_trip(tmp_path: Path, store: Store) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('feeds = ["ftp://example.org/x"]', "sources.feeds: 'ftp://example.org/x' is not a feed URL"),
+    ('feeds = ["ftp://example.org/x"]', "sources.feeds[0]: 'ftp://example.org/x' is not a feed URL"),
     ('feeds = ["https://example.org/f"]\n[[sources.feed]]\nurl = "https://example.org/f"',
      "sources: feed https://example.org/f is listed twice"),
     ('[[sources.feed]]\nname = "No URL"', "sources.feed[0] (No URL).url: missing (required)"),
