@@ -29,6 +29,7 @@ from feed_server import FeedServer, Item, Route, page, rss  # noqa: E402
 
 from digest import pipeline  # noqa: E402
 from digest.config import FeedSpec  # noqa: E402
+from digest.feeds import service  # noqa: E402
 from digest.feeds.fetch import FetchSettings  # noqa: E402
 from digest.store import Store  # noqa: E402
 
@@ -47,7 +48,8 @@ def article(rng: random.Random, n: int) -> tuple[str, list[str]]:
     return title, paras
 
 
-def serve(stack: ExitStack, hosts: int, feeds: int, entries: int) -> list[str]:
+def serve(stack: ExitStack, hosts: int, feeds: int, entries: int,
+          full_content: bool = False) -> list[str]:
     """Start the servers, fill their routes; the feed URLs."""
     rng = random.Random(7)
     urls: list[str] = []
@@ -63,7 +65,9 @@ def serve(stack: ExitStack, hosts: int, feeds: int, entries: int) -> list[str]:
             title, paras = article(rng, f * entries + e)
             path = f"/f{f}/e{e}.html"
             server.routes[path] = Route(page(title, paras), "text/html; charset=utf-8")
-            items.append(Item(f"urn:f{f}:e{e}", title, paras[0][:160] + "…", server.url(path)))
+            content = "".join(f"<p>{p}</p>" for p in paras) if full_content else None
+            items.append(Item(f"urn:f{f}:e{e}", title, paras[0][:160] + "…", server.url(path),
+                              content=content))
         server.routes[f"/f{f}.xml"] = Route(rss(f"Site {f}", items), etag=f'"f{f}-v1"')
         urls.append(server.url(f"/f{f}.xml"))
     return urls
@@ -82,20 +86,34 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--entries", type=int, default=20)
     ap.add_argument("--hosts", type=int, default=20)
+    ap.add_argument("--full-content", action="store_true",
+                    help="entries carry their whole text: no page is fetched")
+    ap.add_argument("--fetch-only", action="store_true",
+                    help="time fetching, parsing and extracting only (nothing stored)")
     args = ap.parse_args()
     now = datetime(2026, 11, 26, 12, 0)
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
-        urls = serve(stack, args.hosts, args.feeds, args.entries)
+        urls = serve(stack, args.hosts, args.feeds, args.entries, args.full_content)
+        if args.fetch_only:
+            plans = [service.FeedPlan(FeedSpec(url=u), None) for u in urls]
+            results: list[service.FeedResult] = []
+            start = time.perf_counter()
+            service.collect(plans, FetchSettings(), now, results.append)
+            took = time.perf_counter() - start
+            print(f"fetch, parse and extract only: {took:.1f} s for "
+                  f"{sum(len(r.entries) for r in results)} entries of {len(results)} feeds")
+            return
         with Store(Path(tmp) / "state.sqlite") as store:
             first, r1 = run(store, urls, now)
             second, r2 = run(store, urls, now + timedelta(hours=1))
             stored = store.article_count()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{args.feeds} feeds x {args.entries} entries on {args.hosts} hosts "
-          f"({args.feeds * args.entries} teaser entries, each page fetched and extracted)")
+    what = ("full content in the feed, no page fetched" if args.full_content else
+            "teasers: each page fetched and extracted")
+    print(f"{args.feeds} feeds x {args.entries} entries on {args.hosts} hosts ({what})")
     print("| run | wall time | feeds | new articles | warnings |")
     print("|---|---|---|---|---|")
-    print(f"| first (200 + pages, extract, group, store) | {first:.1f} s | {r1.feeds_fetched} | "
+    print(f"| first (feeds and pages, extract, group, store) | {first:.1f} s | {r1.feeds_fetched} | "
           f"{r1.new_articles} | {len(r1.warnings)} |")
     print(f"| second (all 304) | {second:.2f} s | {r2.feeds_fetched} | {r2.new_articles} | "
           f"{len(r2.warnings)} |")

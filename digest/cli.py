@@ -191,8 +191,7 @@ def warn(message: str) -> None:
 @length_options
 @pass_ctx
 def brief(obj: Context, sources: tuple[Path, ...], feed_urls: tuple[str, ...], since: str | None,
-          show_all: bool,
-          since_last: bool, name: str, max_stories: int | None, fmt: str, output: Path | None,
+          show_all: bool, since_last: bool, name: str, max_stories: int | None, fmt: str, output: Path | None,
           look: str | None, templates: Path | None, strict: bool, settle: float, topic_names: tuple[str, ...],
           also_noted: bool, method: str, sentences: int | None, words: int | None) -> None:
     """Take in new articles and print a briefing of the stories."""

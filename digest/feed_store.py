@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from digest.store import Store
@@ -40,6 +40,9 @@ def m12_feeds(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+FetchStatus = Literal["200", "304", "error"]
+
+
 @dataclass(frozen=True)
 class FeedState:
     """What the state file knows of one feed."""
@@ -52,7 +55,7 @@ class FeedState:
     etag: str | None
     last_modified: str | None
     last_fetch_at: datetime | None
-    status: str | None  # "200", "304", or "error"
+    status: FetchStatus | None  # None: never fetched
     error: str | None
     failures: int  # failed fetches in a row (the backoff)
     next_fetch_at: datetime | None
@@ -123,7 +126,7 @@ def record_entry(store: Store, url: str, entry_key: str, path: str, content_hash
         "seen_at = excluded.seen_at", (url, entry_key, path, content_hash, now.isoformat()))
 
 
-def record_fetch(store: Store, url: str, *, fetch_url: str, status: str, now: datetime,
+def record_fetch(store: Store, url: str, *, fetch_url: str, status: FetchStatus, now: datetime,
                  next_fetch_at: datetime, etag: str | None = None,
                  last_modified: str | None = None, title: str | None = None) -> None:
     """A fetch that worked (200 or 304): new validators, failures reset (caller's transaction).

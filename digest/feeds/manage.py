@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from digest import feed_store, pipeline
 from digest.config import Config, FeedSpec, Sources, check_feed_url
@@ -63,7 +64,7 @@ class FeedRow:
     """One line of `digest feeds list`."""
 
     spec: FeedSpec
-    origin: str  # "config" or "added"
+    origin: Literal["config", "added", "brief --feed"]
     state: FeedState | None
 
 

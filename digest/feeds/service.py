@@ -1,14 +1,14 @@
 """Which feeds are due, and fetching them: feed -> new or changed entries -> articles.
 
-Network and parsing only: nothing here writes the state file. `collect` returns, per feed,
-what the pipeline commits in one transaction (the entries' articles, the entries ledger and
-the feed's new validators), or the error to record with its backoff.
+Network and parsing only: nothing here writes the state file. `collect` hands each feed's
+result, as soon as it is complete, to the pipeline, which commits it in one transaction (the
+entries' articles, the entries ledger and the feed's new validators), or records the error
+with its backoff.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -17,12 +17,10 @@ from urllib.parse import urljoin, urlsplit
 from digest.config import DEFAULT_FEED_REFRESH, FeedSpec
 from digest.errors import FeedError, IngestError
 from digest.extract import UNKNOWN_OUTLET
-from digest.feed_store import FeedState, KnownEntry
+from digest.feed_store import FeedState, FetchStatus, KnownEntry
 from digest.feeds.fetch import PAGE_ACCEPT, Fetcher, FetchSettings
 from digest.feeds.parse import FeedEntry, entry_article, page_article, parse_feed
 from digest.models import Article
-
-log = logging.getLogger(__name__)
 
 # A failing feed is tried again after 1 minute, then 2, 4, ... at most a day apart.
 BACKOFF_FIRST = timedelta(minutes=1)
@@ -55,7 +53,7 @@ class FeedResult:
 
     url: str  # the feed as configured (the key of its state)
     fetch_url: str  # where it is fetched from now (a permanent redirect moved it)
-    status: str  # "200", "304" or "error"
+    status: FetchStatus
     next_fetch_at: datetime
     entries: tuple[EntryResult, ...] = ()  # new or changed entries only
     seen: int = 0  # entries in the feed
