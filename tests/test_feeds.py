@@ -169,11 +169,12 @@ def test_every_fault_is_one_warning_naming_the_url_and_the_others_go_on(
     bad = ["/500.xml", "/hang.xml", "/loop1.xml", "/huge.xml", "/declared.xml", "/broken.xml",
            "/page.xml"]
     unreachable = "http://127.0.0.1:9/refused.xml"  # the discard port: nothing listens
-    urls = [server.url("/good.xml"), *map(server.url, bad), unreachable]
+    not_tls = server.url("/good.xml").replace("http:", "https:")  # a TLS hello to plain HTTP
+    urls = [server.url("/good.xml"), *map(server.url, bad), unreachable, not_tls]
     report = scan(store, urls)
     assert [a.title for a in articles(store)] == ["Markets rally on rate hopes"]
     warned = {w.split(": ", 1)[0]: w.split(": ", 1)[1] for w in report.warnings}
-    assert len(report.warnings) == len(warned) == 8  # one line per failing feed
+    assert len(report.warnings) == len(warned) == 9  # one line per failing feed
     reasons = {path: warned[server.url(path)] for path in bad}
     assert reasons["/500.xml"] == "HTTP 500 Internal Server Error"
     assert reasons["/hang.xml"] == "no complete answer within 0.5 s (timeout)"
@@ -183,6 +184,7 @@ def test_every_fault_is_one_warning_naming_the_url_and_the_others_go_on(
     assert reasons["/broken.xml"].startswith("broken feed XML (")
     assert reasons["/page.xml"] == "not an RSS or Atom feed"
     assert warned[unreachable] == "connection refused"
+    assert warned[not_tls].startswith("TLS error (")
     assert server.count("/huge.xml") == 1 and server.count("/loop1.xml") == 1
 
     # Backoff: each failing feed waits 1 minute, then 2, ...; the good one its refresh.
