@@ -28,6 +28,7 @@ from digest import (
 from digest.email import daemon, outbox, service
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
+from digest.feeds import manage as feeds
 from digest.models import RawDocument, StorySummary
 from digest.storage import Store, default_state_path, open_store
 
@@ -170,10 +171,13 @@ def warn(message: str) -> None:
               "left out.")
 @click.option("--also-noted", is_flag=True,
               help="With --topic: list stories matching no topic by title under 'Also noted'.")
+@click.option("--feed", "feed_urls", multiple=True, metavar="URL",
+              help="Fetch this feed now and take in its entries (repeatable; instead of the "
+              "config's sources, like --source).")
 @length_options
 @pass_ctx
-def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: bool,
-          since_last: bool, name: str, max_stories: int | None, fmt: str, output: Path | None,
+def brief(obj: Context, sources: tuple[Path, ...], feed_urls: tuple[str, ...], since: str | None,
+          show_all: bool, since_last: bool, name: str, max_stories: int | None, fmt: str, output: Path | None,
           look: str | None, templates: Path | None, strict: bool, settle: float, topic_names: tuple[str, ...],
           also_noted: bool, method: str, sentences: int | None, words: int | None) -> None:
     """Take in new articles and print a briefing of the stories."""
@@ -184,12 +188,14 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: 
     if name != history.DEFAULT_NAME and not since_last:
         raise click.UsageError("--name goes with --since-last")
     check_sources(sources)
+    _check_feed_urls(feed_urls)
     check_output(output)
     cfg = _optional_config(obj)
     followed = _followed_topics(obj, topic_names) if topic_names else []
     now = utcnow()
     since_dt = parse_since(since, now)
-    folders = list(sources) or (list(cfg.sources.folders) if cfg else [Path("seeds")])
+    given = bool(sources or feed_urls)  # --source and --feed replace the config's sources
+    folders = list(sources) if given else (list(cfg.sources.folders) if cfg else [Path("seeds")])
     templates = templates or (cfg.templates if cfg else None)
     if look is not None and (fmt == "json" or output is not None):
         raise click.UsageError(f"--{look} is for Markdown on stdout (not with --format json or -o)")
@@ -200,6 +206,9 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: 
         with progress.reporter(bar) as shown:  # the bar is gone before anything is printed
             report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle,
                                              max_file_size=_max_file_size(cfg), progress=shown)
+            if feed_urls or not given:
+                feeds.scan(store, cfg, now, only=list(feed_urls) if feed_urls else None,
+                           report=report)
         for w in report.warnings:
             warn(w)
         if strict:  # warned about on an earlier run: only --strict repeats them
@@ -208,8 +217,9 @@ def brief(obj: Context, sources: tuple[Path, ...], since: str | None, show_all: 
         for p in report.pending:
             warn(f"{p}: still being written; will be read on the next run")
         if not obj.quiet:  # cron mails whatever reaches stderr
+            fetched = f" and {report.feeds_fetched} feed(s)" if report.feeds_fetched else ""
             click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
-                       f"file(s), {report.unchanged} unchanged", err=True)
+                       f"file(s){fetched}, {report.unchanged} unchanged", err=True)
         reader, story_ids = None, None
         if since_last:
             reader = history.briefing_history(store, name)
@@ -243,6 +253,14 @@ def check_sources(sources: tuple[Path, ...]) -> None:
     for path in sources:
         if not path.exists():
             raise LineUsageError(f"--source {path}: no such folder or file")
+
+
+def _check_feed_urls(urls: tuple[str, ...]) -> None:
+    for url in urls:
+        try:
+            config_mod.check_feed_url(url)
+        except ValueError as e:
+            raise LineUsageError(f"--feed: {e}") from None
 
 
 def _optional_config(obj: Context) -> config_mod.Config | None:
@@ -349,7 +367,7 @@ def _check_addresses(values: tuple[str, ...]) -> list[str]:
 
 
 def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
-    report = pipeline.ingest_sources(store, cfg.sources, now=now)
+    report = feeds.scan(store, cfg, now, report=pipeline.ingest_sources(store, cfg.sources, now=now))
     for w in report.warnings:
         warn(w)
 
@@ -372,6 +390,9 @@ def check_config(obj: Context) -> None:
     src = cfg.sources
     every = config_mod.format_duration(src.scan_every)
     click.echo(f"sources: {', '.join(map(str, src.folders))} (scan every {every})")
+    if src.all_feeds:
+        click.echo(f"feeds: {', '.join(f.url for f in src.all_feeds)} (refresh every "
+                   f"{config_mod.format_duration(src.feed_refresh)} unless a feed says otherwise)")
     for folder in src.folders:
         if not folder.is_dir():
             warn(f"sources.folders: {folder} does not exist (yet)")
@@ -608,6 +629,74 @@ def outbox_drop(obj: Context, message: int) -> None:
     with obj.store() as store:
         m = outbox.drop(store, message, utcnow())
     click.echo(f"#{m.id} dropped: {m.digest} to {m.recipient} ({m.message_id})")
+
+
+# -- feeds -----------------------------------------------------------------------------------
+@cli.group(name="feeds")
+def feeds_group() -> None:
+    """Feeds over HTTP: add, list, import and export them (OPML)."""
+
+
+@feeds_group.command(name="add")
+@click.argument("url")
+@click.option("--name", help="Shown by `digest feeds list` (default: the feed's own title).")
+@pass_ctx
+def feeds_add(obj: Context, url: str, name: str | None) -> None:
+    """Add feed URL to the sources (kept in the state file; the config's feeds stay there)."""
+    with obj.store() as store:
+        added = feeds.add(store, url, name)
+    click.echo(f"added {url}" if added else f"{url}: already added")
+
+
+@feeds_group.command(name="list")
+@pass_ctx
+def feeds_list(obj: Context) -> None:
+    """List every feed: last fetch, status, entries taken in, next fetch."""
+    cfg = _optional_config(obj)
+    now = utcnow()
+    with obj.store() as store:
+        found = feeds.rows(store, cfg)
+    if not found:
+        click.echo("no feeds: add one with `digest feeds add URL` or [sources] feeds = [...]")
+    for row in found:
+        st = row.state
+        name = row.spec.name or (st.name or st.title if st else None)
+        click.echo(f"{row.spec.url}" + (f" ({name})" if name else "") + f" [{row.origin}]")
+        if st is None or st.last_fetch_at is None:
+            click.echo("    never fetched; next: at the next scan")
+            continue
+        status = f"error: {st.error}" if st.status == "error" else (
+            "not modified (304)" if st.status == "304" else "ok")
+        nxt = "at the next scan" if st.next_fetch_at is None or st.next_fetch_at <= now else (
+            f"{st.next_fetch_at:%Y-%m-%d %H:%M} UTC")
+        click.echo(f"    last fetch {_age(st.last_fetch_at, now)}: {status}; {st.entries} "
+                   f"entries taken in; next: {nxt}"
+                   + (f" ({st.failures} failure(s) in a row)" if st.failures else ""))
+
+
+@feeds_group.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def feeds_import(obj: Context, file: Path) -> None:
+    """Add every feed of an OPML file."""
+    cfg = _optional_config(obj)
+    with obj.store() as store:
+        added, warnings = feeds.import_opml(store, file, cfg)
+    for w in warnings:
+        warn(w)
+    click.echo(f"{file}: {len(added)} feed(s) added")
+
+
+@feeds_group.command(name="export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the OPML to FILE (default: stdout).")
+@pass_ctx
+def feeds_export(obj: Context, output: Path | None) -> None:
+    """Write every feed (the config's and the added ones) as OPML."""
+    check_output(output)
+    cfg = _optional_config(obj)
+    with obj.store() as store:
+        emit(feeds.export_opml(store, cfg), output)
 
 
 # -- topics ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_dir
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -115,11 +116,64 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_feed_url(value: str) -> str:
+    """An http(s) URL with a host, on one line: the only network digest ever reaches."""
+    if not isinstance(value, str) or not _FEED_URL.fullmatch(value):
+        raise ValueError(f"{value!r} is not a feed URL like https://example.org/feed.xml")
+    return value
+
+
+_FEED_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", re.I)
+FeedUrl = Annotated[str, AfterValidator(check_feed_url)]
+DEFAULT_FEED_REFRESH = timedelta(minutes=30)
+
+
+class FeedSpec(_Model):
+    """One feed URL and its options (`[[sources.feed]]`; `feeds = [...]` gives the defaults)."""
+
+    url: FeedUrl
+    name: str | None = None  # shown by `digest feeds list`; default: the feed's own title
+    outlet: str | None = None  # the outlet of its articles; default: the feed's title
+    full_text: bool = False  # always fetch each entry's page (default: only for teasers)
+    refresh: Duration | None = None  # how often it is fetched; default sources.feed_refresh
+
+    @field_validator("refresh")
+    @classmethod
+    def _refresh(cls, v: timedelta | None) -> timedelta | None:
+        if v is not None and v < timedelta(minutes=1):
+            raise ValueError("must be at least 1m (be polite to the feed's server)")
+        return v
+
+
 class Sources(_Model):
     folders: list[Path] = Field(default_factory=lambda: [Path("seeds")])
     scan_every: Duration = timedelta(seconds=60)
     settle: Duration = timedelta(seconds=2)  # a file must stay unmodified this long to be read
     max_file_size: Size = DEFAULT_MAX_FILE_SIZE  # a bigger file is refused with a warning
+    feeds: list[FeedUrl] = Field(default_factory=list)  # feed URLs with the default options
+    feed: list[FeedSpec] = Field(default_factory=list)  # feeds with options of their own
+    feed_refresh: Duration = DEFAULT_FEED_REFRESH  # how often each feed is fetched
+    feed_timeout: Duration = timedelta(seconds=20)  # per HTTP request, first byte to last
+    feed_max_size: Size = 10_000_000  # a bigger response (feed or page) is refused
+
+    @model_validator(mode="after")
+    def _feeds_once(self) -> Sources:
+        seen: set[str] = set()
+        for url in [*self.feeds, *(f.url for f in self.feed)]:
+            if url in seen:
+                raise ValueError(f"feed {url} is listed twice (feeds and [[sources.feed]] "
+                                 "together name each URL once)")
+            seen.add(url)
+        if self.feed_timeout <= timedelta(0):
+            raise ValueError("feed_timeout must be positive")
+        if self.feed_refresh < timedelta(minutes=1):
+            raise ValueError("feed_refresh must be at least 1m")
+        return self
+
+    @property
+    def all_feeds(self) -> list[FeedSpec]:
+        """Every configured feed, `feeds = [...]` first, with its options."""
+        return [*(FeedSpec(url=u) for u in self.feeds), *self.feed]
 
     @field_validator("folders")
     @classmethod

@@ -4,6 +4,7 @@ DigestError
  +-- ConfigError      bad or missing configuration (names the file and key)
  |    +-- TopicError   a topic rule or query that cannot work (bad regex, unbalanced query)
  +-- IngestError      an input file cannot be read or decoded (names the file)
+ |    +-- FeedError    a feed URL cannot be fetched or read now (names the URL; retried on backoff)
  +-- SummarizeError   unknown method or impossible length request
  +-- RenderError      a template is missing or broken
  +-- StoreError       the state cannot be used: a folder or not a database, locked, disk full
@@ -31,6 +32,10 @@ class TopicError(ConfigError):
 
 
 class IngestError(DigestError):
+    pass
+
+
+class FeedError(IngestError):
     pass
 
 

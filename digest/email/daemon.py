@@ -30,6 +30,7 @@ from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from digest import pipeline, progress
@@ -38,12 +39,17 @@ from digest.email import outbox, service
 from digest.email.outbox import DeliveryReport
 from digest.email.transport import Transport
 from digest.errors import DigestError
+from digest.feeds import manage as feeds
 from digest.schedule import aware_utc, cron_trigger, due_slot, naive_utc, next_runs
 from digest.storage import Store
+from digest.watch import FolderWatcher
 
 log = logging.getLogger(__name__)
 
 DELIVER_EVERY = timedelta(seconds=30)
+# After a watched folder's last event, a scan waits for the settle time and this much more
+# (a file modified exactly `settle` ago is still "being written").
+WATCH_MARGIN = timedelta(milliseconds=200)
 # A due digest waits this long for a `digest send` in progress; if that is still busy, the
 # slot is not recorded and the next scan runs it (within catch_up).
 LOCK_WAIT = timedelta(seconds=60)
@@ -76,6 +82,7 @@ class Daemon:
         with Store(self.state_path) as store:
             report = pipeline.ingest_sources(store, self.config.sources, now=naive_utc(now),
                                             progress=progress.LogCounts())
+            report = feeds.scan(store, self.config, naive_utc(now), report=report)
             for w in report.warnings:
                 log.warning("%s", w)
             if report.new_articles:
@@ -83,6 +90,29 @@ class Daemon:
             for spec in self.config.digests:
                 self._run_due(store, spec, now)
             self._deliver(store, now)
+
+    def scan_folders(self) -> None:
+        """The watch job: take in the folders' new files (no feeds, no mail: those keep their
+        own schedule); a file still being written is looked at again once it may have settled."""
+        sources = self.config.sources
+        with Store(self.state_path) as store:
+            report = pipeline.ingest_folders(store, sources.folders, now=naive_utc(self.clock()),
+                                             settle_seconds=sources.settle.total_seconds(),
+                                             max_file_size=sources.max_file_size)
+        for w in report.warnings:
+            log.warning("%s", w)
+        if report.new_articles:
+            log.info("took in %d new article(s) (a file arrived)", report.new_articles)
+        if report.pending:
+            self.file_arrived()
+
+    def file_arrived(self) -> None:
+        """A file appeared or changed in a folder: scan once it has had `settle` to settle
+        (each new event moves that time on, so a file being written is read when done)."""
+        when = self.clock() + self.config.sources.settle + WATCH_MARGIN
+        self.scheduler.add_job(self._job, DateTrigger(run_date=when), args=[self.scan_folders],
+                               id="watch", name="scan after a file arrived",
+                               replace_existing=True, misfire_grace_time=None)
 
     def fire(self, name: str, now: datetime | None = None) -> None:
         """The cron job of one digest."""
@@ -137,6 +167,9 @@ class Daemon:
         """Schedule the jobs and start; the first scan (with catch-up) runs at once."""
         self.add_jobs()
         self.scheduler.start()
+        folders = self.config.sources.folders
+        if FolderWatcher(folders, self.file_arrived, self.stopping).start():
+            log.info("watching %s for new files", ", ".join(map(str, folders)))
 
     def add_jobs(self) -> None:
         """The scan and deliver jobs, and one cron job per digest in its own time zone."""

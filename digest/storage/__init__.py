@@ -28,6 +28,7 @@ from platformdirs import user_data_dir
 from digest.errors import StoreError
 from digest.storage.articles import Articles
 from digest.storage.db import Database
+from digest.storage.feeds import Feeds
 from digest.storage.files import Files, FileState, ScanRecord, Scans
 from digest.storage.history import Briefings
 from digest.storage.index import CacheSizes, StoryIndex
@@ -58,6 +59,7 @@ class Store:
         self.index = StoryIndex(self.database, self.articles, cache)
         self.ledger = SendLedger(self.database)
         self.briefings = Briefings(self.database)
+        self.feeds = Feeds(self.database)
         self.database.migrate(MIGRATIONS)
 
     @property

@@ -204,6 +204,28 @@ def _m9_reader_history(db: sqlite3.Connection) -> None:
     )
 
 
+# -- feeds over HTTP (feeds.py) --------------------------------------------------------------
+def _m12_feeds(db: sqlite3.Connection) -> None:
+    """Feeds over HTTP: one row per feed URL, one per entry taken in (see feeds.py)."""
+    for statement in (
+        # url: the feed as configured or added (the key); fetch_url: where it is fetched now,
+        # after permanent redirects. subscribed: added by `digest feeds add|import` (feeds of
+        # the config file are listed there; their rows only hold fetch state).
+        """CREATE TABLE feeds (
+            url TEXT PRIMARY KEY, fetch_url TEXT NOT NULL, subscribed INTEGER NOT NULL DEFAULT 0,
+            name TEXT, title TEXT, etag TEXT, last_modified TEXT, last_fetch_at TEXT,
+            status TEXT, error TEXT, failures INTEGER NOT NULL DEFAULT 0, next_fetch_at TEXT)""",
+        # entry_key: a hash of the entry's identity (GUID, else link, else title and date);
+        # content_hash: of what the feed says of it, to notice a changed entry; path: the
+        # articles' path (their key in the articles table, like a file's).
+        """CREATE TABLE feed_entries (
+            feed_url TEXT NOT NULL, entry_key TEXT NOT NULL, path TEXT NOT NULL,
+            content_hash TEXT NOT NULL, seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, entry_key)) WITHOUT ROWID""",
+    ):
+        db.execute(statement)
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Migration] = [
     Migration("index", _m1_core),
@@ -217,4 +239,5 @@ MIGRATIONS: list[Migration] = [
     Migration("history", _m9_reader_history),
     Migration("files", _m10_file_attempts),
     Migration("scans", _m11_scans),
+    Migration("feeds", _m12_feeds),
 ]
