@@ -619,6 +619,18 @@ class Store:
             found.update((r[0], orjson.loads(r[1])) for r in rows)
         return found
 
+    def story_last_dates(self, story_ids: list[str]) -> dict[str, datetime]:
+        """The newest article date of each of these stories that has a dated article."""
+        rows = self.db.execute(
+            f"SELECT id, last_date FROM stories WHERE id IN ({_marks(story_ids)})", story_ids)
+        found: dict[str, datetime] = {}
+        for sid, stored in rows:
+            cached = self._centroids.get(sid)  # a later date may wait for COMMIT
+            newest = max(stored or "", cached.last_date if cached else "")
+            if newest:
+                found[sid] = datetime.fromisoformat(newest)
+        return found
+
     def headline_terms(self, story_ids: list[str]) -> dict[str, dict[str, float]]:
         """Features.headline_terms of these stories' articles (by article id), where stored."""
         rows = self.db.execute(
