@@ -7,22 +7,13 @@ so a story's centroid is simply the sum of its articles' vectors and can be
 kept in the index. A new article asks the index for the stories sharing its
 terms and scores them by cosine similarity to their centroids.
 
-Whether it joins depends on how close the story's own articles are to each
-other (its cohesion), which the centroid gives for free: for n unit vectors
-summing to C, their mean pairwise similarity is (|C|^2 - n) / (n (n - 1)), and
-a newcomer's mean similarity to them is cos(x, C) |C| / n. The newcomer joins
-the story where that mean is the largest multiple of JOIN_SHARE x the story's
-cohesion (pulled towards a prior while the story is small), if any reaches it;
-otherwise it starts a story. So a tight story (one event, told alike) is
-closed to a merely related article, while a loose one (a topic that drifts
-over weeks) takes a looser follow-up; a single measured bar cannot do both.
-A one-article story has no cohesion yet: the newcomer's cosine to that
-article must reach SINGLE_BAR. Loose stories could chain different events on
-one subject (three earthquakes in three countries), so a candidate is also
-vetoed when the names in the article (capitalised words inside sentences)
-barely meet the names in the story (cosine below ENTITY_MIN). A wire dateline ("WASHINGTON (AP) _")
-is left out of the vector: where a story was filed says little about what
-it is.
+Whether it joins one of them is decided in digest.join_model, from what the index knows
+of each candidate (join_model.Candidates): the cosine, the story's size and centroid norm
+(which give its cohesion, how close its own articles are to each other), how well the names
+in the article (capitalised words inside sentences) meet the story's, and the days since the
+story's newest article.
+A wire dateline ("WASHINGTON (AP) _") is left out of the vector: where a story was filed
+says little about what it is.
 A wire copy (the same lead sentences as a stored article) joins that
 article's story whatever its score and is marked as a duplicate.
 """
@@ -247,7 +238,7 @@ def place(index: StoryIndex, article: Article, now: datetime, *,
     """Put one article into its story (joining or starting one); returns the story id.
 
     `prepared`, if given, is features(article) computed beforehand (in a worker process);
-    `chooser` replaces the shipped join model (bench/eval_grouping.py compares decisions).
+    `chooser` replaces the hand rule (bench/eval_grouping.py compares decisions).
     """
     f = prepared or features(article)
     hashes = f.lead_hashes
