@@ -58,6 +58,8 @@ class Tracer:
     With `forced`, the newcomer goes to its gold story whatever the chooser says.
     """
 
+    needs_gap = True  # it records every feature
+
     def __init__(self, gold: Mapping[str, frozenset[str]], inner: cluster.Chooser | None,
                  forced: bool) -> None:
         self.gold, self.inner, self.forced = gold, inner, forced

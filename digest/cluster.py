@@ -196,6 +196,8 @@ def story_id_for(article: Article) -> str:
 class Chooser(Protocol):
     """Decides which candidate story a newcomer joins (None: it starts one)."""
 
+    @property
+    def needs_gap(self) -> bool: ...  # whether it reads Candidates.gap_days (a query more)
     def choose(self, c: join_model.Candidates) -> str | None: ...
 
 
@@ -230,7 +232,8 @@ def _naive(d: datetime) -> datetime:
 def best_story(index: StoryIndex, features: Features, date: datetime | None = None,
                chooser: Chooser | None = None) -> str | None:
     """The candidate story the newcomer joins, if any."""
-    return (chooser or join_model.HandRule()).choose(candidates(index, features, date))
+    decide: Chooser = chooser or join_model.HandRule()
+    return decide.choose(candidates(index, features, date if decide.needs_gap else None))
 
 
 def place(index: StoryIndex, article: Article, now: datetime, *,

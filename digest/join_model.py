@@ -22,6 +22,7 @@ Both are a few NumPy operations on the candidates (at most cluster.CANDIDATES of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -81,6 +82,7 @@ def feature_matrix(c: Candidates) -> Array:
 class JoinModel:
     """Standardised logistic regression: p = sigmoid(((x - mean) / scale) . coef + intercept)."""
 
+    needs_gap: ClassVar[bool] = True
     mean: Array
     scale: Array
     coef: Array
@@ -130,6 +132,7 @@ class HandRule:
     """Join the candidate whose mean similarity is the largest multiple of `share` x its
     cohesion (cosine `single_bar` to a one-article story), unless their names barely meet."""
 
+    needs_gap: ClassVar[bool] = False
     share: float = JOIN_SHARE
     single_bar: float = SINGLE_BAR
 
