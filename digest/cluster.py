@@ -24,13 +24,14 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 from wordfreq import zipf_frequency
 
 from digest import join_model, text
@@ -206,22 +207,25 @@ def candidates(index: StoryIndex, features: Features, date: datetime | None) -> 
     found = index.candidates(features.vector, limit=CANDIDATES)
     ids = [sid for sid, _ in found]
     shapes = index.story_shapes(ids) if ids else {}
-    names = index.story_entities(ids) if ids and features.entities else {}
     last = index.story_last_dates(ids) if ids and date is not None else {}
     size = np.empty(len(ids))
     norm = np.empty(len(ids))
-    name_cos = np.full(len(ids), np.nan)
     gap = np.full(len(ids), np.nan)
     for i, sid in enumerate(ids):
         size[i], norm[i] = shapes.get(sid, (1, 1.0))
-        story_names = names.get(sid)
-        if story_names:  # without names on either side there is nothing to compare
-            name_cos[i] = cosine(features.entities, story_names)
         newest = last.get(sid)
         if newest is not None and date is not None:
             gap[i] = (_naive(date) - _naive(newest)).total_seconds() / 86400.0
+
+    def names_of(which: Sequence[int]) -> npt.NDArray[np.float64]:
+        picked = [ids[i] for i in which]
+        stored = index.story_entities(picked) if picked and features.entities else {}
+        # Without names on either side there is nothing to compare: NaN.
+        return np.array([cosine(features.entities, stored[sid]) if stored.get(sid) else np.nan
+                         for sid in picked], dtype=np.float64)
+
     return join_model.Candidates(tuple(ids), np.array([score for _, score in found]), size, norm,
-                                 name_cos, gap)
+                                 gap, names_of)
 
 
 def _naive(d: datetime) -> datetime:

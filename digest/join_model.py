@@ -21,6 +21,7 @@ Both are a few NumPy operations on the candidates (at most cluster.CANDIDATES of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -41,6 +42,8 @@ MAX_GAP_DAYS = 365.0
 FEATURES = ("cos", "log_ratio", "mean", "cohesion", "names", "no_names", "margin", "best",
             "log_gap", "no_gap")
 
+NAMES, NO_NAMES = FEATURES.index("names"), FEATURES.index("no_names")
+
 Array = npt.NDArray[np.float64]
 
 
@@ -52,8 +55,11 @@ class Candidates:
     cos: Array  # cosine of the newcomer to each centroid
     size: Array  # articles in each story
     norm: Array  # norm of each centroid (a sum of unit vectors)
-    names: Array  # cosine of the newcomer's names to the story's; NaN where either has none
     gap_days: Array  # days from the story's newest article to the newcomer; NaN if unknown
+    # Cosine of the newcomer's names to those of the candidates at these positions (NaN where
+    # a side has none). Asked for, not given: a story's names are read and compared only for
+    # the candidates a decider looks at (the hand rule: those that clear its bar, often none).
+    names_of: Callable[[Sequence[int]], Array]
 
 
 def feature_matrix(c: Candidates) -> Array:
@@ -66,8 +72,9 @@ def feature_matrix(c: Candidates) -> Array:
     single = (size <= 1.0).astype(np.float64)
     # A one-article story has no cohesion: its "mean" is the cosine to that article.
     ratio = np.where(single > 0, c.cos / PRIOR_COHESION, mean / cohesion)
-    no_names = np.isnan(c.names).astype(np.float64)
-    names = np.nan_to_num(c.names, nan=0.0)
+    all_names = c.names_of(range(len(c.ids)))
+    no_names = np.isnan(all_names).astype(np.float64)
+    names = np.nan_to_num(all_names, nan=0.0)
     no_gap = np.isnan(c.gap_days).astype(np.float64)
     gap = np.clip(np.nan_to_num(np.abs(c.gap_days), nan=0.0), 0.0, MAX_GAP_DAYS)
     best = np.zeros_like(c.cos)
@@ -97,11 +104,12 @@ class JoinModel:
         """The candidate story to join, or None to start a story."""
         if not c.ids:
             return None
-        p = self.probabilities(feature_matrix(c))
+        x = feature_matrix(c)
+        p = self.probabilities(x)
         # Names that do not meet at all veto a join whatever the words say: three earthquakes in
         # three countries share their vocabulary, not their places (the sets the model learns
         # from are topics spanning years, where the names weigh little).
-        p[c.names < ENTITY_MIN] = 0.0  # NaN (no names on a side) compares False: no veto
+        p[(x[:, NAMES] < ENTITY_MIN) & (x[:, NO_NAMES] == 0)] = 0.0
         best = int(np.argmax(p))
         return c.ids[best] if p[best] >= self.threshold else None
 
@@ -142,9 +150,10 @@ class HandRule:
         cohesion = ((c.norm ** 2 - size) / 2 + PRIOR_COHESION * PRIOR_PAIRS) / (pairs + PRIOR_PAIRS)
         bar = np.where(size <= 1, self.single_bar, self.share * cohesion)
         ratio = c.cos * c.norm / size / bar
-        for i in sorted(range(len(c.ids)), key=lambda i: (-ratio[i], i)):
-            if ratio[i] < 1.0:
-                break
-            if not c.names[i] < ENTITY_MIN:  # NaN (no names on a side) is no veto
+        passing = [i for i in sorted(range(len(c.ids)), key=lambda i: (-ratio[i], i)) if ratio[i] >= 1.0]
+        if not passing:
+            return None
+        for i, names in zip(passing, c.names_of(passing), strict=True):
+            if not names < ENTITY_MIN:  # NaN (no names on a side) is no veto
                 return c.ids[i]
         return None

@@ -7,6 +7,7 @@ import math
 import os
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -147,16 +148,20 @@ def test_a_tight_story_asks_more_of_a_newcomer_than_a_loose_one() -> None:
     # Five articles told alike (pairwise similarity ~0.9) and five that drift (~0.15); the
     # newcomer's mean similarity to the members is 0.25 in both (cos = mean x n / |C|).
     norms = np.array([math.sqrt(5 + 2 * 10 * 0.9), math.sqrt(5 + 2 * 10 * 0.15)])
+
+    def no_names(which: Sequence[int]) -> np.ndarray:
+        return np.full(len(which), np.nan)
+
     def offer(i: int) -> join_model.Candidates:
         return join_model.Candidates(("s",), np.array([0.25 * 5 / norms[i]]), np.array([5.0]),
-                                     norms[i:i + 1], np.array([np.nan]), np.array([np.nan]))
+                                     norms[i:i + 1], np.array([np.nan]), no_names)
     rule = join_model.HandRule()
     assert rule.choose(offer(0)) is None  # the tight story stays closed
     assert rule.choose(offer(1)) == "s"  # the loose one takes it
     # A one-article story asks for the cosine SINGLE_BAR.
     for cos, joins in ((join_model.SINGLE_BAR - 0.01, False), (join_model.SINGLE_BAR + 0.01, True)):
         one = join_model.Candidates(("s",), np.array([cos]), np.array([1.0]), np.array([1.0]),
-                                    np.array([np.nan]), np.array([np.nan]))
+                                    np.array([np.nan]), no_names)
         assert (rule.choose(one) == "s") is joins
 
 
