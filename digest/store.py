@@ -122,7 +122,7 @@ def _m3_term_counts(db: sqlite3.Connection) -> None:
 
 def _m4_story_entities(db: sqlite3.Connection) -> None:
     # The names a story's articles mention (sum of their entity vectors, JSON): a candidate
-    # story whose names do not meet an article's is not joined (cluster.ENTITY_MIN).
+    # story whose names do not meet an article's is not joined (join_model.ENTITY_MIN).
     # Stories stored before have none, and are simply not vetoed.
     db.execute("ALTER TABLE stories ADD COLUMN entities TEXT NOT NULL DEFAULT '{}'")
 
