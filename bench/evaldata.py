@@ -29,6 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval"
 DUC = EVAL / "duc2003_task2"
 MULTILING = EVAL / "multiling2011_en"
+DUC2006 = EVAL / "duc2006"
+DUC2007 = EVAL / "duc2007"
+DUC2007_UPDATE = EVAL / "duc2007_update"
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,34 @@ def load_duc(root: Path = DUC) -> EvalSet:
                    references, 100)
 
 
+def load_duc_main(root: Path, name: str) -> EvalSet:
+    """DUC 2006 / 2007 (and the 2007 update task): TREC SGML with a <HEADLINE> where the
+    agency gave one (else the lead's first words, as for DUC 2003). Grouping only: the
+    references are not loaded."""
+    articles: dict[str, Article] = {}
+    gold: dict[str, set[str]] = {}
+    members: dict[str, list[str]] = {}
+    rows = (root / "clusters.tsv").read_text().splitlines()
+    header = rows[0].split("\t")
+    for line in rows[1:]:
+        row = dict(zip(header, line.split("\t"), strict=True))
+        cluster_id, docno = row["cluster_id"], row["docno"]
+        aid = _article_id(docno)
+        if aid not in articles:
+            raw = (root / row["path"]).read_text(encoding="utf-8", errors="replace")
+            paragraphs = _duc_body(raw)
+            m = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
+            headline = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split()) if m else ""
+            articles[aid] = Article(
+                id=aid, path=docno, title=headline or _lead_title(paragraphs),
+                outlet=row["source"], date=_duc_time(raw, row["date"]), author=None, url=None,
+                text="\n\n".join(paragraphs))
+        gold.setdefault(aid, set()).add(cluster_id)
+        members.setdefault(cluster_id, []).append(aid)
+    ordered = sorted(articles.values(), key=lambda a: (a.date or datetime.min, a.path))
+    return EvalSet(name, ordered, {k: frozenset(v) for k, v in gold.items()}, members, {}, 250)
+
+
 def _lead_title(paragraphs: list[str]) -> str:
     # DUC bodies carry no headline: like extract does for untitled text, the lead's first words.
     first = text.split_sentences(paragraphs[0])[0] if paragraphs else ""
@@ -130,8 +161,17 @@ def load_multiling(root: Path = MULTILING) -> EvalSet:
     return EvalSet("MultiLing 2011", articles, gold, members, references, 250)
 
 
+GROUPING_SETS = ("duc", "duc2006", "duc2007", "multiling", "duc2007u")
+
+
 def load(name: str) -> EvalSet:
-    return {"duc": load_duc, "multiling": load_multiling}[name]()
+    loaders = {
+        "duc": load_duc, "multiling": load_multiling,
+        "duc2006": lambda: load_duc_main(DUC2006, "DUC 2006"),
+        "duc2007": lambda: load_duc_main(DUC2007, "DUC 2007"),
+        "duc2007u": lambda: load_duc_main(DUC2007_UPDATE, "DUC 2007 update"),
+    }
+    return loaders[name]()
 
 
 def available() -> bool:

@@ -25,13 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from digest.storage import Store  # noqa: E402
 from feed_server import FeedServer, Item, Route, page, rss  # noqa: E402
 
 from digest import pipeline  # noqa: E402
 from digest.config import FeedSpec  # noqa: E402
 from digest.feeds import service  # noqa: E402
 from digest.feeds.fetch import FetchSettings  # noqa: E402
+from digest.storage import Store  # noqa: E402
 
 PLACES = ["Lisbon", "Nairobi", "Osaka", "Quito", "Tbilisi", "Hanoi", "Accra", "Bergen", "Cusco",
           "Dakar", "Perth", "Tunis", "Leeds", "Ghent", "Riga", "Cork", "Split", "Graz"]

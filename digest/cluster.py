@@ -7,22 +7,13 @@ so a story's centroid is simply the sum of its articles' vectors and can be
 kept in the index. A new article asks the index for the stories sharing its
 terms and scores them by cosine similarity to their centroids.
 
-Whether it joins depends on how close the story's own articles are to each
-other (its cohesion), which the centroid gives for free: for n unit vectors
-summing to C, their mean pairwise similarity is (|C|^2 - n) / (n (n - 1)), and
-a newcomer's mean similarity to them is cos(x, C) |C| / n. The newcomer joins
-the story where that mean is the largest multiple of JOIN_SHARE x the story's
-cohesion (pulled towards a prior while the story is small), if any reaches it;
-otherwise it starts a story. So a tight story (one event, told alike) is
-closed to a merely related article, while a loose one (a topic that drifts
-over weeks) takes a looser follow-up; a single measured bar cannot do both.
-A one-article story has no cohesion yet: the newcomer's cosine to that
-article must reach SINGLE_BAR. Loose stories could chain different events on
-one subject (three earthquakes in three countries), so a candidate is also
-vetoed when the names in the article (capitalised words inside sentences)
-barely meet the names in the story (cosine below ENTITY_MIN). A wire dateline ("WASHINGTON (AP) _")
-is left out of the vector: where a story was filed says little about what
-it is.
+Whether it joins one of them is decided in digest.join_model, from what the index knows
+of each candidate (join_model.Candidates): the cosine, the story's size and centroid norm
+(which give its cohesion, how close its own articles are to each other), how well the names
+in the article (capitalised words inside sentences) meet the story's, and the days since the
+story's newest article.
+A wire dateline ("WASHINGTON (AP) _") is left out of the vector: where a story was filed
+says little about what it is.
 A wire copy (the same lead sentences as a stored article) joins that
 article's story whatever its score and is marked as a duplicate.
 """
@@ -36,24 +27,19 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 from wordfreq import zipf_frequency
 
-from digest import text
+from digest import join_model, text
 from digest.models import Article
 
-# Measured on the development sets (docs/benchmarks.md); below 0.6 or above 8 prior pairs,
-# the seeds' Ukraine front-line article would join the Crocus story.
-JOIN_SHARE = 0.6  # a newcomer must be this close to the members, relative to their cohesion
-PRIOR_COHESION = 0.2  # a small story's cohesion is pulled towards this...
-PRIOR_PAIRS = 6.0  # ...with the weight of this many member pairs
-SINGLE_BAR = 0.15  # cosine a newcomer needs to a one-article story
-ENTITY_MIN = 0.1  # below this cosine between their names, an article and a story are unrelated
 CANDIDATES = 20
 CORE_TERMS = 60  # the headline is chosen on each article's core terms only
 TOP_TERMS = 100  # an article's vector keeps its strongest terms: enough to match, small to index
@@ -102,6 +88,7 @@ class StoryIndex(Protocol):
     def story_of_article(self, article_id: str) -> str | None: ...
     def story_shapes(self, story_ids: list[str]) -> dict[str, tuple[int, float]]: ...
     def story_entities(self, story_ids: list[str]) -> dict[str, dict[str, float]]: ...
+    def story_last_dates(self, story_ids: list[str]) -> dict[str, datetime]: ...
     def create_story(self, story_id: str, title: str, features: Features, now: datetime,
                      last_date: datetime | None) -> None: ...
     def add_to_story(self, story_id: str, features: Features, now: datetime,
@@ -323,44 +310,59 @@ def _enters_probe(weights: Mapping[str, float], top: set[str], vector: Mapping[s
     return any((-weights[t], t) < weakest for t in vector if t not in top)
 
 
-def join_bar(size: int, norm: float) -> float:
-    """Mean similarity to its members a story of `size` articles (centroid norm) asks of a newcomer."""
-    if size <= 1:
-        return SINGLE_BAR
-    pairs = size * (size - 1) / 2
-    pair_similarity = (norm * norm - size) / 2  # the sum over member pairs
-    return JOIN_SHARE * (pair_similarity + PRIOR_COHESION * PRIOR_PAIRS) / (pairs + PRIOR_PAIRS)
+class Chooser(Protocol):
+    """Decides which candidate story a newcomer joins (None: it starts one)."""
+
+    @property
+    def needs_gap(self) -> bool: ...  # whether it reads Candidates.gap_days (a query more)
+    def choose(self, c: join_model.Candidates) -> str | None: ...
 
 
-def best_story(index: StoryIndex, features: Features) -> str | None:
-    """The candidate story the newcomer is closest to relative to its bar, if it reaches it."""
+def join_candidates(index: StoryIndex, features: Features,
+                    date: datetime | None) -> join_model.Candidates:
+    """The stories the index finds for the newcomer, with what the join decision needs of each."""
     found = candidates(index, features.vector, CANDIDATES)
-    if not found:
-        return None
-    shapes = index.story_shapes([sid for sid, _ in found])
-    passing: list[tuple[float, str]] = []
-    for sid, score in found:
-        size, norm = shapes.get(sid, (1, 1.0))
-        mean_similarity = score * norm / max(size, 1)
-        ratio = mean_similarity / join_bar(size, norm)
-        if ratio >= 1.0:
-            passing.append((ratio, sid))
-    passing.sort(reverse=True)
-    names = index.story_entities([sid for _, sid in passing]) if features.entities else {}
-    for _, sid in passing:
-        story_names = names.get(sid)
-        # Without names on either side there is nothing to veto on.
-        if story_names and cosine(features.entities, story_names) < ENTITY_MIN:
-            continue
-        return sid
-    return None
+    ids = [sid for sid, _ in found]
+    shapes = index.story_shapes(ids) if ids else {}
+    last = index.story_last_dates(ids) if ids and date is not None else {}
+    size = np.empty(len(ids))
+    norm = np.empty(len(ids))
+    gap = np.full(len(ids), np.nan)
+    for i, sid in enumerate(ids):
+        size[i], norm[i] = shapes.get(sid, (1, 1.0))
+        newest = last.get(sid)
+        if newest is not None and date is not None:
+            gap[i] = (_naive(date) - _naive(newest)).total_seconds() / 86400.0
+
+    def names_of(which: Sequence[int]) -> npt.NDArray[np.float64]:
+        picked = [ids[i] for i in which]
+        stored = index.story_entities(picked) if picked and features.entities else {}
+        # Without names on either side there is nothing to compare: NaN.
+        return np.array([cosine(features.entities, stored[sid]) if stored.get(sid) else np.nan
+                         for sid in picked], dtype=np.float64)
+
+    return join_model.Candidates(tuple(ids), np.array([score for _, score in found]), size, norm,
+                                 gap, names_of)
+
+
+def _naive(d: datetime) -> datetime:
+    """A date as naive UTC (stored dates may be either)."""
+    return d.astimezone(UTC).replace(tzinfo=None) if d.tzinfo else d
+
+
+def best_story(index: StoryIndex, features: Features, date: datetime | None = None,
+               chooser: Chooser | None = None) -> str | None:
+    """The candidate story the newcomer joins, if any."""
+    decide: Chooser = chooser or join_model.HandRule()
+    return decide.choose(join_candidates(index, features, date if decide.needs_gap else None))
 
 
 def place(index: StoryIndex, article: Article, now: datetime, *,
-          prepared: Features | None = None) -> str:
+          prepared: Features | None = None, chooser: Chooser | None = None) -> str:
     """Put one article into its story (joining or starting one); returns the story id.
 
-    `prepared`, if given, is features(article) computed beforehand (in a worker process).
+    `prepared`, if given, is features(article) computed beforehand (in a worker process);
+    `chooser` replaces the hand rule (bench/eval_grouping.py compares decisions).
     """
     f = prepared or features(article)
     hashes = f.lead_hashes
@@ -372,7 +374,7 @@ def place(index: StoryIndex, article: Article, now: datetime, *,
             story_id = index.story_of_article(other_id)
             break
     if story_id is None:
-        story_id = best_story(index, f)
+        story_id = best_story(index, f, article.date, chooser)
     if story_id is None:
         story_id = story_id_for(article)
         index.create_story(story_id, article.title, f, now, article.date)

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from digest.storage import Store
 from feed_server import FeedServer, Item, Route, atom, lines, page, rss
 
 from digest import pipeline
@@ -20,6 +19,7 @@ from digest.feeds import manage
 from digest.feeds.fetch import FetchSettings
 from digest.feeds.opml import Outline, read_opml, write_opml
 from digest.models import Article
+from digest.storage import Store
 
 NOW = datetime(2024, 3, 27, 8, 0)
 FAST = FetchSettings(timeout=0.5)

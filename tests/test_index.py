@@ -6,12 +6,14 @@ import json
 import math
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from digest import cluster, ingest, pipeline
+from digest import cluster, ingest, join_model, pipeline
 from digest.models import Article
 from digest.storage import CacheSizes, Store
 
@@ -141,15 +143,24 @@ def test_scores_from_memory_equal_scores_from_sqlite(tmp_path: Path) -> None:
 
 
 def test_a_tight_story_asks_more_of_a_newcomer_than_a_loose_one() -> None:
-    assert cluster.join_bar(1, 1.0) == cluster.SINGLE_BAR
-    # Five articles told alike (pairwise similarity ~0.9) against five that drift (~0.15).
-    tight_norm = math.sqrt(5 + 2 * 10 * 0.9)
-    loose_norm = math.sqrt(5 + 2 * 10 * 0.15)
-    tight, loose = cluster.join_bar(5, tight_norm), cluster.join_bar(5, loose_norm)
-    assert tight > 0.3 > 0.12 > loose
-    # The prior weighs less as pairs accumulate: a big tight story converges on 0.6 x 0.9.
-    big = cluster.join_bar(40, math.sqrt(40 + 2 * 780 * 0.9))
-    assert big == pytest.approx(cluster.JOIN_SHARE * 0.9, abs=0.01)
+    # Five articles told alike (pairwise similarity ~0.9) and five that drift (~0.15); the
+    # newcomer's mean similarity to the members is 0.25 in both (cos = mean x n / |C|).
+    norms = np.array([math.sqrt(5 + 2 * 10 * 0.9), math.sqrt(5 + 2 * 10 * 0.15)])
+
+    def no_names(which: Sequence[int]) -> np.ndarray:
+        return np.full(len(which), np.nan)
+
+    def offer(i: int) -> join_model.Candidates:
+        return join_model.Candidates(("s",), np.array([0.25 * 5 / norms[i]]), np.array([5.0]),
+                                     norms[i:i + 1], np.array([np.nan]), no_names)
+    rule = join_model.HandRule()
+    assert rule.choose(offer(0)) is None  # the tight story stays closed
+    assert rule.choose(offer(1)) == "s"  # the loose one takes it
+    # A one-article story asks for the cosine SINGLE_BAR.
+    for cos, joins in ((join_model.SINGLE_BAR - 0.01, False), (join_model.SINGLE_BAR + 0.01, True)):
+        one = join_model.Candidates(("s",), np.array([cos]), np.array([1.0]), np.array([1.0]),
+                                    np.array([np.nan]), no_names)
+        assert (rule.choose(one) == "s") is joins
 
 
 def test_a_related_article_stays_out_of_a_tight_story(tmp_path: Path) -> None:
@@ -180,7 +191,7 @@ def test_a_story_with_other_names_is_vetoed(tmp_path: Path, monkeypatch: pytest.
              .replace("on Monday", "on Tuesday").replace("Rescuers", "Neighbours")
              .replace("Officials said", "Seismologists said"))  # not a wire copy
     if not veto:
-        monkeypatch.setattr(cluster, "ENTITY_MIN", 0.0)
+        monkeypatch.setattr(join_model, "ENTITY_MIN", 0.0)
     with Store(tmp_path / "state.sqlite") as store, store.transaction():
         chile = cluster.place(store.index, article(1, QUAKE), NOW)
         assert (cluster.place(store.index, article(2, haiti), NOW) != chile) is veto

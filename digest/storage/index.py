@@ -283,6 +283,18 @@ class StoryIndex:
             found.update((r[0], orjson.loads(r[1])) for r in rows)
         return found
 
+    def story_last_dates(self, story_ids: list[str]) -> dict[str, datetime]:
+        """The newest article date of each of these stories that has a dated article."""
+        rows = self.conn.execute(
+            f"SELECT id, last_date FROM stories WHERE id IN ({marks(story_ids)})", story_ids)
+        found: dict[str, datetime] = {}
+        for sid, stored in rows:
+            cached = self._centroids.get(sid)  # a later date may wait for COMMIT
+            newest = max(stored or "", cached.last_date if cached else "")
+            if newest:
+                found[sid] = datetime.fromisoformat(newest)
+        return found
+
     # -- changing stories ------------------------------------------------------------------
     def create_story(self, story_id: str, title: str, features: Features,
                      now: datetime, last_date: datetime | None) -> None:
