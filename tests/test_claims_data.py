@@ -53,7 +53,14 @@ def test_verdicts_cover_every_class_and_both_splits() -> None:
     verdicts = claims_data.load_verdicts(DATA)
     assert len(verdicts) >= 35
     assert {v.verdict for v in verdicts} == {"rising", "revised", "disagree", "agree"}
-    assert {v.split for v in verdicts} == {"dev", "validation"}
+    assert {v.split for v in verdicts} == {"dev", "validation", "test"}
+    # the test split's verdicts are on its DUC 2006 stories (MultiLing articles have no time of day)
+    rows = claims_data.load(DATA)
+    test_duc = {r.story for r in rows if r.split == "test" and r.set == "duc2006"}
+    test = [v for v in verdicts if v.split == "test"]
+    assert len(test) >= 7 and {v.story for v in test} <= test_duc
+    elian = next(v for v in test if v.story == "D0647B" and v.subject == "killed")
+    assert elian.verdict == "rising" and [c.text for c in elian.claims][:2] == ["nine", "10"]
     quake = next(v for v in verdicts if v.story == "D0743J" and v.subject == "killed" and v.scope is None)
     assert quake.verdict == "revised"
     texts = [c.text for c in quake.claims]
