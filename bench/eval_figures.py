@@ -33,7 +33,8 @@ from digest import claims, figures
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
-EVAL_FOLDERS = {"duc2003": "duc2003_task2", "duc2006": "duc2006", "duc2007": "duc2007"}
+EVAL_FOLDERS = {"duc2003": "duc2003_task2", "duc2006": "duc2006", "duc2007": "duc2007",
+                "multiling2011": "multiling2011_en"}
 SCOPE_NOISE = {"in", "the", "of", "a", "an", "on", "since", "with", "those"}
 
 
@@ -198,7 +199,7 @@ def fold_stories(stories: list[str], fold: str) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=["dev", "validation"])
+    parser.add_argument("--split", default="dev", choices=["dev", "validation", "test"])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get(
         "DIGEST_CLAIMS_DATA", REPO / "bench" / "data" / "claims")))
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get(

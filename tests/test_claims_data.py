@@ -37,6 +37,12 @@ def test_shipped_set_sizes_and_splits() -> None:
         current = [c for r in part for c in r.claims if c.role == "current"]
         assert len(current) >= 80
         assert any(c.role != "current" for r in part for c in r.claims)  # earlier / other_event traps
+    # the test split (labelled blind, session 6): MultiLing 2011 topics and DUC 2006 stories not in dev
+    test = [r for r in rows if r.split == "test"]
+    assert len(test) >= 250 and {r.set for r in test} == {"duc2006", "multiling2011"}
+    assert not {r.story for r in test} & {r.story for r in dev + validation}
+    assert len([c for r in test for c in r.claims if c.role == "current"]) >= 80
+    assert all(r.date is None or len(r.date) == 10 for r in test)
     # each kind of number the extractor must skip is represented
     reasons = Counter(n.why for r in rows for n in r.not_claims)
     for why in ("age", "date", "time", "money", "percent", "speed", "measure"):
@@ -47,7 +53,14 @@ def test_verdicts_cover_every_class_and_both_splits() -> None:
     verdicts = claims_data.load_verdicts(DATA)
     assert len(verdicts) >= 35
     assert {v.verdict for v in verdicts} == {"rising", "revised", "disagree", "agree"}
-    assert {v.split for v in verdicts} == {"dev", "validation"}
+    assert {v.split for v in verdicts} == {"dev", "validation", "test"}
+    # the test split's verdicts are on its DUC 2006 stories (MultiLing articles have no time of day)
+    rows = claims_data.load(DATA)
+    test_duc = {r.story for r in rows if r.split == "test" and r.set == "duc2006"}
+    test = [v for v in verdicts if v.split == "test"]
+    assert len(test) >= 7 and {v.story for v in test} <= test_duc
+    elian = next(v for v in test if v.story == "D0647B" and v.subject == "killed")
+    assert elian.verdict == "rising" and [c.text for c in elian.claims][:2] == ["nine", "10"]
     quake = next(v for v in verdicts if v.story == "D0743J" and v.subject == "killed" and v.scope is None)
     assert quake.verdict == "revised"
     texts = [c.text for c in quake.claims]
@@ -97,12 +110,29 @@ def test_validator_accepts_a_good_row(tmp_path: Path) -> None:
                   "qualifier": "lower", "role": "current"}]}, "subject 'dead people'"),
     ({"set": "duc2007"}, "does not belong to split 'dev'"),
     ({"id": "other-id"}, "is not <story>-<doc>-s<n>"),
+    ({"date": None}, "date None is not YYYY-MM-DD"),  # only the undated MultiLing set may omit it
+    ({"set": "multiling2011"}, "does not belong to split 'dev'"),
 ])
 def test_validator_names_line_and_reason(tmp_path: Path, bad: dict[str, object], reason: str) -> None:
     errs = claims_data.validate(_write(tmp_path / "d", _row(), _row(**{"id": "X1-DOC.1-s1", **bad})))
     assert len(errs) >= 1
     assert errs[0].startswith("sentences.jsonl:2")
     assert reason in errs[0]
+
+
+def test_validator_places_a_figure_outside_longer_numbers(tmp_path: Path) -> None:
+    """"8" is not the 8 of "189": each label takes its own occurrence, so a missed one is reported."""
+    tally = _row(sentence="Lives lost, 189 including 8 drowned in Texas.",
+                 claims=[{"subject": "killed", "scope": None, "text": "189", "low": 189, "high": 189,
+                          "qualifier": "exact", "role": "current"},
+                         {"subject": "killed", "scope": "Texas", "text": "8", "low": 8, "high": 8,
+                          "qualifier": "exact", "role": "current"}], not_claims=[])
+    assert claims_data.validate(_write(tmp_path / "d", tally)) == []
+    lone = _row(sentence="Lives lost, 189 in all.", claims=[], not_claims=[{"text": "8", "why": "other"}])
+    errs = claims_data.validate(_write(tmp_path / "e", lone))
+    assert any("'8' not found" in e for e in errs) and any("'1' at 12 is neither" in e for e in errs), errs
+    undated = _row(set="multiling2011", split="test", date=None, outlet="WikiNews")
+    assert claims_data.validate(_write(tmp_path / "f", undated)) == []
 
 
 def test_validator_catches_duplicates_and_split_leaks(tmp_path: Path) -> None:
