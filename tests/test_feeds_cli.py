@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -147,11 +148,15 @@ def test_digest_run_takes_in_a_file_dropped_into_a_watched_folder_within_3_s(
                  60, "the daemon to start")
         part = inbox / "quake.txt.part"
         part.write_text("Quake strikes the coast\n\n" + " ".join(lines(3, "quake")) + "\n")
+        dropped = datetime.now(UTC).replace(tzinfo=None)
         os.rename(part, inbox / "quake.txt")  # how a download or rsync lands a file
-        dropped = time.monotonic()
-        wait_for(lambda: rows(state, "SELECT title FROM articles"), 3, "the file to be taken in")
-        assert time.monotonic() - dropped < 3
-        assert rows(state, "SELECT title FROM articles") == [("Quake strikes the coast",)]
+        wait_for(lambda: rows(state, "SELECT title FROM articles"), 30, "the file to be taken in")
+        [(title, ingested_at)] = rows(state, "SELECT title, ingested_at FROM articles")
+        assert title == "Quake strikes the coast"
+        # Within 3 s the daemon had started the scan that took it in (ingested_at is that scan's
+        # start): the watch, not the hourly poll. Timed by the daemon's clock, so a loaded
+        # machine slowing this test's own polling or the write does not count.
+        assert (datetime.fromisoformat(str(ingested_at)) - dropped).total_seconds() < 3
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
