@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from conftest import ROOT, age, run_cli
+from conftest_email import SmtpServer, write_config
 from conftest_pg import GUARDED_PASSWORD, PgServer
 
 from digest import pipeline
@@ -210,3 +211,27 @@ def test_two_processes_ingesting_the_same_files_store_each_article_once(
     rows, ids, files = _counts(state)
     assert rows == ids == _counts(alone)[0] > 0  # each article once, none lost
     assert files == len(list(seeds.iterdir()))
+
+
+def test_three_senders_at_once_on_postgresql_send_each_recipient_one_digest(
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, pg_url: str) -> None:
+    """The send ledger on PostgreSQL: the delivery lock is an advisory lock, the outbox's ids
+    come from RETURNING, the sent sentences from jsonb functions."""
+    readers = tuple(f"reader{i}@example.org" for i in range(6))
+    cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=readers)
+    procs = [subprocess.Popen([sys.executable, "-m", "digest", "--state", pg_url, "--config",
+                               str(cfg), "send", "morning"], cwd=ROOT, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [e for _, e in outs]
+    assert smtp_server.copies() == dict.fromkeys(readers, 1)
+    with Store(PostgresUrl(pg_url)) as store:
+        messages = store.ledger.messages()
+        assert sorted(m.state for m in messages) == ["sent"] * len(readers)
+        sentences = store.db.execute("SELECT COUNT(*) FROM sent_sentences").fetchone()[0]
+        articles = store.db.execute("SELECT COUNT(*) FROM sent_articles").fetchone()[0]
+    assert sentences > 0 and articles > 0
+    for m in messages:
+        [copy] = [g for g in smtp_server.received if g.recipients == [m.recipient]]
+        assert copy.message["Message-ID"] == m.message_id

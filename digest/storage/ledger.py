@@ -165,14 +165,17 @@ class SendLedger:
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO outbox (digest, run, recipient, message_id, subject, "
                     "message, articles, state, attempts, next_attempt_at, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING id",
                     (digest, run, m.recipient, m.message_id, m.subject, m.message,
                      json.dumps(dict(m.articles)), now.isoformat(), now.isoformat(),
                      now.isoformat()))
-                if not cur.rowcount:
+                # RETURNING, not lastrowid: PostgreSQL has no rowid (both backends return the
+                # new row's id, and no row when the insert was ignored).
+                row = cur.fetchone()
+                if row is None:
                     ids.append(None)  # this run already queued it
                     continue
-                new_id = int(cur.lastrowid or 0)
+                new_id = int(row[0])
                 ids.append(new_id)
                 if m.sentences:
                     conn.execute("UPDATE outbox SET sentences = ? WHERE id = ?",

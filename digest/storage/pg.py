@@ -48,22 +48,36 @@ _REPLACE_KEYS = {
     "story_centroids": ("story_id", ("weights",)),
 }
 _OR = re.compile(r"^\s*INSERT OR (IGNORE|REPLACE) INTO (\w+)", re.IGNORECASE)
+# SQLite's functions that PostgreSQL spells otherwise, in the statements that use them (the
+# send ledger's): whole fragments, so that a statement not listed here fails loudly on the
+# server rather than being half translated.
+_FRAGMENTS = [
+    # sent sentences from the outbox row's JSON (story id -> [sentence keys])
+    ("json_each(o.sentences) story, json_each(story.value) sentence",
+     "json_each(o.sentences::json) story, json_array_elements_text(story.value) AS sentence(value)"),
+    # two-argument MAX is SQLite's scalar maximum
+    ("MAX(next_attempt_at, %s)", "GREATEST(next_attempt_at, %s)"),
+]
 
 
 @functools.lru_cache(maxsize=512)
 def translate(sql: str) -> str:
     """A statement of the repositories in PostgreSQL's dialect (see the module's docstring)."""
     out = sql.replace("%", "%%").replace("?", "%s")
+    for sqlite, postgres in _FRAGMENTS:
+        out = out.replace(sqlite, postgres)
     m = _OR.match(out)
     if m:
         how, table = m.group(1).upper(), m.group(2)
         out = f"INSERT INTO {table}" + out[m.end():]
+        body, returning, rest = out.partition(" RETURNING ")
         if how == "IGNORE":
-            out += " ON CONFLICT DO NOTHING"
+            body += " ON CONFLICT DO NOTHING"
         else:
             keys, columns = _REPLACE_KEYS[table]
             sets = ", ".join(f"{c} = excluded.{c}" for c in columns)
-            out += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+            body += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+        out = body + returning + rest  # ON CONFLICT comes before RETURNING
     return out
 
 
