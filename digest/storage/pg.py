@@ -2,8 +2,9 @@
 
 Repositories run the same SQL on both backends: PgConnection translates what SQLite writes
 differently (docs/storage.md's table), statement by statement, once (cached):
-  `?` -> `%s`; `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING`; `INSERT OR REPLACE` ->
-  `ON CONFLICT (key) DO UPDATE` (the keys per table below); a literal `%` doubled.
+  `?` -> `%s`; `INSERT OR IGNORE` -> `ON CONFLICT DO NOTHING` (before any RETURNING);
+  `INSERT OR REPLACE` -> `ON CONFLICT (key) DO UPDATE` (the keys per table below); a literal
+  `%` doubled; and whole fragments using SQLite's own functions (`_FRAGMENTS`).
 Rows come back as tuples that also answer `row["column"]`, like sqlite3.Row.
 
 Writers take turns as SQLite's do: every write transaction holds one transaction-level
