@@ -25,7 +25,6 @@ from digest.storage import (
     PostgresUrl,
     Store,
     migrations,
-    migrations_pg,
     open_store,
     parse_location,
 )
@@ -40,11 +39,6 @@ def test_the_dialect_translation() -> None:
     assert translate("INSERT OR REPLACE INTO story_probe VALUES (?, ?, ?)") == (
         "INSERT INTO story_probe VALUES (%s, %s, %s) "
         "ON CONFLICT (term, story_id) DO UPDATE SET weight = excluded.weight")
-
-
-def test_both_backends_have_the_same_migration_levels() -> None:
-    assert [(m.owner, m.name) for m in migrations_pg.MIGRATIONS] == [
-        (m.owner, m.name) for m in migrations.MIGRATIONS]
 
 
 @pytest.mark.parametrize(("value", "problem"), [

@@ -93,6 +93,7 @@ class BaseDatabase:
         self._before_commit: list[Hook] = []
         self._after_rollback: list[Hook] = []
         self._on_stale: list[Hook] = []
+        self._data_version = -1  # the write counter last seen (SQLite: PRAGMA data_version)
 
     def add_hooks(self, *, before_commit: Hook | None = None, after_rollback: Hook | None = None,
                   on_stale: Hook | None = None) -> None:
@@ -106,6 +107,19 @@ class BaseDatabase:
     @property
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
+
+    def _seen_version(self, version: int) -> None:
+        """At BEGIN: the database's write counter; if another connection moved it, the hooks
+        drop what it made stale."""
+        if version != self._data_version:
+            for hook in self._on_stale:
+                hook()
+            self._data_version = version
+
+    def _write_pending(self) -> None:
+        """Before COMMIT: the repositories write what they hold."""
+        for hook in self._before_commit:
+            hook()
 
     @property
     def location(self) -> str:
@@ -229,16 +243,12 @@ class Database(BaseDatabase):
         except sqlite3.OperationalError as e:
             raise _unusable(self.path, e, self.busy_seconds) from e
         version = self._read_data_version()
-        if version != self._data_version:
-            for hook in self._on_stale:
-                hook()
-            self._data_version = version
+        self._seen_version(version)
 
     def commit(self) -> None:
         """Let the hooks write what they hold, then COMMIT; on any failure nothing is kept."""
         try:
-            for hook in self._before_commit:
-                hook()
+            self._write_pending()
             self.conn.execute("COMMIT")
         except BaseException as e:
             # Disk full, I/O error: nothing of the transaction is kept, in the file or in memory.

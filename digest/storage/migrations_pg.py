@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from digest.storage import migrations as sqlite_migrations
 from digest.storage.db import Connection, Migration, run_script
 
 ROWID = "rowid BIGINT GENERATED ALWAYS AS IDENTITY"
@@ -165,18 +166,7 @@ def _m12_feeds(db: Connection) -> None:
         """))
 
 
-# The same order as migrations.MIGRATIONS (tests/test_pg.py holds the names and owners equal).
-MIGRATIONS: list[Migration] = [
-    Migration("index", _m1_core),
-    Migration("ledger", _m2_outbox),
-    Migration("index", _m3_term_counts),
-    Migration("index", _m4_story_entities),
-    Migration("index", _m5_story_probe),
-    Migration("index", _m6_headline_terms),
-    Migration("index", _m7_story_centroids),
-    Migration("ledger", _m8_outbox_operator),
-    Migration("history", _m9_reader_history),
-    Migration("files", _m10_file_attempts),
-    Migration("scans", _m11_scans),
-    Migration("feeds", _m12_feeds),
-]
+# The same versions, names and owners as migrations.MIGRATIONS, by construction: each SQLite
+# migration's PostgreSQL form is the function of the same name here.
+MIGRATIONS: list[Migration] = [Migration(m.owner, globals()[m.name])
+                               for m in sqlite_migrations.MIGRATIONS]

@@ -166,7 +166,6 @@ class PgDatabase(BaseDatabase):
         self.raw.execute("SELECT set_config('lock_timeout', %s, false)",
                          (f"{int(busy_seconds * 1000)}ms",))
         self.conn = PgConnection(self.raw)
-        self._data_version = -1
 
     @property
     def location(self) -> str:
@@ -202,25 +201,28 @@ class PgDatabase(BaseDatabase):
             version = int(self.raw.execute("SELECT n FROM digest_writes").fetchone()[0])
         except psycopg.Error as e:
             raise self._fail(e) from e
-        if version != self._data_version:
-            for hook in self._on_stale:
-                hook()
-            self._data_version = version
+        self._seen_version(version)
 
     def commit(self) -> None:
         """Let the hooks write what they hold, then COMMIT; on any failure nothing is kept."""
-        try:
-            for hook in self._before_commit:
-                hook()
+        with self._rolled_back_on_failure():
+            self._write_pending()
             version = self.raw.execute(
                 "UPDATE digest_writes SET n = n + 1 RETURNING n").fetchone()[0]
             self.raw.execute("COMMIT")
+        self._data_version = int(version)
+
+    @contextmanager
+    def _rolled_back_on_failure(self) -> Iterator[None]:
+        """Any failure: ROLLBACK (nothing is kept), then the one line if it means the database
+        cannot be used now, else the error itself."""
+        try:
+            yield
         except BaseException as e:
             failure = self._fail(e)
             if failure is e:
                 raise
             raise failure from e
-        self._data_version = int(version)
 
     def rollback(self) -> None:
         if self.conn.in_transaction and not self.raw.closed:
@@ -251,7 +253,7 @@ class PgDatabase(BaseDatabase):
         self.check_level(len(migrations))
         if self.migrations_done() >= set(range(1, len(migrations) + 1)):
             return
-        try:
+        with self._rolled_back_on_failure():
             self.raw.execute("BEGIN")
             self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
             self.raw.execute("CREATE TABLE IF NOT EXISTS migrations "
@@ -267,11 +269,6 @@ class PgDatabase(BaseDatabase):
                     self.raw.execute("INSERT INTO migrations VALUES (%s, %s)",
                                      (version, migration.name))
             self.raw.execute("COMMIT")
-        except BaseException as e:
-            failure = self._fail(e)
-            if failure is e:
-                raise
-            raise failure from e
 
     def migrations_done(self) -> set[int]:
         if self.raw.execute("SELECT to_regclass('migrations')").fetchone()[0] is None:
