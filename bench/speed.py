@@ -156,7 +156,7 @@ def cpu_seconds() -> float:
                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
-def run_pipeline(folder: Path, state: str) -> dict[str, float]:
+def run_pipeline(folder: Path, state: str | Path) -> dict[str, float]:
     """Cold: ingest, clean, group, summarize every story, render (state: a SQLite file's path,
     or a postgresql:// URL: bench/pg_speed.py)."""
     from digest import pipeline, render
@@ -165,7 +165,7 @@ def run_pipeline(folder: Path, state: str) -> dict[str, float]:
     now = datetime(2030, 1, 1)
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    with Store(parse_location(state)) as store:
+    with Store(parse_location(str(state))) as store:
         report = pipeline.ingest_folders(store, [folder], now=now, settle_seconds=0)
         t1 = time.perf_counter()
         summaries = pipeline.story_summaries(store)
