@@ -2,15 +2,18 @@
 
 Layers (docs/storage.md draws them):
   db.py          the connection, its settings, transactions with commit/rollback hooks,
-                 running migrations; library errors -> StoreError
+                 running migrations; library errors -> StoreError (SQLite; pg.py is the
+                 same layer on PostgreSQL, chosen by a postgresql:// location: location.py)
   migrations.py  the schema as ordered migrations, grouped by the repository that owns them
+                 (migrations_pg.py: the same ones in PostgreSQL's dialect)
   repositories   small classes over their own tables, returning frozen dataclasses or models:
                  files.py (files ledger, scans), articles.py (articles, stories as read),
                  index.py (the story index: stories' rows, centroids, postings, term counts,
                  with its write-behind cache), ledger.py (send ledger and outbox),
                  history.py (named briefings)
 
-Callers open a `Store` (`open_store` turns a path that cannot be used into one StoreError line)
+Callers open a `Store` on a state location (`open_store` turns one that cannot be used into one
+StoreError line)
 and use its repositories: `store.files`, `store.scans`, `store.articles`, `store.index`,
 `store.ledger`, `store.briefings`; `store.transaction()` groups writes.
 """
