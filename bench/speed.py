@@ -156,15 +156,16 @@ def cpu_seconds() -> float:
                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
-def run_pipeline(folder: Path, state: Path) -> dict[str, float]:
-    """Cold: ingest, clean, group, summarize every story, render."""
+def run_pipeline(folder: Path, state: str | Path) -> dict[str, float]:
+    """Cold: ingest, clean, group, summarize every story, render (state: a SQLite file's path,
+    or a postgresql:// URL: bench/pg_speed.py)."""
     from digest import pipeline, render
-    from digest.storage import Store
+    from digest.storage import Store, parse_location
 
     now = datetime(2030, 1, 1)
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    with Store(state) as store:
+    with Store(parse_location(str(state))) as store:
         report = pipeline.ingest_folders(store, [folder], now=now, settle_seconds=0)
         t1 = time.perf_counter()
         summaries = pipeline.story_summaries(store)
@@ -213,7 +214,7 @@ def in_process(kind: str, *args: str) -> dict[str, float]:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         kind, args = sys.argv[1][1:], sys.argv[2:]
-        fn = {"pipeline": lambda: run_pipeline(Path(args[0]), Path(args[1])),
+        fn = {"pipeline": lambda: run_pipeline(Path(args[0]), args[1]),
               "increment": lambda: run_increment(Path(args[0]), Path(args[1])),
               "story": lambda: run_story(int(args[0]))}[kind]
         print(json.dumps(fn()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import sys
@@ -30,7 +31,14 @@ from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
 from digest.feeds import manage as feeds
 from digest.models import RawDocument, StorySummary
-from digest.storage import Store, default_state_path, open_store
+from digest.storage import (
+    StateLocation,
+    Store,
+    default_state_path,
+    describe,
+    open_store,
+    parse_location,
+)
 
 log = logging.getLogger("digest")
 LOG_LEVELS = ["debug", "info", "warning", "error"]
@@ -43,13 +51,30 @@ def utcnow() -> datetime:
 
 
 class Context:
-    def __init__(self, state: Path | None, config: Path | None, verbose: bool,
+    def __init__(self, state: str | None, config: Path | None, verbose: bool,
                  quiet: bool = False, log_level: str | None = None) -> None:
-        self.state_path = state or default_state_path()
+        self.state_given = state
         self.config_path = config
         self.verbose = verbose
         self.quiet = quiet
         self.log_level = log_level
+        self._state: StateLocation | None = None
+
+    @property
+    def state_path(self) -> StateLocation:
+        """Where the state is: --state, else $DIGEST_STATE, else the config's [state] url, else
+        the default SQLite file (a postgresql:// URL in any of them: PostgreSQL)."""
+        if self._state is None:
+            given = self.state_given or os.environ.get("DIGEST_STATE")
+            found = None if given else config_mod.locate_config(self.config_path)
+            url = config_mod.state_url(found[0]) if found else None
+            if given:
+                self._state = parse_location(given)
+            elif found and url:
+                self._state = parse_location(url, base=found[0].resolve().parent)
+            else:
+                self._state = default_state_path()
+        return self._state
 
     def store(self) -> Store:
         return open_store(self.state_path)
@@ -68,8 +93,9 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--state", type=click.Path(path_type=Path), envvar=None,
-              help="SQLite state file (default: $DIGEST_HOME/state.sqlite or the user data dir).")
+@click.option("--state", metavar="PATH|URL",
+              help="SQLite state file, or postgresql://user@host:port/db (default: $DIGEST_STATE, "
+              "the config's [state] url, else $DIGEST_HOME/state.sqlite or the user data dir).")
 @click.option("--config", "config", type=click.Path(path_type=Path),
               help="Config file (default: $DIGEST_CONFIG, else config/digest.toml, else "
               "~/.config/digest/digest.toml).")
@@ -80,7 +106,7 @@ pass_ctx = click.make_pass_decorator(Context)
               help="Log from this level on (default: warning; `digest run`: info).")
 @click.version_option(package_name="digest")
 @click.pass_context
-def cli(ctx: click.Context, state: Path | None, config: Path | None, verbose: bool,
+def cli(ctx: click.Context, state: str | None, config: Path | None, verbose: bool,
         quiet: bool, log_level: str | None) -> None:
     """digest: group news articles into stories and brief on them."""
     if verbose and (quiet or log_level):
@@ -376,6 +402,8 @@ def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
 @pass_ctx
 def check_config(obj: Context) -> None:
     """Validate the config file and show what it will do, without running anything."""
+    if not isinstance(obj.state_path, Path):  # connecting is the check (a file is made on use)
+        click.echo(describe(obj.state_path))
     path = config_mod.find_config(obj.config_path)
     found = config_mod.locate_config(obj.config_path)
     how = found[1] if found else ""
@@ -508,7 +536,7 @@ def preview(obj: Context, name: str, output: Path | None, to: str | None) -> Non
     cfg = load_config(obj)
     spec = cfg.digest(name)
     # A preview reads the stored articles only: it takes in no files and writes no state.
-    if not obj.state_path.exists():
+    if isinstance(obj.state_path, Path) and not obj.state_path.exists():
         raise StoreError(f"{obj.state_path}: no state file yet: `digest run` or `digest brief` "
                          "takes in the articles first")
     with obj.store() as store:

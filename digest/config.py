@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from digest.errors import ConfigError
+from digest.errors import ConfigError, DigestError
 from digest.ingest import DEFAULT_MAX_FILE_SIZE
 from digest.schedule import cron_trigger
 from digest.topic_rules import TopicRule, check_unique
@@ -142,6 +142,26 @@ class FeedSpec(_Model):
     def _refresh(cls, v: timedelta | None) -> timedelta | None:
         if v is not None and v < timedelta(minutes=1):
             raise ValueError("must be at least 1m (be polite to the feed's server)")
+        return v
+
+
+class State(_Model):
+    """[state]: where digest keeps its state (--state and $DIGEST_STATE override it)."""
+
+    # The path of a SQLite file (relative to this file's folder) or a PostgreSQL URL without a
+    # password (postgresql://user@host:port/db; the password from PGPASSWORD or ~/.pgpass).
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None:
+            from digest.storage.location import parse_location
+
+            try:
+                parse_location(v)
+            except DigestError as e:
+                raise ValueError(str(e)) from None
         return v
 
 
@@ -313,6 +333,7 @@ class DigestSpec(_Model):
 
 class Config(_Model):
     templates: Path | None = None  # folder overriding the shipped templates/
+    state: State = Field(default_factory=State)
     sources: Sources = Field(default_factory=Sources)
     smtp: Smtp | None = None
     topics: list[TopicRule] = Field(default_factory=list, validate_default=True)  # before digests
@@ -406,6 +427,19 @@ def find_config(explicit: Path | None) -> Path:
         raise ConfigError(f"no config file: pass --config PATH or set DIGEST_CONFIG "
                           f"(looked for {DEFAULT_CONFIG} and {user_config()})")
     return found[0]
+
+
+def state_url(path: Path) -> str | None:
+    """The [state] url of a config file, read alone: every command finds its state through it,
+    and one that needs no config must not fail on a problem elsewhere in the file (the
+    commands that load the config report those)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    section = data.get("state")
+    url = section.get("url") if isinstance(section, dict) else None
+    return url if isinstance(url, str) and url else None
 
 
 def load_config(path: Path) -> Config:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["conftest_email"]  # the SMTP test server (tests/conftest_email.py)
+pytest_plugins = ["conftest_email", "conftest_pg"]  # the SMTP and PostgreSQL test servers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,7 +1,7 @@
 """Feeds over HTTP, against a real server on 127.0.0.1 (tests/feed_server.py): RSS and Atom
 taken in once, 304 on the next run, changed entries replaced, teasers filled from their page,
 every fault one warning naming the URL while the other feeds go on, backoff, redirects, OPML.
-In-process (a real SQLite file); the CLI is run where it is the point (tests/test_feeds_cli.py).
+In-process (a real SQLite file, and a PostgreSQL database of the test server); the CLI is run where it is the point (tests/test_feeds_cli.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from digest.feeds import manage
 from digest.feeds.fetch import FetchSettings
 from digest.feeds.opml import Outline, read_opml, write_opml
 from digest.models import Article
-from digest.storage import Store
+from digest.storage import Store, parse_location
 
 NOW = datetime(2024, 3, 27, 8, 0)
 FAST = FetchSettings(timeout=0.5)
@@ -32,8 +32,9 @@ def server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "state.sqlite") as s:
+def store(state: str) -> Iterator[Store]:
+    """On both backends: a SQLite file, then a PostgreSQL database (tests/conftest_pg.py)."""
+    with Store(parse_location(state)) as s:
         yield s
 
 

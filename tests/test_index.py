@@ -1,4 +1,5 @@
-"""The story index keeps centroids in memory: they must always agree with the SQLite file."""
+"""The story index keeps centroids in memory: they must always agree with the stored rows
+(the tests taking `location` run on a SQLite file and on a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from digest import cluster, ingest, join_model, pipeline
 from digest.models import Article
-from digest.storage import CacheSizes, Store
+from digest.storage import CacheSizes, StateLocation, Store, parse_location
 
 NOW = datetime(2026, 11, 23, 8, 0)
 
@@ -34,7 +35,7 @@ QUAKE_3 = ("Chile's government sent soldiers to Valparaiso after the magnitude 7
            "aftershocks rattled the coast and rescuers kept searching collapsed homes.")
 
 
-def stored_norms_agree(path: Path) -> None:
+def stored_norms_agree(path: StateLocation) -> None:
     """Each story's stored norm is the length of its stored centroid."""
     with Store(path) as store:
         for sid, norm in store.db.execute("SELECT id, norm FROM stories").fetchall():
@@ -44,7 +45,7 @@ def stored_norms_agree(path: Path) -> None:
             assert norm == pytest.approx(math.sqrt(sum(w * w for w in weights)), rel=1e-9), sid
 
 
-def index_agrees_with_articles(path: Path, probe_terms: int | None = None) -> None:
+def index_agrees_with_articles(path: StateLocation, probe_terms: int | None = None) -> None:
     """The story index is what the stored articles make of it, recomputed from scratch: each
     story's centroid the sum of its articles' vectors (their names likewise), its norm that
     sum's length, its story_probe rows its strongest terms, term_counts the articles carrying
@@ -84,6 +85,12 @@ def index_agrees_with_articles(path: Path, probe_terms: int | None = None) -> No
         assert dict(db.execute("SELECT term, articles FROM term_counts")) == dict(counts)
 
 
+@pytest.fixture
+def location(state: str) -> StateLocation:
+    """A SQLite file, then a PostgreSQL database (tests/conftest_pg.py's `state`)."""
+    return parse_location(state)
+
+
 def store_at_version(path: Path, version: int) -> sqlite3.Connection:
     """A state file as an older digest left it: only the first `version` migrations run."""
     from digest.storage.migrations import MIGRATIONS
@@ -96,8 +103,8 @@ def store_at_version(path: Path, version: int) -> sqlite3.Connection:
     return db
 
 
-def test_a_write_by_another_connection_is_seen(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
+def test_a_write_by_another_connection_is_seen(location: StateLocation) -> None:
+    path = location
     with Store(path) as first, Store(path) as second:
         with first.transaction():
             story = cluster.place(first.index, article(1, QUAKE), NOW)
@@ -109,8 +116,8 @@ def test_a_write_by_another_connection_is_seen(tmp_path: Path) -> None:
     stored_norms_agree(path)
 
 
-def test_a_rolled_back_article_leaves_no_trace_in_memory(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
+def test_a_rolled_back_article_leaves_no_trace_in_memory(location: StateLocation) -> None:
+    path = location
     with Store(path) as store:
         with store.transaction():
             story = cluster.place(store.index, article(1, QUAKE), NOW)
@@ -128,8 +135,8 @@ def test_a_rolled_back_article_leaves_no_trace_in_memory(tmp_path: Path) -> None
     stored_norms_agree(path)
 
 
-def test_scores_from_memory_equal_scores_from_sqlite(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
+def test_scores_from_memory_equal_scores_from_sqlite(location: StateLocation) -> None:
+    path = location
     with Store(path) as store, store.transaction():
         for n, text in enumerate([QUAKE, QUAKE_2]):
             cluster.place(store.index, article(n, text), NOW)
@@ -211,13 +218,13 @@ def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None
         assert store.index.story_entities([sid])[sid]
 
 
-def test_story_probe_holds_each_story_top_terms(tmp_path: Path, seeds: Path,
+def test_story_probe_holds_each_story_top_terms(location: StateLocation, seeds: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Kept up incrementally, story_probe equals each story's top terms recomputed from scratch."""
     from digest import pipeline
 
     monkeypatch.setattr(cluster, "STORY_PROBE_TERMS", 12)  # small: terms enter and leave
-    path = tmp_path / "state.sqlite"
+    path = location
     with Store(path) as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
         with pytest.raises(RuntimeError), store.transaction():  # leaves nothing in memory
@@ -263,12 +270,12 @@ def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
         assert titles == {s.id: cluster.representative_title(list(s.articles)) for s in stories}
 
 
-def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(tmp_path: Path) -> None:
+def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(location: StateLocation) -> None:
     """Centroids are written at COMMIT; one evicted (or re-read after a changed file) before
     must be written then, or the file would lose the articles that joined it."""
     other = ("Parliament in Canberra passed the budget after a night of debate, with the "
              "treasurer promising tax relief for families and new money for hospitals.")
-    path = tmp_path / "state.sqlite"
+    path = location
     with Store(path, cache=CacheSizes(stories=1)) as store, store.transaction():
         quake = cluster.place(store.index, article(1, QUAKE), NOW)
         budget = cluster.place(store.index, article(2, other), NOW)  # evicts the quake story

@@ -24,7 +24,6 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -41,7 +40,7 @@ from digest.email.transport import Transport
 from digest.errors import DigestError
 from digest.feeds import manage as feeds
 from digest.schedule import aware_utc, cron_trigger, due_slot, naive_utc, next_runs
-from digest.storage import Store
+from digest.storage import StateLocation, Store
 from digest.watch import FolderWatcher
 
 log = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def _utcnow() -> datetime:
 class Daemon:
     """APScheduler wiring around mailer functions; `tick()` does one round without a scheduler."""
 
-    def __init__(self, config: Config, state_path: Path, transport: Transport, *,
+    def __init__(self, config: Config, state_path: StateLocation, transport: Transport, *,
                  clock: Callable[[], datetime] = _utcnow,
                  lock_wait: timedelta = LOCK_WAIT) -> None:
         self.config = config

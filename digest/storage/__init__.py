@@ -2,15 +2,18 @@
 
 Layers (docs/storage.md draws them):
   db.py          the connection, its settings, transactions with commit/rollback hooks,
-                 running migrations; library errors -> StoreError
+                 running migrations; library errors -> StoreError (SQLite; pg.py is the
+                 same layer on PostgreSQL, chosen by a postgresql:// location: location.py)
   migrations.py  the schema as ordered migrations, grouped by the repository that owns them
+                 (migrations_pg.py: the same ones in PostgreSQL's dialect)
   repositories   small classes over their own tables, returning frozen dataclasses or models:
                  files.py (files ledger, scans), articles.py (articles, stories as read),
                  index.py (the story index: stories' rows, centroids, postings, term counts,
                  with its write-behind cache), ledger.py (send ledger and outbox),
                  history.py (named briefings)
 
-Callers open a `Store` (`open_store` turns a path that cannot be used into one StoreError line)
+Callers open a `Store` on a state location (`open_store` turns one that cannot be used into one
+StoreError line)
 and use its repositories: `store.files`, `store.scans`, `store.articles`, `store.index`,
 `store.ledger`, `store.briefings`; `store.transaction()` groups writes.
 """
@@ -27,16 +30,18 @@ from platformdirs import user_data_dir
 
 from digest.errors import StoreError
 from digest.storage.articles import Articles
-from digest.storage.db import Database
+from digest.storage.db import BaseDatabase, Connection, Database
 from digest.storage.feeds import Feeds
 from digest.storage.files import Files, FileState, ScanRecord, Scans
 from digest.storage.history import Briefings
 from digest.storage.index import CacheSizes, StoryIndex
 from digest.storage.ledger import Message, NewMessage, SendLedger
+from digest.storage.location import PostgresUrl, StateLocation, parse_location
 from digest.storage.migrations import MIGRATIONS
 
-__all__ = ["CacheSizes", "FileState", "Message", "NewMessage", "ScanRecord", "Store",
-           "default_state_path", "open_store"]
+__all__ = ["CacheSizes", "FileState", "Message", "NewMessage", "PostgresUrl", "ScanRecord",
+           "StateLocation", "Store", "default_state_path", "describe", "open_store",
+           "parse_location"]
 
 
 def default_state_path() -> Path:
@@ -47,11 +52,20 @@ def default_state_path() -> Path:
 
 
 class Store:
-    """The one SQLite file holding digest's state, and the repositories over it."""
+    """digest's state (one SQLite file, or a PostgreSQL database), and the repositories over it."""
 
-    def __init__(self, path: Path, *, cache: CacheSizes | None = None) -> None:
-        self.path = path
-        self.database = Database(path)
+    def __init__(self, location: StateLocation, *, cache: CacheSizes | None = None) -> None:
+        self.location = location
+        self.database: BaseDatabase
+        if isinstance(location, PostgresUrl):
+            from digest.storage import migrations_pg, pg  # psycopg only for a PostgreSQL state
+
+            self.database = pg.PgDatabase(location)
+            migrations = migrations_pg.MIGRATIONS
+        else:
+            self.path = location
+            self.database = Database(location)
+            migrations = MIGRATIONS
         self.files = Files(self.database.conn)
         self.scans = Scans(self.database)
         self.articles = Articles(self.database.conn)
@@ -60,10 +74,14 @@ class Store:
         self.ledger = SendLedger(self.database)
         self.briefings = Briefings(self.database)
         self.feeds = Feeds(self.database)
-        self.database.migrate(MIGRATIONS)
+        try:
+            self.database.migrate(migrations)
+        except BaseException:
+            self.database.close()
+            raise
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def db(self) -> Connection:
         """The connection under the repositories: to inspect the file; callers use the
         repositories (tests/test_layout.py keeps SQL out of every other module of digest)."""
         return self.database.conn
@@ -97,8 +115,11 @@ class Store:
         self.index.release_memory()
 
 
-def open_store(path: Path) -> Store:
-    """Open the state file; a folder or a file that is not SQLite is one StoreError line."""
+def open_store(path: StateLocation) -> Store:
+    """Open the state; a folder or a file that is not SQLite, or a PostgreSQL database that
+    cannot be used, is one StoreError line."""
+    if isinstance(path, PostgresUrl):
+        return Store(path)
     if path.is_dir():
         raise StoreError(f"{path}: is a folder; --state takes the path of a state file")
     try:
@@ -107,3 +128,21 @@ def open_store(path: Path) -> Store:
         raise StoreError(f"{path}: not a usable digest state file ({e})") from e
     except OSError as e:  # its folder cannot be created
         raise StoreError(f"{path}: cannot create the state file ({e.strerror or e})") from e
+
+
+def describe(location: StateLocation) -> str:
+    """The state in one line for `check-config`, without changing it: a PostgreSQL server's
+    version and the database's migration level (connecting is the check)."""
+    known = len(MIGRATIONS)
+    if not isinstance(location, PostgresUrl):
+        return f"state: {location} (SQLite)"
+    from digest.storage import pg
+
+    database = pg.PgDatabase(location)
+    try:
+        database.check_level(known)  # a newer database: one StoreError line
+        level = max(database.migrations_done(), default=0)
+        return (f"state: {location} (PostgreSQL {database.server_version()}, "
+                f"migration level {level} of {known})")
+    finally:
+        database.close()

@@ -8,16 +8,16 @@ The rows an ingest writes (add, update, remove) are written through the story in
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import orjson
 
 from digest.cluster import Features
 from digest.models import Article, ReaderHistory, Story
-from digest.storage.db import marks
+from digest.storage.db import Connection, marks
 
 ARTICLE_COLUMNS = "id, path, title, outlet, date, author, url, text, captions, ingested_at"
 
@@ -31,7 +31,7 @@ class Totals:
     last_ingested: datetime | None  # when the newest article was taken in
 
 
-def article_from_row(row: sqlite3.Row) -> Article:
+def article_from_row(row: Any) -> Article:
     """An Article from a row holding ARTICLE_COLUMNS."""
     return Article(
         id=row["id"], path=row["path"], title=row["title"], outlet=row["outlet"],
@@ -52,14 +52,16 @@ def dumps(weights: dict[str, float]) -> str:
 class Articles:
     """The `articles` and `lead_hashes` tables."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     # -- writing (through the story index) -------------------------------------------------
     def add(self, article: Article, story_id: str, duplicate_of: str | None,
             features: Features) -> None:
         self.conn.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # Columns named: PostgreSQL's articles table has one more (its insertion order).
+            f"INSERT INTO articles ({ARTICLE_COLUMNS}, story_id, duplicate_of, headline_terms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.path, article.title, article.outlet,
              article.date.isoformat() if article.date else None, article.author, article.url,
              article.text, json.dumps(list(article.captions)),

@@ -16,6 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
+
+import filelock
 
 from digest.errors import StoreError
 
@@ -24,19 +27,29 @@ BUSY_SECONDS = 60  # how long to wait for another digest's write lock (a batch h
 Hook = Callable[[], None]
 
 
+class Connection(Protocol):
+    """What repositories run their SQL on: a sqlite3.Connection, or pg.PgConnection (the same
+    calls on PostgreSQL, the statements translated to its dialect)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+    @property
+    def in_transaction(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the schema: its position in MIGRATIONS is its version (recorded by name)."""
 
     owner: str  # the repository whose tables it creates or changes
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[Any], None]  # called with the backend's Connection
 
     @property
     def name(self) -> str:
         return self.apply.__name__
 
 
-def run_script(db: sqlite3.Connection, sql: str) -> None:
+def run_script(db: Connection, sql: str) -> None:
     """Run several statements inside the caller's transaction (executescript would commit)."""
     for statement in sql.split(";"):
         if statement.strip():
@@ -66,30 +79,21 @@ def is_unusable(e: sqlite3.Error) -> bool:
         "locked" in text or "busy" in text or "full" in text)
 
 
-class Database:
-    """One SQLite file in WAL mode, with explicit transactions and hooks around them."""
+class BaseDatabase:
+    """What every backend offers the repositories: `conn`, transactions with hooks, migrate.
 
-    def __init__(self, path: Path, busy_seconds: float = BUSY_SECONDS) -> None:
-        self.path = path
-        self.busy_seconds = busy_seconds
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Another digest may hold the write lock (its batch of files): wait for it.
-        self.conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self._use_wal()
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        # Many small transactions (a batch of files each): checkpoint the WAL (an fsync) less
-        # often than every few commits, and keep the hot index pages in memory.
-        self.conn.execute("PRAGMA wal_autocheckpoint=20000")
-        self.conn.execute("PRAGMA cache_size=-65536")
-        self.conn.execute("PRAGMA foreign_keys=ON")
+    Database (SQLite, below) and pg.PgDatabase (PostgreSQL) implement begin/commit/rollback,
+    migrate and close; the hooks and the transaction block are shared.
+    """
+
+    conn: Connection
+    busy_seconds: float
+
+    def __init__(self) -> None:
         self._before_commit: list[Hook] = []
         self._after_rollback: list[Hook] = []
         self._on_stale: list[Hook] = []
-        self._data_version = self._read_data_version()
-
-    def close(self) -> None:
-        self.conn.close()
+        self._data_version = -1  # the write counter last seen (SQLite: PRAGMA data_version)
 
     def add_hooks(self, *, before_commit: Hook | None = None, after_rollback: Hook | None = None,
                   on_stale: Hook | None = None) -> None:
@@ -103,6 +107,116 @@ class Database:
     @property
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
+
+    def _seen_version(self, version: int) -> None:
+        """At BEGIN: the database's write counter; if another connection moved it, the hooks
+        drop what it made stale."""
+        if version != self._data_version:
+            for hook in self._on_stale:
+                hook()
+            self._data_version = version
+
+    def _write_pending(self) -> None:
+        """Before COMMIT: the repositories write what they hold."""
+        for hook in self._before_commit:
+            hook()
+
+    @property
+    def location(self) -> str:
+        """The state as the user named it, for messages (never with a password)."""
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """BEGIN ... COMMIT around the block; ROLLBACK if it raises."""
+        self.begin()
+        try:
+            yield self.conn
+        except BaseException as e:
+            self.rollback()
+            unusable = self.unusable(e)
+            if unusable is not None:
+                raise unusable from e
+            raise
+        self.commit()
+
+    def unusable(self, e: BaseException) -> StoreError | None:
+        """The one line for a library error meaning the state cannot be used now, else None."""
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        raise NotImplementedError
+
+    def migrate(self, migrations: Sequence[Migration]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def exclusive(self, name: str, timeout: float = 0.0) -> Iterator[bool]:
+        """Hold a named lock across processes (one deliverer at a time); yields False if
+        another holds it after `timeout` seconds."""
+        raise NotImplementedError
+        yield False
+
+
+class Database(BaseDatabase):
+    """One SQLite file in WAL mode, with explicit transactions and hooks around them."""
+
+    conn: sqlite3.Connection
+
+    def __init__(self, path: Path, busy_seconds: float = BUSY_SECONDS) -> None:
+        super().__init__()
+        self.path = path
+        self.busy_seconds = busy_seconds
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Another digest may hold the write lock (its batch of files): wait for it.
+        self.conn = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self._use_wal()
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        # Many small transactions (a batch of files each): checkpoint the WAL (an fsync) less
+        # often than every few commits, and keep the hot index pages in memory.
+        self.conn.execute("PRAGMA wal_autocheckpoint=20000")
+        self.conn.execute("PRAGMA cache_size=-65536")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self._data_version = self._read_data_version()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @contextmanager
+    def exclusive(self, name: str, timeout: float = 0.0) -> Iterator[bool]:
+        # A lock file next to the database. A new FileLock object each time: filelock's objects
+        # are reentrant, and two deliverers (threads of the daemon, or processes) must exclude
+        # each other, not share one hold.
+        lock = filelock.FileLock(self.path.parent / f"{self.path.name}.{name}.lock", mode=0o600,
+                                 thread_local=False)
+        try:
+            lock.acquire(timeout=timeout, poll_interval=0.1)
+        except filelock.Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
+
+    def unusable(self, e: BaseException) -> StoreError | None:
+        if isinstance(e, sqlite3.Error) and is_unusable(e):
+            return _unusable(self.path, e, self.busy_seconds)
+        return None
 
     def _use_wal(self) -> None:
         """Put the file in WAL mode (once per file: the mode is kept in it).
@@ -122,19 +236,6 @@ class Database:
                 time.sleep(0.02)
 
     # -- transactions ------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN ... COMMIT around the block; ROLLBACK if it raises."""
-        self.begin()
-        try:
-            yield self.conn
-        except BaseException as e:
-            self.rollback()
-            if isinstance(e, sqlite3.Error) and is_unusable(e):
-                raise _unusable(self.path, e, self.busy_seconds) from e
-            raise
-        self.commit()
-
     def begin(self) -> None:
         """Open a write transaction; tell the hooks if another process wrote in between."""
         try:
@@ -142,16 +243,12 @@ class Database:
         except sqlite3.OperationalError as e:
             raise _unusable(self.path, e, self.busy_seconds) from e
         version = self._read_data_version()
-        if version != self._data_version:
-            for hook in self._on_stale:
-                hook()
-            self._data_version = version
+        self._seen_version(version)
 
     def commit(self) -> None:
         """Let the hooks write what they hold, then COMMIT; on any failure nothing is kept."""
         try:
-            for hook in self._before_commit:
-                hook()
+            self._write_pending()
             self.conn.execute("COMMIT")
         except BaseException as e:
             # Disk full, I/O error: nothing of the transaction is kept, in the file or in memory.

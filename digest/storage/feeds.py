@@ -9,13 +9,12 @@ feed again in full: without the stored ETag there is no 304).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from digest.storage.db import Database
+from digest.storage.db import BaseDatabase
 
 FetchStatus = Literal["200", "304", "error"]
 
@@ -51,7 +50,7 @@ _COLUMNS = ("url, fetch_url, subscribed, name, title, etag, last_modified, last_
             "status, error, failures, next_fetch_at")
 
 
-def _state(row: sqlite3.Row, entries: int = 0) -> FeedState:
+def _state(row: Any, entries: int = 0) -> FeedState:
     return FeedState(row[0], row[1], bool(row[2]), row[3], row[4], row[5], row[6], _dt(row[7]),
                      row[8], row[9], int(row[10]), _dt(row[11]), entries)
 
@@ -63,7 +62,7 @@ def _dt(value: str | None) -> datetime | None:
 class Feeds:
     """The feeds ledger: subscriptions, fetch state and the entries taken in."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: BaseDatabase) -> None:
         self._db = db
 
     def states(self, urls: Iterable[str] | None = None) -> dict[str, FeedState]:
@@ -87,7 +86,7 @@ class Feeds:
                 return False
             db.execute("INSERT INTO feeds (url, fetch_url, subscribed, name) VALUES (?, ?, 1, ?) "
                        "ON CONFLICT(url) DO UPDATE SET subscribed = 1, "
-                       "name = COALESCE(excluded.name, name)", (url, url, name))
+                       "name = COALESCE(excluded.name, feeds.name)", (url, url, name))
         return True
 
     def known_entries(self, url: str) -> dict[str, KnownEntry]:
@@ -115,10 +114,10 @@ class Feeds:
             "INSERT INTO feeds (url, fetch_url, etag, last_modified, title, last_fetch_at, status, "
             "error, failures, next_fetch_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0, ?) "
             "ON CONFLICT(url) DO UPDATE SET fetch_url = excluded.fetch_url, "
-            "etag = COALESCE(excluded.etag, CASE WHEN excluded.status = '304' THEN etag END), "
+            "etag = COALESCE(excluded.etag, CASE WHEN excluded.status = '304' THEN feeds.etag END), "
             "last_modified = COALESCE(excluded.last_modified, "
-            "    CASE WHEN excluded.status = '304' THEN last_modified END), "
-            "title = COALESCE(excluded.title, title), last_fetch_at = excluded.last_fetch_at, "
+            "    CASE WHEN excluded.status = '304' THEN feeds.last_modified END), "
+            "title = COALESCE(excluded.title, feeds.title), last_fetch_at = excluded.last_fetch_at, "
             "status = excluded.status, error = NULL, failures = 0, "
             "next_fetch_at = excluded.next_fetch_at",
             (url, fetch_url, etag, last_modified, title, now.isoformat(), status,
@@ -132,5 +131,5 @@ class Feeds:
                 "INSERT INTO feeds (url, fetch_url, last_fetch_at, status, error, failures, "
                 "next_fetch_at) VALUES (?, ?, ?, 'error', ?, 1, ?) ON CONFLICT(url) DO UPDATE SET "
                 "last_fetch_at = excluded.last_fetch_at, status = 'error', error = excluded.error, "
-                "failures = failures + 1, next_fetch_at = excluded.next_fetch_at",
+                "failures = feeds.failures + 1, next_fetch_at = excluded.next_fetch_at",
                 (url, url, now.isoformat(), error, next_fetch_at.isoformat()))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from digest.storage.db import Database
+from digest.storage.db import BaseDatabase, Connection
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class ScanRecord:
 class Files:
     """The `files` table: one row per source file (or feed) read."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def state(self, path: str) -> FileState | None:
@@ -60,20 +59,25 @@ class Files:
         return datetime.fromisoformat(last) if last else None
 
 
+# Named, not `*`: PostgreSQL's scans table has one more column (its insertion order, `rowid`).
+_SCAN_COLUMNS = "finished_at, files_read, new_articles, unchanged, warnings"
+
+
 class Scans:
     """The `scans` table: the last 100 finished scans of the sources."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: BaseDatabase) -> None:
         self._db = db
 
     def record(self, finished_at: datetime, files_read: int, new_articles: int,
                unchanged: int, warnings: int) -> None:
         """A scan of the sources finished (its own transaction); the last 100 are kept."""
         with self._db.transaction() as conn:
-            conn.execute("INSERT INTO scans VALUES (?, ?, ?, ?, ?)",
+            conn.execute(f"INSERT INTO scans ({_SCAN_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                          (finished_at.isoformat(), files_read, new_articles, unchanged, warnings))
             conn.execute("DELETE FROM scans WHERE rowid <= (SELECT MAX(rowid) FROM scans) - 100")
 
     def last(self) -> ScanRecord | None:
-        row = self._db.conn.execute("SELECT * FROM scans ORDER BY rowid DESC LIMIT 1").fetchone()
+        row = self._db.conn.execute(
+            f"SELECT {_SCAN_COLUMNS} FROM scans ORDER BY rowid DESC LIMIT 1").fetchone()
         return ScanRecord(datetime.fromisoformat(row[0]), *row[1:]) if row else None

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from digest.models import ReaderHistory
-from digest.storage.db import Database
+from digest.storage.db import BaseDatabase
 
 
 class Briefings:
     """What each named Markdown briefing showed so far."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: BaseDatabase) -> None:
         self._db = db
 
     def history(self, name: str) -> ReaderHistory:

@@ -30,7 +30,7 @@ from digest.cluster import Features
 from digest.models import Article
 from digest.probe_cache import ProbeCache
 from digest.storage.articles import Articles, dumps
-from digest.storage.db import Database, marks
+from digest.storage.db import BaseDatabase, marks
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class _Centroid:
 class StoryIndex:
     """The stories, their centroids and postings, with a write-behind cache (see above)."""
 
-    def __init__(self, db: Database, articles: Articles, sizes: CacheSizes | None = None) -> None:
+    def __init__(self, db: BaseDatabase, articles: Articles, sizes: CacheSizes | None = None) -> None:
         self._db = db
         self.sizes = sizes or CacheSizes()
         self.conn = db.conn
@@ -121,7 +121,7 @@ class StoryIndex:
             changed = sorted((t, n) for t, n in self._pending_counts.items() if n)
             self.conn.executemany(
                 "INSERT INTO term_counts VALUES (?, ?) ON CONFLICT(term) "
-                "DO UPDATE SET articles = articles + excluded.articles", changed)
+                "DO UPDATE SET articles = term_counts.articles + excluded.articles", changed)
             # Articles taken out (a changed file): a term no stored article carries has no row.
             self.conn.executemany("DELETE FROM term_counts WHERE term = ? AND articles <= 0",
                                   [(t,) for t, n in changed if n < 0])

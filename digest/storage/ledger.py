@@ -9,15 +9,13 @@ Recipients are keyed case-insensitively (`recipient_key`) in what reached them.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-import filelock
-
-from digest.storage.db import Database, marks
+from digest.storage.db import BaseDatabase, Connection, marks
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ class Message:
     updated_at: datetime | None = None
 
 
-def _message(row: sqlite3.Row) -> Message:
+def _message(row: Any) -> Message:
     return Message(
         id=row["id"], digest=row["digest"], run=row["run"], recipient=row["recipient"],
         message_id=row["message_id"], subject=row["subject"], message=bytes(row["message"]),
@@ -72,27 +70,14 @@ def recipient_key(recipient: str) -> str:
 class SendLedger:
     """The send ledger's rows, and the lock that lets one deliverer at a time touch them."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: BaseDatabase) -> None:
         self._db = db
 
     @contextmanager
     def send_lock(self, timeout: float = 0.0) -> Iterator[bool]:
         """Hold the delivery lock (one deliverer at a time across processes); yields False if busy."""
-        # A lock file next to the database. A new FileLock object each time: filelock's objects
-        # are reentrant, and two deliverers (threads of the daemon, or processes) must exclude
-        # each other, not share one hold.
-        path = self._db.path
-        lock = filelock.FileLock(path.parent / f"{path.name}.send.lock", mode=0o600,
-                                 thread_local=False)
-        try:
-            lock.acquire(timeout=timeout, poll_interval=0.1)
-        except filelock.Timeout:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            lock.release()
+        with self._db.exclusive("send", timeout) as held:
+            yield held
 
     # -- schedule ledger -------------------------------------------------------------------
     def last_slot(self, digest: str) -> datetime | None:
@@ -180,14 +165,17 @@ class SendLedger:
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO outbox (digest, run, recipient, message_id, subject, "
                     "message, articles, state, attempts, next_attempt_at, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING id",
                     (digest, run, m.recipient, m.message_id, m.subject, m.message,
                      json.dumps(dict(m.articles)), now.isoformat(), now.isoformat(),
                      now.isoformat()))
-                if not cur.rowcount:
+                # RETURNING, not lastrowid: PostgreSQL has no rowid (both backends return the
+                # new row's id, and no row when the insert was ignored).
+                row = cur.fetchone()
+                if row is None:
                     ids.append(None)  # this run already queued it
                     continue
-                new_id = int(cur.lastrowid or 0)
+                new_id = int(row[0])
                 ids.append(new_id)
                 if m.sentences:
                     conn.execute("UPDATE outbox SET sentences = ? WHERE id = ?",
@@ -244,7 +232,7 @@ class SendLedger:
             cur = conn.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? "
                 "WHERE id = ? AND state = 'queued'", (now.isoformat(), msg.id))
-            return cur.rowcount == 1
+            return bool(cur.rowcount == 1)
 
     def set_state(self, msg: Message, state: str, now: datetime, *, expect: str,
                   error: str | None = None, reply: str | None = None,
@@ -295,7 +283,7 @@ class SendLedger:
                          (message_id, now.isoformat(), action, from_state))
 
 
-def _queued_carries(conn: sqlite3.Connection, digest: str, m: NewMessage) -> bool:
+def _queued_carries(conn: Connection, digest: str, m: NewMessage) -> bool:
     rows = conn.execute("SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
                         "AND state = 'queued'", (digest, recipient_key(m.recipient)))
     return any(set(m.articles) <= set(json.loads(r[0])) for r in rows)
