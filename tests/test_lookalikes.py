@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from digest.storage import Store
 
 from digest import cluster
 from digest.models import Article
+from digest.storage import Store
 
 DATA = Path(__file__).parent / "data" / "lookalikes" / "articles.json"
 
