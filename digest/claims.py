@@ -789,14 +789,16 @@ def _revised_in_sentence(sentence: str, claims: list[Claim]) -> list[Claim]:
         return claims
     out = list(claims)
     for i, c in enumerate(out):
-        later = [d for d in out[i + 1:] if d.subject == c.subject and d.role == "current"]
-        if c.role != "current" or not later:
+        if c.role != "current":
             continue
-        start, end = sentence.find(c.value), sentence.find(later[0].value)
+        j = next((k for k in range(i + 1, len(out))
+                  if out[k].subject == c.subject and out[k].role == "current"), None)
+        if j is None:
+            continue
+        start, end = sentence.find(c.value), sentence.find(out[j].value)
         if 0 <= start < end and REVISED.search(sentence, start + len(c.value), end):
             out[i] = replace(c, role="earlier", revised=False)
-            j = out.index(later[0])
-            out[j] = replace(later[0], revised=True)
+            out[j] = replace(out[j], revised=True)
     return out
 
 

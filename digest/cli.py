@@ -393,7 +393,7 @@ def _check_addresses(values: tuple[str, ...]) -> list[str]:
 
 
 def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
-    report = feeds.scan(store, cfg, now, report=pipeline.ingest_sources(store, cfg.sources, now=now))
+    report = feeds.scan_sources(store, cfg, now)
     for w in report.warnings:
         warn(w)
 

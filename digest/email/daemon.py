@@ -79,9 +79,8 @@ class Daemon:
         """Scan sources, send due digests (catch-up included), deliver queued mail."""
         now = now or self.clock()
         with Store(self.state_path) as store:
-            report = pipeline.ingest_sources(store, self.config.sources, now=naive_utc(now),
-                                            progress=progress.LogCounts())
-            report = feeds.scan(store, self.config, naive_utc(now), report=report)
+            report = feeds.scan_sources(store, self.config, naive_utc(now),
+                                        progress=progress.LogCounts())
             for w in report.warnings:
                 log.warning("%s", w)
             if report.new_articles:

@@ -18,6 +18,7 @@ from digest.errors import FeedError
 from digest.feeds.fetch import FetchSettings
 from digest.feeds.opml import Outline, read_opml, write_opml
 from digest.feeds.service import feeds_to_fetch
+from digest.progress import Progress
 from digest.storage import Store
 from digest.storage.feeds import FeedState
 
@@ -31,6 +32,14 @@ def settings(sources: Sources) -> FetchSettings:
 def all_feeds(store: Store, cfg: Config | None) -> list[FeedSpec]:
     """Every feed to fetch: the config's, then those added to the state file."""
     return feeds_to_fetch(cfg.sources.all_feeds if cfg else [], store.feeds.subscribed())
+
+
+def scan_sources(store: Store, cfg: Config, now: datetime,
+                 progress: Progress | None = None) -> pipeline.IngestReport:
+    """Every configured source: the folders' new files, then the feeds that are due (what
+    `digest run`, `send` and `status` take in before they look at the stored stories)."""
+    report = pipeline.ingest_sources(store, cfg.sources, now=now, progress=progress)
+    return scan(store, cfg, now, report=report)
 
 
 def scan(store: Store, cfg: Config | None, now: datetime, *, only: list[str] | None = None,
