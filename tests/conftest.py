@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from digest.storage import Store
+from digest.storage.location import StateLocation, parse_location
 
 pytest_plugins = ["conftest_email", "conftest_pg"]  # the SMTP and PostgreSQL test servers
 
@@ -17,13 +23,110 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+# Every test that touches the state runs on both backends: a SQLite file, then a database of
+# the PostgreSQL server the session starts (conftest_pg.py). A module or test marked
+# `no_state` (it never opens a state) or `sqlite_file` (it is about the SQLite file itself:
+# its lock, a corrupt or old file; PostgreSQL's counterparts are in test_pg.py) runs once.
+BACKENDS = ("sqlite", "postgresql")
+ONCE_MARKERS = ("no_state", "sqlite_file", "own_backend")
+# Fixtures that give a test no place to keep a state: a test asking for nothing else is a
+# unit test of a function and runs once (one that still runs the CLI is marked, see below).
+PURE_FIXTURES = {"monkeypatch", "capsys", "caplog", "recwarn", "request"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", action="append", choices=BACKENDS,
+                     help="run the tests that touch the state on this backend only "
+                          "(repeatable; default: both)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_state: the test never opens a digest state: runs once")
+    config.addinivalue_line("markers", "sqlite_file: about the SQLite file itself: runs on SQLite "
+                                       "only (PostgreSQL's counterpart is in test_pg.py)")
+    config.addinivalue_line("markers", "own_backend: chooses its state itself (test_pg.py's "
+                                       "PostgreSQL-only checks): runs once")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    if any(metafunc.definition.get_closest_marker(m) for m in ONCE_MARKERS):
+        return
+    requested = set(inspect.signature(metafunc.function).parameters) - {"self"}
+    if not requested - PURE_FIXTURES - _parameters(metafunc):
+        return  # asks for no folder, state or server: a unit test of a function, run once
+    chosen = metafunc.config.getoption("backend") or list(BACKENDS)
+    metafunc.parametrize("backend", chosen, scope="function")
+
+
+def _parameters(metafunc: pytest.Metafunc) -> set[str]:
+    return {name for mark in metafunc.definition.iter_markers("parametrize")
+            for name in (list(mark.args[0]) if isinstance(mark.args[0], (list, tuple)) else
+                         [n.strip() for n in str(mark.args[0]).split(",")])}
+
+
+@pytest.fixture
+def backend() -> str:
+    """The backend of a test that runs once (no_state, sqlite_file); else parametrized above."""
+    return "sqlite"
+
+
 @pytest.fixture(autouse=True)
-def digest_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def digest_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str,
+                request: pytest.FixtureRequest) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("DIGEST_HOME", str(home))
     monkeypatch.delenv("DIGEST_CONFIG", raising=False)
+    monkeypatch.delenv("DIGEST_STATE", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # never the user's own config
+    if backend == "postgresql":  # the CLI's default state is then a new database of the server
+        monkeypatch.setenv("DIGEST_STATE", request.getfixturevalue("pg_url"))
     return home
+
+
+@pytest.fixture
+def state_location(digest_home: Path, backend: str) -> StateLocation:
+    """Where this test's CLI keeps its state by default: DIGEST_HOME's SQLite file, or the
+    PostgreSQL database DIGEST_STATE names."""
+    if backend == "postgresql":
+        return parse_location(os.environ["DIGEST_STATE"])
+    return digest_home / "state.sqlite"
+
+
+@pytest.fixture
+def new_state(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """A factory of further, empty states on this test's backend (for `--state`): a SQLite
+    file named NAME.sqlite, or a new PostgreSQL database."""
+    def make(name: str) -> str:
+        if backend == "postgresql":
+            return str(request.getfixturevalue("pg_server").url(_new_database(request)))
+        return str(tmp_path / f"{name}.sqlite")
+    return make
+
+
+def _new_database(request: pytest.FixtureRequest) -> str:
+    from conftest_pg import new_database
+
+    return new_database(request.getfixturevalue("pg_server"))
+
+
+def state_rows(location: StateLocation | str, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a query on a state, either backend (SQL as the repositories write it)."""
+    loc = parse_location(location) if isinstance(location, str) else location
+    with Store(loc) as store:
+        return [tuple(r) for r in store.db.execute(sql, args)]
+
+
+def state_exists(location: StateLocation | str) -> bool:
+    """Whether a digest state is there yet (without creating it)."""
+    loc = parse_location(location) if isinstance(location, str) else location
+    if isinstance(loc, Path):
+        return loc.exists()
+    import psycopg
+
+    with psycopg.connect(str(loc), autocommit=True) as conn:
+        return conn.execute("SELECT to_regclass('migrations')").fetchone()[0] is not None
 
 
 @pytest.fixture

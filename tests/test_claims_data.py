@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import claims_data  # noqa: E402  (bench/ is not a package)
 
+pytestmark = pytest.mark.no_state  # checks the labelled claims data, no state
+
 DATA = ROOT / "bench" / "data" / "claims"
 
 

@@ -14,6 +14,8 @@ from digest.cli import cli
 from digest.config import DEFAULT_CONFIG, format_duration, load_config, parse_duration
 from digest.errors import ConfigError
 
+pytestmark = pytest.mark.no_state  # config files and check-config without a state
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config" / "digest.toml"
 

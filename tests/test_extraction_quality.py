@@ -17,6 +17,8 @@ from conftest import age, run_cli
 
 from digest import extract
 
+pytestmark = pytest.mark.no_state  # the HTML extractor, no state
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 BODY = {

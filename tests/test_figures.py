@@ -473,6 +473,7 @@ def test_disagreement_renders_in_every_output_escaped() -> None:
     assert "&lt;b&gt;Wire&lt;/b&gt;" in parts.html
 
 
+@pytest.mark.no_state
 def test_eval_script_scores_claims_as_documented(tmp_path: Path) -> None:
     """bench/eval_figures.py on a two-sentence set: matching by subject, bounds, labelled scope."""
     rows = [

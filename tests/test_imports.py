@@ -5,6 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_state  # the import graph, no state
+
 PACKAGE = Path(__file__).resolve().parent.parent / "digest"
 
 

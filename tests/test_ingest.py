@@ -1,11 +1,10 @@
-"""Ingest: formats, state in SQLite, bad input, changed files, crash safety."""
+"""Ingest: formats, the state, bad input, changed files, crash safety."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,9 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, age, run_cli
+from conftest import ROOT, age, run_cli, state_exists, state_rows
 
 from digest import extract, ingest
+from digest.storage.location import StateLocation
 from digest.text import split_sentences
 
 NEW_CROCUS = """---
@@ -75,18 +75,17 @@ def brief(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedP
     return run_cli("brief", "--source", str(folder), "--format", "json", *args, check=check)
 
 
-def articles_in_db(home: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(home / "state.sqlite") as db:
-        return list(db.execute("SELECT id, path FROM articles ORDER BY path"))
+def articles_in_db(state: StateLocation) -> list[tuple[str, str]]:
+    return state_rows(state, "SELECT id, path FROM articles ORDER BY path")
 
 
-def test_second_run_reads_nothing_new(seeds: Path, digest_home: Path) -> None:
+def test_second_run_reads_nothing_new(seeds: Path, state_location: StateLocation) -> None:
     first = brief(seeds)
     assert "6 new article(s) from 5 file(s)" in first.stderr
-    before = articles_in_db(digest_home)
+    before = articles_in_db(state_location)
     second = brief(seeds)
     assert "0 new article(s) from 0 file(s), 5 unchanged" in second.stderr
-    assert articles_in_db(digest_home) == before
+    assert articles_in_db(state_location) == before
     ids_first = [s["id"] for s in json.loads(first.stdout)["stories"]]
     ids_second = [s["id"] for s in json.loads(second.stdout)["stories"]]
     assert sorted(ids_first) == sorted(ids_second)  # story ids are stable
@@ -106,31 +105,31 @@ def test_new_article_joins_its_story(seeds: Path) -> None:
     assert len(after["stories"]) == len(before["stories"])
 
 
-def test_changed_file_is_read_again(seeds: Path, digest_home: Path) -> None:
+def test_changed_file_is_read_again(seeds: Path, state_location: StateLocation) -> None:
     path = write(seeds, "005_new.md", NEW_CROCUS)
     brief(seeds)
     write(seeds, "005_new.md", NEW_CROCUS.replace("145 people", "146 people"))
     os.utime(path, (time.time() - 100, time.time() - 100))
     proc = brief(seeds)
     assert "1 new article(s) from 1 file(s)" in proc.stderr
-    texts = [p for _, p in articles_in_db(digest_home) if p.endswith("005_new.md")]
+    texts = [p for _, p in articles_in_db(state_location) if p.endswith("005_new.md")]
     assert len(texts) == 1  # the old version was replaced, not kept beside the new one
 
 
-def test_exact_duplicate_counts_once(seeds: Path, digest_home: Path) -> None:
+def test_exact_duplicate_counts_once(seeds: Path, state_location: StateLocation) -> None:
     write(seeds, "copy_of_001.txt", (seeds / "001_96ce0511ea1d7d20.txt").read_text())
     proc = brief(seeds)
     assert "6 new article(s)" in proc.stderr
-    assert len(articles_in_db(digest_home)) == 6
+    assert len(articles_in_db(state_location)) == 6
 
 
-def test_wire_copy_is_recognised(seeds: Path, digest_home: Path) -> None:
+def test_wire_copy_is_recognised(seeds: Path, state_location: StateLocation) -> None:
     wire = (seeds / "004_aa41dad5a1df6824.txt").read_text().split("KYIV, Ukraine")[0]
     write(seeds, "other_site.txt", "Another Site\n\n" + wire.replace("Skip to Content", "")
           + "\nThis copy adds one closing line of its own for the readers of Another Site.\n")
     brief(seeds)
-    with sqlite3.connect(digest_home / "state.sqlite") as db:
-        rows = list(db.execute("SELECT path, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"))
+    rows = state_rows(state_location,
+                      "SELECT path, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")
     assert [Path(p).name for p, _ in rows] == ["other_site.txt"]
 
 
@@ -198,7 +197,7 @@ def test_formats_html_markdown_feeds(tmp_path: Path) -> None:
     assert note["text"].startswith("The Kremlin said on Wednesday")
 
 
-def test_file_still_being_written_waits(tmp_path: Path, digest_home: Path) -> None:
+def test_file_still_being_written_waits(tmp_path: Path, state_location: StateLocation) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     fresh = folder / "fresh.md"
@@ -207,7 +206,7 @@ def test_file_still_being_written_waits(tmp_path: Path, digest_home: Path) -> No
     proc = run_cli("brief", "--source", str(folder), "--settle", "30")
     assert "fresh.md: still being written" in proc.stderr
     assert "partial" not in proc.stderr
-    assert not articles_in_db(digest_home)
+    assert not articles_in_db(state_location)
     age(fresh)
     proc = run_cli("brief", "--source", str(folder), "--settle", "30")
     assert "1 new article(s)" in proc.stderr
@@ -240,7 +239,7 @@ def test_a_paragraph_with_one_sentence_end_is_not_handed_to_the_tokenizer(monkey
     assert len(calls) == 2
 
 
-def test_ingest_survives_kill_9(tmp_path: Path, digest_home: Path) -> None:
+def test_ingest_survives_kill_9(tmp_path: Path, state_location: StateLocation) -> None:
     """Kill the ingest mid-run, run again: every article exactly once."""
     folder = tmp_path / "many"
     folder.mkdir()
@@ -258,25 +257,24 @@ def test_ingest_survives_kill_9(tmp_path: Path, digest_home: Path) -> None:
         # count the delay from when the state is opened: starting Python takes seconds on a
         # loaded machine, and a kill before that tests nothing
         deadline = time.monotonic() + 60
-        while not (digest_home / "state.sqlite").exists() and time.monotonic() < deadline:
+        while not state_exists(state_location) and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if (digest_home / "state.sqlite").exists():
-            killed_after.append(len(articles_in_db(digest_home)))
+        if state_exists(state_location):
+            killed_after.append(len(articles_in_db(state_location)))
     # at least one kill landed mid-ingest (timing varies by machine; the end state must not)
     assert killed_after and min(killed_after) < n_files, killed_after
     run_cli("brief", "--source", str(folder), "-o", os.devnull)
-    rows = articles_in_db(digest_home)
+    rows = articles_in_db(state_location)
     ids = [r[0] for r in rows]
     assert len(ids) == len(set(ids))
     expected = n_files + n_files // 5  # 004 holds two articles
     assert len(rows) == expected
-    with sqlite3.connect(digest_home / "state.sqlite") as db:
-        (files,) = db.execute("SELECT COUNT(*) FROM files WHERE error IS NULL").fetchone()
-        (orphans,) = db.execute(
-            "SELECT COUNT(*) FROM articles WHERE story_id NOT IN (SELECT id FROM stories)").fetchone()
+    [(files,)] = state_rows(state_location, "SELECT COUNT(*) FROM files WHERE error IS NULL")
+    [(orphans,)] = state_rows(
+        state_location, "SELECT COUNT(*) FROM articles WHERE story_id NOT IN (SELECT id FROM stories)")
     assert files == n_files and orphans == 0
 
 

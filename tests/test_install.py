@@ -56,6 +56,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return env_dir / "bin"
 
 
+@pytest.mark.no_state
 def test_the_wheel_ships_the_templates(installed: Path, tmp_path: Path) -> None:
     code = ("import digest, importlib.resources as r; print(digest.__file__); "
             "print(' '.join(sorted(p.name for p in r.files('digest').joinpath('templates').iterdir())))")
@@ -64,6 +65,7 @@ def test_the_wheel_ships_the_templates(installed: Path, tmp_path: Path) -> None:
     assert set(SHIPPED) <= set(names.split())
 
 
+@pytest.mark.own_backend  # a plain install (no extras) keeps its state in SQLite
 def test_installed_digest_briefs_and_previews_from_another_folder(installed: Path,
                                                                  tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"

@@ -55,6 +55,7 @@ def test_a_bad_state_url_is_refused_in_one_line(value: str, problem: str) -> Non
     assert parse_location("state.sqlite", base=Path("/etc")) == Path("/etc/state.sqlite")
 
 
+@pytest.mark.own_backend
 def test_migrations_on_a_new_database_and_again(pg_url: str) -> None:
     with Store(PostgresUrl(pg_url)) as store:
         assert store.database.migrations_done() == set(range(1, 13))  # type: ignore[attr-defined]
@@ -70,6 +71,7 @@ def test_migrations_on_a_new_database_and_again(pg_url: str) -> None:
     assert types["norm"] == "double precision"
 
 
+@pytest.mark.own_backend
 def test_files_scans_and_briefings_round_trip(pg_url: str) -> None:
     now = datetime(2026, 3, 1, 12, 0)
     with Store(PostgresUrl(pg_url)) as store:
@@ -95,6 +97,7 @@ def _brief(state: str, seeds: Path) -> str:
     return re.sub(r"^# News briefing — .*$", "", out, count=1, flags=re.M)
 
 
+@pytest.mark.own_backend
 def test_the_seeds_briefing_is_the_same_on_both_backends(seeds: Path, pg_url: str,
                                                           tmp_path: Path) -> None:
     on_sqlite = _brief(str(tmp_path / "state.sqlite"), seeds)
@@ -108,6 +111,7 @@ def test_the_seeds_briefing_is_the_same_on_both_backends(seeds: Path, pg_url: st
     assert files == len(list(seeds.iterdir())) and articles > 0
 
 
+@pytest.mark.own_backend
 def test_check_config_reports_the_server_and_the_migration_level(
         pg_url: str, tmp_path: Path) -> None:
     config = tmp_path / "digest.toml"
@@ -131,6 +135,7 @@ def _error_line(*args: str, env: dict[str, str] | None = None) -> str:
     return lines[0]
 
 
+@pytest.mark.own_backend
 def test_bad_postgresql_states_are_one_line(pg_server: PgServer, pg_url: str,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     free = PgServer(pg_server.host, 1, pg_server.folder)  # port 1: nobody listens
@@ -152,6 +157,7 @@ def test_bad_postgresql_states_are_one_line(pg_server: PgServer, pg_url: str,
         open_store(PostgresUrl(guarded))
 
 
+@pytest.mark.own_backend
 def test_a_newer_migration_level_is_one_line(pg_url: str) -> None:
     Store(PostgresUrl(pg_url)).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
@@ -207,6 +213,7 @@ def test_two_processes_ingesting_the_same_files_store_each_article_once(
     assert files == len(list(seeds.iterdir()))
 
 
+@pytest.mark.own_backend
 def test_three_senders_at_once_on_postgresql_send_each_recipient_one_digest(
         tmp_path: Path, smtp_server: SmtpServer, seeds: Path, pg_url: str) -> None:
     """The send ledger on PostgreSQL: the delivery lock is an advisory lock, the outbox's ids

@@ -297,6 +297,7 @@ def write_config(tmp_path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.no_state
 def test_config_loads_topics_and_digest_subscriptions(tmp_path: Path) -> None:
     path = write_config(tmp_path, ISSUE_TOPIC + DIGEST + 'topics = ["russia-security"]\n'
                         "also_noted = true\n")
@@ -307,6 +308,7 @@ def test_config_loads_topics_and_digest_subscriptions(tmp_path: Path) -> None:
     assert cfg.topics[0].compile().min_score == 3.0
 
 
+@pytest.mark.no_state
 @pytest.mark.parametrize(("toml", "message"), [
     ('[[topics]]\nname = "t"\nregex = ["("]\n',
      "topics[0] (t).regex: bad regex '(': missing ), unterminated subpattern at position 0"),
