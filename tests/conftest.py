@@ -118,6 +118,13 @@ def state_rows(location: StateLocation | str, sql: str, args: tuple[Any, ...] = 
         return [tuple(r) for r in store.db.execute(sql, args)]
 
 
+def state_write(location: StateLocation | str, sql: str, args: tuple[Any, ...] = ()) -> None:
+    """Change a state behind digest's back (a test's setup), either backend."""
+    loc = parse_location(location) if isinstance(location, str) else location
+    with Store(loc) as store, store.transaction():
+        store.db.execute(sql, args)
+
+
 def state_exists(location: StateLocation | str) -> bool:
     """Whether a digest state is there yet (without creating it)."""
     loc = parse_location(location) if isinstance(location, str) else location

@@ -16,6 +16,7 @@ from conftest import ROOT, age, run_cli
 
 from digest import ingest, pipeline
 from digest.storage import Store
+from digest.storage.location import StateLocation
 
 BENCH = ROOT / "bench"
 
@@ -59,7 +60,7 @@ def test_bad_file_mix_names_each_file_once_and_keeps_every_article(
     assert len(still) == len(failed) and len(still) >= 14
 
 
-def test_retry_a_failed_read_with_backoff(tmp_path: Path) -> None:
+def test_retry_a_failed_read_with_backoff(tmp_path: Path, state_location: StateLocation) -> None:
     """A link whose target is missing fails; it is tried again after 1, then 2 more minutes,
     not in between; once the target is there it is read."""
     folder = tmp_path / "in"
@@ -72,7 +73,7 @@ def test_retry_a_failed_read_with_backoff(tmp_path: Path) -> None:
         return pipeline.ingest_folders(store, [folder], now=now + timedelta(minutes=minutes),
                                        settle_seconds=0)
 
-    with Store(tmp_path / "state.sqlite") as store:
+    with Store(state_location) as store:
         tried = []
         for minutes in (0, 0.5, 1.1, 2, 3, 3.2):
             report = run(minutes)

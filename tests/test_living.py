@@ -8,18 +8,18 @@ import logging
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, age, run_cli
+from conftest import ROOT, age, run_cli, state_write
 from conftest_email import SmtpServer, write_config
 
 from digest import progress
 from digest.email import outbox
 from digest.storage import Store
+from digest.storage.location import StateLocation
 
 ANA, BEN = "ana@example.org", "ben@example.org"
 FLOOD = """---
@@ -39,13 +39,12 @@ def stories(proc_stdout: str) -> list[str]:
 
 
 def test_brief_shows_what_arrived_in_the_last_day_and_all_with_all(
-        seeds: Path, tmp_path: Path, digest_home: Path) -> None:
+        seeds: Path, tmp_path: Path, state_location: StateLocation) -> None:
     # A first run on a folder of old articles (dated 2024) shows every story: they arrived now.
     first = stories(run_cli("brief", "--source", str(seeds), "--format", "json").stdout)
     assert len(first) >= 2
     # Months later: what was taken in then is no longer news by default.
-    with sqlite3.connect(digest_home / "state.sqlite") as db:
-        db.execute("UPDATE articles SET ingested_at = '2024-04-03T08:00:00'")
+    state_write(state_location, "UPDATE articles SET ingested_at = '2024-04-03T08:00:00'")
     assert stories(run_cli("brief", "--source", str(seeds), "--format", "json").stdout) == []
     new = tmp_path / "new"
     new.mkdir()
@@ -215,8 +214,8 @@ def test_markdown_input_is_read_word_for_word(tmp_path: Path) -> None:
     assert "1984. The year the old pumps were installed along the river banks." in paragraphs
 
 
-def test_send_lock_is_exclusive_and_released(tmp_path: Path) -> None:
-    with Store(tmp_path / "state.sqlite") as store:
+def test_send_lock_is_exclusive_and_released(state_location: StateLocation) -> None:
+    with Store(state_location) as store:
         with outbox.send_lock(store) as first:
             assert first
             with outbox.send_lock(store, timeout=0.3) as second:
@@ -225,13 +224,13 @@ def test_send_lock_is_exclusive_and_released(tmp_path: Path) -> None:
             assert again
 
 
-def test_status_reports_the_last_scan_and_what_it_took_in(seeds: Path, tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite"
-    run_cli("--state", str(state), "brief", "--source", str(seeds), "-o", str(tmp_path / "a.md"))
-    out = run_cli("--state", str(state), "status").stdout
+def test_status_reports_the_last_scan_and_what_it_took_in(seeds: Path, tmp_path: Path,
+                                                         state: str) -> None:
+    run_cli("--state", state, "brief", "--source", str(seeds), "-o", str(tmp_path / "a.md"))
+    out = run_cli("--state", state, "status").stdout
     [line] = [ln for ln in out.splitlines() if ln.startswith("last scan:")]
     assert re.fullmatch(r"last scan: \d+ s ago: 5 file\(s\) read, 6 new article\(s\), "
                         r"0 unchanged, 0 warning\(s\)", line), line
-    run_cli("--state", str(state), "brief", "--source", str(seeds), "-o", str(tmp_path / "b.md"))
-    out = run_cli("--state", str(state), "status").stdout
+    run_cli("--state", state, "brief", "--source", str(seeds), "-o", str(tmp_path / "b.md"))
+    out = run_cli("--state", state, "status").stdout
     assert ": 0 file(s) read, 0 new article(s), 5 unchanged, 0 warning(s)" in out

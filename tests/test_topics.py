@@ -15,6 +15,7 @@ from digest.config import load_config
 from digest.errors import ConfigError, TopicError
 from digest.models import Article, Story, StorySummary, SummarySentence
 from digest.storage import Store
+from digest.storage.location import StateLocation
 from digest.topics import TIMES, And, Not, Or, TermNode, compile_topic, match, parse_query
 
 ISSUE_TOPIC = """\
@@ -348,8 +349,8 @@ def test_config_errors_name_file_and_key(tmp_path: Path, toml: str, message: str
 # -- on the seeds ---------------------------------------------------------------------------
 
 @pytest.fixture
-def seed_summaries(seeds: Path, tmp_path: Path) -> list[StorySummary]:
-    with Store(tmp_path / "state.sqlite") as store:
+def seed_summaries(seeds: Path, state_location: StateLocation) -> list[StorySummary]:
+    with Store(state_location) as store:
         pipeline.ingest_folders(store, [seeds], now=datetime(2024, 4, 3), settle_seconds=0)
         return pipeline.story_summaries(store)
 

@@ -18,6 +18,7 @@ from digest.email import outbox
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.models import Article, Story
 from digest.storage import Store
+from digest.storage.location import StateLocation
 
 
 def article(outlet: str, date: str, title: str, body: str) -> str:
@@ -77,12 +78,12 @@ def sentences_of(text: str, marker: str) -> str:
 
 
 def test_second_mail_leads_with_the_new_toll_and_repeats_at_most_one_sentence(
-        tmp_path: Path, smtp_server: SmtpServer, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, digest_home: Path, state_location: StateLocation) -> None:
     src = tmp_path / "news"
     write(src, FIRST)
     cfg = load_config(write_config(tmp_path / "cfg", smtp_server, src, recipients=(ANA,)))
     transport = SmtpTransport(SmtpSettings.from_config(cfg))
-    with Store(digest_home / "state.sqlite") as store:
+    with Store(state_location) as store:
         first = send(cfg, store, transport)
         assert len(first.delivery.sent) == 1
         (story1,) = first.queued[0].briefing.stories
@@ -225,11 +226,11 @@ def test_brief_since_marks_updates_relative_to_a_time(tmp_path: Path) -> None:
 
 
 def test_reader_summaries_share_work_and_match_the_plain_summaries(
-        seeds: Path, digest_home: Path) -> None:
+        seeds: Path, digest_home: Path, state_location: StateLocation) -> None:
     from digest import pipeline
     from digest.models import ReaderHistory
 
-    with Store(digest_home / "state.sqlite") as store:
+    with Store(state_location) as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
         plain = pipeline.story_summaries(store)
         everything = frozenset(a.id for s in plain for a in s.story.articles)

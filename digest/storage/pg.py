@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -166,6 +167,8 @@ class PgDatabase(BaseDatabase):
         self.raw.execute("SELECT set_config('lock_timeout', %s, false)",
                          (f"{int(busy_seconds * 1000)}ms",))
         self.conn = PgConnection(self.raw)
+        self._held: set[str] = set()  # exclusive() names this process holds
+        self._held_guard = threading.Lock()
 
     @property
     def location(self) -> str:
@@ -234,9 +237,11 @@ class PgDatabase(BaseDatabase):
     def exclusive(self, name: str, timeout: float = 0.0) -> Iterator[bool]:
         # A session advisory lock: released when this connection ends, so a killed worker's
         # hold goes with it.
+        # PostgreSQL's session locks are reentrant: a second holder in this process (a thread
+        # of the daemon on the same connection) would get it too, so holds are also counted here.
         key = zlib.crc32(f"digest:{name}".encode())
         deadline = time.monotonic() + timeout
-        while not self.raw.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+        while not self._try_exclusive(name, key):
             if time.monotonic() >= deadline:
                 yield False
                 return
@@ -244,7 +249,18 @@ class PgDatabase(BaseDatabase):
         try:
             yield True
         finally:
-            self.raw.execute("SELECT pg_advisory_unlock(%s)", (key,))
+            with self._held_guard:
+                self.raw.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                self._held.discard(name)
+
+    def _try_exclusive(self, name: str, key: int) -> bool:
+        with self._held_guard:
+            if name in self._held:
+                return False
+            if not self.raw.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+                return False
+            self._held.add(name)
+            return True
 
     # -- migrations --------------------------------------------------------------------------
     def migrate(self, migrations: Sequence[Migration]) -> None:
