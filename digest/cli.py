@@ -39,6 +39,7 @@ from digest.storage import (
     open_store,
     parse_location,
 )
+from digest.storage import exists as state_exists
 
 log = logging.getLogger("digest")
 LOG_LEVELS = ["debug", "info", "warning", "error"]
@@ -536,8 +537,9 @@ def preview(obj: Context, name: str, output: Path | None, to: str | None) -> Non
     cfg = load_config(obj)
     spec = cfg.digest(name)
     # A preview reads the stored articles only: it takes in no files and writes no state.
-    if isinstance(obj.state_path, Path) and not obj.state_path.exists():
-        raise StoreError(f"{obj.state_path}: no state file yet: `digest run` or `digest brief` "
+    if not state_exists(obj.state_path):
+        what = "no state file yet" if isinstance(obj.state_path, Path) else "no digest state yet"
+        raise StoreError(f"{obj.state_path}: {what}: `digest run` or `digest brief` "
                          "takes in the articles first")
     with obj.store() as store:
         prepared = service.prepare(cfg, store, spec, utcnow(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from digest import storage
 from digest.storage import Store
 from digest.storage.location import StateLocation, parse_location
 
@@ -126,14 +128,27 @@ def state_write(location: StateLocation | str, sql: str, args: tuple[Any, ...] =
 
 
 def state_exists(location: StateLocation | str) -> bool:
-    """Whether a digest state is there yet (without creating it)."""
+    """Whether a digest state is there yet (without making one)."""
+    return storage.exists(parse_location(location) if isinstance(location, str) else location)
+
+
+def state_dump(location: StateLocation | str) -> list[str]:
+    """Every row of every table of a state, as text, in a stable order (to show that a
+    command changed nothing)."""
     loc = parse_location(location) if isinstance(location, str) else location
     if isinstance(loc, Path):
-        return loc.exists()
+        db = sqlite3.connect(f"file:{loc}?mode=ro", uri=True)
+        try:
+            return list(db.iterdump())
+        finally:
+            db.close()
     import psycopg
 
-    with psycopg.connect(str(loc), autocommit=True) as conn:
-        return conn.execute("SELECT to_regclass('migrations')").fetchone()[0] is not None
+    with psycopg.connect(str(loc)) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        return [f"{t}: {row!r}" for t in tables
+                for row in sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)]
 
 
 @pytest.fixture

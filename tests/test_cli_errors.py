@@ -7,7 +7,10 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, age, run_cli
+import pytest
+from conftest import ROOT, age, run_cli, state_exists
+
+from digest.storage.location import StateLocation
 
 SEED = "000_e16f7bd2d506038e.txt"
 
@@ -20,17 +23,18 @@ def one_error_line(stderr: str) -> str:
 
 
 def test_brief_output_into_a_missing_folder_is_one_line_and_takes_nothing_in(
-        seeds: Path, tmp_path: Path, digest_home: Path) -> None:
+        seeds: Path, tmp_path: Path, state_location: StateLocation) -> None:
     target = tmp_path / "missing" / "dir" / "x.md"
     proc = run_cli("brief", "--source", str(seeds), "-o", str(target), check=False)
     assert proc.returncode == 1 and proc.stdout == ""
     line = one_error_line(proc.stderr)
     assert str(target) in line and "does not exist" in line
-    assert not (digest_home / "state.sqlite").exists()  # refused before any work
+    assert not state_exists(state_location)  # refused before any work
     verbose = run_cli("-v", "brief", "--source", str(seeds), "-o", str(target), check=False)
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr and "OutputError" in verbose.stderr
 
 
+@pytest.mark.sqlite_file
 def test_state_that_is_a_folder_or_not_a_database_is_one_line(seeds: Path, tmp_path: Path) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()
@@ -80,6 +84,7 @@ def test_a_single_file_as_source_is_that_file(seeds: Path, tmp_path: Path) -> No
     assert f"warning: {other}: not an article file" in proc.stderr
 
 
+@pytest.mark.no_state
 def test_extract_warns_about_an_empty_page_and_prints_the_others(seeds: Path, tmp_path: Path) -> None:
     empty = tmp_path / "nav-only.html"
     empty.write_text("<html><head><title>x</title></head><body><div><a href='/'>Home</a></div>"
@@ -120,6 +125,7 @@ BROKEN = toml(sources='scan_every = "often"', smtp='colour = "blue"',
               digest='timezone = "Mars/Olympus"')
 
 
+@pytest.mark.no_state
 def test_check_config_lists_every_error_at_once(tmp_path: Path) -> None:
     path = tmp_path / "digest.toml"
     path.write_text(BROKEN, encoding="utf-8")
@@ -134,6 +140,7 @@ def test_check_config_lists_every_error_at_once(tmp_path: Path) -> None:
     assert "more)" not in proc.stderr
 
 
+@pytest.mark.no_state
 def test_a_broken_config_is_an_error_for_brief_too(seeds: Path, tmp_path: Path) -> None:
     path = tmp_path / "digest.toml"
     path.write_text(BROKEN, encoding="utf-8")
@@ -147,6 +154,7 @@ def test_a_broken_config_is_an_error_for_brief_too(seeds: Path, tmp_path: Path) 
 SMTP_CONFIG = toml(smtp='username = "digest"\npassword_env = "MY_DIGEST_SMTP_PASSWORD"')
 
 
+@pytest.mark.no_state
 def test_check_config_fails_when_the_smtp_password_variable_is_unset(tmp_path: Path) -> None:
     path = tmp_path / "digest.toml"
     path.write_text(SMTP_CONFIG, encoding="utf-8")
@@ -161,6 +169,7 @@ def test_check_config_fails_when_the_smtp_password_variable_is_unset(tmp_path: P
     assert ok.stdout.startswith(f"{path}: OK (given by --config)\n") and ok.stderr == ""
 
 
+@pytest.mark.no_state
 def test_config_discovery_order_and_check_config_names_the_file(tmp_path: Path) -> None:
     """--config, then $DIGEST_CONFIG, then ./config/digest.toml, then ~/.config/digest/."""
     xdg = tmp_path / "xdg"  # conftest points XDG_CONFIG_HOME here

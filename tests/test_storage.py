@@ -15,6 +15,8 @@ from digest.storage.db import Database
 from digest.storage.migrations import MIGRATIONS
 
 # The migrations as shipped: their versions and names are recorded in every state file.
+pytestmark = pytest.mark.sqlite_file  # the SQLite layer itself; PostgreSQL's in test_pg.py
+
 SHIPPED = ["_m1_core", "_m2_outbox", "_m3_term_counts", "_m4_story_entities", "_m5_story_probe",
            "_m6_headline_terms", "_m7_story_centroids", "_m8_outbox_operator",
            "_m9_reader_history", "_m10_file_attempts", "_m11_scans", "_m12_feeds"]

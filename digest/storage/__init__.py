@@ -130,6 +130,20 @@ def open_store(path: StateLocation) -> Store:
         raise StoreError(f"{path}: cannot create the state file ({e.strerror or e})") from e
 
 
+def exists(location: StateLocation) -> bool:
+    """Whether a digest state is there yet, without making one: the SQLite file, or the
+    migrations table of the PostgreSQL database (connecting is needed to know)."""
+    if not isinstance(location, PostgresUrl):
+        return location.exists()
+    from digest.storage import pg
+
+    database = pg.PgDatabase(location)
+    try:
+        return bool(database.migrations_done())
+    finally:
+        database.close()
+
+
 def describe(location: StateLocation) -> str:
     """The state in one line for `check-config`, without changing it: a PostgreSQL server's
     version and the database's migration level (connecting is the check)."""
