@@ -24,6 +24,7 @@ from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import DigestError
 from digest.models import Article, Briefing, BriefingSection, Story, StorySummary, SummarySentence
 from digest.storage import Store
+from digest.storage.location import StateLocation
 
 NOW = datetime(2024, 4, 3, 5, 0)  # naive UTC, like the store: 07:00 in Berlin
 ANA, BEN = "ana@example.org", "ben@example.org"
@@ -38,8 +39,8 @@ class Clock:
 
 
 @pytest.fixture
-def store(digest_home: Path) -> Iterator[Store]:
-    s = Store(digest_home / "state.sqlite")
+def store(state_location: StateLocation) -> Iterator[Store]:
+    s = Store(state_location)
     yield s
     s.close()
 
@@ -201,12 +202,12 @@ def test_empty_digest_is_sent_only_when_configured(
 
 # -- exactly once ------------------------------------------------------------------------------
 def test_restart_after_sending_sends_no_second_copy(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     from digest.email.daemon import Daemon
 
     cfg, transport = setup(tmp_path, smtp_server, seeds)
     berlin = ZoneInfo("Europe/Berlin")
-    state = digest_home / "state.sqlite"
+    state = state_location
     Daemon(cfg, state, transport).tick(datetime(2024, 4, 3, 6, 0, tzinfo=berlin))  # baseline
     Daemon(cfg, state, transport).tick(datetime(2024, 4, 3, 7, 0, 5, tzinfo=berlin))
     assert len(smtp_server.received) == 2
@@ -254,15 +255,15 @@ class CrashingTransport:
 
 @pytest.mark.parametrize("after_handover", [False, True])
 def test_crash_during_send_neither_loses_nor_duplicates(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path,
-        after_handover: bool) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path,
+        after_handover: bool, state_location: StateLocation) -> None:
     cfg, transport = setup(tmp_path, smtp_server, seeds, recipients=(ANA,))
-    with Store(digest_home / "state.sqlite") as store, pytest.raises(Crash):
+    with Store(state_location) as store, pytest.raises(Crash):
         send(cfg, store, CrashingTransport(transport, after_handover))  # type: ignore[arg-type]
     assert len(smtp_server.received) == (1 if after_handover else 0)
 
     # Restart: the next delivery pass settles what the dead process left.
-    with Store(digest_home / "state.sqlite") as store:
+    with Store(state_location) as store:
         report = service.deliver_queued(cfg, store, transport, NOW + timedelta(minutes=5))
         (msg,) = outbox.messages(store)
         if after_handover:
@@ -276,11 +277,11 @@ def test_crash_during_send_neither_loses_nor_duplicates(
 
 
 def test_resending_an_unconfirmed_message_is_the_operators_recorded_choice(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg, transport = setup(tmp_path, smtp_server, seeds, recipients=(ANA,))
-    with Store(digest_home / "state.sqlite") as store, pytest.raises(Crash):
+    with Store(state_location) as store, pytest.raises(Crash):
         send(cfg, store, CrashingTransport(transport, after_handover=True))  # type: ignore[arg-type]
-    with Store(digest_home / "state.sqlite") as store:
+    with Store(state_location) as store:
         assert not service.deliver_queued(cfg, store, transport, NOW).sent
         (msg,) = outbox.messages(store)
         assert msg.state == "unconfirmed"
@@ -462,7 +463,7 @@ def test_hostile_article_file_through_the_pipeline(
 
 # -- the commands ------------------------------------------------------------------------------
 def test_cli_send_dry_run_writes_eml_and_records_nothing(
-        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg_path = write_config(tmp_path / "cfg", smtp_down, seeds)
     out = tmp_path / "out"
     res = CliRunner().invoke(cli, ["--config", str(cfg_path), "send", "morning", "--dry-run",
@@ -474,12 +475,12 @@ def test_cli_send_dry_run_writes_eml_and_records_nothing(
 
     msg = message_from_bytes((out / files[0]).read_bytes(), policy=policy.default)
     assert msg.get_content_type() == "multipart/alternative" and msg["To"] == ANA
-    with Store(digest_home / "state.sqlite") as store:
+    with Store(state_location) as store:
         assert outbox.messages(store) == []  # nothing queued, nothing marked as seen
 
 
 def test_cli_send_exits_75_and_keeps_digest_queued_when_server_is_down(
-        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, digest_home: Path,
+        tmp_path: Path, smtp_down: SmtpServer, seeds: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service, "QUICK_RETRY_DELAYS", (0.05, 0.05))
     cfg_path = write_config(tmp_path / "cfg", smtp_down, seeds, recipients=(ANA,))
@@ -520,6 +521,7 @@ def test_templates_folder_in_config_overrides_shipped_templates(
     assert "<!DOCTYPE html>" in p.parts.html  # the other templates fall back to the shipped ones
 
 
+@pytest.mark.sqlite_file
 def test_a_state_file_from_before_the_operator_commands_is_migrated_in_place(
         digest_home: Path) -> None:
     """Migration 8 widens the outbox's state check in place: rows and the articles each
