@@ -7,12 +7,13 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import state_rows
 
 from digest import cluster, ingest, join_model, pipeline
 from digest.models import Article
@@ -170,11 +171,11 @@ def test_a_tight_story_asks_more_of_a_newcomer_than_a_loose_one() -> None:
         assert (rule.choose(one) == "s") is joins
 
 
-def test_a_related_article_stays_out_of_a_tight_story(tmp_path: Path) -> None:
+def test_a_related_article_stays_out_of_a_tight_story(location: StateLocation) -> None:
     """A follow-up joins; a story on the same subject but another event starts its own."""
     other_event = ("Chile's central bank held interest rates and said the economy was recovering, "
                    "as copper exports rose for a third month and investors returned.")
-    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+    with Store(location) as store, store.transaction():
         first = cluster.place(store.index, article(1, QUAKE), NOW)
         assert cluster.place(store.index, article(2, QUAKE_2), NOW) == first
         assert cluster.place(store.index, article(3, QUAKE_3), NOW) == first
@@ -191,7 +192,7 @@ def test_entities_are_the_names_inside_sentences() -> None:
 
 
 @pytest.mark.parametrize("veto", [True, False])
-def test_a_story_with_other_names_is_vetoed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_story_with_other_names_is_vetoed(location: StateLocation, monkeypatch: pytest.MonkeyPatch,
                                             veto: bool) -> None:
     """Two quakes in two countries share every word but the names: they stay two stories."""
     haiti = (QUAKE.replace("Chile", "Haiti").replace("Valparaiso", "Port-au-Prince")
@@ -199,12 +200,13 @@ def test_a_story_with_other_names_is_vetoed(tmp_path: Path, monkeypatch: pytest.
              .replace("Officials said", "Seismologists said"))  # not a wire copy
     if not veto:
         monkeypatch.setattr(join_model, "ENTITY_MIN", 0.0)
-    with Store(tmp_path / "state.sqlite") as store, store.transaction():
+    with Store(location) as store, store.transaction():
         chile = cluster.place(store.index, article(1, QUAKE), NOW)
         assert (cluster.place(store.index, article(2, haiti), NOW) != chile) is veto
         assert cluster.place(store.index, article(3, QUAKE_3), NOW) == chile
 
 
+@pytest.mark.sqlite_file  # an old SQLite file upgraded in place
 def test_a_store_from_before_names_were_kept_is_upgraded(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite"
     db = store_at_version(path, 3)
@@ -249,10 +251,10 @@ def test_story_probe_holds_each_story_top_terms(location: StateLocation, seeds: 
 
 
 def test_the_headline_chosen_on_stored_terms_is_the_one_chosen_on_the_text(
-        tmp_path: Path, seeds: Path) -> None:
+        location: StateLocation, seeds: Path) -> None:
     from digest import pipeline
 
-    with Store(tmp_path / "state.sqlite") as store:
+    with Store(location) as store:
         pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0)
         stories = [s for s in store.articles.stories() if len(s.articles) > 1]
         stored = store.articles.headline_terms([s.id for s in stories])
@@ -292,6 +294,7 @@ def test_a_centroid_dropped_from_memory_mid_batch_is_written_first(location: Sta
     index_agrees_with_articles(path)
 
 
+@pytest.mark.sqlite_file  # an old SQLite file upgraded in place
 def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite"
     db = store_at_version(path, 6)
@@ -307,7 +310,8 @@ def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_p
     stored_norms_agree(path)
 
 
-def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Path) -> None:
+def test_worker_processes_give_what_one_process_gives(new_state: Callable[[str], str],
+                                                      seeds: Path) -> None:
     """Files prepared in a worker (in chunks, some by this process while the worker is busy)
     and stories summarized by workers in batches: the same stories, headlines and summaries
     as all in this process."""
@@ -315,7 +319,7 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
 
     def run(name: str, how: pipeline.Parallelism
             ) -> tuple[dict[str, str], list[tuple[str, str, tuple[str, ...]]]]:
-        with Store(tmp_path / f"{name}.sqlite") as store:
+        with Store(parse_location(new_state(name))) as store:
             pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0, parallelism=how)
             summaries = pipeline.story_summaries(store, parallelism=how)
             return store.articles.story_of(), [(s.story.id, s.story.title, tuple(x.text for x in s.sentences))
@@ -331,8 +335,8 @@ def test_worker_processes_give_what_one_process_gives(tmp_path: Path, seeds: Pat
     assert len(alone[1]) >= 2 and all(sentences for _, _, sentences in alone[1])
 
 
-def test_the_term_count_cache_refills_when_full(tmp_path: Path) -> None:
-    with Store(tmp_path / "state.sqlite", cache=CacheSizes(term_counts=3)) as store, \
+def test_the_term_count_cache_refills_when_full(location: StateLocation) -> None:
+    with Store(location, cache=CacheSizes(term_counts=3)) as store, \
             store.transaction():
         cluster.place(store.index, article(1, QUAKE), NOW)
         assert store.index.term_counts(["chile", "rubbl"]) == {"chile": 1, "rubbl": 1}
@@ -340,8 +344,9 @@ def test_the_term_count_cache_refills_when_full(tmp_path: Path) -> None:
         assert store.index.term_counts(["chile", "quak", "zzz"]) == {"chile": 1, "quak": 1, "zzz": 0}
 
 
-def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "state.sqlite"
+def test_a_failed_commit_keeps_nothing(location: StateLocation,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = location
     with Store(path) as store:
         with store.transaction():
             story = cluster.place(store.index, article(1, QUAKE), NOW)
@@ -361,7 +366,7 @@ def test_a_failed_commit_keeps_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
-        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        new_state: Callable[[str], str], seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Story rows and story_probe rows are written at COMMIT. A centroid re-read from the file
     mid-batch (evicted), postings re-read (cache full), a story deleted mid-batch and articles
     taken out of their stories must see or drop the pending rows: the file then equals one
@@ -379,7 +384,7 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     monkeypatch.setattr(cluster, "PROBE_STORIES", 1)  # the norms decide which is scored
 
     def run(name: str, cache: CacheSizes) -> dict[str, list[tuple[object, ...]]]:
-        path = tmp_path / f"{name}.sqlite"
+        path = parse_location(new_state(name))
         removed: list[list[str]] = []
         with Store(path, cache=cache) as store:
             with store.transaction():
@@ -403,10 +408,9 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
             assert store.index.story_sizes([lone]) == {}
             assert len(removed) >= 2
         index_agrees_with_articles(path, probe_terms=12)
-        db = sqlite3.connect(path)
-        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        return {table: state_rows(path, f"SELECT * FROM {table} ORDER BY 1, 2")
                 for table in ("stories", "story_probe", "story_centroids", "term_counts")} | {
-            "articles": db.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall()}
+            "articles": state_rows(path, "SELECT id, story_id FROM articles ORDER BY id")}
 
     roomy = run("roomy", CacheSizes())
     tight = run("tight", CacheSizes(stories=1, probe_postings=0))  # re-read at every lookup
@@ -416,13 +420,13 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     assert {row[1] for row in roomy["story_probe"]} == {row[0] for row in roomy["stories"]}
 
 
-def test_rows_pending_until_commit_are_seen_when_reread(tmp_path: Path) -> None:
+def test_rows_pending_until_commit_are_seen_when_reread(location: StateLocation) -> None:
     """Within one batch: a story evicted from memory and re-read keeps its top terms; norms and
     postings re-read from the file carry the changes not yet written."""
     other = ("Parliament in Canberra passed the budget after a night of debate, with the "
              "treasurer promising tax relief for families and new money for hospitals.")
     tight = CacheSizes(stories=1, probe_postings=0)
-    with Store(tmp_path / "state.sqlite", cache=tight) as store, store.transaction():
+    with Store(location, cache=tight) as store, store.transaction():
         quake = cluster.place(store.index, article(1, QUAKE), NOW)
         cluster.place(store.index, article(2, other), NOW)  # evicts the quake story
         top = sorted(store.index._centroid(quake).weights.items(), key=lambda kv: (-kv[1], kv[0]))
