@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, state_exists, state_rows
 from feed_server import FeedServer, Item, Route, lines, page, rss
 
 from digest.cli import cli
 from digest.errors import FeedError
 from digest.feeds.opml import Outline, read_opml
+from digest.storage.location import StateLocation
 
 
 @pytest.fixture
@@ -40,10 +41,13 @@ def wait_for(check: object, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    if not db.exists():
+def rows(state: StateLocation, sql: str) -> list[tuple[object, ...]]:
+    """Rows of the state another process is writing; none before its tables are made."""
+    if not isinstance(state, Path):
+        return state_rows(state, sql) if state_exists(state) else []
+    if not state.exists():
         return []
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(state) as conn:  # read-only: never races the CLI's own migrations
         try:
             return conn.execute(sql).fetchall()
         except sqlite3.OperationalError:  # tables not created yet
@@ -51,7 +55,7 @@ def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_kill_9_during_a_fetch_then_rerun_stores_each_entry_once(
-        server: FeedServer, digest_home: Path) -> None:
+        server: FeedServer, state_location: StateLocation) -> None:
     full = "".join(f"<p>{s}</p>" for s in lines(3, "harbour strike"))
     server.routes["/a.xml"] = Route(rss("Alpha Post", [
         Item(f"a{i}", f"Alpha story number {i} about the strike", "x", None,
@@ -62,7 +66,7 @@ def test_kill_9_during_a_fetch_then_rerun_stores_each_entry_once(
             "harbour strike", "bridge closure"))]), etag='"b"')
     server.routes["/story"] = Route(hang=True)  # the page of the teaser never comes
     a, b = server.url("/a.xml"), server.url("/b.xml")
-    state = digest_home / "state.sqlite"
+    state = state_location
     proc = subprocess.Popen([sys.executable, "-m", "digest", "brief", "--all", "--feed", a,
                              "--feed", b], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -130,14 +134,14 @@ def test_feeds_add_import_list_export(tmp_path: Path) -> None:
 
 
 def test_digest_run_takes_in_a_file_dropped_into_a_watched_folder_within_3_s(
-        tmp_path: Path, digest_home: Path) -> None:
+        tmp_path: Path, state_location: StateLocation) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     config = tmp_path / "digest.toml"
     config.write_text(f'[sources]\nfolders = ["{inbox}"]\nscan_every = "1h"\nsettle = "0.3s"\n'
                       '[smtp]\nhost = "127.0.0.1"\nport = 9\nsecurity = "none"\n'
                       'sender = "Digest <digest@example.org>"\n')
-    state = digest_home / "state.sqlite"
+    state = state_location
     log = tmp_path / "run.log"
     with log.open("w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "digest", "--config", str(config), "run"],

@@ -35,6 +35,11 @@ def lookalikes() -> list[tuple[str, Article]]:
     return sorted(out, key=lambda pair: pair[1].date or datetime.min)
 
 
+# Grouping decisions, placed in one SQLite index for the module (test_index.py holds the index
+# equal on PostgreSQL).
+pytestmark = pytest.mark.own_backend
+
+
 @pytest.fixture(scope="module")
 def placed(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, Article]]:
     """(event, story, article) for every look-alike, placed one day per transaction as a run

@@ -22,6 +22,7 @@ from digest.email.daemon import Daemon
 from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.schedule import Due, cron_trigger, due_slot, fire_times, next_runs
 from digest.storage import Store
+from digest.storage.location import StateLocation
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -107,10 +108,10 @@ def test_due_slot_decides_catch_up() -> None:
 
 
 def test_restart_sends_a_run_missed_while_down_exactly_once(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg = load_config(write_config(tmp_path / "cfg", smtp_server, seeds))
     transport = SmtpTransport(SmtpSettings.from_config(cfg))
-    state = digest_home / "state.sqlite"
+    state = state_location
     Daemon(cfg, state, transport).tick(datetime(2024, 3, 28, 20, 0, tzinfo=BERLIN))  # baseline
     # Down from Thursday evening; restarted Friday 08:15 -> Friday 07:00 is sent now.
     Daemon(cfg, state, transport).tick(datetime(2024, 3, 29, 8, 15, tzinfo=BERLIN))
@@ -124,11 +125,11 @@ def test_restart_sends_a_run_missed_while_down_exactly_once(
 
 
 def test_restart_long_after_a_run_skips_it_and_says_so(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path,
-        caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path,
+        caplog: pytest.LogCaptureFixture, state_location: StateLocation) -> None:
     cfg = load_config(write_config(tmp_path / "cfg", smtp_server, seeds))
     transport = SmtpTransport(SmtpSettings.from_config(cfg))
-    state = digest_home / "state.sqlite"
+    state = state_location
     Daemon(cfg, state, transport).tick(datetime(2024, 3, 28, 20, 0, tzinfo=BERLIN))
     caplog.set_level("INFO", logger="digest")
     Daemon(cfg, state, transport).tick(datetime(2024, 3, 29, 22, 0, tzinfo=BERLIN))
@@ -140,10 +141,10 @@ def test_restart_long_after_a_run_skips_it_and_says_so(
 
 
 def test_a_due_run_that_finds_a_send_in_progress_is_left_for_the_next_scan(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg = load_config(write_config(tmp_path / "cfg", smtp_server, seeds))
     transport = SmtpTransport(SmtpSettings.from_config(cfg))
-    state = digest_home / "state.sqlite"
+    state = state_location
     daemon = Daemon(cfg, state, transport, lock_wait=timedelta(seconds=0.2))
     daemon.tick(datetime(2024, 3, 28, 20, 0, tzinfo=BERLIN))  # baseline
     with Store(state) as store, outbox.send_lock(store) as locked:
@@ -160,7 +161,7 @@ def test_a_due_run_that_finds_a_send_in_progress_is_left_for_the_next_scan(
 
 # -- the daemon -----------------------------------------------------------------------------------
 def test_daemon_schedules_one_cron_job_per_digest_in_its_zone(
-        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_down: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     path = write_config(tmp_path / "cfg", smtp_down, seeds, digest_extra="""
 [[digests]]
 name = "evening"
@@ -169,7 +170,7 @@ timezone = "America/New_York"
 recipients = ["ben@example.org"]
 """)
     cfg = load_config(path)
-    daemon = Daemon(cfg, digest_home / "state.sqlite", SmtpTransport(SmtpSettings.from_config(cfg)))
+    daemon = Daemon(cfg, state_location, SmtpTransport(SmtpSettings.from_config(cfg)))
     daemon.add_jobs()  # not started: nothing runs
     jobs = daemon.jobs()
     assert set(jobs) == {"scan", "deliver", "digest:morning", "digest:evening"}
@@ -183,14 +184,14 @@ recipients = ["ben@example.org"]
 
 
 def test_running_daemon_catches_up_and_stops_cleanly(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     """A real BackgroundScheduler: the start-up scan sends the run that fell due while the
     daemon was down (the last slot is a minute ago), then stop() waits for the job."""
     cfg = load_config(write_config(tmp_path / "cfg", smtp_server, seeds, digest_extra="",
                                    recipients=("ana@example.org",)))
     cfg = cfg.model_copy(update={"digests": [cfg.digests[0].model_copy(
         update={"schedule": "* * * * *"})]})
-    state = digest_home / "state.sqlite"
+    state = state_location
     with Store(state) as store:
         outbox.record_baseline(store, "morning",
                                datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=5))
