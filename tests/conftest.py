@@ -132,6 +132,23 @@ def state_exists(location: StateLocation | str) -> bool:
     return storage.exists(parse_location(location) if isinstance(location, str) else location)
 
 
+def live_rows(location: StateLocation | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a state another process is writing, or none before its tables are there. On
+    SQLite a plain read-only connection: it never races that process's own migrations."""
+    loc = parse_location(location) if isinstance(location, str) else location
+    if not isinstance(loc, Path):
+        return state_rows(loc, sql) if state_exists(loc) else []
+    if not loc.exists():
+        return []
+    db = sqlite3.connect(f"file:{loc}?mode=ro", uri=True, timeout=30)
+    try:
+        return [tuple(r) for r in db.execute(sql)]
+    except sqlite3.OperationalError:  # its tables are not made yet
+        return []
+    finally:
+        db.close()
+
+
 def state_dump(location: StateLocation | str) -> list[str]:
     """Every row of every table of a state, as text, in a stable order (to show that a
     command changed nothing)."""

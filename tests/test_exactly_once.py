@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,11 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, live_rows
 from conftest_email import SMTP_PASSWORD, Pause, SmtpServer, write_config
 
 from digest.email import outbox
 from digest.storage import Store
+from digest.storage.location import StateLocation
 
 RECIPIENTS = ("ana@example.org", "ben@example.org", "cara@example.org")
 OPEN = ("queued", "sending", "handed_over")
@@ -31,7 +31,7 @@ OPEN = ("queued", "sending", "handed_over")
 @dataclass
 class Setup:
     config: Path
-    state: Path
+    state: StateLocation
     server: SmtpServer
 
     def cli(self, *args: str) -> subprocess.Popen[str]:
@@ -49,16 +49,8 @@ class Setup:
 
     def ledger(self) -> list[tuple[int, str, str, str]]:
         """(id, recipient, state, Message-ID) of every message, read by a plain connection."""
-        if not self.state.exists():
-            return []
-        db = sqlite3.connect(self.state, timeout=30)
-        try:
-            return [tuple(r) for r in db.execute(  # type: ignore[misc]
-                "SELECT id, recipient, state, message_id FROM outbox ORDER BY id")]
-        except sqlite3.OperationalError:  # no outbox table yet
-            return []
-        finally:
-            db.close()
+        return live_rows(self.state, "SELECT id, recipient, state, message_id FROM outbox "
+                                     "ORDER BY id")
 
     def daemon_until_settled(self, timeout: float = 60) -> str:
         """`digest run` until no message is queued or in flight, then SIGTERM; its log."""
@@ -80,21 +72,16 @@ class Setup:
         return err
 
 
-def _started(state: Path) -> bool:
+def _started(state: StateLocation) -> bool:
     """The daemon's first round has run (it records a baseline for the digest)."""
-    db = sqlite3.connect(state, timeout=30)
-    try:
-        return db.execute("SELECT 1 FROM digest_runs").fetchone() is not None
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        db.close()
+    return bool(live_rows(state, "SELECT 1 FROM digest_runs"))
 
 
 @pytest.fixture
-def mail(tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> Setup:
+def mail(tmp_path: Path, smtp_server: SmtpServer, seeds: Path,
+         state_location: StateLocation) -> Setup:
     cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=RECIPIENTS)
-    return Setup(cfg, digest_home / "state.sqlite", smtp_server)
+    return Setup(cfg, state_location, smtp_server)
 
 
 def assert_exactly_once(mail: Setup, recipients: tuple[str, ...] = RECIPIENTS) -> None:
@@ -169,9 +156,9 @@ TEN = tuple(f"reader{i}@example.org" for i in range(10))
 
 @pytest.mark.slow
 def test_three_senders_at_once_send_each_recipient_one_digest(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=TEN)
-    mail = Setup(cfg, digest_home / "state.sqlite", smtp_server)
+    mail = Setup(cfg, state_location, smtp_server)
     procs = [mail.cli("send", "morning") for _ in range(3)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [e for _, e in outs]
@@ -186,12 +173,12 @@ def test_three_senders_at_once_send_each_recipient_one_digest(
 @pytest.mark.parametrize(("first", "gap"), [("run", 0.0), ("run", 1.0), ("run", 2.0),
                                             ("send", 1.0)])
 def test_daemon_and_a_manual_send_together_send_one_digest(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path,
-        first: str, gap: float) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path,
+        first: str, gap: float, state_location: StateLocation) -> None:
     # A run every minute, last dealt with five minutes ago: the daemon sends one at start.
     cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=RECIPIENTS,
                        schedule="* * * * *")
-    mail = Setup(cfg, digest_home / "state.sqlite", smtp_server)
+    mail = Setup(cfg, state_location, smtp_server)
     with Store(mail.state) as store:
         outbox.record_baseline(store, "morning",
                                datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=5))
@@ -218,13 +205,8 @@ def test_daemon_and_a_manual_send_together_send_one_digest(
     assert sorted(m[2] for m in mail.ledger()) == ["sent"] * 3
 
 
-def _scheduled_run(state: Path) -> bool:
-    db = sqlite3.connect(state, timeout=30)
-    try:
-        return db.execute("SELECT 1 FROM digest_runs WHERE kind = 'scheduled'").fetchone() \
-            is not None
-    finally:
-        db.close()
+def _scheduled_run(state: StateLocation) -> bool:
+    return bool(live_rows(state, "SELECT 1 FROM digest_runs WHERE kind = 'scheduled'"))
 
 
 # -- the server's faults ---------------------------------------------------------------------
@@ -282,10 +264,10 @@ def test_a_refused_recipient_is_failed_listed_and_resent_with_one_command(
 
 
 def test_no_reply_after_the_message_is_unconfirmed_listed_and_never_resent_by_itself(
-        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, digest_home: Path) -> None:
+        tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=RECIPIENTS,
                        timeout="1s")
-    mail = Setup(cfg, digest_home / "state.sqlite", smtp_server)
+    mail = Setup(cfg, state_location, smtp_server)
     smtp_server.handler.silence = 3.0
     smtp_server.handler.once["dot"] = "silence"  # takes the message, then says nothing
     res = _send(mail)
@@ -313,14 +295,14 @@ def test_no_reply_after_the_message_is_unconfirmed_listed_and_never_resent_by_it
 
 @pytest.mark.parametrize("fault", ["refused", "untrusted certificate", "535", "no STARTTLS"])
 def test_a_server_that_cannot_be_used_keeps_everything_queued_then_delivers_once(
-        tmp_path: Path, tls_files: tuple[Path, Path], seeds: Path, digest_home: Path,
-        monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+        tmp_path: Path, tls_files: tuple[Path, Path], seeds: Path,
+        monkeypatch: pytest.MonkeyPatch, fault: str, state_location: StateLocation) -> None:
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", SMTP_PASSWORD)
     server = SmtpServer(*tls_files, starttls=fault != "no STARTTLS")
     good = write_config(tmp_path / "cfg", server, seeds, recipients=RECIPIENTS)
     bad = write_config(tmp_path / "bad", server, seeds, recipients=RECIPIENTS,
                        ca_file=fault != "untrusted certificate")
-    mail = Setup(bad, digest_home / "state.sqlite", server)
+    mail = Setup(bad, state_location, server)
     if fault != "refused":
         server.start()
     env_password = "wr0ng-Pa55" if fault == "535" else SMTP_PASSWORD

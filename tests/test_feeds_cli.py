@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, run_cli, state_exists, state_rows
+from conftest import ROOT, live_rows, run_cli
 from feed_server import FeedServer, Item, Route, lines, page, rss
 
 from digest.cli import cli
@@ -41,19 +40,6 @@ def wait_for(check: object, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def rows(state: StateLocation, sql: str) -> list[tuple[object, ...]]:
-    """Rows of the state another process is writing; none before its tables are made."""
-    if not isinstance(state, Path):
-        return state_rows(state, sql) if state_exists(state) else []
-    if not state.exists():
-        return []
-    with sqlite3.connect(state) as conn:  # read-only: never races the CLI's own migrations
-        try:
-            return conn.execute(sql).fetchall()
-        except sqlite3.OperationalError:  # tables not created yet
-            return []
-
-
 def test_kill_9_during_a_fetch_then_rerun_stores_each_entry_once(
         server: FeedServer, state_location: StateLocation) -> None:
     full = "".join(f"<p>{s}</p>" for s in lines(3, "harbour strike"))
@@ -71,23 +57,23 @@ def test_kill_9_during_a_fetch_then_rerun_stores_each_entry_once(
                              "--feed", b], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: server.count("/story") == 1 and rows(
+        wait_for(lambda: server.count("/story") == 1 and live_rows(
             state, f"SELECT 1 FROM feeds WHERE url = '{a}'"), 60, "feed A committed, B stuck")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
     assert proc.returncode == -signal.SIGKILL
-    assert len(rows(state, "SELECT * FROM articles")) == 3  # feed A went in whole
-    assert rows(state, f"SELECT * FROM feeds WHERE url = '{b}'") == []  # nothing of feed B
+    assert len(live_rows(state, "SELECT * FROM articles")) == 3  # feed A went in whole
+    assert live_rows(state, f"SELECT * FROM feeds WHERE url = '{b}'") == []  # nothing of feed B
 
     server.routes["/story"] = Route(page("Dam", list(lines(4, "dam repair"))), "text/html")
     done = run_cli("brief", "--all", "--format", "json", "--feed", a, "--feed", b)
     assert "digest: 2 new article(s) from 0 file(s) and 2 feed(s)" in done.stderr
     assert server.count("/a.xml", 304) == 1  # A's ETag was committed with its entries
-    titles = sorted(t for (t,) in rows(state, "SELECT title FROM articles"))
+    titles = sorted(t for (t,) in live_rows(state, "SELECT title FROM articles"))
     assert titles == sorted([*(f"Alpha story number {i} about the strike" for i in range(3)),
                              "Beta teaser on the dam", "Beta full story on the bridge"])
-    (dam,) = rows(state, "SELECT text, url FROM articles WHERE title = 'Beta teaser on the dam'")
+    (dam,) = live_rows(state, "SELECT text, url FROM articles WHERE title = 'Beta teaser on the dam'")
     assert "the dam repair had affected" in str(dam[0]) and dam[1] == server.url("/story")
     assert '"Beta teaser on the dam"' in done.stdout
 
@@ -148,14 +134,14 @@ def test_digest_run_takes_in_a_file_dropped_into_a_watched_folder_within_3_s(
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
     try:
         # Started, watching, and the first (polling) scan done: only the watch can see the file.
-        wait_for(lambda: "watching" in log.read_text() and rows(state, "SELECT * FROM scans"),
+        wait_for(lambda: "watching" in log.read_text() and live_rows(state, "SELECT * FROM scans"),
                  60, "the daemon to start")
         part = inbox / "quake.txt.part"
         part.write_text("Quake strikes the coast\n\n" + " ".join(lines(3, "quake")) + "\n")
         dropped = datetime.now(UTC).replace(tzinfo=None)
         os.rename(part, inbox / "quake.txt")  # how a download or rsync lands a file
-        wait_for(lambda: rows(state, "SELECT title FROM articles"), 30, "the file to be taken in")
-        [(title, ingested_at)] = rows(state, "SELECT title, ingested_at FROM articles")
+        wait_for(lambda: live_rows(state, "SELECT title FROM articles"), 30, "the file to be taken in")
+        [(title, ingested_at)] = live_rows(state, "SELECT title, ingested_at FROM articles")
         assert title == "Quake strikes the coast"
         # Within 3 s the daemon had started the scan that took it in (ingested_at is that scan's
         # start): the watch, not the hourly poll. Timed by the daemon's clock, so a loaded
