@@ -30,6 +30,7 @@ SEEDS = ROOT / "seeds"
 # `no_state` (it never opens a state) or `sqlite_file` (it is about the SQLite file itself:
 # its lock, a corrupt or old file; PostgreSQL's counterparts are in test_pg.py) runs once.
 BACKENDS = ("sqlite", "postgresql")
+NewState = Callable[..., StateLocation]  # the `new_state` fixture
 ONCE_MARKERS = ("no_state", "sqlite_file", "own_backend")
 # Fixtures that give a test no place to keep a state: a test asking for nothing else is a
 # unit test of a function and runs once (one that still runs the CLI is marked, see below).
@@ -97,20 +98,27 @@ def state_location(digest_home: Path, backend: str) -> StateLocation:
 
 
 @pytest.fixture
-def new_state(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Callable[[str], str]:
-    """A factory of further, empty states on this test's backend (for `--state`): a SQLite
-    file named NAME.sqlite, or a new PostgreSQL database."""
-    def make(name: str) -> str:
-        if backend == "postgresql":
-            return str(request.getfixturevalue("pg_server").url(_new_database(request)))
-        return str(tmp_path / f"{name}.sqlite")
+def new_state(tmp_path: Path, backend: str,
+              request: pytest.FixtureRequest) -> NewState:
+    """A factory of further states on this test's backend: `new_state(NAME)` an empty one (a
+    SQLite file NAME.sqlite, or a new PostgreSQL database), `new_state(NAME, copy_of=STATE)` a
+    copy of STATE (the file copied, or a database made from it as a template)."""
+    def make(name: str, copy_of: StateLocation | None = None) -> StateLocation:
+        if backend != "postgresql":
+            path = tmp_path / f"{name}.sqlite"
+            if copy_of is not None:
+                shutil.copy(copy_of, path)  # type: ignore[arg-type]
+            return path
+        server = request.getfixturevalue("pg_server")
+        return parse_location(server.url(_new_database(request, template=copy_of)))
     return make
 
 
-def _new_database(request: pytest.FixtureRequest) -> str:
+def _new_database(request: pytest.FixtureRequest, template: StateLocation | None = None) -> str:
     from conftest_pg import new_database
 
-    return new_database(request.getfixturevalue("pg_server"))
+    source = None if template is None else str(template).rsplit("/", 1)[1]
+    return new_database(request.getfixturevalue("pg_server"), template=source)
 
 
 def state_rows(location: StateLocation | str, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

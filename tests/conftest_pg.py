@@ -114,13 +114,15 @@ def pg_url(pg_server: PgServer) -> str:
     return pg_server.url(new_database(pg_server))
 
 
-def new_database(server: PgServer) -> str:
-    """The name of a new, empty database of the test server."""
+def new_database(server: PgServer, template: str | None = None) -> str:
+    """The name of a new database of the test server: empty, or a copy of `template` (which
+    no session may be connected to)."""
     import psycopg
 
     name = f"test_{os.getpid()}_{next(_numbers)}"
+    copy = f" TEMPLATE {template}" if template else ""
     with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} OWNER digest")
+        conn.execute(f"CREATE DATABASE {name} OWNER digest{copy}")
     return name
 
 

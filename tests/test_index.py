@@ -7,13 +7,13 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import state_rows
+from conftest import NewState, state_rows
 
 from digest import cluster, ingest, join_model, pipeline
 from digest.models import Article
@@ -310,7 +310,7 @@ def test_a_store_with_a_row_per_term_is_upgraded_to_one_centroid_per_story(tmp_p
     stored_norms_agree(path)
 
 
-def test_worker_processes_give_what_one_process_gives(new_state: Callable[[str], str],
+def test_worker_processes_give_what_one_process_gives(new_state: NewState,
                                                       seeds: Path) -> None:
     """Files prepared in a worker (in chunks, some by this process while the worker is busy)
     and stories summarized by workers in batches: the same stories, headlines and summaries
@@ -319,7 +319,7 @@ def test_worker_processes_give_what_one_process_gives(new_state: Callable[[str],
 
     def run(name: str, how: pipeline.Parallelism
             ) -> tuple[dict[str, str], list[tuple[str, str, tuple[str, ...]]]]:
-        with Store(parse_location(new_state(name))) as store:
+        with Store(new_state(name)) as store:
             pipeline.ingest_folders(store, [seeds], now=NOW, settle_seconds=0, parallelism=how)
             summaries = pipeline.story_summaries(store, parallelism=how)
             return store.articles.story_of(), [(s.story.id, s.story.title, tuple(x.text for x in s.sentences))
@@ -366,7 +366,7 @@ def test_a_failed_commit_keeps_nothing(location: StateLocation,
 
 
 def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
-        new_state: Callable[[str], str], seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        new_state: NewState, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Story rows and story_probe rows are written at COMMIT. A centroid re-read from the file
     mid-batch (evicted), postings re-read (cache full), a story deleted mid-batch and articles
     taken out of their stories must see or drop the pending rows: the file then equals one
@@ -384,7 +384,7 @@ def test_index_rows_written_at_commit_are_the_ones_read_back_mid_batch(
     monkeypatch.setattr(cluster, "PROBE_STORIES", 1)  # the norms decide which is scored
 
     def run(name: str, cache: CacheSizes) -> dict[str, list[tuple[object, ...]]]:
-        path = parse_location(new_state(name))
+        path = new_state(name)
         removed: list[list[str]] = []
         with Store(path, cache=cache) as store:
             with store.transaction():

@@ -12,15 +12,15 @@ import json
 import os
 import random
 import re
-import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, age, run_cli
+from conftest import ROOT, NewState, age, run_cli, state_rows
 from test_index import index_agrees_with_articles
+
+from digest.storage.location import StateLocation
 
 CROCUS_FOUNDER = "000_e16f7bd2d506038e.txt"  # the first Crocus article: the story is named after it
 QUAKE = """Earthquake shakes Valparaiso
@@ -34,7 +34,7 @@ The quake had a magnitude of 7.1, and seismologists warned of aftershocks along 
 """
 
 
-def brief(state: Path, *folders: Path) -> subprocess.CompletedProcess[str]:
+def brief(state: StateLocation, *folders: Path) -> subprocess.CompletedProcess[str]:
     sources = [arg for f in folders for arg in ("--source", str(f))]
     return run_cli("--state", str(state), "brief", *sources, "--format", "json")
 
@@ -48,7 +48,7 @@ def sizes(output: str) -> list[int]:
     return sorted(len(ids) for ids in grouping(output).values())
 
 
-def stored_state(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def stored_state(path: StateLocation) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the state that grouping writes, without the times a run was made at."""
     queries = {
         "stories": "SELECT id, title, norm, entities, last_date FROM stories",
@@ -60,8 +60,7 @@ def stored_state(path: Path) -> dict[str, list[tuple[object, ...]]]:
         "lead_hashes": "SELECT hash, article_id FROM lead_hashes",
         "files": "SELECT path, file_hash, size, error FROM files",
     }
-    with sqlite3.connect(path) as db:
-        return {table: sorted(db.execute(sql).fetchall()) for table, sql in queries.items()}
+    return {table: sorted(state_rows(path, sql)) for table, sql in queries.items()}
 
 
 def append_blank_lines(folder: Path) -> None:
@@ -72,10 +71,10 @@ def append_blank_lines(folder: Path) -> None:
     age(folder, 1800)
 
 
-def test_a_file_reread_with_the_same_text_moves_nothing(seeds: Path, tmp_path: Path) -> None:
+def test_a_file_reread_with_the_same_text_moves_nothing(seeds: Path, new_state: NewState) -> None:
     """The issue's case: with two newlines appended to every seed file, stories [5, 1] became
     [3, 3]. Now nothing moves, and the state equals a fresh ingest of the final files."""
-    state = tmp_path / "edited.sqlite"
+    state = new_state("edited")
     first = brief(state, seeds)
     assert sizes(first.stdout) == [1, 5]
     before = stored_state(state)
@@ -87,27 +86,25 @@ def test_a_file_reread_with_the_same_text_moves_nothing(seeds: Path, tmp_path: P
     assert {k: v for k, v in after.items() if k != "files"} == {
         k: v for k, v in before.items() if k != "files"}  # bit for bit
     assert after["files"] != before["files"]  # the new hashes and sizes are recorded
-    fresh = tmp_path / "fresh.sqlite"
+    fresh = new_state("fresh")
     brief(fresh, seeds)
     assert stored_state(fresh) == after
     index_agrees_with_articles(state)
 
 
-def story_of(path: Path) -> dict[str, str]:
-    with sqlite3.connect(path) as db:
-        return dict(db.execute("SELECT id, story_id FROM articles"))
+def story_of(path: StateLocation) -> dict[str, str]:
+    return dict(state_rows(path, "SELECT id, story_id FROM articles"))  # type: ignore[arg-type]
 
 
-def centroids(path: Path) -> dict[str, dict[str, float]]:
-    with sqlite3.connect(path) as db:
-        return {sid: json.loads(w) for sid, w in db.execute("SELECT * FROM story_centroids")}
+def centroids(path: StateLocation) -> dict[str, dict[str, float]]:
+    return {sid: json.loads(w) for sid, w in state_rows(path, "SELECT * FROM story_centroids")}
 
 
-def test_a_changed_text_moves_only_its_own_article(seeds: Path, tmp_path: Path) -> None:
+def test_a_changed_text_moves_only_its_own_article(seeds: Path, new_state: NewState) -> None:
     """The Crocus story's first article becomes a Chilean earthquake report, then is corrected
     back: it leaves the story and returns, the others never move, and the index is what the
     stored articles make of it at every step; at the end the stories are a fresh ingest's."""
-    state = tmp_path / "state.sqlite"
+    state = new_state("state")
     brief(state, seeds)
     first = story_of(state)
     founder = seeds / CROCUS_FOUNDER
@@ -145,7 +142,7 @@ def test_a_changed_text_moves_only_its_own_article(seeds: Path, tmp_path: Path) 
     brief(state, seeds)
     assert story_of(state) == first
     index_agrees_with_articles(state)
-    fresh = tmp_path / "fresh.sqlite"
+    fresh = new_state("fresh")
     brief(fresh, seeds)
     assert story_of(fresh) == first
     edited, clean = centroids(state), centroids(fresh)
@@ -156,10 +153,10 @@ def test_a_changed_text_moves_only_its_own_article(seeds: Path, tmp_path: Path) 
             [weights[t] for t in edited[sid]], rel=1e-9, abs=1e-12)
 
 
-def test_a_copy_follows_its_original_to_the_new_version(seeds: Path, tmp_path: Path) -> None:
+def test_a_copy_follows_its_original_to_the_new_version(seeds: Path, new_state: NewState) -> None:
     """A wire copy marked as a duplicate of an article whose file changed: a copy of the new
     version if it still shares the lead, else of nothing; it stays in its story either way."""
-    state = tmp_path / "state.sqlite"
+    state = new_state("state")
     source = seeds / "004_aa41dad5a1df6824.txt"
     wire = source.read_text(encoding="utf-8").split("KYIV, Ukraine")[0]
     copy = seeds / "other_site.txt"
@@ -169,9 +166,9 @@ def test_a_copy_follows_its_original_to_the_new_version(seeds: Path, tmp_path: P
     brief(state, seeds)
 
     def copy_row() -> tuple[str, str | None, str]:
-        with sqlite3.connect(state) as db:
-            return db.execute("SELECT id, duplicate_of, story_id FROM articles "
-                              "WHERE path = ?", (str(copy),)).fetchone()
+        [row] = state_rows(state, "SELECT id, duplicate_of, story_id FROM articles WHERE path = ?",
+                           (str(copy),))
+        return row  # type: ignore[return-value]
 
     copy_id, original, story = copy_row()
     assert original and story_of(state)[original] == story
@@ -191,12 +188,12 @@ def test_a_copy_follows_its_original_to_the_new_version(seeds: Path, tmp_path: P
     index_agrees_with_articles(state)
 
 
-def test_new_metadata_for_the_same_text_is_updated_in_place(seeds: Path, tmp_path: Path) -> None:
+def test_new_metadata_for_the_same_text_is_updated_in_place(seeds: Path, new_state: NewState) -> None:
     """Front matter changed (outlet, date), title and text not: the article keeps its place,
     its row and its story's latest date follow the new version."""
     from test_ingest import NEW_CROCUS
 
-    state = tmp_path / "state.sqlite"
+    state = new_state("state")
     extra = seeds / "005_new.md"
     extra.write_text(NEW_CROCUS, encoding="utf-8")
     age(extra)
@@ -208,18 +205,17 @@ def test_new_metadata_for_the_same_text_is_updated_in_place(seeds: Path, tmp_pat
     proc = brief(state, seeds)
     assert "0 new article(s) from 1 file(s)" in proc.stderr
     assert story_of(state) == before
-    with sqlite3.connect(state) as db:
-        outlet, date, story = db.execute(
-            "SELECT outlet, date, story_id FROM articles WHERE path = ?", (str(extra),)).fetchone()
-        (last,) = db.execute("SELECT last_date FROM stories WHERE id = ?", (story,)).fetchone()
+    [(outlet, date, story)] = state_rows(
+        state, "SELECT outlet, date, story_id FROM articles WHERE path = ?", (str(extra),))
+    [(last,)] = state_rows(state, "SELECT last_date FROM stories WHERE id = ?", (story,))
     assert (outlet, date[:10], last[:10]) == ("Other Wire", "2024-04-09", "2024-04-09")
     index_agrees_with_articles(state)
 
 
-def test_an_article_gone_from_its_file_leaves_its_story(seeds: Path, tmp_path: Path) -> None:
+def test_an_article_gone_from_its_file_leaves_its_story(seeds: Path, new_state: NewState) -> None:
     """004 holds two articles (a page with a second one glued on): cut the second, and its
     story, left without articles, is deleted; the first stays where it was."""
-    state = tmp_path / "state.sqlite"
+    state = new_state("state")
     brief(state, seeds)
     before = story_of(state)
     page = seeds / "004_aa41dad5a1df6824.txt"
@@ -231,16 +227,15 @@ def test_an_article_gone_from_its_file_leaves_its_story(seeds: Path, tmp_path: P
     [gone] = [a for a in before if a not in after]
     assert after == {a: s for a, s in before.items() if a != gone}
     assert before[gone] not in after.values()
-    with sqlite3.connect(state) as db:
-        for table, column in (("stories", "id"), ("story_centroids", "story_id"),
-                              ("story_probe", "story_id")):
-            assert not db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?",
-                                  (before[gone],)).fetchall(), table
+    for table, column in (("stories", "id"), ("story_centroids", "story_id"),
+                          ("story_probe", "story_id")):
+        assert not state_rows(state, f"SELECT 1 FROM {table} WHERE {column} = ?",
+                              (before[gone],)), table
     index_agrees_with_articles(state)
 
 
-def test_a_file_that_turned_unreadable_keeps_what_it_gave(seeds: Path, tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite"
+def test_a_file_that_turned_unreadable_keeps_what_it_gave(seeds: Path, new_state: NewState) -> None:
+    state = new_state("state")
     brief(state, seeds)
     before = stored_state(state)
     broken = seeds / CROCUS_FOUNDER
@@ -302,10 +297,11 @@ def corpus(folder: Path, stories: int, seed: int = 7) -> int:
     return written
 
 
-def test_a_400_article_corpus_reread_with_the_same_text_is_a_fresh_ingest(tmp_path: Path) -> None:
+def test_a_400_article_corpus_reread_with_the_same_text_is_a_fresh_ingest(
+        tmp_path: Path, new_state: NewState) -> None:
     folder = tmp_path / "corpus"
     assert corpus(folder, 67) == 402
-    state = tmp_path / "edited.sqlite"
+    state = new_state("edited")
     first = brief(state, folder)
     shapes = sizes(first.stdout)
     assert len(shapes) >= 40 and shapes[-1] >= 4 and shapes.count(1) < len(shapes)
@@ -313,7 +309,7 @@ def test_a_400_article_corpus_reread_with_the_same_text_is_a_fresh_ingest(tmp_pa
     again = brief(state, folder)
     assert "0 new article(s) from 402 file(s)" in again.stderr
     assert grouping(again.stdout) == grouping(first.stdout)
-    fresh = tmp_path / "fresh.sqlite"
+    fresh = new_state("fresh")
     brief(fresh, folder)
     assert stored_state(fresh) == stored_state(state)
     index_agrees_with_articles(state)
@@ -339,19 +335,18 @@ def two_at_once(state: Path, folders: list[Path], out: Path) -> list[subprocess.
     return results
 
 
-def check_pairs(tmp_path: Path, folders: list[Path], existing: Path | None) -> None:
+def check_pairs(new_state: NewState, tmp_path: Path, folders: list[Path],
+                existing: StateLocation | None) -> None:
     """PAIRS pairs of runs at once (on a copy of `existing`, else on a new file): every run
     succeeds, and each prints, and leaves stored, what one run alone gives."""
-    single = tmp_path / "single.sqlite"
-    if existing is not None:
-        shutil.copy(existing, single)
+    single = new_state("single", copy_of=existing)
     alone = grouping(brief(single, *folders).stdout)
     expected = stored_state(single)
     failures = []
+    first: StateLocation | None = None
     for n in range(PAIRS):
-        state = tmp_path / f"pair{n}.sqlite"
-        if existing is not None:
-            shutil.copy(existing, state)
+        state = new_state(f"pair{n}", copy_of=existing)
+        first = first or state
         out = tmp_path / f"pair{n}"
         for k, proc in enumerate(two_at_once(state, folders, out)):
             if proc.returncode != 0:
@@ -361,21 +356,21 @@ def check_pairs(tmp_path: Path, folders: list[Path], existing: Path | None) -> N
         if stored_state(state) != expected:
             failures.append(f"pair {n}: other stored state")
     assert failures == []
-    index_agrees_with_articles(tmp_path / "pair0.sqlite")
+    index_agrees_with_articles(first)
 
 
 @pytest.mark.slow
-def test_two_runs_at_once_on_a_new_state(seeds: Path, tmp_path: Path) -> None:
+def test_two_runs_at_once_on_a_new_state(seeds: Path, tmp_path: Path, new_state: NewState) -> None:
     """Both set up the schema (one waits for the other's exclusive transaction)."""
-    check_pairs(tmp_path, [seeds], existing=None)
+    check_pairs(new_state, tmp_path, [seeds], existing=None)
 
 
 @pytest.mark.slow
-def test_two_runs_at_once_on_an_existing_state(seeds: Path, tmp_path: Path) -> None:
+def test_two_runs_at_once_on_an_existing_state(seeds: Path, tmp_path: Path, new_state: NewState) -> None:
     """New files arrive in a store that has the seeds; both runs take them in at once, the
     second skipping each file the first has recorded (and the other way round)."""
-    base = tmp_path / "base.sqlite"
+    base = new_state("base")
     brief(base, seeds)
     new = tmp_path / "new"
     corpus(new, 8)
-    check_pairs(tmp_path, [seeds, new], existing=base)
+    check_pairs(new_state, tmp_path, [seeds, new], existing=base)
