@@ -3,6 +3,7 @@
     python bench/train_claims.py              # 5-fold story CV on dev+validation, then train on
                                               # all of it and write digest/claim_model.json
     python bench/train_claims.py --cv-only    # the folds only, nothing written
+    python bench/train_claims.py --speed      # CPU of the figures stage, rules vs learned reader
 
 Data: bench/data/claims/sentences.jsonl (or --data), splits dev and validation only; the test
 split is never read here. Each sentence goes through `claims.proposals` (the hand rules'
@@ -22,7 +23,9 @@ import argparse
 import json
 import random
 import re
+import statistics
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,9 +35,9 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_figures import read_jsonl, score_claims
+from eval_figures import EVAL_FOLDERS, default_eval, load_story, read_jsonl, score_claims
 
-from digest import claim_model, claims
+from digest import claim_model, claims, figures  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 C = 0.1  # inverse L2 strength: the best pooled fold score of 0.1 / 0.25 / 0.5 / 1 / 2 / 4
@@ -163,6 +166,33 @@ def cross_validate(rows: Sequence[dict[str, Any]], c: float = C) -> dict[str, An
     return {"C": c, "folds": per_fold, "pooled": summary}
 
 
+def speed(eval_root: Path, rounds: int = 3) -> dict[str, Any]:
+    """CPU seconds of the figures stage (`figures.story_figures` on every story) over all DUC
+    articles, with the rules and with the learned reader, alternated; the median of `rounds`."""
+    stories = []
+    for set_name in ("duc2003", "duc2006", "duc2007"):
+        lines = (eval_root / EVAL_FOLDERS[set_name] / "clusters.tsv").read_text().splitlines()
+        for story in sorted({line.split("\t")[0] for line in lines[1:]}):
+            stories.append(load_story(eval_root, set_name, story))
+    readers = {"rules": claims.read_claims, "model": claims.learned_claims}
+    times: dict[str, list[float]] = {name: [] for name in readers}
+    lines_out: dict[str, int] = {}
+    try:
+        for _ in range(rounds):
+            for name, reader in readers.items():
+                claims.read_claims = reader  # type: ignore[assignment]
+                start = time.process_time()
+                lines_out[name] = sum(len(figures.story_figures(s)) for s in stories)
+                times[name].append(time.process_time() - start)
+    finally:
+        claims.read_claims = readers["rules"]  # type: ignore[assignment]
+    median = {name: statistics.median(t) for name, t in times.items()}
+    return {"articles": sum(len(s) for s in stories), "stories": len(stories),
+            "cpu_s": {n: [round(x, 3) for x in t] for n, t in times.items()},
+            "median_s": {n: round(x, 3) for n, x in median.items()},
+            "ratio": round(median["model"] / median["rules"], 2), "figure_lines": lines_out}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO / "bench" / "data" / "claims")
@@ -170,7 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, nargs="*", default=[C],
                         help="inverse regularisation strength(s) to cross-validate")
     parser.add_argument("--out", type=Path, default=REPO / "digest" / claim_model.MODEL_FILE)
+    parser.add_argument("--speed", action="store_true",
+                        help="time the figures stage on the DUC articles (rules vs model) only")
+    parser.add_argument("--eval", type=Path, default=default_eval())
     args = parser.parse_args(argv)
+    if args.speed:
+        print(json.dumps(speed(args.eval), indent=1))
+        return 0
     rows = [r for r in read_jsonl(args.data / "sentences.jsonl")
             if r["split"] in ("dev", "validation")]  # never the test split
     for c in args.c:
