@@ -37,7 +37,7 @@ from sklearn.linear_model import LogisticRegression
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_figures import EVAL_FOLDERS, default_eval, load_story, read_jsonl, score_claims
 
-from digest import claim_model, claims, figures  # noqa: E402
+from digest import claim_model, claims, figures
 
 REPO = Path(__file__).resolve().parents[1]
 C = 0.1  # inverse L2 strength: the best pooled fold score of 0.1 / 0.25 / 0.5 / 1 / 2 / 4
