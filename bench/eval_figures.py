@@ -20,6 +20,7 @@ The data is read from bench/data/claims (or --data, or $DIGEST_CLAIMS_DATA); the
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import os
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from digest import claims, figures
+from digest.claim_model import ClaimModel
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -219,9 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", choices=sorted(READERS), default="rules",
                         help="rules: the hand rules (digest's default); model: their candidates "
                              "weighed by the learned model (claims.learned_claims)")
+    parser.add_argument("--model", type=Path,
+                        help="with --reader model: these weights instead of the shipped ones")
     args = parser.parse_args(argv)
+    reader = READERS[args.reader]
+    if args.model:
+        weights = ClaimModel.from_json(json.loads(args.model.read_text(encoding="utf-8")))
+        reader = functools.partial(claims.learned_claims, model=weights)
     # (article_claims, which the verdicts go through, reads with claims.read_claims)
-    claims.read_claims = READERS[args.reader]  # type: ignore[assignment]
+    claims.read_claims = reader  # type: ignore[assignment]
     sentences = [r for r in read_jsonl(args.data / "sentences.jsonl") if r["split"] == args.split]
     if args.fold:
         stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)

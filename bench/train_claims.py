@@ -31,9 +31,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_figures import EVAL_FOLDERS, default_eval, load_story, read_jsonl, score_claims
 
@@ -88,6 +85,10 @@ def examples(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, int]], list
 def fit(X: list[dict[str, int]], y: list[str], classes: Sequence[str], c: float
         ) -> claim_model.ClaimModel:
     """A (multinomial) logistic regression over the features seen MIN_COUNT times or more."""
+    # (imported here: the labelling above is tested without the bench extras)
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     counts: Counter[str] = Counter(f for x in X for f in x)
     X = [{f: v for f, v in x.items() if counts[f] >= MIN_COUNT} for x in X]
     vec = DictVectorizer()
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, nargs="*", default=[C],
                         help="inverse regularisation strength(s) to cross-validate")
     parser.add_argument("--out", type=Path, default=REPO / "digest" / claim_model.MODEL_FILE)
+    parser.add_argument("--no-rule-features", action="store_true",
+                        help="train the written model blind to what the rules said (for study)")
     parser.add_argument("--speed", action="store_true",
                         help="time the figures stage on the DUC articles (rules vs model) only")
     parser.add_argument("--eval", type=Path, default=default_eval())
@@ -212,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     for c in args.c:
         print(json.dumps(cross_validate(rows, c), indent=1))
     if not args.cv_only:
-        model = train(rows)
+        model = train(rows, rule_features=not args.no_rule_features)
         args.out.write_text(json.dumps(model.to_json(), separators=(",", ":"), sort_keys=True)
                             + "\n", encoding="utf-8")
         print(f"wrote {args.out} ({len(model.weights)} features)")
