@@ -3,6 +3,7 @@
     python bench/train_claims.py              # 5-fold story CV on dev+validation, then train on
                                               # all of it and write digest/claim_model.json
     python bench/train_claims.py --cv-only    # the folds only, nothing written
+    python bench/train_claims.py --cv-only --dev-to-validation   # also learn dev, score validation
     python bench/train_claims.py --speed      # CPU of the figures stage, rules vs learned reader
 
 Data: bench/data/claims/sentences.jsonl (or --data), splits dev and validation only; the test
@@ -20,6 +21,7 @@ model trained on the other folds and for the rules alone.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -129,42 +131,44 @@ def folds(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     return fold
 
 
-def cross_validate(rows: Sequence[dict[str, Any]], c: float = C) -> dict[str, Any]:
-    fold_of = folds(rows)
-    per_fold = []
-    pooled: dict[str, Counter[str]] = {"model": Counter(), "rules": Counter(),
-                                       "model_without_rule_features": Counter()}
-    for k in range(FOLDS):
-        held = [r for r in rows if fold_of[r["story"]] == k]
-        rest = [r for r in rows if fold_of[r["story"]] != k]
-        model, blind = train(rest, c), train(rest, c, rule_features=False)
+READERS = ("rules", "model_without_rule_features", "model")
 
-        def read(sentence: str, *, year: int | None = None,
-                 model: claim_model.ClaimModel = model) -> list[Any]:
-            return claims.learned_claims(sentence, year=year, model=model)
 
-        def read_blind(sentence: str, *, year: int | None = None,
-                       model: claim_model.ClaimModel = blind) -> list[Any]:
-            return claims.learned_claims(sentence, year=year, model=model)
-
-        row: dict[str, Any] = {"fold": k, "stories": len({r["story"] for r in held}),
+def evaluate(parts: Sequence[tuple[str, Sequence[dict[str, Any]], Sequence[dict[str, Any]]]],
+             c: float = C) -> dict[str, Any]:
+    """Each part: a model trained on its training rows, scored on its held rows against the
+    rules (P / R of current claims, scope checked and any scope), per part and pooled."""
+    per_part = []
+    pooled: dict[str, Counter[str]] = {name: Counter() for name in READERS}
+    for part, rest, held in parts:
+        models = {"model": train(rest, c),
+                  "model_without_rule_features": train(rest, c, rule_features=False)}
+        row: dict[str, Any] = {"part": part, "stories": len({r["story"] for r in held}),
                                "sentences": len(held)}
-        for name, reader in (("rules", claims.read_claims), ("model_without_rule_features", read_blind),
-                             ("model", read)):
-            scored = score_claims(held, False, reader=reader)["all"]
-            any_scope = score_claims(held, False, scope=False, reader=reader)["all"]
+        for name in READERS:
+            reader = claims.read_claims if name == "rules" else functools.partial(
+                claims.learned_claims, model=models[name])
+            scored = score_claims(list(held), False, reader=reader)["all"]
+            any_scope = score_claims(list(held), False, scope=False, reader=reader)["all"]
             row[name] = {"P": scored["precision"], "R": scored["recall"],
                          "P_any": any_scope["precision"], "R_any": any_scope["recall"],
                          "gold": scored["gold"]}
             pooled[name].update({"tp": scored["tp"], "pred": scored["predicted"],
                                  "gold": scored["gold"], "tp_any": any_scope["tp"],
                                  "pred_any": any_scope["predicted"]})
-        per_fold.append(row)
+        per_part.append(row)
     summary = {name: {"P": round(p["tp"] / p["pred"], 3), "R": round(p["tp"] / p["gold"], 3),
                       "P_any": round(p["tp_any"] / p["pred_any"], 3),
                       "R_any": round(p["tp_any"] / p["gold"], 3), **p}
                for name, p in pooled.items()}
-    return {"C": c, "folds": per_fold, "pooled": summary}
+    return {"C": c, "parts": per_part, "pooled": summary}
+
+
+def cross_validate(rows: Sequence[dict[str, Any]], c: float = C) -> dict[str, Any]:
+    """Story folds over dev and validation together."""
+    fold_of = folds(rows)
+    return evaluate([(f"fold {k}", [r for r in rows if fold_of[r["story"]] != k],
+                      [r for r in rows if fold_of[r["story"]] == k]) for k in range(FOLDS)], c)
 
 
 def speed(eval_root: Path, rounds: int = 3) -> dict[str, Any]:
@@ -201,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, nargs="*", default=[C],
                         help="inverse regularisation strength(s) to cross-validate")
     parser.add_argument("--out", type=Path, default=REPO / "digest" / claim_model.MODEL_FILE)
+    parser.add_argument("--dev-to-validation", action="store_true",
+                        help="also train on dev only and score validation")
     parser.add_argument("--no-rule-features", action="store_true",
                         help="train the written model blind to what the rules said (for study)")
     parser.add_argument("--speed", action="store_true",
@@ -214,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
             if r["split"] in ("dev", "validation")]  # never the test split
     for c in args.c:
         print(json.dumps(cross_validate(rows, c), indent=1))
+    if args.dev_to_validation:  # the splits' own protocol: learn on dev, check on validation
+        print(json.dumps(evaluate([("dev -> validation",
+                                    [r for r in rows if r["split"] == "dev"],
+                                    [r for r in rows if r["split"] == "validation"])]), indent=1))
     if not args.cv_only:
         model = train(rows, rule_features=not args.no_rule_features)
         args.out.write_text(json.dumps(model.to_json(), separators=(",", ":"), sort_keys=True)

@@ -11,7 +11,7 @@ from conftest import ROOT
 from digest import claim_model, claims
 
 sys.path.insert(0, str(ROOT / "bench"))
-import train_claims  # noqa: E402
+import train_claims
 
 
 def current(found: list[claims.Claim]) -> list[tuple[str, int | None, int | None, str]]:
