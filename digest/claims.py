@@ -13,6 +13,10 @@ The reading is a cascade of patterns around each number, in this order: what the
 not (`_excluded`), what it counts (`_subject`: "the bodies of N", a toll noun, "N people were
 killed", "killing N"), where or whom (`_scope`), and whether it is the article's figure now
 (`_role`). Labelled sentences and the scores: docs/benchmarks.md, "Figures".
+
+`learned_claims` is the same reading weighed by a model learnt from the labelled sentences
+(`claim_model`; section "the learned reader" below): measured, not digest's default, since on
+story-level folds it did not beat the rules.
 """
 
 
