@@ -4,6 +4,7 @@
     python bench/eval_figures.py --split validation     # report it, once, at the end
     python bench/eval_figures.py --data ../labels/bench/data/claims --errors
     python bench/eval_figures.py --split dev --fold a --errors   # story-level folds inside dev
+    python bench/eval_figures.py --split dev --reader model   # the learned reader
 
 Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
 the same subject and the same low/high; when the gold claim names a scope, the predicted one must
@@ -19,17 +20,20 @@ The data is read from bench/data/claims (or --data, or $DIGEST_CLAIMS_DATA); the
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from digest import claims, figures
+from digest.claim_model import ClaimModel
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,14 +68,20 @@ def matches(pred: Claim, gold: dict[str, Any], *, scope: bool = True) -> bool:
     return bool(scope_words(pred.scope) & scope_words(gold["scope"]))
 
 
-def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True) -> dict[str, Any]:
+Reader = Callable[..., list[Claim]]
+READERS: dict[str, Reader] = {"model": claims.learned_claims, "rules": claims.read_claims}
+
+
+def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True,
+                 reader: Reader | None = None) -> dict[str, Any]:
+    reader = reader or claims.read_claims
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
     errors = []
     for row in rows:
         year = int(row["date"][:4]) if row.get("date") else None
-        pred = [c for c in claims.read_claims(row["sentence"], year=year) if c.role == "current"]
+        pred = [c for c in reader(row["sentence"], year=year) if c.role == "current"]
         gold = [g for g in row["claims"] if g["role"] == "current"]
         for c in pred:
             n_pred[_bucket(c.subject)] += 1
@@ -208,7 +218,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fold", choices=["a", "b"],
                         help="only half of the split's stories (sorted, alternate ones): look at "
                              "one half's errors, check the rules on the other")
+    parser.add_argument("--reader", choices=sorted(READERS), default="rules",
+                        help="rules: the hand rules (digest's default); model: their candidates "
+                             "weighed by the learned model (claims.learned_claims)")
+    parser.add_argument("--model", type=Path,
+                        help="with --reader model: these weights instead of the shipped ones")
     args = parser.parse_args(argv)
+    reader = READERS[args.reader]
+    if args.model:
+        weights = ClaimModel.from_json(json.loads(args.model.read_text(encoding="utf-8")))
+        reader = functools.partial(claims.learned_claims, model=weights)
+    # (article_claims, which the verdicts go through, reads with claims.read_claims)
+    claims.read_claims = reader  # type: ignore[assignment]
     sentences = [r for r in read_jsonl(args.data / "sentences.jsonl") if r["split"] == args.split]
     if args.fold:
         stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)
