@@ -49,8 +49,9 @@ DELIVER_EVERY = timedelta(seconds=30)
 # After a watched folder's last event, a scan waits for the settle time and this much more
 # (a file modified exactly `settle` ago is still "being written").
 WATCH_MARGIN = timedelta(milliseconds=200)
-# A due digest waits this long for a `digest send` in progress; if that is still busy, the
-# slot is not recorded and the next scan runs it (within catch_up).
+# A due digest waits this long for another worker composing (a `digest send`, another
+# daemon), helping deliver meanwhile; if that is still busy, the slot is not recorded here
+# and the next scan looks again (within catch_up).
 LOCK_WAIT = timedelta(seconds=60)
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -149,7 +150,7 @@ class Daemon:
 
     def _deliver(self, store: Store, now: datetime) -> None:
         report = service.deliver_queued(self.config, store, self.transport, naive_utc(now),
-                                       stop=self.stopping, lock_timeout=0)
+                                       stop=self.stopping)
         _log_delivery(report)
 
     def _job(self, fn: Callable[..., None], *args: Any) -> None:
