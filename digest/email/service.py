@@ -173,13 +173,14 @@ def run_slot(config: Config, store: Store, spec: DigestSpec, transport: Transpor
     def help_deliver() -> None:
         report.merge(outbox.deliver(store, transport, now, digest=spec.name, stop=stop))
 
+    deadline = time.monotonic() + lock_timeout
     with composing(store, lock_timeout, help_deliver) as turn:
         if not turn:
             result = SendResult(busy=True)
         elif outbox_has_slot(store, spec.name, slot_key):
             result = SendResult(already_done=True)
         else:
-            report.merge(outbox.recovered(store, now))  # what reached whom, before composing
+            _settle_digest(store, spec.name, help_deliver, deadline, time.sleep)
             prepared = prepare(config, store, spec, now)
             result = _queue(store, spec, f"slot {slot_key}", prepared, now, (slot_key, slot_utc))
     if not result.busy:
@@ -208,6 +209,19 @@ def settle(store: Store, now: datetime) -> outbox.DeliveryReport:
 SETTLE_POLL = 0.1  # seconds between looks at another worker's messages in flight
 
 
+def _settle_digest(store: Store, digest: str, help_deliver: Callable[[], object],
+                   deadline: float, sleep: Callable[[float], None]) -> None:
+    """Before composing (holding the send lock): what reached whom must be known, so deliver
+    what of this digest is due, and let other workers finish (or abandon) the messages of it
+    they hold, up to `deadline` (time.monotonic()). A message another worker sends while this
+    one composes is caught when queuing (a message whose articles all reached the recipient
+    meanwhile is not queued)."""
+    help_deliver()
+    while outbox.in_flight(store, digest) and time.monotonic() < deadline:
+        sleep(SETTLE_POLL)
+        help_deliver()
+
+
 def send_now(config: Config, store: Store, spec: DigestSpec, transport: Transport, *,
              clock: Callable[[], datetime], to: Sequence[str] | None = None,
              retry_delays: Sequence[float] | None = None,
@@ -230,12 +244,7 @@ def send_now(config: Config, store: Store, spec: DigestSpec, transport: Transpor
             result.delivery = report
             result.still_queued = outbox.queued(store, spec.name)
             return result
-        # What reached whom must be known before composing: deliver what is due of this
-        # digest, and let other workers finish (or abandon) the messages they hold.
-        help_deliver()
-        while outbox.in_flight(store, spec.name) and time.monotonic() < deadline:
-            sleep(SETTLE_POLL)
-            help_deliver()
+        _settle_digest(store, spec.name, help_deliver, deadline, sleep)
         now = clock()
         prepared = prepare(config, store, spec, now, recipients=to)
         run = f"manual {now.isoformat()} {uuid.uuid4().hex[:8]}"

@@ -349,8 +349,18 @@ class SendLedger:
 
 
 def _queued_carries(conn: Connection, digest: str, m: NewMessage) -> bool:
+    """Whether what this message carries is on its way already: a message of the digest for
+    the recipient that is queued or in flight carries it all, or (with what reached them:
+    another worker may have sent one since this one was composed) it all reached them."""
     # In flight counts: another worker may be delivering that message right now.
-    rows = conn.execute("SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
-                        "AND state IN ('queued', 'sending', 'handed_over')",
-                        (digest, recipient_key(m.recipient)))
-    return any(set(m.articles) <= set(json.loads(r[0])) for r in rows)
+    rows = [set(json.loads(r[0])) for r in conn.execute(
+        "SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
+        "AND state IN ('queued', 'sending', 'handed_over')", (digest, recipient_key(m.recipient)))]
+    wanted = set(m.articles)
+    if any(wanted <= r for r in rows):
+        return True
+    if not wanted:
+        return False  # an empty digest (send_empty): nothing to compare with what reached them
+    have = {r[0] for r in conn.execute("SELECT article_id FROM sent_articles WHERE recipient = ?",
+                                       (recipient_key(m.recipient),))}
+    return wanted <= have.union(*rows)
