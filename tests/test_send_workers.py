@@ -173,13 +173,18 @@ def _the_one_held(state: str) -> outbox.Message:
         time.sleep(0.1)
 
 
-@pytest.mark.parametrize("step", ["data", "dot"])
+# Each backend with one of the two steps (processes cost seconds; test_exactly_once.py kills
+# a single sender at every step on SQLite).
+@pytest.mark.parametrize(("backend", "step"), [("sqlite", "data"), ("postgresql", "dot")])
 def test_a_worker_killed_mid_delivery_leaves_no_duplicate_and_no_loss(
-        state: str, step: str, tmp_path: Path, smtp_server: SmtpServer, seeds: Path) -> None:
+        backend: str, step: str, request: pytest.FixtureRequest, tmp_path: Path,
+        smtp_server: SmtpServer, seeds: Path) -> None:
     """Two `digest send` processes deliver one digest; the server holds the fifth message at
     `step` and the worker holding it is killed with SIGKILL. The other one (or a worker
     started afterwards) settles that message: before the body was complete (`data`) it is
     sent again, once; after (`dot`: the server has it) it is unconfirmed, not sent again."""
+    state = (str(tmp_path / "state.sqlite") if backend == "sqlite"
+             else str(request.getfixturevalue("pg_url")))
     recipients = readers(12)
     cfg_path = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=recipients)
     pause = Pause(step, 5)
