@@ -111,7 +111,8 @@ def test_three_workers_deliver_a_run_once_each_and_share_the_work(
 def test_a_worker_whose_lease_ran_out_cannot_send_the_message_taken_over(
         state: str, tmp_path: Path, smtp_server: SmtpServer, seeds: Path) -> None:
     """A slow worker (the server holds it before its DATA is answered) keeps its message
-    while its lease runs; once the lease has run out another worker takes the message over
+    while its lease runs, renewing it; once the lease has run out (its clock says a minute
+    passed: a stopped process renews nothing) another worker takes the message over
     and sends it; the slow one, going on, is refused by the owner check and drops its
     connection before the final dot: the server keeps no second copy."""
     recipients = readers(4)
@@ -132,6 +133,11 @@ def test_a_worker_whose_lease_ran_out_cannot_send_the_message_taken_over(
         with Store(parse_location(state)) as store:
             (held,) = outbox.in_flight(store)
             assert held.state == "sending" and held.claimed_by != store.ledger.owner
+            # While it waits for the server its worker renews the lease (every third of it).
+            deadline = time.monotonic() + 10
+            while outbox.get(store, held.id).lease_until == held.lease_until:
+                assert time.monotonic() < deadline, "the lease was not renewed"
+                time.sleep(0.05)
             # Its worker is alive and its lease runs: another worker leaves it alone.
             early = outbox.deliver(store, transport, NOW)
             assert sorted(m.recipient for m in early.sent) == sorted(set(recipients)

@@ -64,7 +64,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from digest.email.transport import Session, Transport
 from digest.errors import (
@@ -77,10 +76,8 @@ from digest.errors import (
     TemporaryDeliveryError,
 )
 from digest.models import ReaderHistory
+from digest.storage import Store
 from digest.storage.ledger import Message, NewMessage
-
-if TYPE_CHECKING:
-    from digest.storage import Store
 
 __all__ = ["Message", "NewMessage"]  # the ledger's records, defined with its rows (storage/ledger.py)
 
@@ -318,7 +315,7 @@ def deliver_pass(store: Store, transport: Transport, now: datetime, *,
     if msg is None:
         return report
     last_recovery = time.monotonic()
-    with transport.session() as session:
+    with _lease_kept(store, lease, clock), transport.session() as session:
         while msg is not None:
             after = msg.id
             if not _send_one(store, session, msg, clock, lease, report):
@@ -340,6 +337,32 @@ def deliver_pass(store: Store, transport: Transport, now: datetime, *,
                     after = 0
             msg = claim()
     return report
+
+
+@contextmanager
+def _lease_kept(store: Store, lease: timedelta, clock: Callable[[], datetime]) -> Iterator[None]:
+    """Renew this worker's lease every third of a lease while its pass runs, from a thread
+    with a connection of its own: a message whose SMTP exchange outlasts the lease (a slow
+    server, at the timeouts) stays this worker's while it works on it. A stopped worker, or
+    one cut off from the database, renews nothing: its lease runs out."""
+    stop = threading.Event()
+    owner = store.ledger.owner
+
+    def keep() -> None:
+        try:
+            with Store(store.location) as own:
+                while not stop.wait(lease.total_seconds() / 3):
+                    own.ledger.renew(owner, clock() + lease)
+        except DigestError as e:  # the database went away: the lease will run out
+            log.warning("cannot renew the lease of this worker's messages: %s", e)
+
+    keeper = threading.Thread(target=keep, name="lease keeper", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        keeper.join()
 
 
 def _defer(store: Store, digest: str | None, failed: Message, now: datetime,

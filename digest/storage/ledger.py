@@ -314,12 +314,13 @@ class SendLedger:
                     (recipient_key(msg.recipient), now.isoformat(), msg.id))
         return True
 
-    def renew(self, lease_until: datetime) -> int:
-        """Extend this worker's hold on the messages it has in flight; how many it holds."""
+    def renew(self, owner: str, lease_until: datetime) -> int:
+        """Extend the hold of worker `owner` (this one's, or another connection's of the same
+        process) on the messages it has in flight; how many it holds."""
         with self._db.row_transaction() as conn:
             cur = conn.execute(
                 "UPDATE outbox SET lease_until = ? WHERE claimed_by = ? AND state IN "
-                "('sending', 'handed_over')", (lease_until.isoformat(), self.owner))
+                "('sending', 'handed_over')", (lease_until.isoformat(), owner))
             return int(cur.rowcount)
 
     def defer(self, messages: Iterable[Message], until: datetime, error: str | None,

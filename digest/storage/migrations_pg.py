@@ -170,6 +170,8 @@ def _m13_outbox_leases(db: Connection) -> None:
     run_script(db, _c("""
         ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
         ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+        CREATE INDEX outbox_claim ON outbox(state, id);
+        CREATE INDEX outbox_recipient ON outbox(digest, lower(recipient));
         """))
 
 
