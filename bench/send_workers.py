@@ -151,15 +151,6 @@ def run(backend: str, state: str, recipients: int, workers: int, kill: bool,
             f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} |")
 
 
-def fresh_database(admin_url: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--worker":
         worker(Path(sys.argv[2]), sys.argv[3])
@@ -179,8 +170,13 @@ def main() -> None:
     for backend in backends:
         work = Path(tempfile.mkdtemp(prefix="send-workers-"))
         try:
-            state = (str(work / "state.sqlite") if backend == "SQLite"
-                     else fresh_database(args.pg, "bench_send_workers"))
+            if backend == "SQLite":
+                state = str(work / "state.sqlite")
+            else:
+                sys.path.insert(0, str(ROOT / "bench"))
+                from pg_speed import fresh_database
+
+                state = fresh_database(args.pg, "bench_send_workers")
             rows.append(run(backend, state, args.recipients, args.workers, args.kill, work))
             print(rows[-1], file=sys.stderr, flush=True)
         finally:

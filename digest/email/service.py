@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -169,9 +169,15 @@ def run_slot(config: Config, store: Store, spec: DigestSpec, transport: Transpor
     """Compose and queue the digest of one scheduled slot (once: the worker whose
     transaction records the slot queues it), and deliver it with any other workers."""
     report = outbox.DeliveryReport()
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        # `now` moves on while this waits or composes: messages another worker queued
+        # meanwhile (at its own `now`) are due for this one too.
+        return now + timedelta(seconds=time.monotonic() - started)
 
     def help_deliver() -> None:
-        report.merge(outbox.deliver(store, transport, now, digest=spec.name, stop=stop))
+        report.merge(outbox.deliver(store, transport, clock(), digest=spec.name, stop=stop))
 
     deadline = time.monotonic() + lock_timeout
     with composing(store, lock_timeout, help_deliver) as turn:
@@ -184,7 +190,7 @@ def run_slot(config: Config, store: Store, spec: DigestSpec, transport: Transpor
             prepared = prepare(config, store, spec, now)
             result = _queue(store, spec, f"slot {slot_key}", prepared, now, (slot_key, slot_utc))
     if not result.busy:
-        report.merge(outbox.deliver(store, transport, now, digest=spec.name, stop=stop))
+        help_deliver()
     result.delivery = report
     return result
 
