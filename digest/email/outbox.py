@@ -296,7 +296,8 @@ def deliver_pass(store: Store, transport: Transport, now: datetime, *,
                  lease: timedelta | None = None) -> DeliveryReport:
     """One delivery pass: claim queued messages whose time has come (all with
     ignore_backoff) one by one, oldest first, and send each; messages other workers claim
-    meanwhile are theirs. `now` moves on with the pass (leases are real time spans)."""
+    meanwhile are theirs. Steps are recorded at `now`; claims, leases and recovery use `now`
+    moved on by the time the pass has taken (a lease is a real time span)."""
     lease = lease or lease_length()
     started = time.monotonic()
 
@@ -318,9 +319,9 @@ def deliver_pass(store: Store, transport: Transport, now: datetime, *,
     with _lease_kept(store, lease, clock), transport.session() as session:
         while msg is not None:
             after = msg.id
-            if not _send_one(store, session, msg, clock, lease, report):
+            if not _send_one(store, session, msg, now, clock, lease, report):
                 # The server cannot be used now: the rest wait as long as this one.
-                _defer(store, digest, get(store, msg.id), clock(), report,
+                _defer(store, digest, get(store, msg.id), now, report,
                        due_only=not ignore_backoff)
                 break
             if stop is not None and stop.is_set():
@@ -373,8 +374,8 @@ def _defer(store: Store, digest: str | None, failed: Message, now: datetime,
     report.retrying += [(get(store, m.id), failed.last_error or "") for m in rest]
 
 
-def _send_one(store: Store, session: Session, msg: Message, clock: Callable[[], datetime],
-              lease: timedelta, report: DeliveryReport) -> bool:
+def _send_one(store: Store, session: Session, msg: Message, now: datetime,
+              clock: Callable[[], datetime], lease: timedelta, report: DeliveryReport) -> bool:
     """Send one claimed message and record the outcome; False if the server is unusable."""
     handed_over = False
     owner = store.ledger.owner
@@ -383,9 +384,8 @@ def _send_one(store: Store, session: Session, msg: Message, clock: Callable[[], 
         # The last step before the final dot: only if this worker still holds the message
         # (and for a lease more: the reply may take the SMTP timeout).
         nonlocal handed_over
-        at = clock()
-        if not store.ledger.set_state(msg, "handed_over", at, expect="sending", owner=owner,
-                                      lease_until=at + lease):
+        if not store.ledger.set_state(msg, "handed_over", now, expect="sending", owner=owner,
+                                      lease_until=clock() + lease):
             raise LeaseLost(f"message {msg.message_id} to {msg.recipient} was taken over by "
                             "another worker (this one's lease ran out): not sent by this one")
         handed_over = True
@@ -398,24 +398,24 @@ def _send_one(store: Store, session: Session, msg: Message, clock: Callable[[], 
         return True
     except NoReplyError as e:
         if handed_over:
-            if _move(store, msg, "unconfirmed", clock(), expect="handed_over", error=str(e)):
+            if _move(store, msg, "unconfirmed", now, expect="handed_over", error=str(e)):
                 report.unconfirmed.append((msg, str(e)))
             # Each outcome is logged once, by whoever reads the DeliveryReport (daemon or CLI).
             log.debug("%s: unconfirmed (Message-ID %s)", e, msg.message_id)
             return False
-        return _retry(store, msg, clock(), e, "sending", report)
+        return _retry(store, msg, now, e, "sending", report)
     except TemporaryDeliveryError as e:
-        ok = _retry(store, msg, clock(), e, "handed_over" if handed_over else "sending", report)
+        ok = _retry(store, msg, now, e, "handed_over" if handed_over else "sending", report)
         return ok and not isinstance(e, ConnectionFailed)
     except PermanentDeliveryError as e:
-        if _move(store, msg, "failed", clock(),
+        if _move(store, msg, "failed", now,
                  expect="handed_over" if handed_over else "sending", error=str(e)):
             report.failed.append((msg, str(e)))
         log.debug("%s: failed, not retried", e)
         return True
     # The 250: sent, also over an `unconfirmed` that another worker wrote while this reply
     # was late (the server has it once; now we know).
-    if _move(store, msg, "sent", clock(), expect=("handed_over", "unconfirmed"), reply=reply):
+    if _move(store, msg, "sent", now, expect=("handed_over", "unconfirmed"), reply=reply):
         report.sent.append(msg)
     log.debug("sent %s to %s (%s)", msg.digest, msg.recipient, msg.message_id)
     return True
