@@ -1,4 +1,4 @@
-"""The send ledger and queue in SQLite: each digest goes out exactly once, or stays queued.
+"""The send ledger and queue: each digest goes out exactly once, or stays queued.
 
 One row of `outbox` is one message (a digest for one recipient), written with its final
 bytes and Message-ID before any delivery attempt. Its state moves, each step committed
@@ -31,7 +31,8 @@ or $DIGEST_SEND_LEASE seconds); on PostgreSQL the claim skips rows another worke
 locked (SKIP LOCKED), on SQLite the single writer makes it one step. Every later step is made
 only by that worker (`... WHERE claimed_by = me`): a step that changes no row means the
 message was taken over, and the worker stops before the final dot (the connection is
-dropped, so the server discards what it got). `handed_over` renews the lease.
+dropped, so the server discards what it got). A keeper thread renews the worker's leases
+every third of a lease while its delivery pass runs, and `handed_over` renews it too.
 
 A message in flight is settled by another worker (`recover()`, at the start of each delivery
 pass and every little while during one) when its lease has expired, or at once when the
