@@ -492,7 +492,7 @@ def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path 
         assert transport is not None
         result = service.send_now(cfg, store, spec, transport, clock=utcnow, to=recipients)
     if result.busy:
-        click.echo(f"error: another digest process held the send lock for "
+        click.echo(f"error: another digest process was composing for "
                    f"{service.SEND_LOCK_WAIT:g} s; nothing was composed: try again later",
                    err=True)
         sys.exit(EX_TEMPFAIL)
@@ -640,7 +640,7 @@ def outbox_retry(obj: Context, message: int) -> None:
         m = outbox.retry(store, message, utcnow())
         click.echo(f"#{m.id} queued again: {m.digest} to {m.recipient} ({m.message_id})")
         report = outbox.deliver(store, transport, utcnow(), digest=m.digest,
-                                ignore_backoff=True, lock_timeout=service.SEND_LOCK_WAIT)
+                                ignore_backoff=True)
         still = outbox.get(store, m.id)
     _report_delivery(report)
     if still.state == "queued":

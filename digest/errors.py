@@ -9,6 +9,8 @@ DigestError
  +-- RenderError      a template is missing or broken
  +-- StoreError       the state cannot be used: a folder or not a database, locked, disk full
  +-- OutputError      an output file cannot be written (names the file)
+ +-- LeaseLost        another worker took a message over (this one's lease ran out): this
+ |                    worker stops before the final dot and leaves the message to it
  +-- DeliveryError    SMTP delivery failed (raised by digest.email.transport)
       +-- TemporaryDeliveryError   worth retrying (timeouts, refused, 4xx)
       |    +-- ConnectionFailed    cannot connect, secure or log in: stop this delivery pass
@@ -52,6 +54,10 @@ class StoreError(DigestError):
 
 
 class OutputError(DigestError):
+    pass
+
+
+class LeaseLost(DigestError):
     pass
 
 

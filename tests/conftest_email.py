@@ -7,7 +7,8 @@ It can also misbehave on purpose, at a chosen SMTP step of a chosen message:
     of the message body, or take the message and then not answer (no reply after DATA).
 The steps: "mail", "rcpt", "data" (the DATA command, before 354), "dot" (the whole message
 has arrived: it is recorded, as a real server commits it to its queue, and the 250 follows),
-"quit". Messages are counted by MAIL commands since the server started, from 1.
+"quit". Messages are counted by MAIL commands since the server started, from 1 (a step
+belongs to the message of its connection's last MAIL, when several clients send at once).
 """
 
 from __future__ import annotations
@@ -113,9 +114,12 @@ class Recorder:
         with self.lock:
             return self.once.pop(step, None)
 
-    async def hold(self, step: str) -> None:
+    async def hold(self, step: str, session: Any = None) -> None:
+        # The message a step belongs to is its session's last MAIL (several clients at once
+        # interleave their MAIL commands).
+        number = getattr(session, "mail_number", self.mails)
         pause = self.pause
-        if pause is None or pause.step != step or (step != "quit" and pause.message != self.mails):
+        if pause is None or pause.step != step or (step != "quit" and pause.message != number):
             return
         pause.reached.set()
         while not pause.release.is_set():
@@ -125,7 +129,8 @@ class Recorder:
                           mail_options: list[str]) -> str:
         with self.lock:
             self.mails += 1
-        await self.hold("mail")
+            session.mail_number = self.mails
+        await self.hold("mail", session)
         reply = self.take("mail")
         if reply:
             return reply
@@ -135,7 +140,7 @@ class Recorder:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
-        await self.hold("rcpt")
+        await self.hold("rcpt", session)
         if address.lower() in self.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         reply = self.take("rcpt")
@@ -158,7 +163,7 @@ class Recorder:
                                           session.ssl is not None, login))
         if reply == "silence":
             await asyncio.sleep(self.silence)
-        await self.hold("dot")
+        await self.hold("dot", session)
         return "250 2.0.0 Ok: queued"
 
 
@@ -168,7 +173,7 @@ class FaultySmtp(SMTP):
 
     async def smtp_DATA(self, arg: str) -> None:
         handler: Recorder = self.event_handler
-        await handler.hold("data")
+        await handler.hold("data", self.session)
         fault = handler.take("data")
         if fault == "close":
             await self.push("354 End data with <CR><LF>.<CR><LF>")

@@ -3,8 +3,8 @@
 It is an APScheduler 3 BackgroundScheduler with one worker thread, so jobs never overlap
 (what is due when is digest.schedule's arithmetic; what a run sends is the service's):
   - "scan" every `sources.scan_every`: take in new articles, send any digest that is due
-    (a safety net for a cron firing that was missed, or one that found a `digest send`
-    holding the send lock), deliver queued mail;
+    (a safety net for a cron firing that was missed, or one that found another worker
+    composing for longer than LOCK_WAIT), deliver queued mail;
   - one cron job per digest, in the digest's own time zone;
   - "deliver" every DELIVER_EVERY: retry queued mail whose backoff has passed.
 
@@ -15,6 +15,11 @@ slots are logged as skipped, and their stories go into the next digest (nothing 
 what each recipient has received is tracked per article). Several missed slots coalesce into
 one digest. The first start records a baseline, so slots before the daemon ever ran are not
 owed. A slot is sent at most once (`digest_runs` key), so a restart never resends.
+
+The jobs themselves live in APScheduler's memory: it only says when to look. Whether a run
+is owed is read from the shared `digest_runs`, and the slot's row, inserted with the run's
+messages, lets one worker queue it; so a second daemon on the same state (another machine
+on one PostgreSQL database) composes nothing twice and helps deliver (see outbox).
 """
 
 from __future__ import annotations
@@ -49,8 +54,9 @@ DELIVER_EVERY = timedelta(seconds=30)
 # After a watched folder's last event, a scan waits for the settle time and this much more
 # (a file modified exactly `settle` ago is still "being written").
 WATCH_MARGIN = timedelta(milliseconds=200)
-# A due digest waits this long for a `digest send` in progress; if that is still busy, the
-# slot is not recorded and the next scan runs it (within catch_up).
+# A due digest waits this long for another worker composing (a `digest send`, another
+# daemon), helping deliver meanwhile; if that is still busy, the slot is not recorded here
+# and the next scan looks again (within catch_up).
 LOCK_WAIT = timedelta(seconds=60)
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -149,7 +155,7 @@ class Daemon:
 
     def _deliver(self, store: Store, now: datetime) -> None:
         report = service.deliver_queued(self.config, store, self.transport, naive_utc(now),
-                                       stop=self.stopping, lock_timeout=0)
+                                       stop=self.stopping)
         _log_delivery(report)
 
     def _job(self, fn: Callable[..., None], *args: Any) -> None:

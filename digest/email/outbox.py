@@ -1,4 +1,4 @@
-"""The send ledger and queue in SQLite: each digest goes out exactly once, or stays queued.
+"""The send ledger and queue: each digest goes out exactly once, or stays queued.
 
 One row of `outbox` is one message (a digest for one recipient), written with its final
 bytes and Message-ID before any delivery attempt. Its state moves, each step committed
@@ -24,14 +24,30 @@ its Message-ID so the operator can check the server log and resend it with one c
 A server that closes the connection without answering the dot has not taken the message
 (RFC 5321: the 250 is the hand-over), so that one is queued again.
 
-Exactly one process composes and delivers at a time: the send lock (a lock file next to the
-database) is held from recovery through choosing stories, composing, queuing and delivering.
-So when the lock is taken, a row still in `sending` or `handed_over` belongs to a deliverer
-that died, and `recover()` settles it before anything new is composed:
+Several workers (`digest run` daemons, `digest send`, on one machine or many sharing a
+PostgreSQL state) deliver at once. Each message is claimed by one worker: `claim` moves it
+to `sending` with the worker's name (`claimed_by`) and a lease (`lease_until`, now + LEASE,
+or $DIGEST_SEND_LEASE seconds); on PostgreSQL the claim skips rows another worker's claim has
+locked (SKIP LOCKED), on SQLite the single writer makes it one step. Every later step is made
+only by that worker (`... WHERE claimed_by = me`): a step that changes no row means the
+message was taken over, and the worker stops before the final dot (the connection is
+dropped, so the server discards what it got). A keeper thread renews the worker's leases
+every third of a lease while its delivery pass runs, and `handed_over` renews it too.
+
+A message in flight is settled by another worker (`recover()`, at the start of each delivery
+pass and every little while during one) when its lease has expired, or at once when the
+database can tell its worker is gone (a killed process's lock file or session is released by
+the system; `SendLedger.alive`):
   - `sending`: the body was not completely written; it goes back to `queued`.
-  - `handed_over`: it becomes `unconfirmed` (above).
-A second sender that waited for the lock finds what the first one recorded: recipients who
-have everything get nothing, and a queued message that already carries a new digest's
+  - `handed_over`: it becomes `unconfirmed` (above): never sent twice after a 250.
+A slow worker whose lease ran out (stopped, cut off) can no longer move its message: if it
+was `sending`, the dot never goes; if `handed_over` and its 250 comes late, it still records
+`sent` over the `unconfirmed` (the server did take it, once).
+
+Composing is not delivery: one worker at a time composes and queues (the send lock, a lock
+file next to the SQLite file or a PostgreSQL session lock), and a scheduled run's row in
+`digest_runs`, inserted in the same transaction as its messages, lets only one worker queue
+it; every worker delivers. A queued or in-flight message that already carries a new digest's
 articles is kept (same Message-ID) instead of being replaced.
 
 `sent` and `unconfirmed` record, in the same transaction, which articles reached the
@@ -42,26 +58,27 @@ digest for them marks stories "new" or "updated" and repeats none of those sente
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from digest.email.transport import Session, Transport
 from digest.errors import (
+    ConfigError,
     ConnectionFailed,
     DigestError,
+    LeaseLost,
     NoReplyError,
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
 from digest.models import ReaderHistory
+from digest.storage import Store
 from digest.storage.ledger import Message, NewMessage
-
-if TYPE_CHECKING:
-    from digest.storage import Store
 
 __all__ = ["Message", "NewMessage"]  # the ledger's records, defined with its rows (storage/ledger.py)
 
@@ -147,39 +164,82 @@ def messages(store: Store, digest: str | None = None) -> list[Message]:
     return store.ledger.messages(digest)
 
 
-def _set_state(store: Store, msg: Message, state: str, now: datetime, *,
-               expect: str, error: str | None = None, reply: str | None = None,
-               next_attempt: datetime | None = None) -> None:
-    store.ledger.set_state(msg, state, now, expect=expect, error=error, reply=reply,
-                           next_attempt=next_attempt)
+LEASE = timedelta(minutes=5)  # well beyond one message's worst case at the SMTP timeouts
+RECOVER_EVERY = 5.0  # seconds: how often a long delivery pass looks for abandoned messages
 
 
-def _claim(store: Store, msg: Message, now: datetime) -> bool:
-    return store.ledger.claim(msg, now)
+def lease_length() -> timedelta:
+    """How long a claim holds a message: $DIGEST_SEND_LEASE seconds if set, else LEASE."""
+    value = os.environ.get("DIGEST_SEND_LEASE")
+    if not value:
+        return LEASE
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ConfigError(f"DIGEST_SEND_LEASE={value!r}: give the lease in seconds (> 0)")
+    return timedelta(seconds=seconds)
+
+
+def _move(store: Store, msg: Message, state: str, now: datetime, *,
+          expect: str | tuple[str, ...], error: str | None = None, reply: str | None = None,
+          next_attempt: datetime | None = None) -> bool:
+    """This worker's step for a message it claimed; False (logged) if it was taken over."""
+    moved = store.ledger.set_state(msg, state, now, expect=expect, owner=store.ledger.owner,
+                                   error=error, reply=reply, next_attempt=next_attempt)
+    if not moved:
+        log.warning("message %s to %s was taken over by another worker (this one's lease ran "
+                    "out); %s is left to it", msg.message_id, msg.recipient, state)
+    return moved
+
+
+def abandoned(store: Store, msg: Message, now: datetime,
+              alive: dict[str, bool] | None = None) -> bool:
+    """Whether a message in flight may be settled by another worker: its lease expired, or
+    its worker is gone (`alive` caches the answers of one pass)."""
+    if msg.claimed_by is None or msg.lease_until is None:
+        return True  # in flight before leases existed: its deliverer is long gone
+    if msg.lease_until <= now:
+        return True
+    cache = {} if alive is None else alive
+    if msg.claimed_by not in cache:
+        cache[msg.claimed_by] = store.ledger.alive(msg.claimed_by)
+    return not cache[msg.claimed_by]
+
+
+def in_flight(store: Store, digest: str | None = None) -> list[Message]:
+    """Messages a worker is delivering right now (sending or handed over)."""
+    return [m for m in store.ledger.in_states(("sending", "handed_over"))
+            if digest is None or m.digest == digest]
 
 
 def recover(store: Store, now: datetime) -> list[Message]:
-    """Settle rows left by a deliverer that died; call only while holding the send lock,
-    and before anything new is composed (the settled rows say what reached whom)."""
+    """Settle messages left in flight by a worker that died or whose lease ran out; returns
+    those that became unconfirmed. Messages of live workers with a lease are theirs."""
     unconfirmed = []
-    for msg in store.ledger.in_states(("sending", "handed_over")):
+    alive: dict[str, bool] = {}
+    for msg in in_flight(store):
+        if not abandoned(store, msg, now, alive):
+            continue
         if msg.state == "sending":
-            log.info("message %s to %s was interrupted before the server got it: queued again",
-                     msg.message_id, msg.recipient)
-            _set_state(store, msg, "queued", now, expect="sending")
+            if store.ledger.set_state(msg, "queued", now, expect="sending"):
+                log.info("message %s to %s was interrupted before the server got it: queued "
+                         "again", msg.message_id, msg.recipient)
         else:
             note = ("interrupted after the whole message was written: the server may have "
                     "accepted it; not sent again unless you retry it")
-            log.warning("message %s to %s: %s (check the server log)", msg.message_id,
-                        msg.recipient, note)
-            _set_state(store, msg, "unconfirmed", now, expect="handed_over", error=note)
-            unconfirmed.append(msg)
+            if store.ledger.set_state(msg, "unconfirmed", now, expect="handed_over", error=note):
+                log.warning("message %s to %s: %s (check the server log)", msg.message_id,
+                            msg.recipient, note)
+                unconfirmed.append(msg)
     return unconfirmed
 
 
 @contextmanager
 def send_lock(store: Store, timeout: float = 0.0) -> Iterator[bool]:
-    """Hold the delivery lock (one deliverer at a time across processes); yields False if busy."""
+    """Hold the composing lock (one composer at a time across processes; delivery runs
+    without it); yields False if another holds it after `timeout` seconds."""
     with store.ledger.send_lock(timeout) as locked:
         yield locked
 
@@ -190,12 +250,14 @@ class DeliveryReport:
     failed: list[tuple[Message, str]] = field(default_factory=list)  # permanent: not retried
     retrying: list[tuple[Message, str]] = field(default_factory=list)  # stays queued
     unconfirmed: list[tuple[Message, str]] = field(default_factory=list)
-    busy: bool = False  # another process holds the send lock
+    taken_over: list[tuple[Message, str]] = field(default_factory=list)  # another worker's now
+    busy: bool = False  # another worker is delivering messages of it right now
 
     def merge(self, other: DeliveryReport) -> None:
         self.sent += other.sent
         self.failed += other.failed
         self.unconfirmed += other.unconfirmed
+        self.taken_over += other.taken_over
         self.retrying = other.retrying  # only the latest pass says what is still queued
         self.busy = other.busy
 
@@ -211,70 +273,134 @@ class DeliveryReport:
 
 def deliver(store: Store, transport: Transport, now: datetime, *, digest: str | None = None,
             ignore_backoff: bool = False, stop: threading.Event | None = None,
-            lock_timeout: float = 0.0) -> DeliveryReport:
-    """Take the send lock, settle interrupted rows, deliver what is due (the daemon's job)."""
-    with send_lock(store, lock_timeout) as locked:
-        if not locked:
-            return DeliveryReport(busy=True)
-        report = recovered(store, now)
-        report.merge(deliver_pass(store, transport, now, digest=digest,
-                                  ignore_backoff=ignore_backoff, stop=stop))
-        return report
+            lease: timedelta | None = None) -> DeliveryReport:
+    """Settle abandoned messages, deliver what is due (the daemon's job); other workers may
+    be doing the same at once: each message goes out through one of them."""
+    report = recovered(store, now)
+    report.merge(deliver_pass(store, transport, now, digest=digest,
+                              ignore_backoff=ignore_backoff, stop=stop, lease=lease))
+    return report
 
 
 def recovered(store: Store, now: datetime) -> DeliveryReport:
-    """recover(), as a report; call only while holding the send lock."""
+    """recover(), as a report; busy if live workers still have messages in flight."""
     report = DeliveryReport()
     for msg in recover(store, now):
         report.unconfirmed.append((msg, "interrupted after the whole message was written"))
+    report.busy = bool(in_flight(store))
     return report
 
 
 def deliver_pass(store: Store, transport: Transport, now: datetime, *,
                  digest: str | None = None, ignore_backoff: bool = False,
-                 stop: threading.Event | None = None) -> DeliveryReport:
-    """One delivery pass over queued messages whose time has come (all with ignore_backoff);
-    call only while holding the send lock, after recover()."""
+                 stop: threading.Event | None = None,
+                 lease: timedelta | None = None) -> DeliveryReport:
+    """One delivery pass: claim queued messages whose time has come (all with
+    ignore_backoff) one by one, oldest first, and send each; messages other workers claim
+    meanwhile are theirs. Steps are recorded at `now`; claims, leases and recovery use `now`
+    moved on by the time the pass has taken (a lease is a real time span)."""
+    lease = lease or lease_length()
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        return now + timedelta(seconds=time.monotonic() - started)
+
     report = DeliveryReport()
-    todo = [m for m in queued(store, digest) if ignore_backoff or m.next_attempt_at <= now]
-    if not todo:
+    after = 0  # a message tried in this pass is not claimed again by it (ids only grow)
+
+    def claim() -> Message | None:
+        at = clock()
+        return store.ledger.claim_next(at, at + lease, digest=digest, due=not ignore_backoff,
+                                       after=after)
+
+    msg = claim()
+    if msg is None:
         return report
-    with transport.session() as session:
-        for i, msg in enumerate(todo):
-            if stop is not None and stop.is_set():
-                log.info("stopping: %d message(s) stay queued", len(todo) - i)
-                break
-            if not _claim(store, msg, now):
-                continue
-            if not _send_one(store, session, msg, now, report):
+    last_recovery = time.monotonic()
+    with _lease_kept(store, lease, clock), transport.session() as session:
+        while msg is not None:
+            after = msg.id
+            if not _send_one(store, session, msg, now, clock, lease, report):
                 # The server cannot be used now: the rest wait as long as this one.
-                _defer(store, todo[i + 1:], get(store, msg.id), now, report)
+                _defer(store, digest, get(store, msg.id), now, report,
+                       due_only=not ignore_backoff)
                 break
+            if stop is not None and stop.is_set():
+                log.info("stopping: what is still queued stays queued")
+                break
+            if time.monotonic() - last_recovery > min(RECOVER_EVERY, lease.total_seconds() / 2):
+                # A long pass settles what a dead worker left meanwhile (and goes back for it).
+                last_recovery = time.monotonic()
+                requeued = len(in_flight(store))
+                for m in recover(store, clock()):
+                    report.unconfirmed.append(
+                        (m, "interrupted after the whole message was written"))
+                if len(in_flight(store)) < requeued:
+                    after = 0
+            msg = claim()
     return report
 
 
-def _defer(store: Store, rest: list[Message], failed: Message, now: datetime,
-           report: DeliveryReport) -> None:
+@contextmanager
+def _lease_kept(store: Store, lease: timedelta, clock: Callable[[], datetime]) -> Iterator[None]:
+    """Renew this worker's lease every third of a lease while its pass runs, from a thread
+    with a connection of its own: a message whose SMTP exchange outlasts the lease (a slow
+    server, at the timeouts) stays this worker's while it works on it. A stopped worker, or
+    one cut off from the database, renews nothing: its lease runs out."""
+    stop = threading.Event()
+    owner = store.ledger.owner
+
+    def keep() -> None:
+        try:
+            with Store(store.location) as own:
+                while not stop.wait(lease.total_seconds() / 3):
+                    own.ledger.renew(owner, clock() + lease)
+        except DigestError as e:  # the database went away: the lease will run out
+            log.warning("cannot renew the lease of this worker's messages: %s", e)
+
+    keeper = threading.Thread(target=keep, name="lease keeper", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        keeper.join()
+
+
+def _defer(store: Store, digest: str | None, failed: Message, now: datetime,
+           report: DeliveryReport, *, due_only: bool) -> None:
+    rest = [m for m in queued(store, digest)
+            if m.id != failed.id and (m.next_attempt_at <= now or not due_only)]
     store.ledger.defer(rest, failed.next_attempt_at, failed.last_error, now)
     report.retrying += [(get(store, m.id), failed.last_error or "") for m in rest]
 
 
 def _send_one(store: Store, session: Session, msg: Message, now: datetime,
-              report: DeliveryReport) -> bool:
+              clock: Callable[[], datetime], lease: timedelta, report: DeliveryReport) -> bool:
     """Send one claimed message and record the outcome; False if the server is unusable."""
     handed_over = False
+    owner = store.ledger.owner
 
     def on_handover() -> None:
+        # The last step before the final dot: only if this worker still holds the message
+        # (and for a lease more: the reply may take the SMTP timeout).
         nonlocal handed_over
-        _set_state(store, msg, "handed_over", now, expect="sending")
+        if not store.ledger.set_state(msg, "handed_over", now, expect="sending", owner=owner,
+                                      lease_until=clock() + lease):
+            raise LeaseLost(f"message {msg.message_id} to {msg.recipient} was taken over by "
+                            "another worker (this one's lease ran out): not sent by this one")
         handed_over = True
 
     try:
         reply = session.send(msg.recipient, msg.message, on_handover)
+    except LeaseLost as e:
+        report.taken_over.append((msg, str(e)))
+        log.warning("%s", e)
+        return True
     except NoReplyError as e:
         if handed_over:
-            _set_state(store, msg, "unconfirmed", now, expect="handed_over", error=str(e))
-            report.unconfirmed.append((msg, str(e)))
+            if _move(store, msg, "unconfirmed", now, expect="handed_over", error=str(e)):
+                report.unconfirmed.append((msg, str(e)))
             # Each outcome is logged once, by whoever reads the DeliveryReport (daemon or CLI).
             log.debug("%s: unconfirmed (Message-ID %s)", e, msg.message_id)
             return False
@@ -283,23 +409,25 @@ def _send_one(store: Store, session: Session, msg: Message, now: datetime,
         ok = _retry(store, msg, now, e, "handed_over" if handed_over else "sending", report)
         return ok and not isinstance(e, ConnectionFailed)
     except PermanentDeliveryError as e:
-        _set_state(store, msg, "failed", now, expect="handed_over" if handed_over else "sending",
-                   error=str(e))
-        report.failed.append((msg, str(e)))
+        if _move(store, msg, "failed", now,
+                 expect="handed_over" if handed_over else "sending", error=str(e)):
+            report.failed.append((msg, str(e)))
         log.debug("%s: failed, not retried", e)
         return True
-    _set_state(store, msg, "sent", now, expect="handed_over", reply=reply)
-    report.sent.append(msg)
+    # The 250: sent, also over an `unconfirmed` that another worker wrote while this reply
+    # was late (the server has it once; now we know).
+    if _move(store, msg, "sent", now, expect=("handed_over", "unconfirmed"), reply=reply):
+        report.sent.append(msg)
     log.debug("sent %s to %s (%s)", msg.digest, msg.recipient, msg.message_id)
     return True
 
 
 def _retry(store: Store, msg: Message, now: datetime, e: Exception, expect: str,
            report: DeliveryReport) -> bool:
-    attempts = msg.attempts + 1
+    attempts = msg.attempts
     when = now + backoff(attempts)
-    _set_state(store, msg, "queued", now, expect=expect, error=str(e), next_attempt=when)
-    report.retrying.append((get(store, msg.id), str(e)))
+    if _move(store, msg, "queued", now, expect=expect, error=str(e), next_attempt=when):
+        report.retrying.append((get(store, msg.id), str(e)))
     log.debug("%s: queued, attempt %d, next try after %s UTC", e, attempts,
               when.isoformat(timespec="seconds"))
     return not isinstance(e, ConnectionFailed)
@@ -334,16 +462,15 @@ def drop(store: Store, message_id: int, now: datetime) -> Message:
 
 def _operator(store: Store, message_id: int, now: datetime, action: str,
               allowed: tuple[str, ...], state: str) -> Message:
-    with send_lock(store, 30.0) as locked:
-        if not locked:
-            raise DigestError("another digest process is delivering; try again in a moment")
-        recover(store, now)
-        was = store.ledger.state_of(message_id)
-        if was is None:
-            raise DigestError(f"outbox: no message {message_id} (`digest outbox list` shows them)")
-        if was not in allowed:
-            raise DigestError(f"outbox: message {message_id} is {was}; {action} takes "
-                              f"{' or '.join(allowed)} messages")
-        store.ledger.operator_action(message_id, now, action, was, state)
+    recover(store, now)
+    was = store.ledger.state_of(message_id)
+    if was is None:
+        raise DigestError(f"outbox: no message {message_id} (`digest outbox list` shows them)")
+    if was not in allowed:
+        raise DigestError(f"outbox: message {message_id} is {was}; {action} takes "
+                          f"{' or '.join(allowed)} messages")
+    if not store.ledger.operator_action(message_id, now, action, was, state):
+        raise DigestError(f"outbox: message {message_id} changed meanwhile (a worker is "
+                          f"delivering it); `digest outbox list` shows where it stands")
     log.info("message %d: %s (was %s)", message_id, action, was)
     return get(store, message_id)

@@ -13,9 +13,10 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -30,9 +31,9 @@ log = logging.getLogger(__name__)
 
 FALLBACK_SENDER = "digest <digest@localhost>"  # dry runs and previews without [smtp]
 QUICK_RETRY_DELAYS = (1.0, 3.0)  # `digest send`: three tries in about four seconds
-# How long `digest send` waits for another sender (the daemon's round, a second `send`):
-# long enough for one digest to a list of recipients at the SMTP timeout, bounded so a
-# stuck process cannot hang a cron job for ever.
+# How long `digest send` waits for another sender to compose (the daemon's round, a second
+# `send`), helping deliver meanwhile: long enough to compose a digest for a long list of
+# recipients, bounded so a stuck process cannot hang a cron job for ever.
 SEND_LOCK_WAIT = 300.0
 
 
@@ -66,13 +67,13 @@ class SendResult:
     empty: list[str] = field(default_factory=list)  # recipients with nothing new: not sent
     pending: list[str] = field(default_factory=list)  # an already queued message carries it
     already_done: bool = False  # this scheduled slot was dealt with before
-    busy: bool = False  # another process held the send lock all along: nothing was done
+    busy: bool = False  # another worker composed all along: this one only helped deliver
     delivery: outbox.DeliveryReport = field(default_factory=outbox.DeliveryReport)
     still_queued: list[outbox.Message] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.busy:
-            return "another digest process is delivering; left for the next round"
+            return "another digest process is composing; left for the next round"
         if self.already_done:
             return "already sent"
         parts = [f"{len(self.queued)} queued"]
@@ -139,24 +140,59 @@ def _queue(store: Store, spec: DigestSpec, run: str, prepared: list[Prepared], n
     return result
 
 
-# Every path that composes holds the send lock from recovery to delivery (see outbox): a
-# second sender waits, then finds what the first one recorded and composes nothing twice.
+# Composing takes the send lock (one composer at a time: two `digest send NAME` at once do
+# not both compose), delivery does not: a worker waiting for the lock helps deliver what is
+# queued, and every worker delivers once the messages are queued (see outbox).
+HELP_EVERY = 0.2  # seconds between a waiting worker's tries of the send lock
+
+
+@contextmanager
+def composing(store: Store, timeout: float, help_deliver: Callable[[], object]) -> Iterator[bool]:
+    """Hold the send lock to compose; while another worker holds it, help deliver; yields
+    False if it stayed busy for `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with outbox.send_lock(store, min(HELP_EVERY, max(deadline - time.monotonic(), 0.0))
+                              ) as locked:
+            if locked:
+                yield True
+                return
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        help_deliver()
+
+
 def run_slot(config: Config, store: Store, spec: DigestSpec, transport: Transport, *,
              slot_utc: datetime, slot_key: str, now: datetime,
              stop: threading.Event | None = None, lock_timeout: float = 0.0) -> SendResult:
-    """Compose, queue and deliver the digest of one scheduled slot (once: a slot is recorded)."""
-    with outbox.send_lock(store, lock_timeout) as locked:
-        if not locked:
-            return SendResult(busy=True)
-        settled = outbox.recovered(store, now)
-        if outbox_has_slot(store, spec.name, slot_key):
+    """Compose and queue the digest of one scheduled slot (once: the worker whose
+    transaction records the slot queues it), and deliver it with any other workers."""
+    report = outbox.DeliveryReport()
+    started = time.monotonic()
+
+    def clock() -> datetime:
+        # `now` moves on while this waits or composes: messages another worker queued
+        # meanwhile (at its own `now`) are due for this one too.
+        return now + timedelta(seconds=time.monotonic() - started)
+
+    def help_deliver() -> None:
+        report.merge(outbox.deliver(store, transport, clock(), digest=spec.name, stop=stop))
+
+    deadline = time.monotonic() + lock_timeout
+    with composing(store, lock_timeout, help_deliver) as turn:
+        if not turn:
+            result = SendResult(busy=True)
+        elif outbox_has_slot(store, spec.name, slot_key):
             result = SendResult(already_done=True)
         else:
+            _settle_digest(store, spec.name, help_deliver, deadline, time.sleep)
             prepared = prepare(config, store, spec, now)
             result = _queue(store, spec, f"slot {slot_key}", prepared, now, (slot_key, slot_utc))
-        settled.merge(outbox.deliver_pass(store, transport, now, digest=spec.name, stop=stop))
-        result.delivery = settled
-        return result
+    if not result.busy:
+        help_deliver()
+    result.delivery = report
+    return result
 
 
 def outbox_has_slot(store: Store, digest: str, slot_key: str) -> bool:
@@ -164,17 +200,32 @@ def outbox_has_slot(store: Store, digest: str, slot_key: str) -> bool:
 
 
 def deliver_queued(config: Config, store: Store, transport: Transport, now: datetime, *,
-                   stop: threading.Event | None = None,
-                   lock_timeout: float = 0.0) -> outbox.DeliveryReport:
-    """Deliver queued mail whose retry time has come (the daemon's job)."""
-    return outbox.deliver(store, transport, now, stop=stop, lock_timeout=lock_timeout)
+                   stop: threading.Event | None = None) -> outbox.DeliveryReport:
+    """Deliver queued mail whose retry time has come (the daemon's job; other workers may
+    deliver at the same time)."""
+    return outbox.deliver(store, transport, now, stop=stop)
 
 
 def settle(store: Store, now: datetime) -> outbox.DeliveryReport:
-    """Settle what a dead deliverer left, unless a live one holds the lock (its rows are its
-    own): what reached whom is then known before anything is composed or shown."""
-    with outbox.send_lock(store, 0.0) as locked:
-        return outbox.recovered(store, now) if locked else outbox.DeliveryReport(busy=True)
+    """Settle what a dead worker left (or one whose lease ran out): what reached whom is
+    then known before anything is composed or shown; busy if live workers are delivering."""
+    return outbox.recovered(store, now)
+
+
+SETTLE_POLL = 0.1  # seconds between looks at another worker's messages in flight
+
+
+def _settle_digest(store: Store, digest: str, help_deliver: Callable[[], object],
+                   deadline: float, sleep: Callable[[float], None]) -> None:
+    """Before composing (holding the send lock): what reached whom must be known, so deliver
+    what of this digest is due, and let other workers finish (or abandon) the messages of it
+    they hold, up to `deadline` (time.monotonic()). A message another worker sends while this
+    one composes is caught when queuing (a message whose articles all reached the recipient
+    meanwhile is not queued)."""
+    help_deliver()
+    while outbox.in_flight(store, digest) and time.monotonic() < deadline:
+        sleep(SETTLE_POLL)
+        help_deliver()
 
 
 def send_now(config: Config, store: Store, spec: DigestSpec, transport: Transport, *,
@@ -184,27 +235,35 @@ def send_now(config: Config, store: Store, spec: DigestSpec, transport: Transpor
              lock_timeout: float = SEND_LOCK_WAIT) -> SendResult:
     """Compose this digest now, queue and deliver it (and anything of it queued before) with
     a few quick retries; whatever is still undelivered stays queued for the daemon or the
-    next send. Waits for another sender to finish first, then composes only what is new."""
+    next send. Another sender composing, or delivering this digest, is waited for (and
+    helped) first, so this one composes only what is new."""
     delays = QUICK_RETRY_DELAYS if retry_delays is None else retry_delays
-    with outbox.send_lock(store, lock_timeout) as locked:
-        if not locked:
+    report = outbox.DeliveryReport()
+    deadline = time.monotonic() + lock_timeout
+
+    def help_deliver() -> None:
+        report.merge(outbox.deliver(store, transport, clock(), digest=spec.name))
+
+    with composing(store, lock_timeout, help_deliver) as turn:
+        if not turn:
             result = SendResult(busy=True)
+            result.delivery = report
             result.still_queued = outbox.queued(store, spec.name)
             return result
+        _settle_digest(store, spec.name, help_deliver, deadline, sleep)
         now = clock()
-        report = outbox.recovered(store, now)
         prepared = prepare(config, store, spec, now, recipients=to)
         run = f"manual {now.isoformat()} {uuid.uuid4().hex[:8]}"
         result = _queue(store, spec, run, prepared, now, None)
-        for attempt in range(len(delays) + 1):
-            if attempt:
-                sleep(delays[attempt - 1])
-            report.merge(outbox.deliver_pass(store, transport, clock(), digest=spec.name,
-                                             ignore_backoff=True))
-            if not outbox.queued(store, spec.name):
-                break
-        result.delivery = report
-        result.still_queued = outbox.queued(store, spec.name)
+    for attempt in range(len(delays) + 1):
+        if attempt:
+            sleep(delays[attempt - 1])
+        report.merge(outbox.deliver(store, transport, clock(), digest=spec.name,
+                                    ignore_backoff=True))
+        if not outbox.queued(store, spec.name):
+            break
+    result.delivery = report
+    result.still_queued = outbox.queued(store, spec.name)
     return result
 
 

@@ -206,7 +206,13 @@ class SmtpSession:
             await self._drop(smtp)
             raise ConnectionFailed(f"{self.s.where}: connection lost while sending the message "
                                    f"to {recipient}, before its end ({_describe(e)})") from None
-        on_handover()
+        try:
+            on_handover()
+        except BaseException:
+            # Not this worker's to send any more (or not recorded): the final dot never goes,
+            # and a connection closed in the middle of the message makes the server drop it.
+            await self._drop(smtp)
+            raise
         try:
             protocol.write(b".\r\n")
             reply = await protocol.read_response(timeout=self.s.timeout)

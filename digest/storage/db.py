@@ -10,6 +10,7 @@ disk full, not a database) become one StoreError line naming the file.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -161,10 +162,29 @@ class BaseDatabase:
 
     @contextmanager
     def exclusive(self, name: str, timeout: float = 0.0) -> Iterator[bool]:
-        """Hold a named lock across processes (one deliverer at a time); yields False if
+        """Hold a named lock across processes (one composer at a time); yields False if
         another holds it after `timeout` seconds."""
         raise NotImplementedError
         yield False
+
+    @contextmanager
+    def row_transaction(self) -> Iterator[Connection]:
+        """A short write transaction that touches only rows it names itself (the send
+        ledger's per-message steps). On SQLite the same as transaction() (one writer at a
+        time anyway); PostgreSQL runs these without the global write lock, so workers claim
+        and move messages in parallel."""
+        with self.transaction() as conn:
+            yield conn
+
+    # -- presence: is a worker still running? ------------------------------------------------
+    def hold_presence(self, owner: str) -> None:
+        """Hold, until close(), a lock that says the worker `owner` (this connection) is
+        alive; the system releases it when the process dies."""
+        raise NotImplementedError
+
+    def present(self, owner: str) -> bool:
+        """Whether the worker `owner` still holds its presence lock (False: it is gone)."""
+        raise NotImplementedError
 
 
 class Database(BaseDatabase):
@@ -188,9 +208,44 @@ class Database(BaseDatabase):
         self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._data_version = self._read_data_version()
+        self._presence: filelock.BaseFileLock | None = None
 
     def close(self) -> None:
         self.conn.close()
+        if self._presence is not None:
+            self._presence.release()
+            Path(self._presence.lock_file).unlink(missing_ok=True)
+            self._presence = None
+
+    def _presence_file(self, owner: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", owner)
+        return self.path.parent / f"{self.path.name}.workers" / f"{safe}.lock"
+
+    def hold_presence(self, owner: str) -> None:
+        # A lock file per worker, held while it runs: the kernel drops the lock of a process
+        # that died (kill -9 included), so another worker can tell at once.
+        if self._presence is not None:
+            return
+        path = self._presence_file(owner)
+        path.parent.mkdir(exist_ok=True)
+        lock = filelock.FileLock(path, mode=0o600, thread_local=False)
+        lock.acquire(timeout=0)
+        self._presence = lock
+
+    def present(self, owner: str) -> bool:
+        path = self._presence_file(owner)
+        if self._presence is not None and Path(self._presence.lock_file) == path:
+            return True
+        if not path.exists():
+            return False
+        probe = filelock.FileLock(path, mode=0o600, thread_local=False)
+        try:
+            probe.acquire(timeout=0)
+        except filelock.Timeout:
+            return True
+        probe.release()
+        path.unlink(missing_ok=True)  # the worker is gone: its file goes too
+        return False
 
     @property
     def location(self) -> str:

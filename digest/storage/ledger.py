@@ -9,6 +9,9 @@ Recipients are keyed case-insensitively (`recipient_key`) in what reached them.
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,6 +52,12 @@ class Message:
     last_error: str | None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    claimed_by: str | None = None  # the worker that last claimed it
+    lease_until: datetime | None = None  # until when that worker holds it (while in flight)
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def _message(row: Any) -> Message:
@@ -60,6 +69,7 @@ def _message(row: Any) -> Message:
         last_error=row["last_error"],
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
+        claimed_by=row["claimed_by"], lease_until=_when(row["lease_until"]),
     )
 
 
@@ -67,17 +77,32 @@ def recipient_key(recipient: str) -> str:
     return recipient.strip().lower()
 
 
+def worker_name() -> str:
+    """A name for one worker (one open state): host, process id, and a random part, so that
+    two workers of one process, or a process id the system reused, are told apart."""
+    return f"{socket.gethostname()}/{os.getpid()}/{secrets.token_hex(4)}"
+
+
 class SendLedger:
-    """The send ledger's rows, and the lock that lets one deliverer at a time touch them."""
+    """The send ledger's rows: the runs dealt with, the messages and who holds each, what
+    reached whom; and the lock that lets one worker at a time compose."""
 
     def __init__(self, db: BaseDatabase) -> None:
         self._db = db
+        self.owner = worker_name()  # this worker, in `claimed_by`
 
     @contextmanager
     def send_lock(self, timeout: float = 0.0) -> Iterator[bool]:
-        """Hold the delivery lock (one deliverer at a time across processes); yields False if busy."""
+        """Hold the composing lock (one composer at a time across processes; delivery does
+        not take it); yields False if another holds it after `timeout` seconds."""
         with self._db.exclusive("send", timeout) as held:
             yield held
+
+    def alive(self, owner: str) -> bool:
+        """Whether the worker `owner` is still running, as far as the database can tell (a
+        killed process's lock file or session is gone at once; a stopped or cut-off one is
+        not: its lease tells)."""
+        return self._db.present(owner)
 
     # -- schedule ledger -------------------------------------------------------------------
     def last_slot(self, digest: str) -> datetime | None:
@@ -151,13 +176,15 @@ class SendLedger:
         ids: list[int | None] = []
         with self._db.transaction() as conn:
             if slot is not None:
+                # The slot's row is the arbiter: only the transaction that inserts it queues
+                # the run's messages (another worker's insert finds the key taken).
                 slot_key, slot_utc = slot
-                done = conn.execute("SELECT 1 FROM digest_runs WHERE digest = ? AND slot_key = ?",
-                                    (digest, slot_key)).fetchone()
-                if done:
+                won = conn.execute(
+                    "INSERT OR IGNORE INTO digest_runs VALUES (?, ?, ?, 'scheduled', ?) "
+                    "RETURNING slot_key",
+                    (digest, slot_key, slot_utc.isoformat(), now.isoformat())).fetchone()
+                if won is None:
                     return None
-                conn.execute("INSERT INTO digest_runs VALUES (?, ?, ?, 'scheduled', ?)",
-                             (digest, slot_key, slot_utc.isoformat(), now.isoformat()))
             for m in messages:
                 if _queued_carries(conn, digest, m):
                     ids.append(None)
@@ -225,30 +252,55 @@ class SendLedger:
         return {r[0]: r[1] for r in self._db.conn.execute(
             "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")}
 
-    # -- moving a message along ------------------------------------------------------------
-    def claim(self, msg: Message, now: datetime) -> bool:
-        """queued -> sending, one attempt more; False if it was not queued any more."""
-        with self._db.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-                "WHERE id = ? AND state = 'queued'", (now.isoformat(), msg.id))
-            return bool(cur.rowcount == 1)
+    # -- moving a message along: each step by the worker holding the message ---------------
+    def claim_next(self, now: datetime, lease_until: datetime, *, digest: str | None = None,
+                   due: bool = True, after: int = 0) -> Message | None:
+        """queued -> sending for the oldest queued message (id > after; of one digest; whose
+        retry time has come unless due=False), held by this worker until `lease_until`; None
+        if there is none. Another worker's claim in progress is skipped, never waited for."""
+        self._db.hold_presence(self.owner)
+        sql = ("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?, "
+               "claimed_by = ?, lease_until = ? WHERE state = 'queued' AND id = (SELECT id FROM "
+               "outbox WHERE state = 'queued' AND id > ? AND next_attempt_at <= ?")
+        args: tuple[Any, ...] = (now.isoformat(), self.owner, lease_until.isoformat(), after,
+                                 now.isoformat() if due else "9999")
+        if digest is not None:
+            sql += " AND digest = ?"
+            args += (digest,)
+        with self._db.row_transaction() as conn:
+            row = conn.execute(sql + " ORDER BY id LIMIT 1) RETURNING *", args).fetchone()
+        return _message(row) if row is not None else None
 
-    def set_state(self, msg: Message, state: str, now: datetime, *, expect: str,
-                  error: str | None = None, reply: str | None = None,
-                  next_attempt: datetime | None = None) -> None:
-        """Move the message from `expect` to `state`; sent and unconfirmed record, in the same
+    def set_state(self, msg: Message, state: str, now: datetime, *,
+                  expect: str | tuple[str, ...], owner: str | None = None,
+                  lease_until: datetime | None = None, error: str | None = None,
+                  reply: str | None = None, next_attempt: datetime | None = None) -> bool:
+        """Move the message from `expect` to `state`; False (nothing changed) if it is not in
+        that state, or not held by `owner` (this worker's own steps), or, without an owner
+        (settling another worker's message), no longer held by whom and until when `msg`
+        says. `lease_until` renews the hold. Sent and unconfirmed record, in the same
         transaction, its articles and summary sentences as reaching the recipient."""
-        with self._db.transaction() as conn:
-            conn.execute(
-                "UPDATE outbox SET state = ?, updated_at = ?, last_error = COALESCE(?, last_error), "
-                "server_reply = COALESCE(?, server_reply), "
-                "next_attempt_at = COALESCE(?, next_attempt_at), "
-                "sent_at = CASE WHEN ? IN ('sent', 'unconfirmed') THEN ? ELSE sent_at END "
-                "WHERE id = ? AND state = ?",
-                (state, now.isoformat(), error, reply,
-                 next_attempt.isoformat() if next_attempt else None, state, now.isoformat(),
-                 msg.id, expect))
+        expected = (expect,) if isinstance(expect, str) else expect
+        sql = (f"UPDATE outbox SET state = ?, updated_at = ?, "
+               "last_error = COALESCE(?, last_error), server_reply = COALESCE(?, server_reply), "
+               "next_attempt_at = COALESCE(?, next_attempt_at), "
+               "lease_until = COALESCE(?, lease_until), "
+               "sent_at = CASE WHEN ? IN ('sent', 'unconfirmed') THEN ? ELSE sent_at END "
+               f"WHERE id = ? AND state IN ({marks(expected)})")
+        args: tuple[Any, ...] = (
+            state, now.isoformat(), error, reply,
+            next_attempt.isoformat() if next_attempt else None,
+            lease_until.isoformat() if lease_until else None, state, now.isoformat(), msg.id,
+            *expected)
+        if owner is not None:
+            sql += " AND claimed_by = ?"
+            args += (owner,)
+        else:
+            sql += " AND COALESCE(claimed_by, '') = ? AND COALESCE(lease_until, '') = ?"
+            args += (msg.claimed_by or "", msg.lease_until.isoformat() if msg.lease_until else "")
+        with self._db.row_transaction() as conn:
+            if conn.execute(sql, args).rowcount != 1:
+                return False
             if state in ("sent", "unconfirmed"):
                 conn.executemany(
                     "INSERT OR IGNORE INTO sent_articles VALUES (?, ?, ?, ?, ?)",
@@ -260,6 +312,16 @@ class SendLedger:
                     "o.id, ? FROM outbox o, json_each(o.sentences) story, "
                     "json_each(story.value) sentence WHERE o.id = ?",
                     (recipient_key(msg.recipient), now.isoformat(), msg.id))
+        return True
+
+    def renew(self, owner: str, lease_until: datetime) -> int:
+        """Extend the hold of worker `owner` (this one's, or another connection's of the same
+        process) on the messages it has in flight; how many it holds."""
+        with self._db.row_transaction() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET lease_until = ? WHERE claimed_by = ? AND state IN "
+                "('sending', 'handed_over')", (lease_until.isoformat(), owner))
+            return int(cur.rowcount)
 
     def defer(self, messages: Iterable[Message], until: datetime, error: str | None,
               now: datetime) -> None:
@@ -272,18 +334,34 @@ class SendLedger:
                     (until.isoformat(), error, now.isoformat(), m.id))
 
     def operator_action(self, message_id: int, now: datetime, action: str, from_state: str,
-                        state: str) -> None:
-        """The operator's retry or drop: the new state, and the action recorded."""
+                        state: str) -> bool:
+        """The operator's retry or drop: the new state, and the action recorded; False if the
+        message left `from_state` meanwhile (a worker claimed it)."""
         with self._db.transaction() as conn:
-            conn.execute(
+            cur = conn.execute(
                 "UPDATE outbox SET state = ?, updated_at = ?, next_attempt_at = CASE WHEN ? = "
-                "'queued' THEN ? ELSE next_attempt_at END WHERE id = ?",
-                (state, now.isoformat(), state, now.isoformat(), message_id))
+                "'queued' THEN ? ELSE next_attempt_at END WHERE id = ? AND state = ?",
+                (state, now.isoformat(), state, now.isoformat(), message_id, from_state))
+            if cur.rowcount != 1:
+                return False
             conn.execute("INSERT INTO outbox_actions VALUES (?, ?, ?, ?)",
                          (message_id, now.isoformat(), action, from_state))
+        return True
 
 
 def _queued_carries(conn: Connection, digest: str, m: NewMessage) -> bool:
-    rows = conn.execute("SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
-                        "AND state = 'queued'", (digest, recipient_key(m.recipient)))
-    return any(set(m.articles) <= set(json.loads(r[0])) for r in rows)
+    """Whether what this message carries is on its way already: a message of the digest for
+    the recipient that is queued or in flight carries it all, or (with what reached them:
+    another worker may have sent one since this one was composed) it all reached them."""
+    # In flight counts: another worker may be delivering that message right now.
+    rows = [set(json.loads(r[0])) for r in conn.execute(
+        "SELECT articles FROM outbox WHERE digest = ? AND lower(recipient) = ? "
+        "AND state IN ('queued', 'sending', 'handed_over')", (digest, recipient_key(m.recipient)))]
+    wanted = set(m.articles)
+    if any(wanted <= r for r in rows):
+        return True
+    if not wanted:
+        return False  # an empty digest (send_empty): nothing to compare with what reached them
+    have = {r[0] for r in conn.execute("SELECT article_id FROM sent_articles WHERE recipient = ?",
+                                       (recipient_key(m.recipient),))}
+    return wanted <= have.union(*rows)

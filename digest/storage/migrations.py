@@ -177,6 +177,24 @@ def _m8_outbox_operator(db: sqlite3.Connection) -> None:
         "from_state TEXT NOT NULL)")
 
 
+def _m13_outbox_leases(db: sqlite3.Connection) -> None:
+    """Email digests: each message claimed by one worker under a lease (several workers
+    deliver one run; see digest/email/outbox.py). `claimed_by` names the worker that moved
+    the message to `sending` (kept afterwards: who sent it); `lease_until` (naive UTC) is
+    when another worker may take it over if that one has not moved it on. Two indexes for a
+    run of thousands: claims walk the queued messages in id order (state, id), and queuing
+    a message looks up the recipient's others (digest, lower(recipient))."""
+    run_script(
+        db,
+        """
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+        CREATE INDEX outbox_claim ON outbox(state, id);
+        CREATE INDEX outbox_recipient ON outbox(digest, lower(recipient));
+        """
+    )
+
+
 # -- what each reader has (the ledger's sent sentences, named briefings) -------------------
 
 def _m9_reader_history(db: sqlite3.Connection) -> None:
@@ -240,4 +258,5 @@ MIGRATIONS: list[Migration] = [
     Migration("files", _m10_file_attempts),
     Migration("scans", _m11_scans),
     Migration("feeds", _m12_feeds),
+    Migration("ledger", _m13_outbox_leases),
 ]

@@ -166,6 +166,15 @@ def _m12_feeds(db: Connection) -> None:
         """))
 
 
+def _m13_outbox_leases(db: Connection) -> None:
+    run_script(db, _c("""
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+        CREATE INDEX outbox_claim ON outbox(state, id);
+        CREATE INDEX outbox_recipient ON outbox(digest, lower(recipient));
+        """))
+
+
 # The same versions, names and owners as migrations.MIGRATIONS, by construction: each SQLite
 # migration's PostgreSQL form is the function of the same name here.
 MIGRATIONS: list[Migration] = [Migration(m.owner, globals()[m.name])

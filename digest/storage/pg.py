@@ -19,6 +19,7 @@ psycopg is an optional extra (`pip install 'digest[postgres]'`): imported only h
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 import time
@@ -59,6 +60,10 @@ _FRAGMENTS = [
      "json_each(o.sentences::json) story, json_array_elements_text(story.value) AS sentence(value)"),
     # two-argument MAX is SQLite's scalar maximum
     ("MAX(next_attempt_at, %s)", "GREATEST(next_attempt_at, %s)"),
+    # a claim of the next queued message: SQLite's single writer makes the sub-select and the
+    # UPDATE one step; PostgreSQL's workers claim in parallel, each skipping rows another
+    # worker's claim has locked
+    ("ORDER BY id LIMIT 1) RETURNING", "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING"),
 ]
 
 
@@ -131,6 +136,11 @@ class PgConnection:
         return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
 
 
+def _presence_key(owner: str) -> int:
+    """A worker's advisory lock key: 63 bits of a hash of its name (never negative)."""
+    return int.from_bytes(hashlib.blake2b(owner.encode(), digest_size=8).digest(), "big") >> 1
+
+
 def _one_line(e: BaseException) -> str:
     """libpq's message, on one line ("connection failed: ...: FATAL: password authentication
     failed for user ..."): the hint lines after the first say nothing new."""
@@ -169,13 +179,14 @@ class PgDatabase(BaseDatabase):
         self.conn = PgConnection(self.raw)
         self._held: set[str] = set()  # exclusive() names this process holds
         self._held_guard = threading.Lock()
+        self._presence: str | None = None
 
     @property
     def location(self) -> str:
         return str(self.url)
 
     def close(self) -> None:
-        self.raw.close()
+        self.raw.close()  # ends the session: its presence lock goes with it
 
     def unusable(self, e: BaseException) -> StoreError | None:
         if isinstance(e, pg_errors.LockNotAvailable):
@@ -261,6 +272,36 @@ class PgDatabase(BaseDatabase):
                 return False
             self._held.add(name)
             return True
+
+    @contextmanager
+    def row_transaction(self) -> Iterator[PgConnection]:
+        # No WRITE_LOCK and no digest_writes bump: these statements lock only their own rows
+        # (claims skip a row another worker holds), and touch none of the story index's tables,
+        # so no cache needs to hear of them.
+        with self._rolled_back_on_failure():
+            self.raw.execute("BEGIN")
+            yield self.conn
+            self.raw.execute("COMMIT")
+
+    # -- presence ----------------------------------------------------------------------------
+    def hold_presence(self, owner: str) -> None:
+        # A session advisory lock per worker: the server releases it when the worker's
+        # connection ends, which a killed process's does at once.
+        if self._presence != owner:
+            self.raw.execute("SELECT pg_advisory_lock(%s)", (_presence_key(owner),))
+            self._presence = owner
+
+    def present(self, owner: str) -> bool:
+        if owner == self._presence:
+            return True
+        key = _presence_key(owner)
+        # pg_locks shows every session's advisory locks (a bigint key as two 32-bit halves);
+        # reading it takes nothing, unlike pg_try_advisory_lock.
+        row = self.raw.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+            "AND classid::bigint = %s AND objid::bigint = %s", (key >> 32, key & 0xFFFFFFFF)
+        ).fetchone()
+        return row is not None
 
     # -- migrations --------------------------------------------------------------------------
     def migrate(self, migrations: Sequence[Migration]) -> None:
