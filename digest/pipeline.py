@@ -253,7 +253,6 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
     batch.commit()
     if claimed:
         store.claims.release_all(worker)  # claimed, then found done by another worker
-    if report.held_elsewhere:
         log.info("ingest: %d files read by this worker, %d taken in by other workers",
                  report.files_parsed, report.held_elsewhere)
     store.release_memory()

@@ -126,3 +126,14 @@ def state(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "state.sqlite")
     return str(request.getfixturevalue("pg_url"))
+
+
+def stored_counts(state: str) -> tuple[int, int, int]:
+    """(article rows, distinct article ids, files in the ledger) of a state: a duplicate is a
+    row more than ids, a lost file one less in the ledger."""
+    from digest.storage import Store, parse_location
+
+    with Store(parse_location(state)) as store:
+        ids = [r[0] for r in store.db.execute("SELECT id FROM articles").fetchall()]
+        files = store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    return len(ids), len(set(ids)), int(files)
