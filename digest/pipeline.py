@@ -223,7 +223,9 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
             # Files another worker holds are waited for (it writes them, or its claim lapses
             # and they are taken here) before the next folder: what this run briefs includes
             # them, and the folders go in in their order.
-            give_up = time.monotonic() + 2 * seconds  # every claim found has lapsed by then
+            # Waiting with no file of the folder moving: every claim seen at the start has
+            # lapsed after one claim's length; past two, give up (a clock far off, a bug).
+            give_up = time.monotonic() + 2 * seconds
             while todo:
                 taken: deque[_ToRead] = deque()  # claimed and sent to be prepared, in order
                 held: list[_ToRead] = []  # claimed by another worker
@@ -238,7 +240,9 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                     n += 1
                     if progress is not None:
                         progress("ingest", n, total)
-                if held and time.monotonic() > give_up:
+                if len(held) < len(todo):  # files moved (here or elsewhere): wait on
+                    give_up = time.monotonic() + 2 * seconds
+                elif time.monotonic() > give_up:
                     report.warnings.append(f"{folder}: {len(held)} file(s) stayed claimed by "
                                            "another worker; left for the next run")
                     break
