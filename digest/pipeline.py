@@ -154,6 +154,26 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+def _gone_workers(store: Store) -> list[str]:
+    """Workers holding claims whose process on this machine has ended (killed, crashed): their
+    claims are taken at once rather than after they lapse, so a run after a kill -9 on one
+    machine (the single user's case) does not wait. A worker on another machine, or whose pid
+    is now another live process, is waited for until its claims lapse."""
+    host = socket.gethostname()
+    gone = []
+    for worker in store.claims.workers():
+        where, _, rest = worker.rpartition(":")[0].rpartition(":")
+        if where != host or not rest.isdigit():
+            continue
+        try:
+            os.kill(int(rest), 0)
+        except ProcessLookupError:
+            gone.append(worker)
+        except OSError:  # another user's live process
+            pass
+    return sorted(gone)
+
+
 def claim_seconds() -> float:
     """How long a claim lasts if its worker dies: $DIGEST_CLAIM_SECONDS, else CLAIM_SECONDS."""
     value = os.environ.get("DIGEST_CLAIM_SECONDS", "")
@@ -275,7 +295,8 @@ def _claimed(store: Store, batch: _Batch, todo: list[_ToRead], worker: str, seco
     for start in range(0, len(todo), CLAIM_FILES):
         part = todo[start:start + CLAIM_FILES]
         batch.commit()  # a claim is seen by others only once committed: its own transaction
-        held = store.claims.take([f.entry.name for f in part], worker, time.time(), seconds)
+        held = store.claims.take([f.entry.name for f in part], worker, time.time(), seconds,
+                                 _gone_workers(store))
         for file in part:
             entry = file.entry
             if entry.name not in held:
@@ -326,7 +347,8 @@ def ingest_feeds(store: Store, specs: Sequence[FeedSpec], *, now: datetime, sett
         return report
     worker = worker_id()
     held = store.claims.take([_feed_claim(s.url) for s in due], worker, time.time(),
-                             claim_seconds() if claim_for is None else claim_for)
+                             claim_seconds() if claim_for is None else claim_for,
+                             _gone_workers(store))
     report.held_elsewhere += len(due) - len(held)
     # Read again under the claim: another worker may have fetched one since the first look.
     states = store.feeds.states([s.url for s in due])

@@ -99,18 +99,20 @@ class Claims:
     def __init__(self, db: BaseDatabase) -> None:
         self._db = db
 
-    def take(self, keys: Sequence[str], worker: str, now: float, seconds: float) -> set[str]:
-        """Claim what no other worker holds (or whose claim lapsed); the keys this worker now
-        holds, for `seconds` from `now`."""
+    def take(self, keys: Sequence[str], worker: str, now: float, seconds: float,
+             gone: Sequence[str] = ()) -> set[str]:
+        """Claim what no other worker holds (or whose claim lapsed, or whose worker is known
+        to be `gone`); the keys this worker now holds, for `seconds` from `now`."""
         if not keys:
             return set()
         held: set[str] = set()
+        dead = f" OR ingest_claims.worker IN ({marks(gone)})" if gone else ""
         with self._db.transaction() as conn:
             conn.executemany(
                 "INSERT INTO ingest_claims VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
                 "worker = excluded.worker, expires_at = excluded.expires_at "
-                "WHERE ingest_claims.expires_at <= ? OR ingest_claims.worker = excluded.worker",
-                [(k, worker, now + seconds, now) for k in keys])
+                "WHERE ingest_claims.expires_at <= ? OR ingest_claims.worker = excluded.worker"
+                + dead, [(k, worker, now + seconds, now, *gone) for k in keys])
             for part in _parts(keys):
                 held.update(r[0] for r in conn.execute(
                     f"SELECT key FROM ingest_claims WHERE worker = ? AND key IN ({marks(part)})",
@@ -128,6 +130,11 @@ class Claims:
         """Drop every claim this worker still holds (its own transaction): the end of a run."""
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM ingest_claims WHERE worker = ?", (worker,))
+
+    def workers(self) -> set[str]:
+        """The workers holding claims (lapsed or not)."""
+        return {r[0] for r in self._db.conn.execute(
+            "SELECT DISTINCT worker FROM ingest_claims").fetchall()}
 
     def holders(self) -> dict[str, str]:
         """key -> worker of every claim, lapsed or not (for `status` and tests)."""
