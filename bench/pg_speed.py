@@ -1,40 +1,154 @@
-"""The whole run on PostgreSQL vs SQLite: the same synthetic corpus (bench/speed.py's), each
-run cold in a fresh process on an empty state, one ingesting worker.
+"""The whole run on PostgreSQL vs SQLite: the same synthetic corpus (bench/speed.py's), on an
+empty state, with 1 or more ingesting workers at once (processes started together, each
+`pipeline.ingest_folders` on the same folder, as `digest run` on several machines would),
+then one briefing of what is stored (summarize every story, render).
 
-    python bench/pg_speed.py --pg postgresql://user@host:port/postgres --sizes 1000,10000
+    python bench/pg_speed.py --pg postgresql://user@host:port/postgres --sizes 1000,10000 \
+        --workers 1,2
 
 --pg names a database the user may CREATE DATABASE from: each run gets a new database
-(bench_<size>), dropped first if it exists. The figures go in docs/benchmarks.md.
+(bench_<size>), dropped first if it exists. Per run: wall time of the ingest (the first
+worker's start to the last one's end) and of the briefing, CPU time of digest's processes
+(each worker and its reading process; the server's is not counted), where a worker's time
+went (reading in its helper process is not on this clock; grouping, COMMIT, waiting for
+the write lock, claims), files each worker read, and the stored articles counted: rows,
+distinct ids (a duplicate is a row more), files in the ledger (a loss is a file less).
+The figures go in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import tempfile
+import time
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg
 import speed
 
 
 def fresh_database(admin_url: str, name: str) -> str:
+    import psycopg
+
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
+def run_ingest(folder: Path, state: str, start_at: float) -> dict[str, float]:
+    """One ingesting worker; the time inside its stages is measured by wrapping them here
+    (the bench process only: digest itself has no timers)."""
+    from digest import pipeline
+    from digest.storage import Store, parse_location
+
+    spent = dict.fromkeys(("group", "commit", "lock_wait", "claims", "held"), 0.0)
+    opened = [0.0]
+
+    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t
+        return wrapper
+
+    pipeline._replace_articles = timed("group", pipeline._replace_articles)
+    with Store(parse_location(state)) as store:
+        begin, commit, rollback = store.database.begin, store.database.commit, store.database.rollback
+
+        def begin_() -> None:
+            t = time.perf_counter()
+            begin()
+            opened[0] = time.perf_counter()
+            spent["lock_wait"] += opened[0] - t
+
+        def end(fn, name):  # type: ignore[no-untyped-def]
+            def wrapper() -> None:
+                t = time.perf_counter()
+                fn()
+                done = time.perf_counter()
+                spent[name] += done - t
+                spent["held"] += done - opened[0]
+            return wrapper
+
+        store.database.begin = begin_  # type: ignore[method-assign]
+        store.database.commit = end(commit, "commit")  # type: ignore[method-assign]
+        store.database.rollback = end(rollback, "commit")  # type: ignore[method-assign]
+        store.claims.take = timed("claims", store.claims.take)  # type: ignore[method-assign]
+        time.sleep(max(0.0, start_at - time.time()))  # the workers start together
+        cpu0, t0 = speed.cpu_seconds(), time.perf_counter()
+        report = pipeline.ingest_folders(store, [folder], now=datetime(2030, 1, 1),
+                                         settle_seconds=0)
+        t1 = time.perf_counter()
+    return {"ingest": t1 - t0, "cpu": speed.cpu_seconds() - cpu0, "end": time.time(),
+            "parsed": report.files_parsed, "new": report.new_articles,
+            "others": report.held_elsewhere, **spent}
+
+
+def run_brief(state: str) -> dict[str, float]:
+    from digest import pipeline, render
+    from digest.storage import Store, parse_location
+
+    cpu0, t0 = speed.cpu_seconds(), time.perf_counter()
+    with Store(parse_location(state)) as store:
+        summaries = pipeline.story_summaries(store)
+        render.render_markdown(pipeline.briefing(summaries, now=datetime(2030, 1, 1)))
+        ids = [r[0] for r in store.db.execute("SELECT id FROM articles").fetchall()]
+        files = store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    return {"brief": time.perf_counter() - t0, "cpu": speed.cpu_seconds() - cpu0,
+            "stories": len(summaries), "rows": len(ids), "ids": len(set(ids)), "files": files}
+
+
+def _child(kind: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, __file__, "_" + kind, *args],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def _result(proc: subprocess.Popen[str]) -> dict[str, float]:
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"a bench process failed ({proc.returncode})")
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def measure(folder: Path, state: str, workers: int) -> dict[str, object]:
+    from digest.storage import Store, parse_location
+
+    Store(parse_location(state)).close()  # the schema first: not part of any worker's time
+    start_at = time.time() + 2.0
+    procs = [_child("ingest", str(folder), state, str(start_at)) for _ in range(workers)]
+    ingests = [_result(p) for p in procs]
+    wall = max(r["end"] for r in ingests) - start_at
+    brief = _result(_child("brief", state))
+    return {"ingest_wall": wall, "workers": ingests, **brief}
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        kind, args = sys.argv[1][1:], sys.argv[2:]
+        if kind == "ingest":
+            print(json.dumps(run_ingest(Path(args[0]), args[1], float(args[2]))))
+        else:
+            print(json.dumps(run_brief(args[0])))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", required=True, help="postgresql:// URL of an admin database")
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--workers", default="1,2", help="ingesting workers per run")
+    parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workdir", type=Path, help="keep corpora here (default: a temp folder)")
     args = parser.parse_args()
-    rows = ["| articles | backend | stories | ingest+group | summarize | total | CPU (digest) |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
+    rows = ["| articles | backend | workers | stories | ingest (wall) | brief | total | "
+            "CPU (digest) | files read per worker | grouping / COMMIT / lock wait / claims, "
+            "per worker | rows / ids / files |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
@@ -43,15 +157,30 @@ def main() -> None:
             if not done.exists():
                 speed.build_corpus(folder, size)
                 done.touch()
-            sqlite_state = work / f"state{size}.sqlite"
-            for p in work.glob(f"state{size}.sqlite*"):
-                p.unlink()
-            for backend, state in (("SQLite", str(sqlite_state)),
-                                   ("PostgreSQL", fresh_database(args.pg, f"bench_{size}"))):
-                r = speed.in_process("pipeline", str(folder), state)
-                rows.append(f"| {size:,} | {backend} | {r['stories']:,} | {r['ingest']:.1f} s | "
-                            f"{r['summarize']:.1f} s | {r['total']:.1f} s | {r['cpu']:.1f} s |")
-                print(rows[-1], file=sys.stderr, flush=True)
+            for workers in (int(w) for w in args.workers.split(",")):
+                for backend in args.backends.split(","):
+                    if backend == "sqlite":
+                        state = work / f"state{size}.sqlite"
+                        for p in work.glob(f"state{size}.sqlite*"):
+                            p.unlink()
+                        location = str(state)
+                    else:
+                        location = fresh_database(args.pg, f"bench_{size}")
+                    r = measure(folder, location, workers)
+                    ws = r["workers"]
+                    assert isinstance(ws, list)
+                    cpu = sum(w["cpu"] for w in ws) + float(r["cpu"])  # type: ignore[arg-type]
+                    total = float(r["ingest_wall"]) + float(r["brief"])  # type: ignore[arg-type]
+                    split = "; ".join(f"{w['group']:.0f} / {w['commit']:.0f} / "
+                                      f"{w['lock_wait']:.0f} / {w['claims']:.0f} s" for w in ws)
+                    rows.append(
+                        f"| {size:,} | {'SQLite' if backend == 'sqlite' else 'PostgreSQL'} | "
+                        f"{workers} | {r['stories']:,} | {r['ingest_wall']:.1f} s | "
+                        f"{r['brief']:.1f} s | {total:.1f} s | {cpu:.1f} s | "
+                        f"{' + '.join(str(w['parsed']) for w in ws)} | {split} | "
+                        f"{r['rows']:,} / {r['ids']:,} / {r['files']:,} |")
+                    print(rows[-1], file=sys.stderr, flush=True)
+                    print(json.dumps(r), file=sys.stderr, flush=True)
     print("\n".join(rows))
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import socket
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,7 +30,7 @@ from digest.models import (
     StorySummary,
 )
 from digest.progress import Progress
-from digest.storage import Store
+from digest.storage import FileState, Store
 
 if TYPE_CHECKING:
     from digest.config import FeedSpec
@@ -47,6 +50,10 @@ class IngestReport:
     # warned about once, listed on every run for --strict.
     failing: list[str] = field(default_factory=list)
     feeds_fetched: int = 0  # feeds asked for (a 304 counts; an error too)
+    # Several workers on the same sources: files this worker read (parsed and extracted), and
+    # files another worker took in while this one waited (feeds: left to the worker fetching).
+    files_parsed: int = 0
+    held_elsewhere: int = 0
 
 
 # Several files share one SQLite transaction (a COMMIT costs about as much as taking in a
@@ -55,6 +62,16 @@ class IngestReport:
 # nothing: the files of the open batch are not recorded yet and are read again.
 BATCH_FILES = 1000
 BATCH_SECONDS = 2.0
+# Several workers on the same folders split the files through claims (storage.files.Claims):
+# a worker claims this many files at a time, just before it reads them, and keeps a claim
+# until the batch that writes the file commits (or for CLAIM_SECONDS if it dies; the
+# environment's DIGEST_CLAIM_SECONDS overrides it). A claim is its own transaction and
+# commits the open batch first, so it costs a COMMIT: every 256 files is one more than the
+# batch's own every ~200 files (~2 s) on this machine.
+CLAIM_FILES = 256
+CLAIM_SECONDS = 60.0
+# A run waits for the files another worker holds (see ingest_folders), asking this often.
+CLAIM_POLL_SECONDS = 0.5
 # Worker processes for the CPU-bound stages of a big run (summaries of many stories).
 WORKERS = min(2, os.cpu_count() or 1)
 
@@ -91,15 +108,18 @@ class _Batch:
     """
 
     def __init__(self, store: Store, max_files: int = BATCH_FILES,
-                 max_seconds: float = BATCH_SECONDS) -> None:
+                 max_seconds: float = BATCH_SECONDS, worker: str = "") -> None:
         self.store, self.max_files, self.max_seconds = store, max_files, max_seconds
+        self.worker = worker  # whose claims the batch's files release at COMMIT
         self.open = False
         self.files = 0
         self.started = 0.0
+        self.claims: list[str] = []
 
     @contextmanager
-    def file(self) -> Iterator[None]:
-        """The writes of one file: all in the current batch, or (on an error) none."""
+    def file(self, claim: str | None = None) -> Iterator[None]:
+        """The writes of one file: all in the current batch, or (on an error) none; its claim
+        (if this worker holds one) is released by the same COMMIT."""
         if not self.open:
             self.store.begin()
             self.open, self.files, self.started = True, 0, time.monotonic()
@@ -109,32 +129,90 @@ class _Batch:
             self.rollback()
             raise
         self.files += 1
+        if claim is not None:
+            self.claims.append(claim)
         if self.files >= self.max_files or time.monotonic() - self.started >= self.max_seconds:
             self.commit()
 
     def commit(self) -> None:
         if self.open:
             self.open = False
+            claims, self.claims = self.claims, []
+            self.store.claims.release(claims, self.worker)
             self.store.commit()
 
     def rollback(self) -> None:
+        self.claims = []  # kept in the table: released at the end of the run, or they lapse
         if self.open:
             self.open = False
             self.store.rollback()
+
+
+def worker_id() -> str:
+    """This worker in the claims table: host and process (for a person reading it), and a
+    random part (a pid is reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _gone_workers(store: Store) -> list[str]:
+    """Workers holding claims whose process on this machine has ended (killed, crashed): their
+    claims are taken at once rather than after they lapse, so a run after a kill -9 on one
+    machine (the single user's case) does not wait. A worker on another machine, or whose pid
+    is now another live process, is waited for until its claims lapse."""
+    host = socket.gethostname()
+    gone = []
+    for worker in store.claims.workers():
+        where, _, rest = worker.rpartition(":")[0].rpartition(":")
+        if where != host or not rest.isdigit():
+            continue
+        try:
+            os.kill(int(rest), 0)
+        except ProcessLookupError:
+            gone.append(worker)
+        except OSError:  # another user's live process
+            pass
+    return sorted(gone)
+
+
+def claim_seconds() -> float:
+    """How long a claim lasts if its worker dies: $DIGEST_CLAIM_SECONDS, else CLAIM_SECONDS."""
+    value = os.environ.get("DIGEST_CLAIM_SECONDS", "")
+    try:
+        seconds = float(value) if value else CLAIM_SECONDS
+    except ValueError:
+        seconds = CLAIM_SECONDS
+    return seconds if seconds > 0 else CLAIM_SECONDS
+
+
+def _release_claims(store: Store, worker: str) -> None:
+    """Drop what claims this worker still holds; on the way out of a failed run, a failure
+    here (the connection lost) must not hide the first one: the claims then lapse."""
+    try:
+        store.claims.release_all(worker)
+    except Exception as e:
+        log.warning("could not release this worker's claims (they lapse by themselves): %s", e)
 
 
 def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                    settle_seconds: float = 2.0,
                    max_file_size: int = ingest.DEFAULT_MAX_FILE_SIZE,
                    progress: Progress | None = None,
-                   parallelism: Parallelism = DEFAULT_PARALLELISM) -> IngestReport:
+                   parallelism: Parallelism = DEFAULT_PARALLELISM,
+                   claim_for: float | None = None) -> IngestReport:
     """Take in new or changed files; files are committed in batches, each atomic (crash-safe).
 
     Many files: reading, cleaning and vectorizing run in a worker process while this one
     groups and writes, in the files' order (story ids do not depend on the timing).
+    Several workers on the same folders (processes, machines sharing the state): each file
+    to read is claimed first, so each is read by one worker; a file another worker holds is
+    left to it (`held_elsewhere`), or taken once that claim lapsed (`claim_for` seconds,
+    default `claim_seconds()`).
     """
     report = IngestReport()
-    batch = _Batch(store)
+    worker = worker_id()
+    seconds = claim_seconds() if claim_for is None else claim_for
+    batch = _Batch(store, worker=worker)
+    claimed = False
     try:
         for folder in folders:
             try:
@@ -152,28 +230,89 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
                     # a file that failed is read again whole, even if its bytes are the same
                     todo.append(_ToRead(entry, known.file_hash if known and known.error is None
-                                        else None))
+                                        else None, known))
                 elif known.error is None:
                     report.unchanged += 1
                 elif known.attempts and ingest.retry_due(entry, known.attempts, known.seen_at, now):
                     attempts[entry.name] = known.attempts
-                    todo.append(_ToRead(entry, None))  # read again, whatever its hash
+                    todo.append(_ToRead(entry, None, known))  # read again, whatever its hash
                 else:
                     report.failing.append(known.error)
-            prepared = parallel.ordered_map(_prepare, todo, parallelism.files)
-            for n, (file, done) in enumerate(zip(todo, prepared, strict=True), 1):
-                _ingest_file(store, batch, file.entry, done, now, report,
-                             attempts.get(file.entry.name, 0))
-                if progress is not None:
-                    progress("ingest", n, len(todo))
+            claimed = claimed or bool(todo)
+            total, n = len(todo), 0
+            # Files another worker holds are waited for (it writes them, or its claim lapses
+            # and they are taken here) before the next folder: what this run briefs includes
+            # them, and the folders go in in their order.
+            # Waiting with no file of the folder moving: every claim seen at the start has
+            # lapsed after one claim's length; past two, give up (a clock far off, a bug).
+            give_up = time.monotonic() + 2 * seconds
+            while todo:
+                taken: deque[_ToRead] = deque()  # claimed and sent to be prepared, in order
+                held: list[_ToRead] = []  # claimed by another worker
+                mine = _claimed(store, batch, todo, worker, seconds, report, taken, held)
+                prepared = parallel.ordered_map(_prepare, mine, parallelism.files,
+                                                count=len(todo))
+                for done in prepared:
+                    file = taken.popleft()
+                    report.files_parsed += 1
+                    _ingest_file(store, batch, file.entry, done, now, report,
+                                 attempts.get(file.entry.name, 0), claim=file.entry.name)
+                    n += 1
+                    if progress is not None:
+                        progress("ingest", n, total)
+                if len(held) < len(todo):  # files moved (here or elsewhere): wait on
+                    give_up = time.monotonic() + 2 * seconds
+                elif time.monotonic() > give_up:
+                    report.warnings.append(f"{folder}: {len(held)} file(s) stayed claimed by "
+                                           "another worker; left for the next run")
+                    break
+                if held:
+                    batch.commit()  # not holding the write lock while waiting
+                    time.sleep(min(CLAIM_POLL_SECONDS, seconds / 4))
+                todo = held
     except BaseException:
         batch.rollback()
+        _release_claims(store, worker)
         raise
     batch.commit()
+    if claimed:
+        store.claims.release_all(worker)  # claimed, then found done by another worker
+        log.info("ingest: %d files read by this worker, %d taken in by other workers",
+                 report.files_parsed, report.held_elsewhere)
     store.release_memory()
     store.scans.record(now, report.files_read, report.new_articles, report.unchanged,
                        len(report.warnings))
     return report
+
+
+def _claimed(store: Store, batch: _Batch, todo: list[_ToRead], worker: str, seconds: float,
+             report: IngestReport, taken: deque[_ToRead],
+             elsewhere: list[_ToRead]) -> Iterator[_ToRead]:
+    """The files of `todo` this worker claims, claimed CLAIM_FILES at a time as the readers
+    ask for more (lazily: another worker splits the rest meanwhile); each also goes to
+    `taken`, for the writer to match with what was prepared of it. Those another worker
+    holds go to `elsewhere`."""
+    for start in range(0, len(todo), CLAIM_FILES):
+        part = todo[start:start + CLAIM_FILES]
+        batch.commit()  # a claim is seen by others only once committed: its own transaction
+        held = store.claims.take([f.entry.name for f in part], worker, time.time(), seconds,
+                                 _gone_workers(store))
+        for file in part:
+            entry = file.entry
+            if entry.name not in held:
+                elsewhere.append(file)
+                continue
+            known = store.files.state(entry.name)
+            if known != file.known and known is not None:
+                # Another worker recorded the file since the scan (and released its claim).
+                report.held_elsewhere += 1
+                if known.error is None:
+                    report.unchanged += 1
+                else:
+                    report.failing.append(known.error)
+                continue
+            taken.append(file)
+            yield file
 
 
 class Sources(Protocol):
@@ -190,18 +329,32 @@ class Sources(Protocol):
 
 def ingest_feeds(store: Store, specs: Sequence[FeedSpec], *, now: datetime, settings: FetchSettings,
                  refresh: timedelta, force: bool = False,
-                 report: IngestReport | None = None) -> IngestReport:
+                 report: IngestReport | None = None,
+                 claim_for: float | None = None) -> IngestReport:
     """Fetch the feeds that are due (all with force) and take in their new or changed entries.
 
     Each feed's entries, their articles and the feed's new ETag go in one transaction, so a
     crash leaves a fetch all stored or not at all; a failing feed warns and backs off alone.
+    Several workers due to fetch the same feed: each feed is claimed first, and fetched by
+    the worker that holds the claim (see ingest_folders).
     """
     from digest.feeds import service  # httpx and feedparser load only when feeds are fetched
 
     report = report if report is not None else IngestReport()
     states = store.feeds.states([s.url for s in specs])
+    due = [s for s in specs if force or service.is_due(states.get(s.url), now)]
+    if not due:
+        return report
+    worker = worker_id()
+    held = store.claims.take([_feed_claim(s.url) for s in due], worker, time.time(),
+                             claim_seconds() if claim_for is None else claim_for,
+                             _gone_workers(store))
+    report.held_elsewhere += len(due) - len(held)
+    # Read again under the claim: another worker may have fetched one since the first look.
+    states = store.feeds.states([s.url for s in due])
     plans = [service.FeedPlan(s, states.get(s.url), store.feeds.known_entries(s.url), refresh)
-             for s in specs if force or service.is_due(states.get(s.url), now)]
+             for s in due if _feed_claim(s.url) in held
+             and (force or service.is_due(states.get(s.url), now))]
 
     def take(result: service.FeedResult) -> None:
         report.warnings.extend(result.warnings)
@@ -224,9 +377,20 @@ def ingest_feeds(store: Store, specs: Sequence[FeedSpec], *, now: datetime, sett
                                      status=result.status, now=now,
                                      next_fetch_at=result.next_fetch_at, etag=result.etag,
                                      last_modified=result.last_modified, title=result.title)
+            store.claims.release([_feed_claim(result.url)], worker)
 
-    service.collect(plans, settings, now, take)
+    try:
+        service.collect(plans, settings, now, take)
+    except BaseException:
+        _release_claims(store, worker)
+        raise
+    store.claims.release_all(worker)  # failed feeds', and those found fetched meanwhile
     return report
+
+
+def _feed_claim(url: str) -> str:
+    """A feed's key in the claims table (a file's is its path: no path starts so)."""
+    return f"feed:{url}"
 
 
 def ingest_sources(store: Store, sources: Sources, *, now: datetime,
@@ -243,6 +407,7 @@ class _ToRead:
 
     entry: ingest.FileEntry
     known_hash: str | None
+    known: FileState | None = None  # what the files ledger said at the scan
 
 
 # What preparing a file gives (in a worker or here): its articles, or that its bytes did not
@@ -291,25 +456,26 @@ def _prepare(file: _ToRead) -> _Prepared:
 
 
 def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared: _Prepared,
-                 now: datetime, report: IngestReport, attempts: int = 0) -> None:
+                 now: datetime, report: IngestReport, attempts: int = 0,
+                 claim: str | None = None) -> None:
     key = entry.name  # text even when the file name's bytes are not UTF-8
     if isinstance(prepared, _Failed):
         # Record the failure (by size/mtime) so an unchanged broken file warns once per change;
         # a failed read counts its attempts, for the retry backoff.
-        with batch.file():
+        with batch.file(claim):
             store.files.record(key, prepared.file_hash, entry.size, entry.mtime, prepared.message,
                               now, attempts=attempts + 1 if prepared.retry else 0)
         report.warnings.append(prepared.message)
         return
     if isinstance(prepared, _Same):
-        with batch.file():
+        with batch.file(claim):
             store.files.record(key, prepared.file_hash, entry.size, entry.mtime, None, now)
         report.unchanged += 1
         return
     file_hash = prepared.file_hash
     articles = [(_stamp(a, now), features) for a, features in prepared.articles]
     report.warnings.extend(prepared.warnings)
-    with batch.file():
+    with batch.file(claim):
         recorded = store.files.state(key)
         if recorded is not None and recorded.file_hash == file_hash and recorded.error is None:
             # Another digest took this version in since the scan (its batch held the write

@@ -131,3 +131,14 @@ def state(state_location: object) -> str:
     """This test's state as `--state` takes it: a SQLite file, or (the `postgresql` half of the
     `backend` parametrization of conftest.py) a database of the test server."""
     return str(state_location)
+
+
+def stored_counts(state: str) -> tuple[int, int, int]:
+    """(article rows, distinct article ids, files in the ledger) of a state: a duplicate is a
+    row more than ids, a lost file one less in the ledger."""
+    from digest.storage import Store, parse_location
+
+    with Store(parse_location(state)) as store:
+        ids = [r[0] for r in store.db.execute("SELECT id FROM articles").fetchall()]
+        files = store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    return len(ids), len(set(ids)), int(files)

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from conftest import ROOT, age, run_cli
 from conftest_email import SmtpServer, write_config
-from conftest_pg import GUARDED_PASSWORD, PgServer
+from conftest_pg import GUARDED_PASSWORD, PgServer, stored_counts
 
 from digest import pipeline
 from digest.errors import StoreError
@@ -162,19 +162,11 @@ def test_bad_postgresql_states_are_one_line(pg_server: PgServer, pg_url: str,
 def test_a_newer_migration_level_is_one_line(pg_url: str) -> None:
     Store(PostgresUrl(pg_url)).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO migrations VALUES (%s, '_from_the_future')",
-                     (len(migrations.MIGRATIONS) + 1,))
+        level = len(migrations.MIGRATIONS)
+        conn.execute("INSERT INTO migrations VALUES (%s, '_m_from_the_future')", (level + 1,))
     line = _error_line("--state", pg_url, "status")
-    assert line == (f"error: {pg_url}: the database is at migration level {len(migrations.MIGRATIONS) + 1}, "
-                    f"newer than this digest's {len(migrations.MIGRATIONS)}: upgrade digest to use it")
-
-
-def _counts(state: str) -> tuple[int, int, int]:
-    """(article rows, distinct article ids, files) in a state."""
-    with Store(parse_location(state)) as store:
-        ids = [r[0] for r in store.db.execute("SELECT id FROM articles").fetchall()]
-        files = store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
-    return len(ids), len(set(ids)), int(files)
+    assert line == (f"error: {pg_url}: the database is at migration level {level + 1}, newer "
+                    f"than this digest's {level}: upgrade digest to use it")
 
 
 def _ingest(state: str, folder: Path) -> None:
@@ -186,7 +178,7 @@ def test_reingesting_an_edited_file(state: str, seeds: Path) -> None:
     """A file edited after it was taken in: its old article leaves, the edited one comes in."""
     victim = seeds / "001_96ce0511ea1d7d20.txt"
     _ingest(state, seeds)
-    before = _counts(state)
+    before = stored_counts(state)
     victim.write_text(victim.read_text(encoding="utf-8").replace("Crocus", "Krokus"),
                       encoding="utf-8")
     age(victim)
@@ -196,7 +188,7 @@ def test_reingesting_an_edited_file(state: str, seeds: Path) -> None:
         assert "Krokus" in article.text and "Crocus" not in article.text
         story = store.articles.story_of_article(article.id)
         assert story is not None and store.index.story_sizes([story])[story] >= 1
-    assert _counts(state) == before
+    assert stored_counts(state) == before
 
 
 def test_two_processes_ingesting_the_same_files_store_each_article_once(
@@ -210,8 +202,8 @@ def test_two_processes_ingesting_the_same_files_store_each_article_once(
         assert p.returncode == 0, err
     alone = str(tmp_path / "alone.sqlite")
     _ingest(alone, seeds)
-    rows, ids, files = _counts(state)
-    assert rows == ids == _counts(alone)[0] > 0  # each article once, none lost
+    rows, ids, files = stored_counts(state)
+    assert rows == ids == stored_counts(alone)[0] > 0  # each article once, none lost
     assert files == len(list(seeds.iterdir()))
 
 

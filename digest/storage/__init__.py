@@ -14,7 +14,7 @@ Layers (docs/storage.md draws them):
 
 Callers open a `Store` on a state location (`open_store` turns one that cannot be used into one
 StoreError line)
-and use its repositories: `store.files`, `store.scans`, `store.articles`, `store.index`,
+and use its repositories: `store.files`, `store.scans`, `store.claims`, `store.articles`, `store.index`,
 `store.ledger`, `store.briefings`; `store.transaction()` groups writes.
 """
 
@@ -32,7 +32,7 @@ from digest.errors import StoreError
 from digest.storage.articles import Articles
 from digest.storage.db import BaseDatabase, Connection, Database
 from digest.storage.feeds import Feeds
-from digest.storage.files import Files, FileState, ScanRecord, Scans
+from digest.storage.files import Claims, Files, FileState, ScanRecord, Scans
 from digest.storage.history import Briefings
 from digest.storage.index import CacheSizes, StoryIndex
 from digest.storage.ledger import Message, NewMessage, SendLedger
@@ -68,6 +68,7 @@ class Store:
             migrations = MIGRATIONS
         self.files = Files(self.database.conn)
         self.scans = Scans(self.database)
+        self.claims = Claims(self.database)
         self.articles = Articles(self.database.conn)
         # Registers its write-behind cache's hooks on the database's transactions.
         self.index = StoryIndex(self.database, self.articles, cache)

@@ -1,11 +1,13 @@
-"""The files ledger (what each source file was when last read) and the record of scans."""
+"""The files ledger (what each source file was when last read), the record of scans, and the
+claims of several workers taking in the same sources."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from digest.storage.db import BaseDatabase, Connection
+from digest.storage.db import BaseDatabase, Connection, marks
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,65 @@ class Scans:
         row = self._db.conn.execute(
             f"SELECT {_SCAN_COLUMNS} FROM scans ORDER BY rowid DESC LIMIT 1").fetchone()
         return ScanRecord(datetime.fromisoformat(row[0]), *row[1:]) if row else None
+
+
+class Claims:
+    """The `ingest_claims` table: which worker is taking in a file (or fetching a feed), until
+    when, so that several workers on the same folders or feeds split the work.
+
+    A claim is taken in its own short transaction (other workers see it at once), released
+    inside the transaction that writes what it was for (`release`, before COMMIT), and lapses
+    at `expires_at` if its worker died without releasing it (kill -9): another worker then
+    takes it. Times are seconds since the epoch on the claiming worker's clock, so workers on
+    several machines need their clocks in step to well within a claim's length.
+    """
+
+    def __init__(self, db: BaseDatabase) -> None:
+        self._db = db
+
+    def take(self, keys: Sequence[str], worker: str, now: float, seconds: float,
+             gone: Sequence[str] = ()) -> set[str]:
+        """Claim what no other worker holds (or whose claim lapsed, or whose worker is known
+        to be `gone`); the keys this worker now holds, for `seconds` from `now`."""
+        if not keys:
+            return set()
+        held: set[str] = set()
+        dead = f" OR ingest_claims.worker IN ({marks(gone)})" if gone else ""
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO ingest_claims VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "worker = excluded.worker, expires_at = excluded.expires_at "
+                "WHERE ingest_claims.expires_at <= ? OR ingest_claims.worker = excluded.worker"
+                + dead, [(k, worker, now + seconds, now, *gone) for k in keys])
+            for part in _parts(keys):
+                held.update(r[0] for r in conn.execute(
+                    f"SELECT key FROM ingest_claims WHERE worker = ? AND key IN ({marks(part)})",
+                    (worker, *part)))
+        return held
+
+    def release(self, keys: Iterable[str], worker: str) -> None:
+        """Drop this worker's claims of these keys (inside the caller's transaction)."""
+        rows = [(k, worker) for k in keys]
+        if rows:
+            self._db.conn.executemany(
+                "DELETE FROM ingest_claims WHERE key = ? AND worker = ?", rows)
+
+    def release_all(self, worker: str) -> None:
+        """Drop every claim this worker still holds (its own transaction): the end of a run."""
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM ingest_claims WHERE worker = ?", (worker,))
+
+    def workers(self) -> set[str]:
+        """The workers holding claims (lapsed or not)."""
+        return {r[0] for r in self._db.conn.execute(
+            "SELECT DISTINCT worker FROM ingest_claims").fetchall()}
+
+    def holders(self) -> dict[str, str]:
+        """key -> worker of every claim, lapsed or not (for `status` and tests)."""
+        return {r[0]: r[1] for r in self._db.conn.execute(
+            "SELECT key, worker FROM ingest_claims").fetchall()}
+
+
+def _parts(keys: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for i in range(0, len(keys), size):
+        yield keys[i:i + size]

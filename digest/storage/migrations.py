@@ -244,6 +244,17 @@ def _m12_feeds(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# -- claims of several ingesting workers (files.py) ------------------------------------------
+def _m14_ingest_claims(db: sqlite3.Connection) -> None:
+    """Which worker is taking in a file or fetching a feed, until when (see files.Claims).
+
+    key: a file's path as the files ledger writes it, or "feed:" + the feed's URL; expires_at:
+    seconds since the epoch, on the claiming worker's clock.
+    """
+    db.execute("CREATE TABLE ingest_claims (key TEXT PRIMARY KEY, worker TEXT NOT NULL, "
+               "expires_at REAL NOT NULL) WITHOUT ROWID")
+
+
 # Ordered: a migration's position is its version. Append, never reorder.
 MIGRATIONS: list[Migration] = [
     Migration("index", _m1_core),
@@ -259,4 +270,5 @@ MIGRATIONS: list[Migration] = [
     Migration("scans", _m11_scans),
     Migration("feeds", _m12_feeds),
     Migration("ledger", _m13_outbox_leases),
+    Migration("files", _m14_ingest_claims),
 ]

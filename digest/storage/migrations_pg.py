@@ -175,6 +175,11 @@ def _m13_outbox_leases(db: Connection) -> None:
         """))
 
 
+def _m14_ingest_claims(db: Connection) -> None:
+    db.execute(_c("CREATE TABLE ingest_claims (key TEXT PRIMARY KEY, worker TEXT NOT NULL, "
+                  "expires_at DOUBLE PRECISION NOT NULL)"))
+
+
 # The same versions, names and owners as migrations.MIGRATIONS, by construction: each SQLite
 # migration's PostgreSQL form is the function of the same name here.
 MIGRATIONS: list[Migration] = [Migration(m.owner, globals()[m.name])
