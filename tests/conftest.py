@@ -56,6 +56,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if any(metafunc.definition.get_closest_marker(m) for m in ONCE_MARKERS):
         return
+    if "backend" in _parameters(metafunc):
+        return  # the test pairs each backend with a case of its own
     requested = set(inspect.signature(metafunc.function).parameters) - {"self"}
     if not requested - PURE_FIXTURES - _parameters(metafunc):
         return  # asks for no folder, state or server: a unit test of a function, run once
