@@ -6,6 +6,7 @@ import inspect
 import os
 import shutil
 import sqlite3
+import zlib
 import subprocess
 import sys
 import time
@@ -49,6 +50,34 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "only (PostgreSQL's counterpart is in test_pg.py)")
     config.addinivalue_line("markers", "own_backend: chooses its state itself (test_pg.py's "
                                        "PostgreSQL-only checks): runs once")
+    config.addinivalue_line("markers", "alternate_backends: a slow matrix of cases: each case "
+                                       "runs on one backend, in turn (DIGEST_FULL_MATRIX=1: all)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `alternate_backends` runs on both backends, each of its cases on one of
+    them in turn: the suite's ten minutes do not hold the whole matrix twice (a kill at each
+    SMTP step, each server fault, each summary method). DIGEST_FULL_MATRIX=1 runs every case
+    on both."""
+    if os.environ.get("DIGEST_FULL_MATRIX") or len(config.getoption("backend") or BACKENDS) < 2:
+        return
+    keep, drop = [], []
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        if not (item.get_closest_marker("alternate_backends") and spec and "backend" in spec.params):
+            keep.append(item)
+            continue
+        # A fixed, even-handed turn per case (not its position: cases are often ordered by one
+        # parameter, and every value of each should meet both backends).
+        turn = BACKENDS[zlib.crc32(_case_id(spec.id).encode()) % len(BACKENDS)]
+        (keep if spec.params["backend"] == turn else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _case_id(callspec_id: str) -> str:
+    return "-".join(p for p in callspec_id.split("-") if p not in BACKENDS)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -134,6 +134,7 @@ def test_length_options(seeds: Path) -> None:
     assert 0 < words <= 60
 
 
+@pytest.mark.alternate_backends
 @pytest.mark.parametrize("method", ["lexrank", "textrank", "lsa", "luhn", "sumbasic", "kl",
                                     "fast-lexrank", "digest"])
 def test_every_method_gives_attributed_summary(seeds: Path, method: str) -> None:

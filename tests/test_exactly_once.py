@@ -109,6 +109,7 @@ STEPS = [pytest.param(step, n, id=f"{step}{n}", marks=[MIDDLE] if n == 2 else []
 STEPS.append(pytest.param("quit", 0, id="quit"))
 
 
+@pytest.mark.alternate_backends
 @pytest.mark.slow
 @pytest.mark.parametrize("recovery", ["send", "run"])
 @pytest.mark.parametrize(("step", "message"), STEPS)
@@ -293,6 +294,7 @@ def test_no_reply_after_the_message_is_unconfirmed_listed_and_never_resent_by_it
             == [("drop", "unconfirmed")]
 
 
+@pytest.mark.alternate_backends
 @pytest.mark.parametrize("fault", ["refused", "untrusted certificate", "535", "no STARTTLS"])
 def test_a_server_that_cannot_be_used_keeps_everything_queued_then_delivers_once(
         tmp_path: Path, tls_files: tuple[Path, Path], seeds: Path,
