@@ -6,10 +6,10 @@ import inspect
 import os
 import shutil
 import sqlite3
-import zlib
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
