@@ -350,7 +350,7 @@ PLACE_AFTER = re.compile(
     r"(?:\s+(?:people|persons|others))?(?:\s+(?!(?:and|but|while|after|in|on|at|the|an?|of|to|"
     r"for|from|by|with)\b)\w+){0,4}?\s*,?\s+(?:in|across|throughout)\s+"
     r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
-    r"(?:\s+(?:[A-Z][\w.'’-]*|de|del|of|es))*)", re.A)
+    r"(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|of|es)\b))*)", re.A)
 # "killing three people on the island"
 ON_PLACE = re.compile(r"\s+on\s+(?P<place>the\s+(?:island|islands|mainland|coast|border))\b", re.I)
 # The period of a cumulative toll: "Since the beginning of October, 45 people have died",
@@ -370,7 +370,9 @@ SPAN_AFTER = re.compile(rf"[^.;]{{0,60}}?\b(?:over|in|during|within)\s+(?:(?:a|a
                         rf"{SPAN}\b", re.I)
 SPAN_BEFORE = re.compile(rf"\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?{SPAN}"
                          rf"[^.;,]{{0,30}}$", re.I)
-PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|es))*"
+# (a name is taken whole: "Dar es Salaam", never "Dar es" with "Salaam" left to the words after)
+PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|es)\b))*"
+         r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
@@ -696,7 +698,33 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
     out = _revised_in_sentence(sentence, out)
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
-    return _inherit_scope(sentence, _split_groups(kept, flags), flags)
+    read = _inherit_scope(sentence, _split_groups(kept, flags), flags)
+    title = _title_case(sentence)
+    return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title))
+            for c in read]
+
+
+FIXED_SCOPES = {"aboard", "on the ground"}
+NOT_SCOPES = NOT_PLACES | {"those", "these", "them", "it", "he", "she", "they", "who"}
+
+
+def _title_case(sentence: str) -> bool:
+    """A headline in title case ("Over 12,000 Killed in Earthquake in Turkey"): its capitals
+    say nothing about what is a place."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sentence) if len(w) > 3]
+    return len(words) >= 2 and len(sentence.split()) <= 25 and \
+        sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _tidy_scope(scope: str, title_case: bool) -> str | None:
+    """A scope as the reader sees it: "Kenya", not "the Kenya" (a name needs no article; an
+    anaphor keeps it: "the province"); none from a title-case headline, or a bare pronoun."""
+    if title_case and scope not in FIXED_SCOPES:
+        return None
+    words = scope.split()
+    if len(words) > 1 and words[0].lower() == "the" and words[1][:1].isupper():
+        scope = " ".join(words[1:])
+    return None if scope.lower() in NOT_SCOPES else scope
 
 
 _read_by_rules = read_claims  # (what the learned reader builds on, whatever a caller rebinds)

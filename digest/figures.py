@@ -8,8 +8,10 @@ one given without a word of revision, are a disagreement. Compatible figures ("o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from digest.claims import CURRENT_BEFORE, article_claims, point, span
 from digest.models import Article, Claim, Discrepancy, FigureClaim, FigureLine, FigurePoint, Verdict
@@ -87,8 +89,34 @@ def _ordered(current: list[Claim]) -> list[Claim]:
     return out + dated[i:]
 
 
+def _same_count(ordered: list[Claim]) -> list[Claim]:
+    """The claims that can be one count's timeline. A toll may rise by any factor (32 -> 357 ->
+    7,000), but a figure that falls SAME_COUNT times below one stated before it, unless said
+    to be a revision, counts something else: a part of the toll, another incident ("two" of a
+    family after "nine" at the offices, "five" plant workers after 12,000 quake dead); so does
+    one SAME_COUNT times above a figure after it (a province's 2,361 between national 129 and
+    151). Of the two, the one far from the line's median is the other count; with two figures
+    there is no telling, and both stay."""
+    if len(ordered) < 3:
+        return ordered
+    spans = [span(c) for c in ordered]
+    values = sorted(point(c) for c in ordered)
+    median = values[len(values) // 2]
+    highest_before = list(accumulate((lo for lo, _ in spans), max, initial=-math.inf))
+    # (a revised figure may fall any way: it is no evidence against the ones before it)
+    highs = [math.inf if c.revised else hi for c, (_, hi) in zip(ordered, spans, strict=True)]
+    lowest_after = list(accumulate(reversed(highs), min, initial=math.inf))[::-1]
+    kept = []
+    for i, (c, (lo, hi)) in enumerate(zip(ordered, spans, strict=True)):
+        fell = not c.revised and hi * SAME_COUNT <= min(highest_before[i], median)
+        towers = lo >= SAME_COUNT * max(lowest_after[i + 1], median)
+        if not (fell or towers):
+            kept.append(c)
+    return kept
+
+
 def _line(subject: str, scope: str | None, current: list[Claim]) -> FigureLine:
-    ordered = _ordered(current)
+    ordered = _same_count(_ordered(current))
     verdict, conflicts = judge(ordered)
     groups: dict[float, list[Claim]] = {}
     for c in ordered:
@@ -118,7 +146,19 @@ def _rises(earlier: Claim, later: Claim) -> bool:
     """A later figure above an earlier one: beyond it, or the same kind of bound set higher
     ("at least 62" then "at least 65"); "over 140" then 144 is a restatement, not a rise."""
     (_, hi), (lo, _) = span(earlier), span(later)
+    if earlier.qualifier == "lower" and earlier.low and later.qualifier != "lower":
+        # "more than N" is N rounded down at its last digit that is not zero: "over 140" may be
+        # 144 (a restatement), "more than 100,000" then "about 200,000" is a rise
+        return point(later) >= earlier.low + _last_digit(earlier.low)
     return lo > hi or (later.qualifier == earlier.qualifier and point(later) > point(earlier))
+
+
+def _last_digit(n: int) -> int:
+    """The place value of n's last digit that is not zero: 140 -> 10, 100,000 -> 100,000."""
+    step = 1
+    while n and n % (step * 10) == 0:
+        step *= 10
+    return step
 
 
 def judge(ordered: Sequence[Claim], window: timedelta = WINDOW

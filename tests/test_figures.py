@@ -620,3 +620,55 @@ def test_lists_clauses_and_origins(sentence: str, expected: list[tuple[str, int,
 def test_animals_are_not_counted() -> None:
     assert claims.read_claims("Biologists said 11 wolves released last spring were shot.",
                               year=1999) == []
+
+
+def test_a_steep_fall_in_a_line_is_another_count_not_a_point_of_its_timeline() -> None:
+    # the embassy story: a part ("two" guards, "11" in the other city) read without its scope
+    # must not zigzag the toll's timeline; the toll itself may rise by any factor
+    lines = figures.story_figures([
+        article("a", "The bombing killed 247 people.", 1),
+        article("b", "Two people were killed, police said.", 2),
+        article("c", "The death toll rose to 257.", 3),
+        article("d", "The blast killed 11 people, officials said.", 4),
+    ])
+    assert [p.value for p in lines[0].points] == ["247", "257"]
+    assert lines[0].verdict == "rising"
+    rising = figures.story_figures([
+        article("a", "The hurricane killed 32 people.", 1),
+        article("b", "The death toll rose to 357.", 3),
+        article("c", "The death toll rose to about 7,000.", 6),
+    ])
+    assert [p.value for p in rising[0].points] == ["32", "357", "about 7,000"]
+    # a revision said as such stays a point of the line, however steep
+    revised = figures.story_figures([
+        article("a", "The flood killed 1,000 people.", 1),
+        article("b", "The flood killed 1,200 people.", 2),
+        article("c", "Officials revised the death toll down to 120.", 3),
+    ])
+    assert [p.value for p in revised[0].points] == ["1,000", "1,200", "120"]
+
+
+def test_a_lower_bound_then_a_figure_past_its_rounding_is_a_rise() -> None:
+    # "more than 100,000" is 100,000 rounded down: "about 200,000" later is more; "over 140"
+    # then 144 only restates it
+    [line] = figures.story_figures([
+        article("a", "More than 100,000 people were left homeless.", 1),
+        article("b", "About 200,000 people were left homeless.", 5)])
+    assert line.verdict == "rising"
+    [line] = figures.story_figures([article("a", "The attack killed over 140 people.", 1),
+                                    article("b", "The attack killed 144 people.", 2)])
+    assert line.verdict == "agree"
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    # a name is read whole, and a word's first letters are not a particle ("de" of "deadliest")
+    ("The bombing of the embassy in Dar es Salaam, which killed 11 people, was planned.",
+     "Dar es Salaam"),
+    ("More than 7,000 people perished in Turkey's deadliest quake in six decades.", "Turkey"),
+    # a name takes no article; an anaphor keeps it
+    ("Twelve Americans were killed in the Kenya embassy bombing.", "Kenya"),
+    # a title-case headline's capitals say nothing about places
+    ("Over 12,000 Killed in Earthquake in Turkey", None),
+])
+def test_scopes_read_as_a_reader_would_name_them(sentence: str, scope: str | None) -> None:
+    assert claims.read_claims(sentence, year=1999)[0].scope == scope
