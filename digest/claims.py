@@ -1140,7 +1140,7 @@ def _units(article: Article) -> list[str]:
 
 def article_claims(article: Article) -> list[Claim]:
     """Every claim in an article's headline, body and captions, credited to the article."""
-    year = article.date.year if article.date else None
+    year = article.date.year if article.date else _stated_year(article)
     out: list[Claim] = []
     seen: set[tuple[str, str | None, str, str]] = set()
     for unit in _units(article):
@@ -1152,6 +1152,21 @@ def article_claims(article: Article) -> list[Claim]:
             out.append(replace(c, article_id=article.id, outlet=article.outlet,
                                date=article.date))
     return out
+
+
+# A full date in the text: "March 22, 2024", "22 March 2024", "2024-03-22".
+FULL_DATE = re.compile(rf"\b(?i:{MONTHS})\.?\s+\d{{1,2}},?\s+((?:19|20)\d\d)\b|"
+                       rf"\b\d{{1,2}}\s+(?i:{MONTHS})\.?,?\s+((?:19|20)\d\d)\b|"
+                       r"\b((?:19|20)\d\d)-[01]\d-[0-3]\d\b")
+
+
+def _stated_year(article: Article) -> int | None:
+    """An undated article's year, as it states it: the latest full date in its text (a news
+    report dates what it reports; a past event it recalls is older). Without it, a year in a
+    sentence ("the 2010 earthquake killed 200") could not be told from a past event's."""
+    years = [int(next(g for g in m.groups() if g))
+             for m in FULL_DATE.finditer(" ".join((article.title, article.text)))]
+    return max(years) if years else None
 
 
 def span(c: Claim | FigurePoint) -> tuple[float, float]:

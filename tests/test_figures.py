@@ -672,3 +672,14 @@ def test_a_lower_bound_then_a_figure_past_its_rounding_is_a_rise() -> None:
 ])
 def test_scopes_read_as_a_reader_would_name_them(sentence: str, scope: str | None) -> None:
     assert claims.read_claims(sentence, year=1999)[0].scope == scope
+
+
+def test_an_undated_article_is_read_in_the_year_its_text_states() -> None:
+    # without a date, "the 2010 earthquake" could be a past event; the text's own full date
+    # says it is this article's news, and a year older than it still is another event
+    text = ("PORT-AU-PRINCE, January 14, 2010 - The 2010 earthquake killed 200 people, "
+            "officials said. When Gilbert struck in 1988 it killed 300 people.")
+    found = claims.article_claims(article("a", text, None))
+    assert [(c.value, c.role) for c in found] == [("200", "current"), ("300", "other_event")]
+    bare = claims.article_claims(article("b", "The 2010 earthquake killed 200 people.", None))
+    assert [(c.value, c.role) for c in bare] == [("200", "other_event")]
