@@ -219,6 +219,12 @@ TOLLS: dict[str, str] = {
     "number of wounded": "injured", "number of missing": "missing",
     "number of people missing": "missing", "number of homeless": "displaced",
     "number of evacuees": "displaced", "number of arrests": "arrested",
+    "death count": "killed", "number of fatalities": "killed", "number of confirmed deaths":
+    "killed", "number of confirmed dead": "killed", "number of people dead": "killed",
+    "number of those killed": "killed", "number of people injured": "injured",
+    "number of people wounded": "injured", "number of people arrested": "arrested",
+    "number of detainees": "arrested", "number of people evacuated": "displaced",
+    "number of displaced": "displaced", "number of people displaced": "displaced",
 }
 
 
