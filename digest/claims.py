@@ -456,7 +456,7 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             return _Found("killed", None, lives.end(), "before")
     low = left.lower()
     toll = None
-    if "toll" in low or "number of" in low:
+    if "toll" in low or "number of" in low or "death count" in low:
         toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
     if toll:
         mid = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)",
