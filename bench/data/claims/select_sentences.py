@@ -52,16 +52,17 @@ TRAIN_STORIES = {
         "d30028t", "d30040t", "d31027t"]),
     "duc2006": ("duc2006", "train", [
         "D0601A", "D0602B", "D0618I", "D0625G", "D0629B", "D0646A", "D0648C",
-        "D0605E", "D0606F", "D0609I", "D0610A", "D0603C", "D0637A"]),
+        "D0605E", "D0606F", "D0609I", "D0610A", "D0642F", "D0603C", "D0637A"]),
     "duc2007": ("duc2007", "train", [
         "D0712C", "D0716D", "D0724F", "D0728G", "D0745J", "D0723F", "D0738I",
-        "D0713C", "D0731G"]),
+        "D0708B", "D0730G", "D0737I", "D0713C", "D0731G"]),
 }
 TRAIN_CASUALTY = {
     "d30003t", "d30042t", "d30044t", "d30051t", "d31001t", "d31002t",
     "D0601A", "D0602B", "D0618I", "D0625G", "D0629B", "D0646A", "D0648C",
-    "D0605E", "D0606F", "D0609I", "D0610A",
-    "D0712C", "D0716D", "D0724F", "D0728G", "D0745J", "D0723F", "D0738I"}
+    "D0605E", "D0606F", "D0609I", "D0610A", "D0642F",
+    "D0712C", "D0716D", "D0724F", "D0728G", "D0745J", "D0723F", "D0738I",
+    "D0708B", "D0730G", "D0737I"}
 TRAIN_PER_ARTICLE = 2
 PER_STORY_CASUALTY_ALL = 15
 PER_ARTICLE = 4  # the first 4 sentences with a number, in reading order, of each sampled article
