@@ -45,6 +45,12 @@ def test_shipped_set_sizes_and_splits() -> None:
     assert not {r.story for r in test} & {r.story for r in dev + validation}
     assert len([c for r in test for c in r.claims if c.role == "current"]) >= 80
     assert all(r.date is None or len(r.date) == 10 for r in test)
+    # the train split (session 8): more DUC stories to tune on, none of them in another split
+    train = [r for r in rows if r.split == "train"]
+    assert len(train) >= 250 and {r.sample for r in train} == {"casualty_all", "numbers"}
+    assert not {r.story for r in train} & {r.story for r in dev + validation + test}
+    assert not {r.doc for r in train} & {r.doc for r in dev + validation + test}
+    assert len([c for r in train for c in r.claims if c.role == "current"]) >= 60
     # each kind of number the extractor must skip is represented
     reasons = Counter(n.why for r in rows for n in r.not_claims)
     for why in ("age", "date", "time", "money", "percent", "speed", "measure"):
@@ -55,7 +61,7 @@ def test_verdicts_cover_every_class_and_both_splits() -> None:
     verdicts = claims_data.load_verdicts(DATA)
     assert len(verdicts) >= 35
     assert {v.verdict for v in verdicts} == {"rising", "revised", "disagree", "agree"}
-    assert {v.split for v in verdicts} == {"dev", "validation", "test"}
+    assert {v.split for v in verdicts} == {"dev", "validation", "test", "train"}
     # the test split's verdicts are on its DUC 2006 stories (MultiLing articles have no time of day)
     rows = claims_data.load(DATA)
     test_duc = {r.story for r in rows if r.split == "test" and r.set == "duc2006"}
