@@ -209,7 +209,7 @@ def fold_stories(stories: list[str], fold: str) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=["dev", "validation", "test"])
+    parser.add_argument("--split", default="dev", choices=["dev", "train", "validation", "test"])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get(
         "DIGEST_CLAIMS_DATA", REPO / "bench" / "data" / "claims")))
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get(

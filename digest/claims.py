@@ -155,10 +155,15 @@ WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "
               "on the plane"}
 # Nouns after the count that yield to a verb right after them ("12 victims were injured").
 CHAIN_AFTER = {"victims"}
-# Counts of animals are not claims ("seven dead crows", "killed thousands of wild birds").
+# Counts of animals and machines are not claims ("seven dead crows", "killed thousands of wild
+# birds", "infected tens of thousands of computers").
 ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
                      r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
-                     r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of)\b", re.I)
+                     r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of|cats?|kittens?|rats?|"
+                     r"mice|goats?|poultry|livestock|"
+                     # what a computer virus infects
+                     r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?)\b",
+                     re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
@@ -282,8 +287,14 @@ PLAIN_GROUPS = {"people", "persons", "others", "other", "more", "victims", "indi
                 "dead", "killed", "new", "confirmed"}
 
 # "each winter", "every year", "a year": a rate or a statistic, not the event's count
-STATISTIC = re.compile(r"\b(?:each|every|per)\s+(?:year|winter|summer|spring|autumn|fall|month|"
-                       r"week|day)\b(?!\s+(?:ago|earlier|before|after))|\bannually\b", re.I)
+PERIODS = r"(?:year|winter|summer|spring|autumn|fall|month|week|day)"
+STATISTIC = re.compile(
+    rf"\b(?:each|every|per)\s+{PERIODS}\b(?!\s+(?:ago|earlier|before|after))|"
+    # "a year" is a rate only where it ends the count's clause, not in "a year after", "within a
+    # year", "a day of mourning"
+    rf"(?<!within\s)(?<!\bin\s)(?<!over\s)(?<!\bfor\s)(?<!than\s)(?<!half\s)(?<!during\s)"
+    rf"\ban?\s+{PERIODS}\b(?!\s+(?:ago|earlier|before|after|later|since|into|of|when|that|"
+    rf"(?:in|on|at)\s+which)\b)|\b(?:annually|everyday|yearly)\b", re.I)
 # what happens, not who ("four attacks that killed ...")
 EVENT_NOUN = re.compile(r"(?i:attacks?|bombs?|bombings?|blasts?|explosions?|raids?|crashes|"
                         r"storms?|earthquakes?|quakes?|fires|incidents?|accidents?|shootings?|"
@@ -494,6 +505,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and _agent(sentence, after):
+        return None  # "Two gunmen killed three people": the count did the killing
     if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):
         return None  # "predicted as many as 40,000 could have died": a projection, not a count
     if after and after.group("verb").lower() == "death" and re.match(
@@ -534,6 +547,32 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                       split.group(1) if split and is_split else None,
                       m.end() + (group_m.end() if group_m else 0), "before", split=is_split)
     return None
+
+
+# Verbs that take the victims as their object when active ("two gunmen killed three people")
+AGENT_VERBS = {"killed", "shot", "wounded", "injured", "hurt", "murdered", "arrested", "detained",
+               "kidnapped", "abducted", "evacuated", "rescued", "executed", "massacred", "seized",
+               "captured", "stabbed", "slaughtered", "slew", "kills", "kill", "injure", "injures"}
+PASSIVE = re.compile(r"\b(?:were|was|are|is|been|being|be)\b", re.I)
+# What starts the object of such a verb: a count, an article, a possessive, a quantifier
+# (not a time: "the 13 killed the day before", "12 killed last week")
+OBJECT_START = re.compile(rf"\s+(?!the\s+(?:day|night|week|month|year|weekend|morning|evening|"
+                          rf"afternoon|previous|following|next|same|past|last)\b)"
+                          rf"(?:an?|the|his|her|their|its|all|at\s+least|more\s+than|"
+                          rf"some|about|several|dozens|scores|hundreds|thousands|"
+                          rf"{WORD_NUM}|\d+)\b", re.I)
+
+
+def _agent(sentence: str, after: re.Match[str]) -> bool:
+    """The count is who did it: an active verb with an object after it ("2 seniors killed a
+    teacher", "Three teenagers shot and wounded five students"), not "Five killed in blast",
+    "12 were killed" or "three killed Monday"."""
+    verb = " ".join(after.group("verb").lower().split())
+    if verb not in AGENT_VERBS or PASSIVE.search(after.group(0)):
+        return False
+    rest = sentence[after.end():]
+    more = re.match(r"\s+and\s+(?:shot|wounded|injured|killed|stabbed)\b", rest, re.I)
+    return bool(OBJECT_START.match(rest[more.end():] if more else rest))
 
 
 def _excluded(sentence: str, m: re.Match[str]) -> bool:

@@ -178,9 +178,32 @@ def test_coordinated_groups_split_the_toll() -> None:
     "An estimated 400 people were at the dance, which had a capacity of 150.",
     "Seven dead crows were found infected with the virus.",
     "The 2004 Beslan school siege was deadlier.",
+    # rates are statistics, not an event's count
+    "Malaria kills up to 3 million people a year.",
+    "The virus is blamed for about 10,000 deaths a year in the United States.",
+    "Nearly 500 Kenyans die of AIDS everyday.",
+    # machines are not people
+    "The virus infected hundreds of thousands of computers.",
 ])
 def test_not_claims(sentence: str) -> None:
     assert claims.read_claims(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "counts"), [
+    # the count that did it is not a toll: an active verb with an object after it
+    ("Two gunmen killed three people.", ["three"]),
+    ("Two suicide bombers killed 40 people.", ["40"]),
+    ("Three teenagers shot and wounded five students.", ["five"]),
+    # a count before the verb with no object is the toll, in a headline too
+    ("Five killed in blast", ["Five"]),
+    ("Three killed Monday in a blast.", ["Three"]),
+    ("The 13 killed the day before were buried.", ["13"]),
+    # "a year" that is not a rate
+    ("30 people died within a year.", ["30"]),
+    ("It was a year in which 300 people died in floods.", ["300"]),
+])
+def test_who_did_it_and_rates_are_told_from_tolls(sentence: str, counts: list[str]) -> None:
+    assert [c.value for c in claims.read_claims(sentence)] == counts
 
 
 def test_other_event_is_not_current() -> None:
