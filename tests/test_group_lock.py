@@ -26,33 +26,44 @@ from digest.errors import StoreError
 from digest.storage import Store, parse_location
 
 pytestmark = pytest.mark.own_backend  # PostgreSQL only: the mode does not exist on SQLite
+CHUNK = 16  # files a worker claims at a time
 
 
 def test_two_workers_grouping_per_story_store_each_article_once_in_a_story(
         pg_url: str, tmp_path: Path) -> None:
+    made = tmp_path / "made"
+    corpus(made, 30)
+    # In the order the workers take them (by name), CHUNK files a claim: the first worker
+    # holds the chunk the second's next chunk follows, and they go through the two at the
+    # same pace. Some files of the second chunk of each pair are copies of the file at the
+    # same place in the first: the same article, which both workers may reach at once and
+    # only one may store.
     folder = tmp_path / "corpus"
-    files = corpus(folder, 30)
-    # Files with the text of another: the same article, which only one worker may store
-    # (whichever file comes first), even when both read one of the pair at the same time.
-    names = sorted(folder.iterdir())
-    for i, original in enumerate(names[:: len(names) // 8][:8]):
-        shutil.copy(original, folder / f"zz_copy{i}.md")
+    folder.mkdir()
+    for n, path in enumerate(sorted(made.iterdir())):
+        path.rename(folder / f"{n:04d}.md")
+    files = n + 1
+    copies = [n for n in range(0, files - 2 * CHUNK + 1, 2 * CHUNK)
+              for n in range(n, n + CHUNK, 3)]
+    for n in copies:
+        shutil.copy(folder / f"{n:04d}.md", folder / f"{n + CHUNK:04d}.md")
+    articles_in = files - len(copies)
     Store(parse_location(pg_url)).close()  # the schema first: both workers start on the files
     start = time.time() + 3.0
     env = {**os.environ, "DIGEST_GROUP_LOCK": "story"}
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, pg_url, str(folder), str(start),
-                               "16"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               str(CHUNK)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     reports = []
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
         reports.append(json.loads(out.strip().splitlines()[-1]))
-    assert sum(r["parsed"] for r in reports) == files + 8, reports
+    assert sum(r["parsed"] for r in reports) == files, reports
     assert all(r["parsed"] > 0 for r in reports), reports
     rows, ids, ledger = stored_counts(pg_url)
-    assert rows == ids == sum(r["new"] for r in reports) == files  # each copy stored once
-    assert ledger == files + 8
+    assert rows == ids == sum(r["new"] for r in reports) == articles_in  # copies stored once
+    assert ledger == files
 
     with Store(parse_location(pg_url)) as store:
         db = store.db
@@ -65,7 +76,7 @@ def test_two_workers_grouping_per_story_store_each_article_once_in_a_story(
         # stored articles carrying it (none lost to a race, none counted twice).
         articles = [a for path in {r[0] for r in db.execute("SELECT path FROM articles")}
                     for a in store.articles.of_file(path)]
-        assert len(articles) == files
+        assert len(articles) == articles_in
         carried = Counter(t for a in articles for t in cluster.features(a).vector)
         assert dict(db.execute("SELECT term, articles FROM term_counts").fetchall()) == carried
         # Each story's centroid holds its articles: the sum of their unit vectors.
