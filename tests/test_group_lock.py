@@ -35,7 +35,7 @@ def test_two_workers_grouping_per_story_store_each_article_once_in_a_story(
     corpus(made, 30)
     # In the order the workers take them (by name), CHUNK files a claim: the first worker
     # holds the chunk the second's next chunk follows, and they go through the two at the
-    # same pace. Some files of the second chunk of each pair are copies of the file at the
+    # same pace. The files of the second chunk of each pair are copies of the file at the
     # same place in the first: the same article, which both workers may reach at once and
     # only one may store.
     folder = tmp_path / "corpus"
@@ -44,7 +44,7 @@ def test_two_workers_grouping_per_story_store_each_article_once_in_a_story(
         path.rename(folder / f"{n:04d}.md")
     files = n + 1
     copies = [n for n in range(0, files - 2 * CHUNK + 1, 2 * CHUNK)
-              for n in range(n, n + CHUNK, 3)]
+              for n in range(n, n + CHUNK)]
     for n in copies:
         shutil.copy(folder / f"{n:04d}.md", folder / f"{n + CHUNK:04d}.md")
     articles_in = files - len(copies)
