@@ -33,18 +33,17 @@ def test_two_workers_grouping_per_story_store_each_article_once_in_a_story(
         pg_url: str, tmp_path: Path) -> None:
     made = tmp_path / "made"
     corpus(made, 30)
-    # In the order the workers take them (by name), CHUNK files a claim: the first worker
-    # holds the chunk the second's next chunk follows, and they go through the two at the
-    # same pace. The files of the second chunk of each pair are copies of the file at the
-    # same place in the first: the same article, which both workers may reach at once and
-    # only one may store.
+    # Files go in by name, CHUNK to a claim: while one worker takes in a chunk, the other
+    # takes in the next, at about the same pace. Every file of the second chunk of a pair is
+    # a copy of the file at the same place in the first: the same article, which both
+    # workers reach at about the same moment and only one may store.
     folder = tmp_path / "corpus"
     folder.mkdir()
     for n, path in enumerate(sorted(made.iterdir())):
         path.rename(folder / f"{n:04d}.md")
-    files = n + 1
-    copies = [n for n in range(0, files - 2 * CHUNK + 1, 2 * CHUNK)
-              for n in range(n, n + CHUNK)]
+    files = len(list(folder.iterdir()))
+    pairs = range(0, files - 2 * CHUNK + 1, 2 * CHUNK)  # each pair's first file
+    copies = [first + i for first in pairs for i in range(CHUNK)]
     for n in copies:
         shutil.copy(folder / f"{n:04d}.md", folder / f"{n + CHUNK:04d}.md")
     articles_in = files - len(copies)
