@@ -6,19 +6,14 @@ a story, and keep the index's shared rows (term counts, story sizes) exact.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from conftest_pg import stored_counts
-from test_claims import WORKER
+from test_claims import two_workers
 from test_reingest import corpus
 
 from digest import cluster
@@ -47,17 +42,7 @@ def test_two_workers_grouping_per_story_store_each_article_once_in_a_story(
     for n in copies:
         shutil.copy(folder / f"{n:04d}.md", folder / f"{n + CHUNK:04d}.md")
     articles_in = files - len(copies)
-    Store(parse_location(pg_url)).close()  # the schema first: both workers start on the files
-    start = time.time() + 3.0
-    env = {**os.environ, "DIGEST_GROUP_LOCK": "story"}
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, pg_url, str(folder), str(start),
-                               str(CHUNK)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    reports = []
-    for p in procs:
-        out, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err
-        reports.append(json.loads(out.strip().splitlines()[-1]))
+    reports = two_workers(pg_url, folder, CHUNK, env={**os.environ, "DIGEST_GROUP_LOCK": "story"})
     assert sum(r["parsed"] for r in reports) == files, reports
     assert all(r["parsed"] > 0 for r in reports), reports
     rows, ids, ledger = stored_counts(pg_url)
