@@ -4,7 +4,7 @@ empty state, with 1 or more ingesting workers at once (processes started togethe
 then one briefing of what is stored (summarize every story, render).
 
     python bench/pg_speed.py --pg postgresql://user@host:port/postgres --sizes 1000,10000 \
-        --workers 1,2
+        --workers 1,2 [--group-locks lease,story]
 
 --pg names a database the user may CREATE DATABASE from: each run gets a new database
 (bench_<size>), dropped first if it exists. Per run: wall time of the ingest (the first
@@ -13,6 +13,12 @@ worker's start to the last one's end) and of the briefing, CPU time of digest's 
 went (reading in its helper process is not on this clock; grouping, COMMIT, waiting for
 the write lock, claims), files each worker read, and the stored articles counted: rows,
 distinct ids (a duplicate is a row more), files in the ledger (a loss is a file less).
+
+--group-locks runs PostgreSQL in each way of serializing grouping (DIGEST_GROUP_LOCK: the
+lease, the default, or a row lock per story): the lock wait column is then the wait for the
+write lock at BEGIN (lease) or for the grouping and story locks (story), files run again
+after a deadlock are counted, and each run's stories are compared with the first run's of
+the same size (B-cubed F1 of the article -> story assignments: 1.0 is the same partition).
 The figures go in docs/benchmarks.md.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,7 +54,8 @@ def run_ingest(folder: Path, state: str, start_at: float) -> dict[str, float]:
     from digest import pipeline
     from digest.storage import Store, parse_location
 
-    spent = dict.fromkeys(("group", "commit", "lock_wait", "claims", "held"), 0.0)
+    spent = dict.fromkeys(("group", "commit", "lock_wait", "claims", "held", "holds",
+                           "founds"), 0.0)
     opened = [0.0]
 
     def timed(name: str, fn):  # type: ignore[no-untyped-def]
@@ -82,6 +90,19 @@ def run_ingest(folder: Path, state: str, start_at: float) -> dict[str, float]:
         store.database.commit = end(commit, "commit")  # type: ignore[method-assign]
         store.database.rollback = end(rollback, "commit")  # type: ignore[method-assign]
         store.claims.take = timed("claims", store.claims.take)  # type: ignore[method-assign]
+        # Per story: the waits for the grouping lock and the stories' rows, and how many
+        # holds (more than one an article: a decision changed once its story was locked).
+        hold_grouping, hold_story = store.database.hold_grouping, store.database.hold_story
+
+        def hold_grouping_(*, exclusive: bool) -> None:
+            t = time.perf_counter()
+            hold_grouping(exclusive=exclusive)
+            spent["lock_wait"] += time.perf_counter() - t
+            spent["holds"] += 1
+            spent["founds"] += exclusive
+
+        store.database.hold_grouping = hold_grouping_  # type: ignore[method-assign]
+        store.database.hold_story = timed("lock_wait", hold_story)  # type: ignore[method-assign]
         time.sleep(max(0.0, start_at - time.time()))  # the workers start together
         cpu0, t0 = speed.cpu_seconds(), time.perf_counter()
         report = pipeline.ingest_folders(store, [folder], now=datetime(2030, 1, 1),
@@ -89,7 +110,7 @@ def run_ingest(folder: Path, state: str, start_at: float) -> dict[str, float]:
         t1 = time.perf_counter()
     return {"ingest": t1 - t0, "cpu": speed.cpu_seconds() - cpu0, "end": time.time(),
             "parsed": report.files_parsed, "new": report.new_articles,
-            "others": report.held_elsewhere, **spent}
+            "others": report.held_elsewhere, "retried": report.retried, **spent}
 
 
 def run_brief(state: str) -> dict[str, float]:
@@ -100,15 +121,38 @@ def run_brief(state: str) -> dict[str, float]:
     with Store(parse_location(state)) as store:
         summaries = pipeline.story_summaries(store)
         render.render_markdown(pipeline.briefing(summaries, now=datetime(2030, 1, 1)))
-        ids = [r[0] for r in store.db.execute("SELECT id FROM articles").fetchall()]
+        rows = store.db.execute("SELECT id, story_id FROM articles").fetchall()
         files = store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    ids = [r[0] for r in rows]
     return {"brief": time.perf_counter() - t0, "cpu": speed.cpu_seconds() - cpu0,
-            "stories": len(summaries), "rows": len(ids), "ids": len(set(ids)), "files": files}
+            "stories": len(summaries), "rows": len(ids), "ids": len(set(ids)), "files": files,
+            "story_of": {r[0]: r[1] for r in rows}}
 
 
-def _child(kind: str, *args: str) -> subprocess.Popen[str]:
+def bcubed_f1(found: dict[str, str], reference: dict[str, str]) -> float:
+    """B-cubed F1 of one article -> story assignment against another, over the articles
+    both hold: each article's precision is the share of its story's articles that share
+    its reference story, recall the reverse; F1 of the means (1.0: the same partition)."""
+    common = found.keys() & reference.keys()
+    if not common:
+        return 0.0
+    pairs: dict[tuple[str, str], int] = {}
+    sizes: dict[str, int] = {}
+    ref_sizes: dict[str, int] = {}
+    for a in common:
+        s, r = found[a], reference[a]
+        pairs[s, r] = pairs.get((s, r), 0) + 1
+        sizes[s] = sizes.get(s, 0) + 1
+        ref_sizes[r] = ref_sizes.get(r, 0) + 1
+    precision = sum(n * n / sizes[s] for (s, _), n in pairs.items()) / len(common)
+    recall = sum(n * n / ref_sizes[r] for (_, r), n in pairs.items()) / len(common)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _child(kind: str, *args: str, group_lock: str = "lease") -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, __file__, "_" + kind, *args],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "DIGEST_GROUP_LOCK": group_lock})
 
 
 def _result(proc: subprocess.Popen[str]) -> dict[str, float]:
@@ -118,16 +162,23 @@ def _result(proc: subprocess.Popen[str]) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def measure(folder: Path, state: str, workers: int) -> dict[str, object]:
+def _load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(folder: Path, state: str, workers: int, group_lock: str = "lease") -> dict[str, object]:
     from digest.storage import Store, parse_location
 
     Store(parse_location(state)).close()  # the schema first: not part of any worker's time
+    load_start = _load()
     start_at = time.time() + 2.0
-    procs = [_child("ingest", str(folder), state, str(start_at)) for _ in range(workers)]
+    procs = [_child("ingest", str(folder), state, str(start_at), group_lock=group_lock)
+             for _ in range(workers)]
     ingests = [_result(p) for p in procs]
     wall = max(r["end"] for r in ingests) - start_at
     brief = _result(_child("brief", state))
-    return {"ingest_wall": wall, "workers": ingests, **brief}
+    return {"ingest_wall": wall, "workers": ingests, "load": f"{load_start} -> {_load()}",
+            **brief}
 
 
 def main() -> None:
@@ -143,12 +194,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--workers", default="1,2", help="ingesting workers per run")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--group-locks", default="lease",
+                        help="PostgreSQL's DIGEST_GROUP_LOCK modes to run: lease, story")
     parser.add_argument("--workdir", type=Path, help="keep corpora here (default: a temp folder)")
     args = parser.parse_args()
     rows = ["| articles | backend | workers | stories | ingest (wall) | brief | total | "
             "CPU (digest) | files read per worker | grouping / COMMIT / lock wait / claims, "
-            "per worker | rows / ids / files |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
+            "per worker | rows / ids / files | files retried | B³ F1 vs first run | load |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---|"]
+    runs = [(backend, lock) for backend in args.backends.split(",")
+            for lock in (args.group_locks.split(",") if backend == "postgresql" else [""])]
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
@@ -157,8 +212,9 @@ def main() -> None:
             if not done.exists():
                 speed.build_corpus(folder, size)
                 done.touch()
-            for workers in (int(w) for w in args.workers.split(",")):
-                for backend in args.backends.split(","):
+            reference: dict[str, str] | None = None
+            for backend, lock in runs:
+                for workers in (int(w) for w in args.workers.split(",")):
                     if backend == "sqlite":
                         state = work / f"state{size}.sqlite"
                         for p in work.glob(f"state{size}.sqlite*"):
@@ -166,19 +222,25 @@ def main() -> None:
                         location = str(state)
                     else:
                         location = fresh_database(args.pg, f"bench_{size}")
-                    r = measure(folder, location, workers)
+                    r = measure(folder, location, workers, lock or "lease")
+                    story_of = r.pop("story_of")
+                    assert isinstance(story_of, dict)
+                    reference = story_of if reference is None else reference
                     ws = r["workers"]
                     assert isinstance(ws, list)
                     cpu = sum(w["cpu"] for w in ws) + float(r["cpu"])  # type: ignore[arg-type]
                     total = float(r["ingest_wall"]) + float(r["brief"])  # type: ignore[arg-type]
                     split = "; ".join(f"{w['group']:.0f} / {w['commit']:.0f} / "
                                       f"{w['lock_wait']:.0f} / {w['claims']:.0f} s" for w in ws)
+                    name = "SQLite" if backend == "sqlite" else f"PostgreSQL ({lock or 'lease'})"
                     rows.append(
-                        f"| {size:,} | {'SQLite' if backend == 'sqlite' else 'PostgreSQL'} | "
+                        f"| {size:,} | {name} | "
                         f"{workers} | {r['stories']:,} | {r['ingest_wall']:.1f} s | "
                         f"{r['brief']:.1f} s | {total:.1f} s | {cpu:.1f} s | "
                         f"{' + '.join(str(w['parsed']) for w in ws)} | {split} | "
-                        f"{r['rows']:,} / {r['ids']:,} / {r['files']:,} |")
+                        f"{r['rows']:,} / {r['ids']:,} / {r['files']:,} | "
+                        f"{sum(int(w['retried']) for w in ws)} | "
+                        f"{bcubed_f1(story_of, reference):.4f} | {r['load']} |")
                     print(rows[-1], file=sys.stderr, flush=True)
                     print(json.dumps(r), file=sys.stderr, flush=True)
     print("\n".join(rows))

@@ -101,6 +101,13 @@ class StoryIndex(Protocol):
     def set_duplicate_of(self, article_id: str, original: str | None) -> None: ...
 
 
+class HeldIndex(StoryIndex, Protocol):
+    """An index several workers group into at once (storage's per-story mode)."""
+
+    def hold(self, story_id: str | None) -> None: ...
+    def refresh(self) -> None: ...
+
+
 @lru_cache(maxsize=500_000)
 def idf(word: str) -> float:
     """Rarity of a word in general English: 'the' ~0.3, 'kremlin' ~4, unseen words 6."""
@@ -365,6 +372,44 @@ def place(index: StoryIndex, article: Article, now: datetime, *,
     `chooser` replaces the hand rule (bench/eval_grouping.py compares decisions).
     """
     f = prepared or features(article)
+    return _put(index, article, now, f, *decide(index, article, f, chooser))
+
+
+# A decision taken again after its story was locked, and changed by what another worker
+# committed meanwhile, is tried with the new story this many times; then every other
+# worker's grouping is waited for (rare: the figures are in docs/benchmarks.md §14).
+HOLD_TRIES = 3
+
+
+def place_held(index: HeldIndex, article: Article, now: datetime, *,
+               prepared: Features | None = None, chooser: Chooser | None = None) -> str:
+    """place, with other workers grouping into the same index at once.
+
+    The decision is taken on what is committed; then the story it joins is locked (or, to
+    found a story, every other worker's grouping is waited for) and the decision taken
+    again on what is committed now. The same answer stands: no one else changes that story,
+    or founds one, before this COMMIT. Other stories may still grow meanwhile, so a
+    newcomer may miss a better story that another worker was joining at that very moment.
+    """
+    f = prepared or features(article)
+    index.refresh()
+    decision = decide(index, article, f, chooser)
+    for _ in range(HOLD_TRIES):
+        index.hold(decision[0])
+        again = decide(index, article, f, chooser)
+        if again == decision:
+            break
+        decision = again
+    else:
+        index.hold(None)
+        decision = decide(index, article, f, chooser)
+        index.hold(decision[0])  # a no-op for a new story: held already
+    return _put(index, article, now, f, *decision)
+
+
+def decide(index: StoryIndex, article: Article, f: Features,
+           chooser: Chooser | None = None) -> tuple[str | None, str | None]:
+    """(the story the article joins, None for a new one; the stored article it copies)."""
     hashes = f.lead_hashes
     duplicate_of = None
     story_id = None
@@ -375,6 +420,11 @@ def place(index: StoryIndex, article: Article, now: datetime, *,
             break
     if story_id is None:
         story_id = best_story(index, f, article.date, chooser)
+    return story_id, duplicate_of
+
+
+def _put(index: StoryIndex, article: Article, now: datetime, f: Features,
+         story_id: str | None, duplicate_of: str | None) -> str:
     if story_id is None:
         story_id = story_id_for(article)
         index.create_story(story_id, article.title, f, now, article.date)

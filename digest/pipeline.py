@@ -54,6 +54,9 @@ class IngestReport:
     # files another worker took in while this one waited (feeds: left to the worker fetching).
     files_parsed: int = 0
     held_elsewhere: int = 0
+    # Grouping per story (DIGEST_GROUP_LOCK=story): files whose transaction deadlocked with
+    # another worker's and was run again.
+    retried: int = 0
 
 
 # Several files share one SQLite transaction (a COMMIT costs about as much as taking in a
@@ -72,6 +75,10 @@ CLAIM_FILES = 256
 CLAIM_SECONDS = 60.0
 # A run waits for the files another worker holds (see ingest_folders), asking this often.
 CLAIM_POLL_SECONDS = 0.5
+# Grouping per story (storage's opt-in DIGEST_GROUP_LOCK=story): each file is its own
+# transaction, so a story's row is locked only while one file is written; one that
+# deadlocked with another worker's is run again this many times at most.
+RACE_RETRIES = 5
 # Worker processes for the CPU-bound stages of a big run (summaries of many stories).
 WORKERS = min(2, os.cpu_count() or 1)
 
@@ -211,7 +218,8 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
     report = IngestReport()
     worker = worker_id()
     seconds = claim_seconds() if claim_for is None else claim_for
-    batch = _Batch(store, worker=worker)
+    # Per story, a batch of files would hold its stories' rows for seconds: one file each.
+    batch = _Batch(store, worker=worker, max_files=1 if store.index.per_story else BATCH_FILES)
     claimed = False
     try:
         for folder in folders:
@@ -364,6 +372,9 @@ def ingest_feeds(store: Store, specs: Sequence[FeedSpec], *, now: datetime, sett
             store.feeds.record_failure(result.url, result.error, now, result.next_fetch_at)
             return
         with store.transaction():
+            # Per story: a feed's entries are one transaction, too long to hold stories' rows
+            # beside other workers; it groups alone, as under the write lock.
+            store.index.hold(None)
             known = store.feeds.known_entries(result.url)  # another digest may have been first
             for entry in result.entries:
                 if entry.key in known and known[entry.key].content_hash == entry.content_hash:
@@ -475,16 +486,29 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
     file_hash = prepared.file_hash
     articles = [(_stamp(a, now), features) for a, features in prepared.articles]
     report.warnings.extend(prepared.warnings)
-    with batch.file(claim):
-        recorded = store.files.state(key)
-        if recorded is not None and recorded.file_hash == file_hash and recorded.error is None:
-            # Another digest took this version in since the scan (its batch held the write
-            # lock meanwhile): its work stands, as if this run had found the file unchanged.
-            report.unchanged += 1
-            return
-        report.files_read += 1
-        _replace_articles(store, key, articles, now, report)
-        store.files.record(key, file_hash, entry.size, entry.mtime, None, now)
+    counted = (report.unchanged, report.files_read, report.new_articles)
+    for attempt in range(1, RACE_RETRIES + 2):
+        try:
+            with batch.file(claim):
+                recorded = store.files.state(key)
+                if (recorded is not None and recorded.file_hash == file_hash
+                        and recorded.error is None):
+                    # Another digest took this version in since the scan (its batch held the
+                    # write lock meanwhile): its work stands, as if this run had found the
+                    # file unchanged.
+                    report.unchanged += 1
+                    return
+                report.files_read += 1
+                _replace_articles(store, key, articles, now, report)
+                store.files.record(key, file_hash, entry.size, entry.mtime, None, now)
+            break
+        except Exception as e:
+            # Per story, another worker's transaction locked what this one needed in the
+            # other order: rolled back (the batch is this file alone), it runs again.
+            if attempt > RACE_RETRIES or not store.database.retryable(e):
+                raise
+            report.unchanged, report.files_read, report.new_articles = counted
+            report.retried += 1
     if not articles:
         report.warnings.append(f"{entry.name}: no article text found")
 
@@ -506,14 +530,16 @@ def _replace_articles(store: Store, path: str, articles: list[tuple[Article, clu
     for article in old.values():
         if article.id not in kept:
             copies += cluster.unplace(store.index, article, now)
+    place = cluster.place_held if store.index.per_story else cluster.place
     for article, features in articles:
         if article.id in kept:
             if _metadata(article) != _metadata(old[article.id]):
                 store.index.update_article(article)
             continue
+        store.index.hold_article(article.id)  # per story: another worker may store it now
         if store.articles.has(article.id):
             continue  # the same text already came from another file
-        cluster.place(store.index, article, now, prepared=features)
+        place(store.index, article, now, prepared=features)
         report.new_articles += 1
     cluster.recheck_copies(store.index, [c for c in copies if store.articles.has(c)])
 

@@ -69,20 +69,28 @@ print(json.dumps({"parsed": r.files_parsed, "others": r.held_elsewhere, "new": r
 """
 
 
-def test_two_workers_on_one_folder_split_its_files_and_store_each_article_once(
-        state: str, tmp_path: Path) -> None:
-    folder = tmp_path / "corpus"
-    files = corpus(folder, 6)
-    Store(parse_location(state)).close()  # the schema first: both workers start on the files
+def two_workers(state: str, folder: Path, chunk: int,
+                env: dict[str, str] | None = None) -> list[dict[str, int]]:
+    """WORKER twice at once on the folder (on a state whose schema is made first, so both
+    start on the files); their reports."""
+    Store(parse_location(state)).close()
     start = time.time() + 3.0
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, state, str(folder), str(start), "4"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, state, str(folder), str(start),
+                               str(chunk)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
     reports = []
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
         reports.append(json.loads(out.strip().splitlines()[-1]))
+    return reports
+
+
+def test_two_workers_on_one_folder_split_its_files_and_store_each_article_once(
+        state: str, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    files = corpus(folder, 6)
+    reports = two_workers(state, folder, 4)
     # Each file read (parsed and extracted) by exactly one of them, and both did a share.
     assert sum(r["parsed"] for r in reports) == files, reports
     assert all(r["parsed"] > 0 for r in reports), reports

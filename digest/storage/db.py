@@ -145,6 +145,35 @@ class BaseDatabase:
         """The one line for a library error meaning the state cannot be used now, else None."""
         raise NotImplementedError
 
+    # -- grouping per story (PostgreSQL's opt-in DIGEST_GROUP_LOCK=story; pg.py) -------------
+    # Here (SQLite, and PostgreSQL's default lease) every write transaction holds the one
+    # write lock, so grouping needs no lock of its own: these are no-ops.
+    per_story = False
+
+    def hold_grouping(self, *, exclusive: bool) -> None:
+        """Per story: shared for a decision that joins a story, exclusive for one that
+        founds a story (waits for every other transaction grouping)."""
+
+    def hold_story(self, story_id: str) -> None:
+        """Per story: lock the story's row until COMMIT (the decision to change it is this
+        transaction's alone)."""
+
+    def hold_key(self, key: str) -> None:
+        """Per story: lock a name until COMMIT (an article id two files may both carry)."""
+
+    def retryable(self, e: BaseException) -> bool:
+        """Whether the transaction failed only because another one raced it (a deadlock):
+        rolled back, it may simply run again."""
+        return False
+
+    def row_versions(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """Per story: the version of each of these stories' rows (changed by any write)."""
+        return {}
+
+    def own_version(self) -> str:
+        """Per story: the version the rows this transaction writes get."""
+        return ""
+
     def begin(self) -> None:
         raise NotImplementedError
 

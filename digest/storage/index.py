@@ -13,6 +13,13 @@ are patched with them here, ROLLBACK drops them (the `after_rollback` hook), COM
 them first (`before_commit`), and a BEGIN that finds another process wrote since drops every
 copy (`on_stale`, from SQLite's data_version). A caller never sees the difference; the
 equivalence tests in tests/test_index.py hold the cached paths to the plain ones.
+
+Grouping per story (PostgreSQL's opt-in DIGEST_GROUP_LOCK=story, storage/pg.py): other
+workers write the index while this one groups, and no BEGIN says so. `refresh` (before each
+decision) writes what is pending and drops the postings, norms and term counts (a few
+queries to read again); centroids (a JSON parse each) stay, each checked against its
+story row's version before its first use after a refresh. `hold` locks what a decision
+changes, then refreshes, for the decision to be taken again on what is committed now.
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ class _Centroid:
     """A story's centroid as stored: term weights (a sum of unit vectors), norm, articles, names."""
 
     __slots__ = ("dirty", "entities", "last_date", "norm", "probe", "size", "updated_at",
-                 "weights")
+                 "version", "weights")
 
     def __init__(self, weights: dict[str, float], norm: float, size: int,
                  entities: dict[str, float], probe: set[str]) -> None:
@@ -63,6 +70,7 @@ class _Centroid:
         self.dirty = False
         self.updated_at = ""
         self.last_date = ""
+        self.version = ""  # per story: its stories row's version when read or written here
 
 
 class StoryIndex:
@@ -86,8 +94,61 @@ class StoryIndex:
         # weight, or None for a row to delete}, and the same keyed by term, to patch rows read.
         self._probe_pending: dict[str, dict[str, float | None]] = {}
         self._probe_pending_terms: dict[str, set[str]] = {}
+        # Per story: centroids checked against their row's version since the last refresh.
+        self._checked: set[str] = set()
         db.add_hooks(before_commit=self._flush, after_rollback=self._discard,
                      on_stale=self.release_memory)
+
+    # -- several workers grouping at once (per story) --------------------------------------
+    @property
+    def per_story(self) -> bool:
+        """Whether grouping locks per story (cluster.place_held) rather than running under
+        the one write lock every transaction holds."""
+        return self._db.per_story
+
+    def hold(self, story_id: str | None) -> None:
+        """Per story: lock the story an article is about to join (None: about to found one,
+        which waits for every other worker's grouping), then forget the cached rows: what
+        the decision read may have changed before the lock, and is read again."""
+        if not self._db.per_story:
+            return
+        self._db.hold_grouping(exclusive=story_id is None)
+        if story_id is not None:
+            self._db.hold_story(story_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Per story: what other workers committed is seen from here on (see above)."""
+        if not self._db.per_story:
+            return
+        self._flush()  # this transaction's own changes: written, then read back like the rest
+        self._term_counts.clear()
+        self._forget_probe()
+        self._checked.clear()
+
+    def _check(self, story_ids: list[str]) -> None:
+        """Per story: drop the cached centroids of these stories that another worker changed
+        since they were read (their row's version moved)."""
+        ask = [sid for sid in story_ids if sid in self._centroids and sid not in self._checked
+               and not self._centroids[sid].dirty]
+        if ask:
+            versions = self._db.row_versions(ask)
+            for sid in ask:
+                if versions.get(sid) != self._centroids[sid].version:
+                    del self._centroids[sid]
+        self._checked.update(story_ids)
+
+    def _cached(self, story_id: str) -> _Centroid | None:
+        """The cached centroid if it may be used as it is (per story: checked or changed here)."""
+        c = self._centroids.get(story_id)
+        if c is None or not self._db.per_story or c.dirty or story_id in self._checked:
+            return c
+        return None
+
+    def hold_article(self, article_id: str) -> None:
+        """Per story: until COMMIT, no other worker stores this article id (two files with
+        the same text); it sees this one's once committed."""
+        self._db.hold_key(article_id)
 
     # -- the transaction's hooks -----------------------------------------------------------
     def _flush(self) -> None:
@@ -112,6 +173,7 @@ class StoryIndex:
         self._centroids.clear()
         self._term_counts.clear()
         self._forget_probe()
+        self._checked.clear()
 
     def _forget_probe(self) -> None:
         self._probe = ProbeCache()
@@ -147,6 +209,8 @@ class StoryIndex:
             (centroid.norm, centroid.updated_at,
              dumps(centroid.entities),
              centroid.last_date, centroid.last_date, story_id))
+        if self._db.per_story:  # the row's version once this transaction commits
+            centroid.version = self._db.own_version()
         centroid.dirty = False
         centroid.last_date = ""
 
@@ -192,7 +256,10 @@ class StoryIndex:
         """The `limit` stories best matching the vector on their story_probe terms."""
         self._hold_postings(probes)
         self._load_norms()
-        return self._probe.best(vector, probes, limit)
+        found = self._probe.best(vector, probes, limit)
+        if self._db.per_story:  # their centroids are read next: checked in one query
+            self._check([sid for sid, _ in found])
+        return found
 
     def centroid(self, story_id: str) -> tuple[Mapping[str, float], float]:
         """A story's centroid weights (not to be changed by the caller) and norm."""
@@ -223,14 +290,20 @@ class StoryIndex:
             self._probe.load_norms(self.conn.execute("SELECT id, norm FROM stories"))
             # A changed story's row is written at COMMIT: its norm in memory is the current one.
             for sid, c in self._centroids.items():
-                self._probe.set_norm(sid, c.norm)
+                if c.dirty:  # (the others' are as read; per story, maybe older)
+                    self._probe.set_norm(sid, c.norm)
 
     def _centroid(self, story_id: str) -> _Centroid:
         """The story's centroid, from memory or loaded (and then kept, most recent last)."""
+        if self._db.per_story:
+            self._check([story_id])
         cached = self._centroids.get(story_id)
         if cached is not None:
             self._centroids.move_to_end(story_id)
             return cached
+        # Per story: the version first (a write landing between the reads below makes it
+        # older than what they read: the next check reads the centroid again).
+        version = self._db.row_versions([story_id]).get(story_id, "") if self._db.per_story else ""
         stored = self.conn.execute("SELECT weights FROM story_centroids WHERE story_id = ?",
                                    (story_id,)).fetchone()
         weights = orjson.loads(stored[0]) if stored else {}
@@ -247,6 +320,7 @@ class StoryIndex:
                 probe.add(t)
         cached = _Centroid(weights, row[0] if row else 0.0, int(size),
                            orjson.loads(row[1]) if row else {}, probe)
+        cached.version = version
         self._centroids[story_id] = cached
         self._evict()
         return cached
@@ -263,8 +337,8 @@ class StoryIndex:
 
     def story_shapes(self, story_ids: list[str]) -> dict[str, tuple[int, float]]:
         """(articles, centroid norm) of each of these stories."""
-        shapes = {sid: (self._centroids[sid].size, self._centroids[sid].norm)
-                  for sid in story_ids if sid in self._centroids}
+        cached = {sid: c for sid in story_ids if (c := self._cached(sid)) is not None}
+        shapes = {sid: (c.size, c.norm) for sid, c in cached.items()}
         rest = [sid for sid in story_ids if sid not in shapes]
         if rest:
             rows = self.conn.execute(
@@ -275,7 +349,7 @@ class StoryIndex:
 
     def story_entities(self, story_ids: list[str]) -> dict[str, dict[str, float]]:
         """The summed entity vector of each of these stories."""
-        found = {sid: self._centroids[sid].entities for sid in story_ids if sid in self._centroids}
+        found = {sid: c.entities for sid in story_ids if (c := self._cached(sid)) is not None}
         rest = [sid for sid in story_ids if sid not in found]
         if rest:
             rows = self.conn.execute(
@@ -330,6 +404,7 @@ class StoryIndex:
         """Take one article's vectors out of its story's centroid (the inverse of add_to_story;
         remove_article deletes its row after). A story left without articles is deleted."""
         vector = features.vector
+        self.hold(story_id)
         centroid = self._centroid(story_id)
         self._count(vector, -1)
         centroid.size -= 1

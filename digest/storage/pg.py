@@ -13,6 +13,15 @@ connection drops), so ingest's "read the files ledger again inside the batch" st
 with several processes, and a statement inside it sees what the previous holder committed
 (READ COMMITTED). A one-row counter, bumped by each COMMIT, plays PRAGMA data_version: a BEGIN
 that finds it moved by another process drops the story index's cached rows (`on_stale`).
+
+Grouping per story (opt-in, `DIGEST_GROUP_LOCK=story`, read when the database is opened; a
+prototype measured in docs/benchmarks.md §14): a BEGIN takes no write lock and bumps no
+counter (one row bumped by every COMMIT would serialize them again); the story index checks
+its cached centroids itself, by their stories' row versions (`row_versions`: PostgreSQL's
+xmin, which every UPDATE of the row changes). Grouping locks what it decides on instead
+(`hold_grouping`, `hold_story`, `hold_key`), and a deadlock between two workers is
+`retryable`. Every worker of a database must run in the same mode: a leased worker does not
+see this mode's writes in the counter.
 psycopg is an optional extra (`pip install 'digest[postgres]'`): imported only here.
 """
 
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import threading
 import time
@@ -44,6 +54,10 @@ CONNECT_SECONDS = 10
 # lock every write transaction holds, and the one migrations run under.
 WRITE_LOCK = 0x64696765_7374_0001
 MIGRATE_LOCK = 0x64696765_7374_0002
+# Grouping per story: held shared by a decision that joins a story, exclusive by one that
+# founds a story (two workers must not found two stories for one event).
+GROUP_LOCK = 0x64696765_7374_0003
+GROUP_LOCK_MODES = ("lease", "story")
 
 # INSERT OR REPLACE's meaning per table: the conflict key, the columns replaced.
 _REPLACE_KEYS = {
@@ -148,6 +162,16 @@ def _one_line(e: BaseException) -> str:
     return lines[0] if lines else type(e).__name__
 
 
+def group_lock_mode(url: PostgresUrl) -> str:
+    """$DIGEST_GROUP_LOCK: how grouping is serialized, "lease" (the default: the write lock)
+    or "story" (a row lock per story, the prototype); anything else is one StoreError line."""
+    mode = os.environ.get("DIGEST_GROUP_LOCK", "").strip().lower() or "lease"
+    if mode not in GROUP_LOCK_MODES:
+        raise StoreError(f"{url}: DIGEST_GROUP_LOCK={mode!r}: expected one of "
+                         f"{', '.join(GROUP_LOCK_MODES)}")
+    return mode
+
+
 def connect(url: PostgresUrl) -> Any:
     """A psycopg connection (autocommit: transactions are explicit), or one StoreError line."""
     if psycopg is None:
@@ -171,6 +195,7 @@ class PgDatabase(BaseDatabase):
         super().__init__()
         self.url = url
         self.busy_seconds = busy_seconds
+        self.per_story = group_lock_mode(url) == "story"
         self.raw = connect(url)
         # Another worker's transaction holds the write lock (a batch of files, ~2 s): wait for
         # it as long as SQLite waits for its lock, then fail with one line.
@@ -208,9 +233,12 @@ class PgDatabase(BaseDatabase):
 
     # -- transactions ------------------------------------------------------------------------
     def begin(self) -> None:
-        """BEGIN and take the write lock; tell the hooks if another process committed since."""
+        """BEGIN and take the write lock; tell the hooks if another process committed since.
+        Per story: no lock (the story index checks its rows itself)."""
         try:
             self.raw.execute("BEGIN")
+            if self.per_story:
+                return  # the index checks what it holds (row_versions)
             self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             version = int(self.raw.execute("SELECT n FROM digest_writes").fetchone()[0])
         except psycopg.Error as e:
@@ -221,10 +249,38 @@ class PgDatabase(BaseDatabase):
         """Let the hooks write what they hold, then COMMIT; on any failure nothing is kept."""
         with self._rolled_back_on_failure():
             self._write_pending()
-            version = self.raw.execute(
-                "UPDATE digest_writes SET n = n + 1 RETURNING n").fetchone()[0]
+            if self.per_story:
+                version = self._data_version
+            else:
+                version = self.raw.execute(
+                    "UPDATE digest_writes SET n = n + 1 RETURNING n").fetchone()[0]
             self.raw.execute("COMMIT")
         self._data_version = int(version)
+
+    # -- grouping per story (see the module's docstring) -------------------------------------
+    def hold_grouping(self, *, exclusive: bool) -> None:
+        if self.per_story:
+            take = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+            self.raw.execute(f"SELECT {take}(%s)", (GROUP_LOCK,))
+
+    def hold_story(self, story_id: str) -> None:
+        if self.per_story:
+            self.raw.execute("SELECT 1 FROM stories WHERE id = %s FOR UPDATE", (story_id,))
+
+    def hold_key(self, key: str) -> None:
+        if self.per_story:
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_presence_key(f"key:{key}"),))
+
+    def retryable(self, e: BaseException) -> bool:
+        return isinstance(e, (pg_errors.DeadlockDetected, pg_errors.SerializationFailure))
+
+    def row_versions(self, story_ids: Sequence[str]) -> dict[str, str]:
+        # xmin: the transaction that wrote the row's current version
+        return {r[0]: r[1] for r in self.raw.execute(
+            "SELECT id, xmin::text FROM stories WHERE id = ANY(%s)", (list(story_ids),))}
+
+    def own_version(self) -> str:
+        return str(self.raw.execute("SELECT pg_current_xact_id()::xid::text").fetchone()[0])
 
     @contextmanager
     def _rolled_back_on_failure(self) -> Iterator[None]:
