@@ -744,6 +744,8 @@ def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     read = _inherit_scope(sentence, _split_groups(kept, flags), flags)
+    if all(c.scope is None for c in read):
+        return read
     title = _title_case(sentence)
     return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title))
             for c in read]
@@ -753,12 +755,18 @@ FIXED_SCOPES = {"aboard", "on the ground"}
 NOT_SCOPES = NOT_PLACES | {"those", "these", "them", "it", "he", "she", "they", "who"}
 
 
+def _capitalized(sentence: str) -> tuple[int, int]:
+    """(words of four letters or more, how many of them start with a capital): a headline in
+    title case has nearly all of them capitalized."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sentence) if len(w) > 3]
+    return len(words), sum(w[0].isupper() for w in words)
+
+
 def _title_case(sentence: str) -> bool:
     """A headline in title case ("Over 12,000 Killed in Earthquake in Turkey"): its capitals
     say nothing about what is a place."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sentence) if len(w) > 3]
-    return len(words) >= 2 and len(sentence.split()) <= 25 and \
-        sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    n, upper = _capitalized(sentence)
+    return n >= 2 and len(sentence.split()) <= 25 and upper >= 0.8 * n
 
 
 def _tidy_scope(scope: str, title_case: bool) -> str | None:
@@ -975,8 +983,8 @@ def _sentence_cues(sentence: str, year: int | None) -> list[str]:
     years = [int(y) for y in ANY_YEAR.findall(sentence)]
     if year is not None and any(y < year for y in years):
         out.append("old_year")
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sentence) if len(w) > 3]
-    if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+    n, upper = _capitalized(sentence)
+    if n >= 3 and upper >= 0.7 * n:
         out.append("headline")  # a headline or a title-cased caption
     return out
 
