@@ -27,8 +27,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -172,8 +173,14 @@ class Daemon:
         self.add_jobs()
         self.scheduler.start()
         folders = self.config.sources.folders
-        if FolderWatcher(folders, self.file_arrived, self.stopping).start():
-            log.info("watching %s for new files", ", ".join(map(str, folders)))
+        FolderWatcher(folders, self.file_arrived, self.stopping,
+                      ready=lambda: self._watching(folders)).start()
+
+    def _watching(self, folders: Sequence[Path]) -> None:
+        """The watch is live: from now on a new file is seen at once; one that landed while
+        it was being set up (after the first scan) is found by one more scan."""
+        log.info("watching %s for new files", ", ".join(map(str, folders)))
+        self.file_arrived()
 
     def add_jobs(self) -> None:
         """The scan and deliver jobs, and one cron job per digest in its own time zone."""
