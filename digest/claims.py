@@ -40,7 +40,8 @@ WORD_VALUES = {w: i for i, w in enumerate(UNITS)} | {w: 20 + 10 * i for i, w in 
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Vague counts as the interval the words allow (the labelled set's reading).
 VAGUE = {
-    "half a dozen": (6, 6), "half a million": (500_000, 500_000),
+    "half a dozen": (6, 6), "half a million": (500_000, 500_000), "a half-dozen": (6, 6),
+    "half-dozen": (6, 6), "a half dozen": (6, 6),
     "several dozen": (24, 99), "several hundred": (200, 999), "several thousand": (2000, 9999),
     "several dozens": (24, 99), "several hundreds": (200, 999), "several thousands": (2000, 9999),
     "a dozen": (12, 12), "one dozen": (12, 12), "two dozen": (24, 24),
@@ -149,12 +150,27 @@ AFTER: dict[str, str] = {
     "marched": "other:protesters", "took part in the demonstration": "other:protesters",
     "took part in the protest": "other:protesters", "took part in the rally": "other:protesters",
     "took part in the march": "other:protesters",
+    # the people a protest counts, named by what they do ("Thousands of demonstrators rallied")
+    "protesters": "other:protesters", "demonstrators": "other:protesters",
+    "marchers": "other:protesters", "strikers": "other:protesters",
+    "gathered to protest": "other:protesters", "rallied": "other:protesters",
+    "took to the streets": "other:protesters",
+    "refugees": "displaced", "shot and killed": "killed", "shot and wounded": "injured",
+    "sustained injuries": "injured", "suffered injuries": "injured",
+    # a disease's count ("11 cases of hemorrhage", "340 confirmed cases"): see DISEASE
+    "cases": "other:sick", "confirmed cases": "other:sick", "suspected cases": "other:sick",
 }
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
-              "on the plane"}
+              "on the plane", "protesters", "demonstrators", "marchers", "strikers", "refugees",
+              "cases"}
 # Nouns after the count that yield to a verb right after them ("12 victims were injured").
-CHAIN_AFTER = {"victims"}
+CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees"}
+# "cases" counts the sick only where the sentence is about a disease (not "two cases of fraud")
+DISEASE = re.compile(r"\b(?:virus|viral|disease|outbreak|epidemic|pandemic|infect|flu\b|influenza|"
+                     r"fever|cholera|measles|malaria|hepatitis|tuberculosis|meningitis|"
+                     r"encephalitis|poison|hemorrhag|haemorrhag|illness|sick|ill\b|symptom)",
+                     re.I)
 # Counts of animals and machines are not claims ("seven dead crows", "killed thousands of wild
 # birds", "infected tens of thousands of computers").
 ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
@@ -164,6 +180,15 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
                      # what a computer virus infects
                      r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?)\b",
                      re.I)
+# Counts of places, buildings, vehicles and plans are not of people either ("evacuate all 144
+# settlements", "killing 38 construction projects", "four 700-year-old villages"): the noun right
+# after the count, or after one word that describes it.
+THINGS = re.compile(r"\s+(?:[\w-]+\s+)?(?:settlements?|villages|towns|cities|houses|homes|"
+                    r"buildings|apartments|projects|programs|programmes|plants|factories|"
+                    r"vehicles|cars|trucks|buses|boats|ships|vessels|planes|aircraft|"
+                    r"helicopters|tanks|weapons|guns|rifles|bombs|mines|schools|hospitals|"
+                    r"churches|mosques|shops|stores|businesses|offices|bridges|roads|farms|"
+                    r"bills|laws|cells|camps|sites|districts|provinces|states|countries)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
@@ -200,6 +225,23 @@ BEFORE: dict[str, str] = {
     "the kidnapping of": "other:hostages", "the abduction of": "other:hostages",
     "the detention of": "arrested", "the evacuation of": "displaced",
     "the rescue of": "other:rescued", "the release of": "other:released",
+    "jailing of": "arrested", "saved": "other:rescued", "saving": "other:rescued",
+    "treated": "injured", "treating": "injured", "carrying": "other:aboard",
+    # a toll's members: "The dead included four children", "Among the injured were 12 police"
+    "the dead included": "killed", "the dead include": "killed", "the dead includes": "killed",
+    "the victims included": "killed", "the victims include": "killed",
+    "those killed included": "killed", "those killed include": "killed",
+    "among the dead were": "killed", "among the dead are": "killed",
+    "among those killed were": "killed", "among the victims were": "killed",
+    "the injured included": "injured", "the injured include": "injured",
+    "the wounded included": "injured", "the wounded include": "injured",
+    "among the injured were": "injured", "among the wounded were": "injured",
+    "among the injured are": "injured", "among the wounded are": "injured",
+    "the casualties included": "other:casualties", "the casualties include": "other:casualties",
+    "those arrested included": "arrested", "those arrested include": "arrested",
+    "among those arrested were": "arrested", "the missing included": "missing",
+    "the missing include": "missing", "among the missing are": "missing",
+    "among the missing were": "missing",
 }
 # "took 20 people hostage", "sent 12 to hospital": these verbs count someone only with these after
 NEEDS_AFTER = {
@@ -209,6 +251,14 @@ NEEDS_AFTER = {
     "taking": re.compile(r"(?:\s+\S+){0,3}?\s+(?:hostage|captive|prisoner)\b", re.I),
     "sent": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
     "sending": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
+    # "treated 87 people for injuries", "a ferry carrying 300 passengers"
+    "treated": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
+                          r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
+    "treating": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
+                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
+    "carrying": re.compile(r"(?:\s+[a-z-]+)?\s+(?:passengers|people|persons|pilgrims|migrants|"
+                           r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
+                           re.I),
 }
 # "claimed 56 lives", "took 10 lives", "cost 300 lives"
 LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?)"
@@ -244,10 +294,13 @@ AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported\s+as|reported(?:
        r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
        r"of\s+them|people|persons)")
 STOP = (r"(?:and|or|but|in|on|at|from|to|after|when|as|while|who|that|which|than|by|for|with|"
-        r"the|a|an|said|says|say|police|officials?|according)")
+        r"the|a|an|said|says|say|according)")
+# (the group may name police or officials as the victims: "Four police officers were killed")
+# (a group may be "people sustained": "Twelve people sustained injuries")
+AUX_GROUP = AUX.replace("|people|persons", "")
 # "144 people dead", "360 others wounded", "21 Israelis", "three soldiers were killed"
 AFTER_RE = re.compile(
-    rf"(?P<group>(?:\s+(?!{AUX}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
+    rf"(?P<group>(?:\s+(?!{AUX_GROUP}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
     rf"[A-Za-z][\w'’.-]*){{0,3}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
@@ -261,13 +314,17 @@ AFTER_RE = re.compile(
     r"some\s+|all\s+)*(?:of\s+)?(?:them|whom)|including|among\s+them)\s+[^,.;]{1,30},)?"
     # "The four men, who were in the city to install phones, were taken hostage"
     r"(?:\s*,\s*(?:who|which)\s+[^,.;()]{1,70},)?"
-    rf"(?:\s+(?:{AUX}|who|that))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
+    # ("13 villagers were summarily shot and killed": any adverb between)
+    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
-    rf"\b(?P<verb>{_alternation(BEFORE)})(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
+    rf"\b(?P<verb>{_alternation(BEFORE)})"
+    # "killed the pilot and 11 passengers", "killed a teacher and 12 classmates": a split
+    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and)?"
+    r"(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
     r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
     # ("killed the Kursk's 118-man crew", "killed his two children")
     re.I)
@@ -483,7 +540,7 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                       " ".join(part.group("scope").split()), part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
-    if ANIMALS.match(sentence, m.end()):
+    if ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
         return None
     if re.match(r"\s+of\s+(?:[A-Z]\w+\s+)?hostages\b", sentence[m.end():]):
         return _Found("other:hostages", None, m.end(), "after")
@@ -497,8 +554,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         then = AFTER_RE.match(sentence, after.end())
         if then and not then.group("group").strip():
             after = then  # "12 victims were injured": the verb says what they are
-        elif re.search(r"\b[a-z]", after.group("group")):
+        elif after.group("verb").lower() == "victims" and re.search(r"\b[a-z]",
+                                                                     after.group("group")):
             return None  # "kidnap victims", "flood victims": of what, the noun before says
+    if after and after.group("verb").lower().endswith("cases") and not DISEASE.search(sentence):
+        after = None  # "two cases of fraud"
     if after:
         verb = " ".join(after.group("verb").lower().split())
         raw_group = " ".join(after.group("group").split())
@@ -543,6 +603,13 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                          rf"(?:an?|{WORD_NUM}|\d+)\s", sentence[m.end():], re.I)
         group_m = re.match(r"\s+([A-Za-z][\w'’-]+)", sentence[m.end():])
         is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
+        verb = " ".join(before.group("verb").lower().split())
+        members = MEMBERS.match(sentence, m.end())
+        if (before.group("first") or verb.startswith(("the ", "those ", "among "))) and \
+                members and members.group(1).lower() not in PLAIN_GROUPS:
+            # a part of the toll: "killed the pilot and 11 passengers", "The dead included
+            # four children"
+            return _Found(BEFORE[verb], members.group(1), members.end(), "before", split=True)
         return _Found(BEFORE[" ".join(before.group("verb").lower().split())],
                       split.group(1) if split and is_split else None,
                       m.end() + (group_m.end() if group_m else 0), "before", split=is_split)
@@ -552,7 +619,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
 # Verbs that take the victims as their object when active ("two gunmen killed three people")
 AGENT_VERBS = {"killed", "shot", "wounded", "injured", "hurt", "murdered", "arrested", "detained",
                "kidnapped", "abducted", "evacuated", "rescued", "executed", "massacred", "seized",
-               "captured", "stabbed", "slaughtered", "slew", "kills", "kill", "injure", "injures"}
+               "captured", "stabbed", "slaughtered", "slew", "kills", "kill", "injure", "injures",
+               "shot and killed", "shot and wounded"}
 PASSIVE = re.compile(r"\b(?:were|was|are|is|been|being|be)\b", re.I)
 # What starts the object of such a verb: a count, an article, a possessive, a quantifier
 # (not a time: "the 13 killed the day before", "12 killed last week")
@@ -561,6 +629,11 @@ OBJECT_START = re.compile(rf"\s+(?!the\s+(?:day|night|week|month|year|weekend|mo
                           rf"(?:an?|the|his|her|their|its|all|at\s+least|more\s+than|"
                           rf"some|about|several|dozens|scores|hundreds|thousands|"
                           rf"{WORD_NUM}|\d+)\b", re.I)
+
+
+# The noun a part of a toll is named by: a word, or two when the second is a plural noun
+# ("five foreign tourists", "12 police officers", but "12 classmates last Tuesday")
+MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+(?!and\b|others\b)[a-z][\w'’-]*[a-rt-z]s)?)\b")
 
 
 def _agent(sentence: str, after: re.Match[str]) -> bool:
@@ -587,8 +660,9 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     # increment; "bringing the toll to" says when it is, see _drop_increments)
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
-    if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q")):
-        return True
+    if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q") or re.match(
+            r"\s+(?:that|who|which|of\s+(?:the|those|these|its|their)\s)", right)):
+        return True  # ("a virus, one that infected ...", "one of the 13 who died": the 13 count)
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d", m.group("a")) and not m.group("q"))
 
 
@@ -852,6 +926,12 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
                                                           left):
         return _Found(near.subject, None, m.end(), "ellipsis")
+    if near.scope and re.search(rf"\b(?:{COUNT})\s+{re.escape(near.scope)}\s+and\s*$", left, re.I):
+        # "included eight servicemen and 17 policemen": the split goes on
+        group = MEMBERS.match(right)
+        if group and group.group(1).lower() not in PLAIN_GROUPS:
+            return _Found(near.subject, group.group(1), m.end() + group.end(), "ellipsis",
+                          split=True)
     listed = LISTED_PLACE.search(left)
     if listed and re.match(r"\s*(?:[,;.]|and\b|$)", right):
         # "Sakarya ranked second with 3,046 deaths, followed by Yalova with 2,400, Bolu with 248"

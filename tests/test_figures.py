@@ -709,3 +709,64 @@ def test_an_undated_article_is_read_in_the_year_its_text_states() -> None:
     assert [(c.value, c.role) for c in found] == [("200", "current"), ("300", "other_event")]
     bare = claims.article_claims(article("b", "The 2010 earthquake killed 200 people.", None))
     assert [(c.value, c.role) for c in bare] == [("200", "other_event")]
+
+
+# -- ninth session: forms found on the train split's misses, tested on invented sentences ------
+@pytest.mark.parametrize(("sentence", "subject", "value", "scope"), [
+    # victims who are police or officials ("police" no longer ends the count's noun group)
+    ("Four police officers were killed in the ambush.", "killed", "Four", None),
+    ("Two officials were injured when the roof fell.", "injured", "Two", None),
+    # an adverb between the auxiliary and the verb
+    ("Nine villagers were summarily shot and killed.", "killed", "Nine", None),
+    ("Six workers were reportedly hurt.", "injured", "Six", None),
+    # "people" followed by the verb that names the injuries
+    ("Twelve people sustained injuries in the crash.", "injured", "Twelve", None),
+    # protesters and refugees named by their noun
+    ("Thousands of anti-war demonstrators rallied outside the embassy.", "other:protesters",
+     "Thousands", None),
+    ("Police fired tear gas at about 500 protesters.", "other:protesters", "about 500", None),
+    ("About 8,000 Sudanese refugees remain in border camps.", "displaced", "About 8,000", None),
+    # a noun that is a count's head yields to the verb after it, a verb before it wins
+    ("About 60 protesters were arrested on Friday.", "arrested", "About 60", None),
+    ("Troops detained 35 demonstrators near the square.", "arrested", "35", None),
+    # a disease's cases
+    ("Health officials confirmed 48 cases of cholera in the district.", "other:sick", "48", None),
+    # more verbs before the count
+    ("Doctors treated 87 people for burns after the blast.", "injured", "87", None),
+    ("Fishermen saved 40 passengers from the capsized boat.", "other:rescued", "40", None),
+    ("A boat carrying 300 migrants sank off the coast.", "other:aboard", "300", None),
+    ("The jailing of three journalists drew protests.", "arrested", "three", None),
+    ("Police arrested about a half-dozen men after the brawl.", "arrested", "about a half-dozen",
+     None),
+    # the members of a toll are its parts
+    ("The dead included five foreign tourists.", "killed", "five", "foreign tourists"),
+    ("Among the injured were 14 schoolchildren.", "injured", "14", "schoolchildren"),
+    ("The avalanche killed a guide and seven climbers.", "killed", "seven", "climbers"),
+])
+def test_ninth_session_forms_of_a_count(sentence: str, subject: str, value: str,
+                                        scope: str | None) -> None:
+    found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
+    assert [(c.subject, c.value, c.scope) for c in found] == [(subject, value, scope)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The court heard two cases of fraud against the firm.",  # cases of no disease
+    "Settlers refused to evacuate all 32 settlements in the area.",  # places, not people
+    "The storm forced the evacuation of four 200-year-old villages.",
+    "The budget cut killed 38 construction projects.",
+    "It is a worm, one that infected tens of thousands of computers.",  # "one that": a pronoun
+])
+def test_ninth_session_counts_of_no_one(sentence: str) -> None:
+    assert claims.read_claims(sentence, year=2005) == []
+
+
+def test_a_split_of_the_toll_goes_on_after_and() -> None:
+    found = claims.read_claims("The casualties included six soldiers and 11 policemen.",
+                               year=2005)
+    assert [(c.subject, c.value, c.scope) for c in found] == [
+        ("other:casualties", "six", "soldiers"), ("other:casualties", "11", "policemen")]
+
+
+def test_one_of_the_dead_counts_the_dead() -> None:
+    found = claims.read_claims("His cousin was one of the 13 who were shot to death.", year=2005)
+    assert [(c.subject, c.value) for c in found] == [("killed", "13")]
