@@ -379,7 +379,9 @@ NOT_BEFORE = re.compile(
 # "no one was killed", "the one who died": "one" is a count only when nothing says otherwise
 NOT_ONE = re.compile(r"\b(?:no|every|any|each|which|the|this|that|only|at|from|with|one)\s*$", re.I)
 AGE = re.compile(r"[A-Za-z]\s*,\s*$")  # "Smith, 45, was killed" (checked with a comma after)
-YEAR = re.compile(r"\b(?i:in|the|of|his|her|its|their|a)\s+(?:[A-Z][a-z]+\.?\s+)?(1[89]\d\d|20\d\d)\b")
+YEAR = re.compile(r"\b(?i:in|the|of|his|her|its|their|a)\s+(?:[A-Z][a-z]+\.?\s+)?(1[89]\d\d|20\d\d)\b|"
+                  # a full date: "crashed on Sept. 2, 1998, killing all 229"
+                  rf"\b(?i:{MONTHS})\.?\s+\d{{1,2}},\s+(1[89]\d\d|20\d\d)\b")
 SINCE_YEAR = re.compile(r"\b(?:since|until|till|by)\b[^;]{0,80}$", re.I)
 EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Initially|At\s+first)\b")
 # "when Hurricane Gilbert killed 300" and "the 10th anniversary of clashes that left 48 dead".
@@ -433,8 +435,10 @@ PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]
           # "since the Israeli withdrawal", "since the end of its truce", "since taking up arms"
           r"(?:the|its|their)\s+[\w'’-]+(?:\s+(?!(?:with|from|for|in|on|at|and|to|when|which|"
           r"that|who|as|by)\b)[\w'’-]+){0,3}|[a-z]+ing\s+[^,.;_]{1,30}|"
-          rf"(?:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d)?|(?:1[89]|20)\d\d)")
-PERIOD_BEFORE = re.compile(rf"(?:^|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
+          rf"(?i:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d|\s+(?:this|last)\s+year)?|"
+          r"(?:1[89]|20)\d\d)")
+OPENING = r"""^[\s`'"“‘]*"""  # a sentence's start, past its opening quotes
+PERIOD_BEFORE = re.compile(rf"(?:{OPENING}|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
 PERIOD_AFTER = re.compile(rf"[^.;]{{0,60}}?{PERIOD}", re.I)
 # The period of a cumulative toll said as a stretch of time: "over the past 27 years",
 # "in 12 months", "in its 30-year campaign".
@@ -444,6 +448,9 @@ SPAN_AFTER = re.compile(rf"[^.;]{{0,60}}?\b(?:over|in|during|within)\s+(?:(?:a|a
                         rf"{SPAN}\b", re.I)
 SPAN_BEFORE = re.compile(rf"\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?{SPAN}"
                          rf"[^.;,]{{0,30}}$", re.I)
+# ... or opening the sentence: "In the past 20 years, the drug has been linked to 24 deaths"
+SPAN_START = re.compile(rf"{OPENING}(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?"
+                        rf"{SPAN}\s*,", re.I)
 # (a name is taken whole: "Dar es Salaam", never "Dar es" with "Salaam" left to the words after)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|es)\b))*"
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
@@ -691,22 +698,49 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
+    where = None
     for place in candidates:
         if place is None:
             continue
         name = re.sub(r"['’]s$", "", place.group("place")).strip(" ,.")
         if name.lower().split()[-1] not in NOT_PLACES and name.lower() not in NOT_PLACES:
-            return name
-    if found.group is None and "since" in sentence.lower():
+            where = _apposed(sentence, place, name)
+            break
+    # (a count's head noun is no scope, so a period still is: "70 protesters have been arrested
+    # since the disturbances began")
+    period = _period(sentence, m, found) if not found.split else None
+    if where and period:
+        return f"{where}, {period}"  # the guideline's "place, period"
+    return where or period or found.group
+
+
+def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
+    """The period of a cumulative toll, when the sentence gives one."""
+    if "since" in sentence.lower():
         since = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
             sentence[:m.start()])
         if since:
             return "since " + " ".join(since.group("place").split())
-    if found.group is None and re.search(r"\b(?:years?|months?|weeks?|decades?)\b", sentence):
-        stretch = SPAN_AFTER.match(sentence, found.end) or SPAN_BEFORE.search(sentence[:m.start()])
+    if re.search(r"\b(?:years?|months?|weeks?|decades?)\b", sentence):
+        stretch = SPAN_AFTER.match(sentence, found.end) or SPAN_BEFORE.search(
+            sentence[:m.start()]) or SPAN_START.search(sentence, 0, m.start())
         if stretch:
             return " ".join(stretch.group("place").split())
-    return found.group
+    return None
+
+
+# "in the Tanzanian commercial capital Dar es Salaam": the name, not the adjective before it
+APPOSED = re.compile(r"(?:\s+[a-z]+){1,3}\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|de|del|es)\b)*)")
+
+
+def _apposed(sentence: str, place: re.Match[str], name: str) -> str:
+    """A one-word place followed by a description and a name is an adjective: the name is
+    the place."""
+    if len(name.split()) <= 2 and re.search(r"(?:an|ian|ese|ish|i)$", name):
+        named = APPOSED.match(sentence, place.end())
+        if named:
+            return named.group("name")
+    return name
 
 
 # A year after the count dates the count only when it is close ("killed 300 people in 1988");
@@ -730,9 +764,11 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     for y in YEAR.finditer(clause):
         if y.start() + start > m.end() + YEAR_REACH:
             break  # "arrested two agents ... after his departure during his visit in 1998"
-        year = int(y.group(1))
-        if SINCE_YEAR.search(clause[:y.start()]) or (article_year is not None
-                                                     and year >= article_year):
+        year = int(y.group(1) or y.group(2))
+        # (a full date of last year is often the story's own event still in the news: the
+        # crash "on October 31, 1999" in a 2000 article about its investigation)
+        recent = article_year is not None and year >= article_year - (y.group(2) is not None)
+        if SINCE_YEAR.search(clause[:y.start()]) or recent:
             continue
         return "other_event"
     if (EARLIER_BEFORE.search(left[-60:]) or EARLIER_AFTER.match(sentence, m.end())

@@ -770,3 +770,28 @@ def test_a_split_of_the_toll_goes_on_after_and() -> None:
 def test_one_of_the_dead_counts_the_dead() -> None:
     found = claims.read_claims("His cousin was one of the 13 who were shot to death.", year=2005)
     assert [(c.subject, c.value) for c in found] == [("killed", "13")]
+
+
+def test_a_full_date_two_years_back_is_another_event() -> None:
+    old = "The ferry sank off the coast on March 3, 1994, killing 310 passengers and crew."
+    assert [c.role for c in claims.read_claims(old, year=2001)] == ["other_event"]
+    # a full date of last year is often the story's own event, still in the news
+    recent = "The jet plunged into the sea on November 2, 2000, killing all 140 people aboard."
+    assert [c.role for c in claims.read_claims(recent, year=2001)] == ["current"]
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    # a period opening the sentence, past its quotes
+    ('"Since March this year, at least 300 people have died," the envoy said.',
+     "since March this year"),
+    ("Over the past 15 years, the disease has caused more than 900 deaths.", "the past 15 years"),
+    # a place and a period both tie the count: the guideline's "place, period"
+    ("At least 40 people have been killed in Nepal since the start of the strike.",
+     "Nepal, since the start of the strike"),
+    # a head noun is no scope, so the period still is
+    ("About 90 strikers have been arrested since the walkout began.", "since the walkout began"),
+    # a demonym and a description before a name: the name is the place
+    ("Some 30 people were hurt in the Kenyan port city Mombasa.", "Mombasa"),
+])
+def test_periods_and_places_as_a_reader_names_them(sentence: str, scope: str) -> None:
+    assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
