@@ -72,16 +72,38 @@ Reader = Callable[..., list[Claim]]
 READERS: dict[str, Reader] = {"model": claims.learned_claims, "rules": claims.read_claims}
 
 
+def article_contexts(rows: list[dict[str, Any]], eval_root: Path
+                     ) -> dict[str, claims.ArticleContext]:
+    """Each labelled sentence's article as digest reads it (`claims.article_context`: its year,
+    the past events it dates), by sentence id; rows whose article is not found get none."""
+    out: dict[str, claims.ArticleContext] = {}
+    stories: dict[str, dict[str, Article]] = {}
+    for row in rows:
+        story = row["story"]
+        if story not in stories:
+            try:
+                stories[story] = {a.id: a for a in load_story(eval_root, row["set"], story)}
+            except (OSError, KeyError):
+                stories[story] = {}
+        article = stories[story].get(row.get("doc", ""))
+        if article is not None:
+            out[row["id"]] = claims.article_context(article)
+    return out
+
+
 def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True,
-                 reader: Reader | None = None) -> dict[str, Any]:
+                 reader: Reader | None = None,
+                 contexts: dict[str, claims.ArticleContext] | None = None) -> dict[str, Any]:
     reader = reader or claims.read_claims
+    contexts = contexts or {}
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
     errors = []
     for row in rows:
         year = int(row["date"][:4]) if row.get("date") else None
-        pred = [c for c in reader(row["sentence"], year=year) if c.role == "current"]
+        pred = [c for c in reader(row["sentence"], year=year, context=contexts.get(row["id"]))
+                if c.role == "current"]
         gold = [g for g in row["claims"] if g["role"] == "current"]
         for c in pred:
             n_pred[_bucket(c.subject)] += 1
@@ -221,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", choices=sorted(READERS), default="rules",
                         help="rules: the hand rules (digest's default); model: their candidates "
                              "weighed by the learned model (claims.learned_claims)")
+    parser.add_argument("--no-context", action="store_true",
+                        help="read each sentence alone, without its article's context")
     parser.add_argument("--model", type=Path,
                         help="with --reader model: these weights instead of the shipped ones")
     args = parser.parse_args(argv)
@@ -234,9 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.fold:
         stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)
         sentences = [r for r in sentences if r["story"] in stories]
+    contexts = {} if args.no_context else article_contexts(sentences, args.eval)
     result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
-                              "claims": score_claims(sentences, args.errors),
-                              "claims_any_scope": score_claims(sentences, False, scope=False)["all"]}
+                              "claims": score_claims(sentences, args.errors, contexts=contexts),
+                              "claims_any_scope": score_claims(sentences, False, scope=False,
+                                                               contexts=contexts)["all"]}
     verdict_file = args.data / "verdicts.jsonl"
     if verdict_file.exists():
         sets = {r["story"]: r["set"] for r in sentences}

@@ -166,6 +166,9 @@ WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "
               "cases"}
 # Nouns after the count that yield to a verb right after them ("12 victims were injured").
 CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees"}
+# cases not yet known to be the disease's
+UNCONFIRMED = re.compile(r"\b(?:under\s+investigation|being\s+(?:investigated|tested)|"
+                         r"awaiting\s+(?:test|confirmation))", re.I)
 # "cases" counts the sick only where the sentence is about a disease (not "two cases of fraud")
 DISEASE = re.compile(r"\b(?:virus|viral|disease|outbreak|epidemic|pandemic|infect|flu\b|influenza|"
                      r"fever|cholera|measles|malaria|hepatitis|tuberculosis|meningitis|"
@@ -564,8 +567,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         elif after.group("verb").lower() == "victims" and re.search(r"\b[a-z]",
                                                                      after.group("group")):
             return None  # "kidnap victims", "flood victims": of what, the noun before says
-    if after and after.group("verb").lower().endswith("cases") and not DISEASE.search(sentence):
-        after = None  # "two cases of fraud"
+    if after and after.group("verb").lower().endswith("cases") and (
+            not DISEASE.search(sentence) or UNCONFIRMED.search(sentence, after.end())):
+        after = None  # "two cases of fraud"; "170 cases remain under investigation"
     if after:
         verb = " ".join(after.group("verb").lower().split())
         raw_group = " ".join(after.group("group").split())
@@ -640,7 +644,8 @@ OBJECT_START = re.compile(rf"\s+(?!the\s+(?:day|night|week|month|year|weekend|mo
 
 # The noun a part of a toll is named by: a word, or two when the second is a plural noun
 # ("five foreign tourists", "12 police officers", but "12 classmates last Tuesday")
-MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+(?!and\b|others\b)[a-z][\w'’-]*[a-rt-z]s)?)\b")
+MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+(?!and\b|others\b)(?:[a-z][\w'’-]*[a-rt-z]s|"
+                     r"children|men|women|people|police|personnel|staff))?)\b")
 
 
 def _agent(sentence: str, after: re.Match[str]) -> bool:
@@ -798,9 +803,25 @@ def _interval(m: re.Match[str]) -> tuple[Qualifier, int | None, int | None] | No
     return qualifier if qualifier != "range" else "exact", a[0], a[1]
 
 
-def read_claims(sentence: str, *, year: int | None = None) -> list[Claim]:
+def read_claims(sentence: str, *, year: int | None = None,
+                context: ArticleContext | None = None) -> list[Claim]:
     """Every count of people in one sentence, with subject, scope, interval and role (the hand
-    rules; `learned_claims` weighs their reading with the learned model)."""
+    rules; `learned_claims` weighs their reading with the learned model). `year` is the
+    article's; `context` what the rest of the article tells (`article_context`), its year
+    included."""
+    if context is None:
+        return _read_sentence(sentence, year)
+    return _in_context(sentence, _read_sentence(sentence, context.year if year is None else year),
+                       context)
+
+
+def _in_context(sentence: str, claims: list[Claim], context: ArticleContext) -> list[Claim]:
+    """A sentence's claims as the rest of its article tells them (see `_recalled`)."""
+    return [replace(c, role="other_event", revised=False)
+            if c.role == "current" and _recalled(sentence, c, context) else c for c in claims]
+
+
+def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     out: list[Claim] = []
     grouped: list[bool] = []  # the claim's scope is the noun it counts ("21 Israelis")
     taken = 0  # counts inside an earlier claim's words ("of those 77 people") are its scope
@@ -1239,10 +1260,14 @@ THRESHOLD = 0.5
 
 
 def learned_claims(sentence: str, *, year: int | None = None,
+                   context: ArticleContext | None = None,
                    model: claim_model.ClaimModel | None = None) -> list[Claim]:
     """`read_claims` with the rules' candidates weighed by the learned model (`model`, else the
     shipped one; without either, the rules alone). Not digest's default: on story-level folds
     of the labelled set it did not beat the rules (docs/benchmarks.md section 6)."""
+    if context is not None:
+        read = learned_claims(sentence, year=context.year if year is None else year, model=model)
+        return _in_context(sentence, read, context)
     model = model or claim_model.default_model()
     if model is None:
         return _read_by_rules(sentence, year=year)
@@ -1309,11 +1334,14 @@ def _units(article: Article) -> list[str]:
 
 def article_claims(article: Article) -> list[Claim]:
     """Every claim in an article's headline, body and captions, credited to the article."""
-    year = article.date.year if article.date else _stated_year(article)
+    units = _units(article)
+    if not units:
+        return []
+    context = article_context(article)
     out: list[Claim] = []
     seen: set[tuple[str, str | None, str, str]] = set()
-    for unit in _units(article):
-        for c in read_claims(unit, year=year):
+    for unit in units:
+        for c in read_claims(unit, context=context):
             key = (c.subject, c.scope, c.value, c.role)
             if key in seen:  # the lead printed twice, a caption repeated under every photo
                 continue
@@ -1321,6 +1349,86 @@ def article_claims(article: Article) -> list[Claim]:
             out.append(replace(c, article_id=article.id, outlet=article.outlet,
                                date=article.date))
     return out
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What an article's other sentences tell the reading of one of them: its year, and the
+    kinds of event it dates in an earlier year ("the 1988 bombing") and does not lead with."""
+
+    year: int | None = None
+    past: frozenset[str] = frozenset()  # event kinds, as EVENT_KINDS names them
+
+
+# Kinds of event a news story recalls, by the nouns that name them.
+EVENT_KINDS = {
+    "bombing": "bombing", "bombings": "bombing", "bomb": "bombing", "bombs": "bombing",
+    "blast": "bombing", "blasts": "bombing", "explosion": "bombing", "explosions": "bombing",
+    "crash": "crash", "crashes": "crash", "attack": "attack", "attacks": "attack",
+    "shooting": "shooting", "shootings": "shooting", "massacre": "shooting",
+    "massacres": "shooting", "rampage": "shooting", "war": "war", "wars": "war",
+    "conflict": "war", "earthquake": "earthquake", "quake": "earthquake",
+    "earthquakes": "earthquake", "fire": "fire", "fires": "fire", "blaze": "fire",
+    "hurricane": "storm", "typhoon": "storm", "cyclone": "storm", "storm": "storm",
+    "flood": "flood", "floods": "flood", "flooding": "flood", "riot": "riot", "riots": "riot",
+    "sinking": "sinking", "disaster": "disaster", "tsunami": "tsunami", "epidemic": "epidemic",
+    "outbreak": "epidemic",
+}
+KIND_RE = r"\b(?P<kind>" + "|".join(sorted(EVENT_KINDS, key=len, reverse=True)) + r")\b"
+YEAR_RE = r"(?P<year>1[89]\d\d|20\d\d)"
+# an event dated by a year: "the 1988 bombing", "the 1988 Lockerbie bombing", "the bombing
+# of Pan Am Flight 103 in 1988", "the crash on Sept. 2, 1998"
+DATED_EVENT = [
+    re.compile(rf"\b{YEAR_RE}\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}(?i:{KIND_RE})"),
+    re.compile(rf"(?i:{KIND_RE})\b[^.;]{{0,60}}?\b(?:in|on\s+(?i:{MONTHS})\.?\s+\d{{1,2}},)"
+               rf"\s+{YEAR_RE}\b"),
+]
+# A sentence still tells today's news when it names a day ("on Tuesday", "today").
+TODAY = re.compile(r"\b(?:today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+                   re.I)
+
+
+def article_context(article: Article) -> ArticleContext:
+    """The article's year (its date's, else the latest full date its text states) and the
+    kinds of event it dates in an earlier year without reporting one of that kind in its lead
+    (a 1998 report on the Lockerbie trial recalls "the 1988 bombing"; its "The blast killed
+    270 people." is that bombing's toll, not news)."""
+    year = article.date.year if article.date else _stated_year(article)
+    if year is None:
+        return ArticleContext(None)
+    text = " ".join((article.title, article.text))
+    past = set()
+    for pattern in DATED_EVENT:
+        for m in pattern.finditer(text):
+            if int(m.group("year")) < year:
+                past.add(EVENT_KINDS[m.group("kind").lower()])
+    if past:
+        paragraphs = article.paragraphs
+        lead = " ".join((article.title, sentences(paragraphs[0])[0] if paragraphs else ""))
+        for m in re.finditer(KIND_RE, lead, re.I):
+            near = lead[max(0, m.start() - 60):m.end() + 60]
+            if not any(int(y) < year for y in re.findall(YEAR_RE, near)):
+                past.discard(EVENT_KINDS[m.group("kind").lower()])  # the lead's own news
+    return ArticleContext(year, frozenset(past))
+
+
+# the event a count belongs to, named before it in its clause: "The blast killed 270 people",
+# "bloody wars in which tens of thousands of people were killed"
+EVENT_BEFORE_COUNT = re.compile(rf"(?i:{KIND_RE})(?:\s+[^\s.;]+){{0,6}}?\s*$")
+
+
+def _recalled(sentence: str, claim: Claim, context: ArticleContext) -> bool:
+    """A current-looking count whose event the article dates in an earlier year (and which
+    names no day of its own) is that past event's."""
+    if not context.past or TODAY.search(sentence):
+        return False
+    at = sentence.find(claim.value)
+    if at < 0:
+        return False
+    left = sentence[max(0, at - 60):at]
+    left = left[max(left.rfind(c) for c in ";—()") + 1:]
+    m = EVENT_BEFORE_COUNT.search(left)
+    return bool(m and EVENT_KINDS[m.group("kind").lower()] in context.past)
 
 
 # A full date in the text: "March 22, 2024", "22 March 2024", "2024-03-22".

@@ -19,9 +19,9 @@ def current(found: list[claims.Claim]) -> list[tuple[str, int | None, int | None
 
 
 def test_candidates_include_counts_the_rules_do_not_read() -> None:
-    """The rules read no claim in "killed his wife and two young children"; the candidate
+    """The rules read no claim in "killed his wife, then two young children"; the candidate
     generator still offers the two, for the subject its casualty word names."""
-    sentence = "Police said the gunman killed his wife and two young children before the shooting."
+    sentence = "Police said the gunman killed his wife, then two young children, before the shooting."
     assert claims.read_claims(sentence) == []
     reading = claims.proposals(sentence, year=1998)
     [p] = reading.proposals
@@ -56,7 +56,7 @@ def test_the_model_decides_which_candidate_is_current_and_of_what() -> None:
     """With weights that trust a nearby casualty word, a count the rules missed becomes the
     current claim of the cue's subject; a count the model rejects is dropped."""
     trust_cue = hand_model({"rule=none": (0.0, 3.0, 0.0, 0.0), "cue=killed": (0.0, 2.0, 0.0, 0.0)})
-    sentence = "Police said the gunman killed his wife and two young children before the shooting."
+    sentence = "Police said the gunman killed his wife, then two young children, before the shooting."
     [c] = claims.learned_claims(sentence, year=1998, model=trust_cue)
     assert (c.subject, c.value, c.low, c.high, c.qualifier, c.role) == (
         "killed", "two", 2, 2, "exact", "current")

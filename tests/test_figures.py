@@ -795,3 +795,28 @@ def test_a_full_date_two_years_back_is_another_event() -> None:
 ])
 def test_periods_and_places_as_a_reader_names_them(sentence: str, scope: str) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
+
+
+def test_cases_under_investigation_are_not_yet_the_sick() -> None:
+    assert claims.read_claims("Another 90 cases of the fever remain under investigation.",
+                              year=2005) == []
+
+
+def test_an_article_that_dates_its_event_in_an_earlier_year_recalls_its_toll() -> None:
+    # a 2024 report on a trial: "the 2019 bombing" is dated years back and the lead reports
+    # no bombing of its own, so "The blast killed 86 people." is that bombing's toll
+    trial = ("The court in Valdora opened the trial of three men on Monday.\n\n"
+             "They are accused over the 2019 bombing of a ferry terminal. "
+             "The blast killed 86 people.")
+    context = claims.article_context(article("t", trial, 3))
+    assert context == claims.ArticleContext(2024, frozenset({"bombing"}))
+    assert [(c.value, c.role) for c in claims.article_claims(article("t", trial, 3))] == [
+        ("86", "other_event")]
+    # a new blast in the lead is the article's news, whatever blast it also recalls
+    news = ("A blast at a ferry terminal in Valdora killed 12 people on Monday.\n\n"
+            "It was the worst since the 2019 bombing there. The blast killed 12 people.")
+    assert claims.article_context(article("n", news, 3)).past == frozenset()
+    assert {c.role for c in claims.article_claims(article("n", news, 3))} == {"current"}
+    # the sentence alone (no context) reads as it did
+    assert [c.role for c in claims.read_claims("The blast killed 86 people.", year=2024)] == [
+        "current"]
