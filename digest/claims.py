@@ -703,20 +703,20 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
-    where = None
+    named: str | None = None
     for place in candidates:
         if place is None:
             continue
         name = re.sub(r"['’]s$", "", place.group("place")).strip(" ,.")
         if name.lower().split()[-1] not in NOT_PLACES and name.lower() not in NOT_PLACES:
-            where = _apposed(sentence, place, name)
+            named = _apposed(sentence, place, name)
             break
     # (a count's head noun is no scope, so a period still is: "70 protesters have been arrested
     # since the disturbances began")
     period = _period(sentence, m, found) if not found.split else None
-    if where and period:
-        return f"{where}, {period}"  # the guideline's "place, period"
-    return where or period or found.group
+    if named and period:
+        return f"{named}, {period}"  # the guideline's "place, period"
+    return named or period or found.group
 
 
 def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
