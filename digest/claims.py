@@ -185,8 +185,10 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
                      re.I)
 # Counts of places, buildings, vehicles and plans are not of people either ("evacuate all 144
 # settlements", "killing 38 construction projects", "four 700-year-old villages"): the noun right
-# after the count, or after one word that describes it.
-THINGS = re.compile(r"\s+(?:[\w-]+\s+)?(?:settlements?|villages|towns|cities|houses|homes|"
+# after the count, or after up to two words that describe it ("38 military construction projects";
+# not "500 people in villages").
+THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|others|who|were|"
+                    r"was|have|had|are)\b)[\w-]+\s+){0,2}(?:settlements?|villages|towns|cities|houses|homes|"
                     r"buildings|apartments|projects|programs|programmes|plants|factories|"
                     r"vehicles|cars|trucks|buses|boats|ships|vessels|planes|aircraft|"
                     r"helicopters|tanks|weapons|guns|rifles|bombs|mines|schools|hospitals|"
@@ -317,6 +319,9 @@ AFTER_RE = re.compile(
     r"some\s+|all\s+)*(?:of\s+)?(?:them|whom)|including|among\s+them)\s+[^,.;]{1,30},)?"
     # "The four men, who were in the city to install phones, were taken hostage"
     r"(?:\s*,\s*(?:who|which)\s+[^,.;()]{1,70},)?"
+    # "Three miners in the two cars were injured": where they were, between count and verb
+    r"(?:\s+(?:in|at|inside|on)\s+(?:(?:the|a|an|their|its|his|her)\s+)?(?:[\w'’-]+\s+){0,2}?"
+    r"[\w'’-]+(?=\s*,?\s+(?:were|was|have|had|died|survived)\b))?"
     # ("13 villagers were summarily shot and killed": any adverb between)
     rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
@@ -1365,7 +1370,7 @@ EVENT_KINDS = {
     "bombing": "bombing", "bombings": "bombing", "bomb": "bombing", "bombs": "bombing",
     "blast": "bombing", "blasts": "bombing", "explosion": "bombing", "explosions": "bombing",
     "crash": "crash", "crashes": "crash", "attack": "attack", "attacks": "attack",
-    "shooting": "shooting", "shootings": "shooting", "massacre": "shooting",
+    "shooting": "shooting", "shootings": "shooting", "massacre": "shooting", "battle": "war", "battles": "war",
     "massacres": "shooting", "rampage": "shooting", "war": "war", "wars": "war",
     "conflict": "war", "earthquake": "earthquake", "quake": "earthquake",
     "earthquakes": "earthquake", "fire": "fire", "fires": "fire", "blaze": "fire",
@@ -1379,10 +1384,12 @@ YEAR_RE = r"(?P<year>1[89]\d\d|20\d\d)"
 # an event dated by a year: "the 1988 bombing", "the 1988 Lockerbie bombing", "the bombing
 # of Pan Am Flight 103 in 1988", "the crash on Sept. 2, 1998"
 DATED_EVENT = [
-    re.compile(rf"\b{YEAR_RE}\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}(?i:{KIND_RE})"),
-    re.compile(rf"(?i:{KIND_RE})\b[^.;]{{0,60}}?\b(?:in|on\s+(?i:{MONTHS})\.?\s+\d{{1,2}},)"
-               rf"\s+{YEAR_RE}\b"),
+    re.compile(rf"\b{YEAR_RE}\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,3}})(?i:{KIND_RE})"),
+    re.compile(rf"(?i:{KIND_RE})\b[^.;]{{0,60}}?\b(?:in(?:\s+(?i:{MONTHS})\.?)?|"
+               rf"on\s+(?i:{MONTHS})\.?\s+\d{{1,2}},)\s+{YEAR_RE}\b"),
 ]
+# the name before an event noun: "the World Trade Center bombing"
+NAME_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*\s+){1,3}$")
 # A sentence still tells today's news when it names a day ("on Tuesday", "today").
 TODAY = re.compile(r"\b(?:today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
                    re.I)
@@ -1398,15 +1405,21 @@ def article_context(article: Article) -> ArticleContext:
         return ArticleContext(None)
     text = " ".join((article.title, article.text))
     past = set()
+    names = set()  # the past events' names ("World Trade Center" of "the 1993 World Trade ...")
     for pattern in DATED_EVENT:
         for m in pattern.finditer(text):
             if int(m.group("year")) < year:
                 past.add(EVENT_KINDS[m.group("kind").lower()])
+                if "name" in m.groupdict() and m.group("name"):
+                    names.add(" ".join(m.group("name").split()))
     if past:
         paragraphs = article.paragraphs
         lead = " ".join((article.title, sentences(paragraphs[0])[0] if paragraphs else ""))
         for m in re.finditer(KIND_RE, lead, re.I):
             near = lead[max(0, m.start() - 60):m.end() + 60]
+            name = NAME_BEFORE.search(lead, max(0, m.start() - 60), m.start())
+            if name and " ".join(name.group(0).split()) in names:
+                continue  # the lead names the dated event itself
             if not any(int(y) < year for y in re.findall(YEAR_RE, near)):
                 past.discard(EVENT_KINDS[m.group("kind").lower()])  # the lead's own news
     return ArticleContext(year, frozenset(past))
@@ -1415,6 +1428,9 @@ def article_context(article: Article) -> ArticleContext:
 # the event a count belongs to, named before it in its clause: "The blast killed 270 people",
 # "bloody wars in which tens of thousands of people were killed"
 EVENT_BEFORE_COUNT = re.compile(rf"(?i:{KIND_RE})(?:\s+[^\s.;]+){{0,6}}?\s*$")
+# ... or after it: "Nearly 1,000 soldiers were killed in the brief but bloody battle"
+EVENT_AFTER_COUNT = re.compile(rf"[^.;,]{{0,40}}?\b(?:in|during)\s+(?:the|that|those)\s+"
+                               rf"(?:[\w-]+\s+){{0,4}}?(?i:{KIND_RE})")
 
 
 def _recalled(sentence: str, claim: Claim, context: ArticleContext) -> bool:
@@ -1427,7 +1443,7 @@ def _recalled(sentence: str, claim: Claim, context: ArticleContext) -> bool:
         return False
     left = sentence[max(0, at - 60):at]
     left = left[max(left.rfind(c) for c in ";—()") + 1:]
-    m = EVENT_BEFORE_COUNT.search(left)
+    m = EVENT_BEFORE_COUNT.search(left) or EVENT_AFTER_COUNT.match(sentence, at + len(claim.value))
     return bool(m and EVENT_KINDS[m.group("kind").lower()] in context.past)
 
 

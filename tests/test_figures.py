@@ -820,3 +820,22 @@ def test_an_article_that_dates_its_event_in_an_earlier_year_recalls_its_toll() -
     # the sentence alone (no context) reads as it did
     assert [c.role for c in claims.read_claims("The blast killed 86 people.", year=2024)] == [
         "current"]
+
+
+def test_where_they_were_between_count_and_verb() -> None:
+    found = claims.read_claims("Four workers in the two trucks were injured.", year=2005)
+    assert [(c.subject, c.value) for c in found] == [("injured", "Four")]
+    assert claims.read_claims("The cut killed 38 military construction projects.") == []
+
+
+def test_a_lead_that_names_the_dated_event_does_not_make_it_news() -> None:
+    # the lead names "the Harbor Bridge bombing" that the text dates in 2017: still the past
+    text = ("A man was jailed on Tuesday for lying to investigators of the Harbor Bridge "
+            "bombing.\n\nThe 2017 Harbor Bridge bombing killed 31 people. "
+            "The bombing killed 31 people and injured 90.\n\n"
+            "Nearly 400 soldiers were killed in the bloody battle that followed the 2012 war.")
+    context = claims.article_context(article("h", text, 3))
+    assert context.past == frozenset({"bombing", "war"})
+    roles = {(c.value, c.role) for c in claims.article_claims(article("h", text, 3))}
+    assert roles == {("31", "other_event"), ("90", "other_event"),
+                     ("Nearly 400", "other_event")}
