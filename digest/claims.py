@@ -155,7 +155,10 @@ AFTER: dict[str, str] = {
     "marchers": "other:protesters", "strikers": "other:protesters",
     "gathered to protest": "other:protesters", "rallied": "other:protesters",
     "took to the streets": "other:protesters",
-    "refugees": "displaced", "shot and killed": "killed", "shot and wounded": "injured",
+    "refugees": "displaced", "shot and killed": "killed",
+    "told to leave their homes": "displaced", "ordered to leave their homes": "displaced",
+    "ordered to evacuate": "displaced", "told to evacuate": "displaced",
+    "forced from their homes": "displaced", "driven from their homes": "displaced", "shot and wounded": "injured",
     "sustained injuries": "injured", "suffered injuries": "injured",
     # a disease's count ("11 cases of hemorrhage", "340 confirmed cases"): see DISEASE
     "cases": "other:sick", "confirmed cases": "other:sick", "suspected cases": "other:sick",
@@ -164,6 +167,9 @@ AFTER: dict[str, str] = {
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
               "on the plane", "protesters", "demonstrators", "marchers", "strikers", "refugees",
               "cases"}
+# Subject words after the count that are nouns: a verb before the count says what befell them
+NOUN_SUBJECTS = {"hostages", "victims", "protesters", "demonstrators", "marchers", "strikers",
+                 "refugees", "evacuees", "casualties", "bodies", "cases"}
 # Nouns after the count that yield to a verb right after them ("12 victims were injured").
 CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees"}
 # cases not yet known to be the disease's
@@ -285,6 +291,10 @@ TOLLS: dict[str, str] = {
     "number of people wounded": "injured", "number of people arrested": "arrested",
     "number of detainees": "arrested", "number of people evacuated": "displaced",
     "number of displaced": "displaced", "number of people displaced": "displaced",
+    "number of people confirmed dead": "killed", "number of people confirmed killed": "killed",
+    "number of cases": "other:sick", "number of confirmed cases": "other:sick",
+    "number of infections": "other:sick", "number of people infected": "other:sick",
+    "number of refugees": "displaced", "number of hostages": "other:hostages",
 }
 
 
@@ -551,8 +561,14 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         return _Found(TOLLS[" ".join(toll.group("toll").lower().split())], where, m.end(), "toll")
     part = PART_OF.match(sentence, m.end())
     if part:
-        return _Found(AFTER[" ".join(part.group("verb").lower().split())],
-                      " ".join(part.group("scope").split()), part.end(), "part_of")
+        noun = " ".join(part.group("verb").lower().split())
+        verb_before = BEFORE_RE.search(near) if noun in NOUN_SUBJECTS else None
+        if verb_before and " ".join(verb_before.group("verb").lower().split()) in NEEDS_AFTER:
+            verb_before = None
+        # "released four of the hostages": what the verb before says of the part
+        subject = BEFORE[" ".join(verb_before.group("verb").lower().split())] if verb_before \
+            else AFTER[noun]
+        return _Found(subject, " ".join(part.group("scope").split()), part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
     if ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):

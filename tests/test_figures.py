@@ -839,3 +839,15 @@ def test_a_lead_that_names_the_dated_event_does_not_make_it_news() -> None:
     roles = {(c.value, c.role) for c in claims.article_claims(article("h", text, 3))}
     assert roles == {("31", "other_event"), ("90", "other_event"),
                      ("Nearly 400", "other_event")}
+
+
+@pytest.mark.parametrize(("sentence", "subject", "value"), [
+    ("The number of people confirmed dead has risen to 212.", "killed", "212"),
+    ("The number of confirmed cases stood at 340 on Friday.", "other:sick", "340"),
+    ("More than 60,000 residents have been told to leave their homes.", "displaced",
+     "More than 60,000"),
+    ("The rebels released four of the hostages on Sunday.", "other:released", "four"),
+])
+def test_tolls_orders_and_parts_named_by_a_verb(sentence: str, subject: str, value: str) -> None:
+    assert [(c.subject, c.value) for c in claims.read_claims(sentence, year=2005)] == [
+        (subject, value)]
