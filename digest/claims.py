@@ -158,7 +158,8 @@ AFTER: dict[str, str] = {
     "refugees": "displaced", "shot and killed": "killed",
     "told to leave their homes": "displaced", "ordered to leave their homes": "displaced",
     "ordered to evacuate": "displaced", "told to evacuate": "displaced",
-    "forced from their homes": "displaced", "driven from their homes": "displaced", "shot and wounded": "injured",
+    "forced from their homes": "displaced", "driven from their homes": "displaced",
+    "shot and wounded": "injured",
     "sustained injuries": "injured", "suffered injuries": "injured",
     # a disease's count ("11 cases of hemorrhage", "340 confirmed cases"): see DISEASE
     "cases": "other:sick", "confirmed cases": "other:sick", "suspected cases": "other:sick",
