@@ -788,7 +788,7 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
         return "other_event"
-    for y in YEAR.finditer(clause):
+    for y in YEAR.finditer(clause) if ANY_YEAR.search(clause) else ():
         if y.start() + start > m.end() + YEAR_REACH:
             break  # "arrested two agents ... after his departure during his visit in 1998"
         year = int(y.group(1) or y.group(2))
@@ -985,6 +985,7 @@ def _inherit_scope(sentence: str, claims: list[Claim], grouped: list[bool]) -> l
     return out
 
 
+COUNT_END = re.compile(rf"\b(?:{COUNT})\s+$", re.I)
 LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
                           r"\s+with\s*$")
 
@@ -1005,7 +1006,8 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
                                                           left):
         return _Found(near.subject, None, m.end(), "ellipsis")
-    if near.scope and re.search(rf"\b(?:{COUNT})\s+{re.escape(near.scope)}\s+and\s*$", left, re.I):
+    head = left.rstrip()[:-4].rstrip() if left.rstrip().endswith(" and") else ""
+    if near.scope and head.endswith(near.scope) and COUNT_END.search(head[:-len(near.scope)]):
         # "included eight servicemen and 17 policemen": the split goes on
         group = MEMBERS.match(right)
         if group and group.group(1).lower() not in PLAIN_GROUPS:
@@ -1359,11 +1361,16 @@ def article_claims(article: Article) -> list[Claim]:
     units = _units(article)
     if not units:
         return []
-    context = article_context(article)
+    year = article.date.year if article.date else _stated_year(article)
+    context = None  # (read only when a sentence has a current claim for it to judge)
     out: list[Claim] = []
     seen: set[tuple[str, str | None, str, str]] = set()
     for unit in units:
-        for c in read_claims(unit, context=context):
+        found = read_claims(unit, year=year)
+        if any(c.role == "current" for c in found):
+            context = context or _context(article, year)
+            found = _in_context(unit, found, context)
+        for c in found:
             key = (c.subject, c.scope, c.value, c.role)
             if key in seen:  # the lead printed twice, a caption repeated under every photo
                 continue
@@ -1418,18 +1425,25 @@ def article_context(article: Article) -> ArticleContext:
     kinds of event it dates in an earlier year without reporting one of that kind in its lead
     (a 1998 report on the Lockerbie trial recalls "the 1988 bombing"; its "The blast killed
     270 people." is that bombing's toll, not news)."""
-    year = article.date.year if article.date else _stated_year(article)
+    return _context(article, article.date.year if article.date else _stated_year(article))
+
+
+def _context(article: Article, year: int | None) -> ArticleContext:
     if year is None:
         return ArticleContext(None)
     text = " ".join((article.title, article.text))
     past = set()
     names = set()  # the past events' names ("World Trade Center" of "the 1993 World Trade ...")
-    for pattern in DATED_EVENT:
-        for m in pattern.finditer(text):
-            if int(m.group("year")) < year:
-                past.add(EVENT_KINDS[m.group("kind").lower()])
-                if "name" in m.groupdict() and m.group("name"):
-                    names.add(" ".join(m.group("name").split()))
+    for y in ANY_YEAR.finditer(text):  # (only around older years: the event patterns are slow)
+        if int(y.group(1)) >= year:
+            continue
+        window = text[max(0, y.start() - 100):y.end() + 60]
+        for pattern in DATED_EVENT:
+            for m in pattern.finditer(window):
+                if int(m.group("year")) < year:
+                    past.add(EVENT_KINDS[m.group("kind").lower()])
+                    if "name" in m.groupdict() and m.group("name"):
+                        names.add(" ".join(m.group("name").split()))
     if past:
         paragraphs = article.paragraphs
         lead = " ".join((article.title, sentences(paragraphs[0])[0] if paragraphs else ""))
