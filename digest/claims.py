@@ -443,7 +443,7 @@ REVISED = re.compile(
 # Scope after the subject ("killed 7,000 people in Honduras", "dead across Central America").
 PLACE_AFTER = re.compile(
     r"(?:\s+(?:people|persons|others))?(?:\s+(?!(?:and|but|while|after|in|on|at|the|an?|of|to|"
-    r"for|from|by|with)\b)\w+){0,4}?\s*,?\s+(?:in|across|throughout)\s+"
+    r"for|from|by|with)\b)\w+){0,4}?(?:\s+as\s+of\s+\w+)?\s*,?\s+(?:in|across|throughout)\s+"
     r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|of|es)\b))*)", re.A)
 # "killing three people on the island"
@@ -478,8 +478,18 @@ PLACE_BEFORE = [
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s+(?:\S+\s+){{0,4}}$"),
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
-    re.compile(rf"\b(?:in|across|hit|struck|battered|lashed)\s+{PLACE}\s+(?:\S+\s+){{0,5}}?"
+    # "on the Philippines' main island where at least 129 people died"
+    re.compile(r"\b(?:in|across|on)\s+(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*['’]s?"
+               r"(?:\s+[a-z]+){1,2}),?\s+where\s+(?:\S+\s+){0,2}$"),
+    # "battering the central and northern Philippines with heavy rain that killed at least 82"
+    re.compile(rf"\b(?:in|across|hit|struck|battered|lashed|hitting|striking|battering|lashing|"
+               rf"pounding|pounded)\s+(?:the\s+(?:[a-z]+\s+(?:and\s+)?){{1,3}}(?=[A-Z]))?"
+               rf"{PLACE}\s+(?:\S+\s+){{0,6}}?"
                rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
+    # "the bombing of the Nairobi embassy, which left more than 200 dead"
+    re.compile(rf"\b(?:of|on)\s+{PLACE}\s+(?:embassy|consulate|office|base|station|school|"
+               rf"market|hotel|mosque|church),\s+(?:which|that)\s+(?:has\s+|had\s+)?"
+               rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
     # "the embassy in Dar es Salaam, which took 10 lives": where the event that killed was
     re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
@@ -666,7 +676,7 @@ OBJECT_START = re.compile(rf"\s+(?!the\s+(?:day|night|week|month|year|weekend|mo
 
 # The noun a part of a toll is named by: a word, or two when the second is a plural noun
 # ("five foreign tourists", "12 police officers", but "12 classmates last Tuesday")
-MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+(?!and\b|others\b)(?:[a-z][\w'’-]*[a-rt-z]s|"
+MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}(?:\s+(?!and\b|others\b)(?:[a-z][\w'’-]*(?:[a-rt-z]s|men)|"
                      r"children|men|women|people|police|personnel|staff))?)\b")
 
 

@@ -851,3 +851,21 @@ def test_a_lead_that_names_the_dated_event_does_not_make_it_news() -> None:
 def test_tolls_orders_and_parts_named_by_a_verb(sentence: str, subject: str, value: str) -> None:
     assert [(c.subject, c.value) for c in claims.read_claims(sentence, year=2005)] == [
         (subject, value)]
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    # the place a storm battered, with adjectives before its name
+    ("The cyclone moved on after battering the eastern and southern Ruvania with rain that "
+     "killed at least 40 people.", "Ruvania"),
+    # "on X's main island where": the sentence's words for the place
+    ("The storm left ruin on Ruvania's main island where at least 30 people died.",
+     "Ruvania's main island"),
+    # the building of one of two attacks, named before "which left"
+    ("Prosecutors spoke of the bombing of the Valdora embassy, which left 44 dead.", "Valdora"),
+    # "as of Wednesday" between the count and its place
+    ("Officials counted 18 deaths as of Wednesday in Ruvania's heat wave.", "Ruvania"),
+    # a group with a name in it
+    ("The dead included nine Interior Ministry policemen.", "Interior Ministry policemen"),
+])
+def test_places_and_groups_before_and_after_the_count(sentence: str, scope: str) -> None:
+    assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
