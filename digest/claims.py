@@ -674,9 +674,11 @@ OBJECT_START = re.compile(rf"\s+(?!the\s+(?:day|night|week|month|year|weekend|mo
                           rf"{WORD_NUM}|\d+)\b", re.I)
 
 
-# The noun a part of a toll is named by: a word, or two when the second is a plural noun
-# ("five foreign tourists", "12 police officers", but "12 classmates last Tuesday")
-MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}(?:\s+(?!and\b|others\b)(?:[a-z][\w'’-]*(?:[a-rt-z]s|men)|"
+# The noun a part of a toll is named by: a word (and a name's other words), then a plural noun
+# ("five foreign tourists", "12 police officers", "eight Defense Ministry servicemen", but
+# "12 classmates last Tuesday")
+MEMBERS = re.compile(r"\s+([A-Za-z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+                     r"(?:\s+(?!and\b|others\b)(?:[a-z][\w'’-]*(?:[a-rt-z]s|men)|"
                      r"children|men|women|people|police|personnel|staff))?)\b")
 
 
