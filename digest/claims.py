@@ -161,6 +161,10 @@ AFTER: dict[str, str] = {
     "forced from their homes": "displaced", "driven from their homes": "displaced",
     "shot and wounded": "injured",
     "sustained injuries": "injured", "suffered injuries": "injured",
+    "suffered burns": "injured", "sustained burns": "injured",
+    "admitted to hospital": "injured", "admitted to the hospital": "injured",
+    "rushed to hospital": "injured", "rushed to the hospital": "injured",
+    "taken into police custody": "arrested", "made homeless": "displaced",
     # a disease's count ("11 cases of hemorrhage", "340 confirmed cases"): see DISEASE
     "cases": "other:sick", "confirmed cases": "other:sick", "suspected cases": "other:sick",
 }
@@ -213,6 +217,7 @@ BEFORE: dict[str, str] = {
     "injure": "injured", "wound": "injured", "arrest": "arrested", "detain": "arrested",
     "evacuate": "displaced", "rescue": "other:rescued",
     "claimed the lives of": "killed", "took the lives of": "killed", "the deaths of": "killed",
+    "the death of": "killed",
     "injuring": "injured", "injured": "injured", "injures": "injured", "wounding": "injured",
     "wounded": "injured", "wounds": "injured", "hurting": "injured",
     "arrested": "arrested", "arresting": "arrested", "arrests": "arrested",
@@ -296,6 +301,9 @@ TOLLS: dict[str, str] = {
     "number of cases": "other:sick", "number of confirmed cases": "other:sick",
     "number of infections": "other:sick", "number of people infected": "other:sick",
     "number of refugees": "displaced", "number of hostages": "other:hostages",
+    "death tally": "killed", "number of those injured": "injured",
+    "number of those wounded": "injured", "number of those arrested": "arrested",
+    "number of those detained": "arrested", "number of those missing": "missing",
 }
 
 
@@ -560,7 +568,7 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             return _Found("killed", None, lives.end(), "before")
     low = left.lower()
     toll = None
-    if "toll" in low or "number of" in low or "death count" in low:
+    if "toll" in low or "number of" in low or "death count" in low or "tally" in low:
         toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
     if toll:
         mid = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)",

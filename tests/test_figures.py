@@ -869,3 +869,17 @@ def test_tolls_orders_and_parts_named_by_a_verb(sentence: str, subject: str, val
 ])
 def test_places_and_groups_before_and_after_the_count(sentence: str, scope: str) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
+
+
+@pytest.mark.parametrize(("sentence", "subject", "value"), [
+    ("The fire caused the death of eight people.", "killed", "eight"),
+    ("The death tally rose to 40 on Monday.", "killed", "40"),
+    ("Three firefighters suffered burns.", "injured", "Three"),
+    ("Forty people were admitted to hospital.", "injured", "Forty"),
+    ("Six men were taken into police custody.", "arrested", "Six"),
+    ("About 1,500 people have been made homeless.", "displaced", "About 1,500"),
+    ("The number of those injured rose to 130.", "injured", "130"),
+])
+def test_wire_phrasings_of_a_count(sentence: str, subject: str, value: str) -> None:
+    assert [(c.subject, c.value) for c in claims.read_claims(sentence, year=2005)] == [
+        (subject, value)]
