@@ -204,7 +204,8 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     r"vehicles|cars|trucks|buses|boats|ships|vessels|planes|aircraft|"
                     r"helicopters|tanks|weapons|guns|rifles|bombs|mines|schools|hospitals|"
                     r"churches|mosques|shops|stores|businesses|offices|bridges|roads|farms|"
-                    r"bills|laws|cells|camps|sites|districts|provinces|states|countries)\b", re.I)
+                    r"bills|laws|cells|camps|sites|districts|provinces|states|countries|loads|busloads|"
+                    r"truckloads|carloads|boatloads)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
@@ -268,6 +269,9 @@ NEEDS_AFTER = {
     "taking": re.compile(r"(?:\s+\S+){0,3}?\s+(?:hostage|captive|prisoner)\b", re.I),
     "sent": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
     "sending": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
+    # "saved 40 passengers", but not "saved millions of lives" (what a drug or a man did)
+    "saved": re.compile(r"(?!(?:\s+[^\s.;]+){0,4}?\s+lives\b)"),
+    "saving": re.compile(r"(?!(?:\s+[^\s.;]+){0,4}?\s+lives\b)"),
     # "treated 87 people for injuries", "a ferry carrying 300 passengers"
     "treated": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
@@ -492,7 +496,7 @@ PLACE_BEFORE = [
     # "battering the central and northern Philippines with heavy rain that killed at least 82"
     re.compile(rf"\b(?:in|across|hit|struck|battered|lashed|hitting|striking|battering|lashing|"
                rf"pounding|pounded)\s+(?:the\s+(?:[a-z]+\s+(?:and\s+)?){{1,3}}(?=[A-Z]))?"
-               rf"{PLACE}\s+(?:\S+\s+){{0,6}}?"
+               rf"{PLACE}\s+(?:[^\s,;]+\s+){{0,6}}?"
                rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
     # "the bombing of the Nairobi embassy, which left more than 200 dead"
     re.compile(rf"\b(?:of|on)\s+{PLACE}\s+(?:embassy|consulate|office|base|station|school|"
@@ -607,6 +611,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         elif after.group("verb").lower() == "victims" and re.search(r"\b[a-z]",
                                                                      after.group("group")):
             return None  # "kidnap victims", "flood victims": of what, the noun before says
+    if after and after.group("verb").lower() in NOUN_SUBJECTS and re.search(
+            r"[a-z]ed\b", after.group("group")):
+        after = None  # "Hundreds of officers outnumbered protesters": the noun is not theirs
     if after and after.group("verb").lower().endswith("cases") and (
             not DISEASE.search(sentence) or UNCONFIRMED.search(sentence, after.end())):
         after = None  # "two cases of fraud"; "170 cases remain under investigation"
@@ -645,8 +652,12 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         # "236 Kenyans and 12 Americans were killed": the second count splits the toll too
         coordinated = bool(group) and re.search(
             rf"\b(?:{COUNT})\s+[A-Za-z][\w'’-]+\s+and\s*$", left[-40:], re.I) is not None
+        coord = after.group("coord") or ""
+        number = re.match(r"\s+and\s+\S+", coord)
+        if number and (ANIMALS.match(coord, number.end()) or THINGS.match(coord, number.end())):
+            coord = ""  # "2,000 villagers and 7,500 animals": no split of the people
         return _Found(AFTER[verb], group, after.end(), "after",
-                      split=bool(after.group("coord")) or coordinated or verb in SCOPE_WORDS)
+                      split=bool(coord) or coordinated or verb in SCOPE_WORDS)
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
@@ -656,8 +667,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
         verb = " ".join(before.group("verb").lower().split())
         members = MEMBERS.match(sentence, m.end())
-        if (before.group("first") or verb.startswith(("the ", "those ", "among "))) and \
-                members and members.group(1).lower() not in PLAIN_GROUPS:
+        if (before.group("first") or "includ" in verb or verb.startswith("among ")) and \
+                members and members.group(1).lower().split()[0] not in PLAIN_GROUPS:
             # a part of the toll: "killed the pilot and 11 passengers", "The dead included
             # four children"
             return _Found(BEFORE[verb], members.group(1), members.end(), "before", split=True)
@@ -767,7 +778,7 @@ def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         since = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
             sentence[:m.start()])
         if since:
-            return "since " + " ".join(since.group("place").split())
+            return "since " + " ".join(since.group("place").split()).rstrip(".")
     if re.search(r"\b(?:years?|months?|weeks?|decades?)\b", sentence):
         stretch = SPAN_AFTER.match(sentence, found.end) or SPAN_BEFORE.search(
             sentence[:m.start()]) or SPAN_START.search(sentence, 0, m.start())
@@ -998,7 +1009,9 @@ def _inherit_scope(sentence: str, claims: list[Claim], grouped: list[bool]) -> l
     for i in range(1, len(out)):
         prev, c = out[i - 1], out[i]
         if c.scope is None and prev.scope and prev.subject != c.subject and \
-                not grouped[i - 1] and prev.role == c.role:
+                not grouped[i - 1] and prev.role == c.role and (
+                    prev.scope[0].isupper() or prev.scope.startswith(("the ", "since "))):
+            # (a place or a period goes on to the next subject; a group, "one teacher", does not)
             between = sentence[sentence.find(prev.value):sentence.find(c.value)]
             if " and " in between and not re.search(r"[.;]", between):
                 out[i] = replace(c, scope=prev.scope)
@@ -1013,8 +1026,8 @@ LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’
 def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | None:
     """ "257 killed, 11 of them in Tanzania", "143 hospitalized ... and 51 with frostbite",
     "has risen to 158, up from 95": a count with no words of its own borrows its neighbour's."""
-    if not before:
-        return None
+    if not before or ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
+        return None  # ("2,000 Kenyans and 7,500 animals have been displaced")
     near = before[-1]
     left = sentence[max(0, m.start() - 60):m.start()]
     right = sentence[m.end():]

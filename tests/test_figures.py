@@ -883,3 +883,26 @@ def test_places_and_groups_before_and_after_the_count(sentence: str, scope: str)
 def test_wire_phrasings_of_a_count(sentence: str, subject: str, value: str) -> None:
     assert [(c.subject, c.value) for c in claims.read_claims(sentence, year=2005)] == [
         (subject, value)]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # "the arrest of" names no part: the head noun stays no scope
+    ("Schools closed after the arrest of four students.", [("arrested", "four", None)]),
+    # "and four other people": others are no group
+    ("Troops killed the chief and four other people.", [("killed", "four", None)]),
+    # a drug or a man that "saved millions of lives" rescued no one in an event
+    ("It is a drug that has saved millions of lives.", []),
+    # the noun after a verb is not the count's: "officers outnumbered protesters"
+    ("Hundreds of officers outnumbered protesters at the gate.", []),
+    # animals after "and" are not a part of the people displaced
+    ("More than 2,000 villagers and 7,500 animals have been displaced.",
+     [("displaced", "More than 2,000", None)]),
+    # a group scope does not pass on to the next subject; a period's full stop is not its own
+    ("Gunmen took the lives of nine pupils and one teacher and injured 20 others.",
+     [("killed", "nine", "pupils"), ("killed", "one", "teacher"), ("injured", "20", None)]),
+    ("Three officials have been killed since March.", [("killed", "Three", "since March")]),
+])
+def test_parts_and_nouns_read_no_further_than_they_reach(
+        sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
+    assert [(c.subject, c.value, c.scope) for c in found] == expected
