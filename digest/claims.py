@@ -496,7 +496,9 @@ PLACE_BEFORE = [
     # "battering the central and northern Philippines with heavy rain that killed at least 82"
     re.compile(rf"\b(?:in|across|hit|struck|battered|lashed|hitting|striking|battering|lashing|"
                rf"pounding|pounded)\s+(?:the\s+(?:[a-z]+\s+(?:and\s+)?){{1,3}}(?=[A-Z]))?"
-               rf"{PLACE}\s+(?:[^\s,;]+\s+){{0,6}}?"
+               # (no other name between: "in the Western Hemisphere to New York, where the virus
+               # has killed four" is New York's toll; a day is no place: "Friday's bombing")
+               rf"{PLACE}\s+(?:(?![A-Z](?!\w+day\b))[^\s;]+\s+){{0,6}}?"
                rf"(?:has\s+|have\s+)?(?:killed|left|claimed)\s+(?:\S+\s+){{0,2}}$"),
     # "the bombing of the Nairobi embassy, which left more than 200 dead"
     re.compile(rf"\b(?:of|on)\s+{PLACE}\s+(?:embassy|consulate|office|base|station|school|"
@@ -766,7 +768,7 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
             break
     # (a count's head noun is no scope, so a period still is: "70 protesters have been arrested
     # since the disturbances began")
-    period = _period(sentence, m, found) if not found.split else None
+    period = _period(sentence, m, found) if not (found.split and found.group) else None
     if named and period:
         return f"{named}, {period}"  # the guideline's "place, period"
     return named or period or found.group
