@@ -165,6 +165,10 @@ AFTER: dict[str, str] = {
     "admitted to hospital": "injured", "admitted to the hospital": "injured",
     "rushed to hospital": "injured", "rushed to the hospital": "injured",
     "taken into police custody": "arrested", "made homeless": "displaced",
+    "succumbed to their injuries": "killed", "succumbed to injuries": "killed",
+    "succumbed to their wounds": "killed", "among those injured": "injured",
+    "among those hurt": "injured", "among those wounded": "injured",
+    "among those arrested": "arrested", "among the missing": "missing",
     # a disease's count ("11 cases of hemorrhage", "340 confirmed cases"): see DISEASE
     "cases": "other:sick", "confirmed cases": "other:sick", "suspected cases": "other:sick",
 }

@@ -906,3 +906,12 @@ def test_parts_and_nouns_read_no_further_than_they_reach(
         sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
     found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
     assert [(c.subject, c.value, c.scope) for c in found] == expected
+
+
+@pytest.mark.parametrize(("sentence", "subject", "value"), [
+    ("Two people later succumbed to their injuries in hospital.", "killed", "Two"),
+    ("Six tourists were among those hurt.", "injured", "Six"),
+])
+def test_more_wire_phrasings(sentence: str, subject: str, value: str) -> None:
+    assert [(c.subject, c.value) for c in claims.read_claims(sentence, year=2005)] == [
+        (subject, value)]
