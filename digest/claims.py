@@ -875,14 +875,22 @@ def read_claims(sentence: str, *, year: int | None = None,
 
 
 def _in_context(sentence: str, claims: list[Claim], context: ArticleContext) -> list[Claim]:
-    """A sentence's claims as the rest of its article tells them (see `_recalled`)."""
-    return [replace(c, role="other_event", revised=False)
-            if c.role == "current" and _recalled(sentence, c, context) else c for c in claims]
+    """A sentence's claims as the rest of its article tells them (see `_recalled`): once one
+    count is the recalled event's, so are the sentence's later ones ("The bombings killed 224
+    people ... and injured more than 5,000")."""
+    out = []
+    recalled = False
+    for c in claims:
+        recalled = recalled or (c.role == "current" and _recalled(sentence, c, context))
+        out.append(replace(c, role="other_event", revised=False)
+                   if recalled and c.role == "current" else c)
+    return out
 
 
 def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     out: list[Claim] = []
     grouped: list[bool] = []  # the claim's scope is the noun it counts ("21 Israelis")
+    of_group: list[bool] = []  # ... or any group ("including a dozen Americans")
     taken = 0  # counts inside an earlier claim's words ("of those 77 people") are its scope
     if STATISTIC.search(sentence):
         return []  # "Cold claims dozens of lives each winter": a rate, not this event's count
@@ -908,6 +916,7 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
                                  "current" if role == "earlier" else role, sentence,
                                  revised=bool(REVISED.search(sentence))))
                 grouped += [False, False]
+                of_group += [False, False]
             continue
         of_them = OF_THEM.match(sentence, m.end()) if out else None
         # "the toll rose to six, three of them homeless men": a part of the count before it
@@ -925,15 +934,18 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
                          revised=role == "current" and bool(REVISED.search(sentence))))
         grouped.append(scope is not None and scope == found.group and not found.split
                        and found.how in ("after", "before"))
+        of_group.append(scope is not None and scope == found.group)
     lowered = sentence.lower()
     if ("death" in lowered or "victim" in lowered or "fatalit" in lowered) and not any(
             c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))
         grouped += [False] * (len(out) - len(grouped))
+        of_group += [False] * (len(out) - len(of_group))
     out = _revised_in_sentence(sentence, out)
     kept = _drop_increments(sentence, out)
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
-    read = _inherit_scope(sentence, _split_groups(kept, flags), flags)
+    groups = [g for c, g in zip(out, of_group, strict=True) if any(c is k for k in kept)]
+    read = _inherit_scope(sentence, _split_groups(kept, flags), groups)
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
@@ -1009,15 +1021,14 @@ def _split_groups(claims: list[Claim], grouped: list[bool]) -> list[Claim]:
             for c, g in zip(claims, grouped, strict=True)]
 
 
-def _inherit_scope(sentence: str, claims: list[Claim], grouped: list[bool]) -> list[Claim]:
-    """ "killing 156 people in the Philippines and leaving hundreds of thousands homeless"."""
+def _inherit_scope(sentence: str, claims: list[Claim], of_group: list[bool]) -> list[Claim]:
+    """ "killing 156 people in the Philippines and leaving hundreds of thousands homeless": a
+    place or a period goes on to the next subject; a group ("one teacher") does not."""
     out = list(claims)
     for i in range(1, len(out)):
         prev, c = out[i - 1], out[i]
         if c.scope is None and prev.scope and prev.subject != c.subject and \
-                not grouped[i - 1] and prev.role == c.role and (
-                    prev.scope[0].isupper() or prev.scope.startswith(("the ", "since "))):
-            # (a place or a period goes on to the next subject; a group, "one teacher", does not)
+                not of_group[i - 1] and prev.role == c.role:
             between = sentence[sentence.find(prev.value):sentence.find(c.value)]
             if " and " in between and not re.search(r"[.;]", between):
                 out[i] = replace(c, scope=prev.scope)

@@ -915,3 +915,16 @@ def test_parts_and_nouns_read_no_further_than_they_reach(
 def test_more_wire_phrasings(sentence: str, subject: str, value: str) -> None:
     assert [(c.subject, c.value) for c in claims.read_claims(sentence, year=2005)] == [
         (subject, value)]
+
+
+def test_a_recalled_event_takes_the_rest_of_its_sentence_and_groups_pass_no_scope() -> None:
+    text = ("A court heard the case on Monday.\n\nIt concerns the 2015 bombings of two hotels. "
+            "The bombings killed 40 people, including a dozen Italians, and injured 300.")
+    found = claims.article_claims(article("r", text, 3))
+    assert {(c.value, c.role) for c in found} == {
+        ("40", "other_event"), ("a dozen", "other_event"), ("300", "other_event")}
+    # read alone: the dozen Italians are a part; their group is not the injured's scope
+    alone = claims.read_claims("The bombings killed 40 people, including a dozen Italians, "
+                               "and injured 300.", year=2024)
+    assert [(c.value, c.scope) for c in alone] == [("40", None), ("a dozen", "Italians"),
+                                                    ("300", None)]
