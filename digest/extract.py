@@ -564,20 +564,25 @@ def _inline_text(children: list[Token]) -> str:
 # How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
 TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tables": False,
                                         "favor_precision": True}
-# Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages):
-# there, or when it finds almost nothing, trafilatura is asked again in recall mode.
-TRAFILATURA_FALLBACK: dict[str, Any] = {"include_comments": False, "include_tables": False,
-                                        "favor_recall": True}
-MIN_PAGE_TEXT = 200  # characters of main text below which precision mode is taken to have failed
+# Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages:
+# 2008 table layouts, text in <td>); there, or when it finds almost nothing, trafilatura is asked
+# again in its default mode with tables (the text sits in them), then in recall mode.
+TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
+    {"include_comments": False, "include_tables": True},
+    {"include_comments": False, "include_tables": False, "favor_recall": True},
+)
+MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is taken to have failed
 
 
 def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, **TRAFILATURA_SETTINGS)
-    if doc is None or len(getattr(doc, "text", None) or "") < MIN_PAGE_TEXT:
-        doc = trafilatura.bare_extraction(raw.text, with_metadata=True,
-                                          **TRAFILATURA_FALLBACK) or doc
+    html = _close_title(raw.text)
+    doc = trafilatura.bare_extraction(html, with_metadata=True, **TRAFILATURA_SETTINGS)
+    for settings in TRAFILATURA_FALLBACKS:
+        if doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT:
+            break
+        doc = trafilatura.bare_extraction(html, with_metadata=True, **settings) or doc
     if doc is None:
         raise IngestError(f"{name}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -588,6 +593,22 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     tree = getattr(doc, "body", None)
     lines = page_lines(tree) if tree is not None else (data.get("text") or "").split("\n")
     return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
+
+
+TITLE_OPEN = re.compile(r"<title\b[^>]*>[^<]*", re.I)
+TITLE_CLOSE = re.compile(r"</title", re.I)
+
+
+def _close_title(html: str) -> str:
+    """The page with its <title> closed at the next tag when the page never closes it.
+
+    An HTML parser reads everything after an unclosed <title> as the title, so a
+    page whose `</title>` was lost (cut by a CMS or a crawler) has no body at all.
+    """
+    opened = TITLE_OPEN.search(html)
+    if opened is None or TITLE_CLOSE.search(html, opened.end()):
+        return html
+    return f"{html[:opened.end()]}</title>{html[opened.end():]}"
 
 
 # Elements of trafilatura's output tree that start a new line; the others are inline.

@@ -15,7 +15,7 @@ import lxml.etree
 import pytest
 from conftest import age, run_cli
 
-from digest import extract
+from digest import extract, ingest
 
 pytestmark = pytest.mark.no_state  # the HTML extractor, no state
 
@@ -142,6 +142,40 @@ def test_a_page_trafilatura_finds_only_in_recall_mode_is_read(tmp_path: Path) ->
     age(path)
     [article] = json.loads(run_cli("extract", "--format", "json", str(path)).stdout)
     assert all(BODY[k] in article["text"] for k in ("lead", "cables", "ring"))
+
+
+def read_page(path: Path, html: str) -> list[str]:
+    """The body text of each article digest finds in a page written to `path`."""
+    path.write_text(html, encoding="utf-8")
+    age(path)
+    st = path.stat()
+    return [a.text for a in extract.extract(ingest.read(ingest.FileEntry(path, st.st_size,
+                                                                        st.st_mtime)))]
+
+
+FOOTER = ("<div><p>E-mail this article to a friend</p><p>Printable version</p><p>Example Times "
+          "is a trade mark of Example Newspapers Limited. Please read our Terms and Conditions "
+          "and Privacy Statement before using this site.</p></div>")
+
+
+def test_a_table_layout_is_read_whole_when_recall_mode_finds_only_the_footer(
+        tmp_path: Path) -> None:
+    """Precision mode finds nothing in this table cell, recall mode only the footer below it:
+    the default mode, tables included, finds the article."""
+    cell = "<br><br>".join(BODY[k] for k in ("lead", "cables", "ring"))
+    [text] = read_page(tmp_path / "old-layout.html", f"<html><body><table><tr><td>{cell}</td>"
+                       f"</tr></table>{FOOTER}</body></html>")
+    assert all(BODY[k] in text for k in ("lead", "cables", "ring"))
+
+
+def test_a_page_whose_title_is_never_closed_still_gives_its_article(tmp_path: Path) -> None:
+    """An HTML parser reads all that follows an unclosed <title> as the title: no body."""
+    paras = "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+    [text] = read_page(tmp_path / "cut.html", "<html><head><title>Harbour bridge reopens\n"
+                       f"<meta charset='utf-8'></head><body><article>{paras}</article>"
+                       "</body></html>")
+    assert all(BODY[k] in text for k in ("lead", "cables", "ring", "mayor"))
+    assert extract._close_title("<title>a</title><p>b") == "<title>a</title><p>b"
 
 
 def test_extraction_bench_smoke() -> None:
