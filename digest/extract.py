@@ -52,12 +52,28 @@ END_OF_ARTICLE = re.compile(
     r"|\.\.\. we have a small favou?r to ask\.?)\b",
     re.I,
 )
+# Where readers' comments begin; unlike a box of links, nothing after it is the article again.
+COMMENTS = re.compile(
+    r"^(?:(?:(?:\d+\s+)?(?:reader'?s'?\s+)?comments?(?:\s*\(\d+\))?"
+    r"|(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply|response)"
+    r"|have your say|what you think|readers'? (?:comments|views)|join the (?:discussion|conversation)"
+    r"|(?:show|view|read) (?:all )?comments|\d+ (?:responses|replies) to .{1,120})\W*$"
+    r"|comments (?:are|have been) (?:now )?closed\b|we welcome your comments\b)",
+    re.I,
+)
+COMMENTS_AFTER = 3  # body paragraphs before a comments marker: before that it is a widget
 TEASER = re.compile(r"^(?:related(?: article)?s?:|see also:|read also:|watch:|listen:|\d+ min read$)", re.I)
 FOLLOW = re.compile(r"^follow .{0,60}\bcoverage\b", re.I)
 WIRE_CREDIT = re.compile(r"^[a-z]{2,3}(?:/[a-z]{2,3})+\s*\((?:[A-Za-z]+(?:,\s*)?)+\)$")
 CAPTION_CREDIT = re.compile(
-    r"\((?=[^()]*\b(?:AP|AFP|Reuters|Getty|Photo|photo|via|Pool|File|Sputnik|EPA|Images?)\b)[^()]*\)\.?$"
+    r"\((?P<credit>(?=[^()]*\b(?:AP|AFP|Reuters|Getty|Photo|photo|Pool|File|Sputnik|EPA|Images?)\b)"
+    r"[^()]*)\)\.?$"
 )
+# A credit is a few names and these words: "(AP Photo/Jane Doe)", "(Photo by J. Doe for Reuters)".
+# A parenthesis that says more is the writer's aside ("(or AP flour)", "(that photo was edited)").
+CREDIT_WORDS = frozenset({"by", "via", "of", "for", "from", "the", "and", "photo", "photos", "file",
+                          "images", "image", "courtesy", "handout", "pool", "staff"})
+CREDIT_MAX_WORDS = 8
 CAPTION_START = re.compile(r"^(?:FILE\s*[-–—]|In this (?:photo|image|handout)|This (?:photo|image) )")
 IMAGE_CREDIT = re.compile(r"Image:\s*\S")
 # "... deadly attack. Sergei Vedyashkin / Moskva News Agency" (photographer / agency, no full stop)
@@ -193,6 +209,7 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     seen: set[str] = set()
     ended = False
     inside: list[int] = []  # short lines of a page, kept if body text comes before and after
+    comments = False  # readers' comments have begun: the rest is not the article
     for n, para in enumerate(paragraphs):
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
@@ -203,6 +220,11 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
         if not para:
             continue
         low = para.lower()
+        if comments or (COMMENTS.match(para)
+                        and sum(b.kind == "body" for b in blocks) >= COMMENTS_AFTER):
+            comments = True
+            blocks.append(Block("trailer", para))
+            continue
         donation = _is_donation(para, low)
         if ended and page and _prose(para) and n + 1 < len(paragraphs) and _prose(paragraphs[n + 1]):
             ended = False  # "More from ..." was a box inside the article: the article goes on
@@ -275,7 +297,7 @@ def _kind(para: str, donation: bool) -> str:
     # Captions are short; the credit patterns, run over a long paragraph full of "(" or "/",
     # would cost time quadratic in its length.
     if CAPTION_START.match(para) or (len(para) <= CAPTION_MAX and (
-            CAPTION_CREDIT.search(para) or ("/" in para and NAME_CREDIT.search(para)))):
+            _credited(para) or ("/" in para and NAME_CREDIT.search(para)))):
         return "caption"
     if not LETTER.search(para):
         return "drop"  # no word at all: rules, numbers, a page of "((((("
@@ -285,6 +307,16 @@ def _kind(para: str, donation: bool) -> str:
     if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
         return "heading"  # titles, subheadings, teaser headlines
     return "body"
+
+
+def _credited(para: str) -> bool:
+    """Whether a paragraph ends with a photo credit in brackets."""
+    found = CAPTION_CREDIT.search(para)
+    if found is None:
+        return False
+    words = found["credit"].replace("/", " ").replace(",", " ").replace(":", " ").split()
+    return len(words) <= CREDIT_MAX_WORDS and all(
+        w[0].isupper() or w.lower() in CREDIT_WORDS for w in words)
 
 
 def _is_donation(para: str, low: str) -> bool:

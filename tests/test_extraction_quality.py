@@ -178,6 +178,44 @@ def test_a_page_whose_title_is_never_closed_still_gives_its_article(tmp_path: Pa
     assert extract._close_title("<title>a</title><p>b") == "<title>a</title><p>b"
 
 
+COMMENT_1 = ("I have driven over that bridge every day for twenty years and I never once saw an "
+             "inspector on it, so I am not surprised it took this long.")
+COMMENT_2 = ("Ninety million euros for a bridge that was fine in the first place. The council "
+             "should spend that money on the buses instead of on concrete.")
+
+
+def test_readers_comments_after_the_article_are_not_the_article(tmp_path: Path) -> None:
+    """Once the article has been read, a comments heading ends it for good: comments are
+    prose, so the rule that resumes an article after a box of links must not bring them in."""
+    paras = "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+    [text] = read_page(tmp_path / "with-comments.html", f"<html><body><article>{paras}"
+                       f"<h3>Comments (2)</h3><p>{COMMENT_1}</p><p>Bob, Leeds</p>"
+                       f"<p>{COMMENT_2}</p><p>Ann, York</p></article></body></html>")
+    assert all(BODY[k] in text for k in ("lead", "cables", "ring", "mayor"))
+    assert "twenty years" not in text and "buses" not in text and "Comments" not in text
+
+
+def test_a_comments_link_above_the_article_does_not_end_it() -> None:
+    """A "Comments (3)" or "Leave a comment" link before the article body is page furniture."""
+    blocks = extract.classify(["Harbour bridge reopens", "Leave a comment", BODY["lead"],
+                               "Comments (3)", BODY["cables"], BODY["ring"]], page=True)
+    assert [b.kind for b in blocks if b.text.startswith(tuple(BODY.values()))] == ["body"] * 3
+
+
+def test_a_credit_in_brackets_makes_a_caption_only_when_it_reads_as_one() -> None:
+    """A writer's aside "(or AP flour)" or a link credit "(via a blog)" is not a photo credit."""
+    paras = [
+        "A worker on the deck of the eastern span in March. (AP Photo/Jane Doe)",
+        "Smoke rises over the harbour. (Sergei Ilnitsky/EPA via AP)",
+        "2 cups of einkorn flour (or AP flour)",
+        "The game shows how consent works online: players decide what they reveal, to whom "
+        "and why, and what they get for it. (via BoingBoing)",
+        "I'm still laughing at it (that photo was edited like crazy, I don't look like that).",
+    ]
+    kinds = [b.kind for b in extract.classify(paras, page=True)]
+    assert kinds == ["caption", "caption", "body", "body", "body"]
+
+
 def test_extraction_bench_smoke() -> None:
     sys.path.insert(0, str(BENCH))
     try:
