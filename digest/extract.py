@@ -62,6 +62,14 @@ COMMENTS = re.compile(
     re.I,
 )
 COMMENTS_AFTER = 3  # body paragraphs before a comments marker: before that it is a widget
+# The publisher's legal lines: copyright, reuse, terms of the site. Not the article's text.
+LEGAL = re.compile(
+    r"all rights reserved|republication or redissemination|may not be (?:re)?published,? broadcast"
+    r"|^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)|(?:read|see|to) our (?:terms|privacy)"
+    r"|terms (?:and|&) conditions\W+(?:\w+\W+){0,6}privacy",
+    re.I,
+)
+LEGAL_MAX_WORDS = 60  # a longer paragraph that says "all rights reserved" is an article's
 TEASER = re.compile(r"^(?:related(?: article)?s?:|see also:|read also:|watch:|listen:|\d+ min read$)", re.I)
 FOLLOW = re.compile(r"^follow .{0,60}\bcoverage\b", re.I)
 WIRE_CREDIT = re.compile(r"^[a-z]{2,3}(?:/[a-z]{2,3})+\s*\((?:[A-Za-z]+(?:,\s*)?)+\)$")
@@ -288,7 +296,7 @@ def _kind(para: str, donation: bool) -> str:
     words = para.split()
     if NAV.search(para) or donation or TEASER.search(para) or FOLLOW.search(para):
         return "drop"
-    if WIRE_CREDIT.match(para):
+    if WIRE_CREDIT.match(para) or (len(words) <= LEGAL_MAX_WORDS and LEGAL.search(para)):
         return "drop"
     if _date_line(para):
         return "date"

@@ -216,6 +216,22 @@ def test_a_credit_in_brackets_makes_a_caption_only_when_it_reads_as_one() -> Non
     assert kinds == ["caption", "caption", "body", "body", "body"]
 
 
+def test_the_publishers_legal_lines_are_not_the_article() -> None:
+    """Copyright, reuse and site-terms lines go; a news sentence about terms or rights stays."""
+    legal = ["Copyright 2008 The Associated Press. All rights reserved. This material may not be "
+             "published, broadcast, rewritten or redistributed.",
+             "Copyright © 2007, The Example Times. Republication or redissemination of the contents "
+             "of this screen are expressly prohibited without the written consent of the paper.",
+             "This service is provided on Example Newspapers' standard Terms and Conditions. "
+             "Please read our Privacy Policy."]
+    news = ["The bank changed the terms and conditions of its loans on Monday, the regulator said "
+            "in a statement.",
+            "The court ruled that the names may not be published until the trial ends, the judge "
+            "told the jury."]
+    blocks = extract.classify([BODY["lead"], *legal, *news, BODY["cables"]], page=True)
+    assert [b.kind for b in blocks] == ["body", "drop", "drop", "drop", "body", "body", "body"]
+
+
 def test_extraction_bench_smoke() -> None:
     sys.path.insert(0, str(BENCH))
     try:
