@@ -52,12 +52,36 @@ END_OF_ARTICLE = re.compile(
     r"|\.\.\. we have a small favou?r to ask\.?)\b",
     re.I,
 )
+# Where readers' comments begin; unlike a box of links, nothing after it is the article again.
+COMMENTS = re.compile(
+    r"^(?:(?:(?:\d+\s+)?(?:reader'?s'?\s+)?comments?(?:\s*\(\d+\))?"
+    r"|(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply|response)"
+    r"|have your say|what you think|readers'? (?:comments|views)|join the (?:discussion|conversation)"
+    r"|(?:show|view|read) (?:all )?comments|\d+ (?:responses|replies) to .{1,120})\W*$"
+    r"|comments (?:are|have been) (?:now )?closed\b|we welcome your comments\b)",
+    re.I,
+)
+COMMENTS_AFTER = 3  # body paragraphs before a comments marker: before that it is a widget
+# The publisher's legal lines: copyright, reuse, terms of the site. Not the article's text.
+LEGAL = re.compile(
+    r"all rights reserved|republication or redissemination|may not be (?:re)?published,? broadcast"
+    r"|^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)|(?:read|see|to) our (?:terms|privacy)"
+    r"|terms (?:and|&) conditions\W+(?:\w+\W+){0,6}privacy",
+    re.I,
+)
+LEGAL_MAX_WORDS = 60  # a longer paragraph that says "all rights reserved" is an article's
 TEASER = re.compile(r"^(?:related(?: article)?s?:|see also:|read also:|watch:|listen:|\d+ min read$)", re.I)
 FOLLOW = re.compile(r"^follow .{0,60}\bcoverage\b", re.I)
 WIRE_CREDIT = re.compile(r"^[a-z]{2,3}(?:/[a-z]{2,3})+\s*\((?:[A-Za-z]+(?:,\s*)?)+\)$")
 CAPTION_CREDIT = re.compile(
-    r"\((?=[^()]*\b(?:AP|AFP|Reuters|Getty|Photo|photo|via|Pool|File|Sputnik|EPA|Images?)\b)[^()]*\)\.?$"
+    r"\((?P<credit>(?=[^()]*\b(?:AP|AFP|Reuters|Getty|Photo|photo|Pool|File|Sputnik|EPA|Images?)\b)"
+    r"[^()]*)\)\.?$"
 )
+# A credit is a few names and these words: "(AP Photo/Jane Doe)", "(Photo by J. Doe for Reuters)".
+# A parenthesis that says more is the writer's aside ("(or AP flour)", "(that photo was edited)").
+CREDIT_WORDS = frozenset({"by", "via", "of", "for", "from", "the", "and", "photo", "photos", "file",
+                          "images", "image", "courtesy", "handout", "pool", "staff"})
+CREDIT_MAX_WORDS = 8
 CAPTION_START = re.compile(r"^(?:FILE\s*[-–—]|In this (?:photo|image|handout)|This (?:photo|image) )")
 IMAGE_CREDIT = re.compile(r"Image:\s*\S")
 # "... deadly attack. Sergei Vedyashkin / Moskva News Agency" (photographer / agency, no full stop)
@@ -193,6 +217,7 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     seen: set[str] = set()
     ended = False
     inside: list[int] = []  # short lines of a page, kept if body text comes before and after
+    comments = False  # readers' comments have begun: the rest is not the article
     for n, para in enumerate(paragraphs):
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
@@ -203,6 +228,11 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
         if not para:
             continue
         low = para.lower()
+        if comments or (COMMENTS.match(para)
+                        and sum(b.kind == "body" for b in blocks) >= COMMENTS_AFTER):
+            comments = True
+            blocks.append(Block("trailer", para))
+            continue
         donation = _is_donation(para, low)
         if ended and page and _prose(para) and n + 1 < len(paragraphs) and _prose(paragraphs[n + 1]):
             ended = False  # "More from ..." was a box inside the article: the article goes on
@@ -266,7 +296,7 @@ def _kind(para: str, donation: bool) -> str:
     words = para.split()
     if NAV.search(para) or donation or TEASER.search(para) or FOLLOW.search(para):
         return "drop"
-    if WIRE_CREDIT.match(para):
+    if WIRE_CREDIT.match(para) or (len(words) <= LEGAL_MAX_WORDS and LEGAL.search(para)):
         return "drop"
     if _date_line(para):
         return "date"
@@ -275,7 +305,7 @@ def _kind(para: str, donation: bool) -> str:
     # Captions are short; the credit patterns, run over a long paragraph full of "(" or "/",
     # would cost time quadratic in its length.
     if CAPTION_START.match(para) or (len(para) <= CAPTION_MAX and (
-            CAPTION_CREDIT.search(para) or ("/" in para and NAME_CREDIT.search(para)))):
+            _credited(para) or ("/" in para and NAME_CREDIT.search(para)))):
         return "caption"
     if not LETTER.search(para):
         return "drop"  # no word at all: rules, numbers, a page of "((((("
@@ -285,6 +315,16 @@ def _kind(para: str, donation: bool) -> str:
     if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
         return "heading"  # titles, subheadings, teaser headlines
     return "body"
+
+
+def _credited(para: str) -> bool:
+    """Whether a paragraph ends with a photo credit in brackets."""
+    found = CAPTION_CREDIT.search(para)
+    if found is None:
+        return False
+    words = found["credit"].replace("/", " ").replace(",", " ").replace(":", " ").split()
+    return len(words) <= CREDIT_MAX_WORDS and all(
+        w[0].isupper() or w.lower() in CREDIT_WORDS for w in words)
 
 
 def _is_donation(para: str, low: str) -> bool:
@@ -564,20 +604,25 @@ def _inline_text(children: list[Token]) -> str:
 # How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
 TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tables": False,
                                         "favor_precision": True}
-# Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages):
-# there, or when it finds almost nothing, trafilatura is asked again in recall mode.
-TRAFILATURA_FALLBACK: dict[str, Any] = {"include_comments": False, "include_tables": False,
-                                        "favor_recall": True}
-MIN_PAGE_TEXT = 200  # characters of main text below which precision mode is taken to have failed
+# Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages:
+# 2008 table layouts, text in <td>); there, or when it finds almost nothing, trafilatura is asked
+# again in its default mode with tables (the text sits in them), then in recall mode.
+TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
+    {"include_comments": False, "include_tables": True},
+    {"include_comments": False, "include_tables": False, "favor_recall": True},
+)
+MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is taken to have failed
 
 
 def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw.text, with_metadata=True, **TRAFILATURA_SETTINGS)
-    if doc is None or len(getattr(doc, "text", None) or "") < MIN_PAGE_TEXT:
-        doc = trafilatura.bare_extraction(raw.text, with_metadata=True,
-                                          **TRAFILATURA_FALLBACK) or doc
+    html = _close_title(raw.text)
+    doc = trafilatura.bare_extraction(html, with_metadata=True, **TRAFILATURA_SETTINGS)
+    for settings in TRAFILATURA_FALLBACKS:
+        if doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT:
+            break
+        doc = trafilatura.bare_extraction(html, with_metadata=True, **settings) or doc
     if doc is None:
         raise IngestError(f"{name}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -588,6 +633,22 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     tree = getattr(doc, "body", None)
     lines = page_lines(tree) if tree is not None else (data.get("text") or "").split("\n")
     return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
+
+
+TITLE_OPEN = re.compile(r"<title\b[^>]*>[^<]*", re.I)
+TITLE_CLOSE = re.compile(r"</title", re.I)
+
+
+def _close_title(html: str) -> str:
+    """The page with its <title> closed at the next tag when the page never closes it.
+
+    An HTML parser reads everything after an unclosed <title> as the title, so a
+    page whose `</title>` was lost (cut by a CMS or a crawler) has no body at all.
+    """
+    opened = TITLE_OPEN.search(html)
+    if opened is None or TITLE_CLOSE.search(html, opened.end()):
+        return html
+    return f"{html[:opened.end()]}</title>{html[opened.end():]}"
 
 
 # Elements of trafilatura's output tree that start a new line; the others are inline.

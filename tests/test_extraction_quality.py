@@ -15,7 +15,7 @@ import lxml.etree
 import pytest
 from conftest import age, run_cli
 
-from digest import extract
+from digest import extract, ingest
 
 pytestmark = pytest.mark.no_state  # the HTML extractor, no state
 
@@ -142,6 +142,94 @@ def test_a_page_trafilatura_finds_only_in_recall_mode_is_read(tmp_path: Path) ->
     age(path)
     [article] = json.loads(run_cli("extract", "--format", "json", str(path)).stdout)
     assert all(BODY[k] in article["text"] for k in ("lead", "cables", "ring"))
+
+
+def read_page(path: Path, html: str) -> list[str]:
+    """The body text of each article digest finds in a page written to `path`."""
+    path.write_text(html, encoding="utf-8")
+    age(path)
+    st = path.stat()
+    return [a.text for a in extract.extract(ingest.read(ingest.FileEntry(path, st.st_size,
+                                                                        st.st_mtime)))]
+
+
+FOOTER = ("<div><p>E-mail this article to a friend</p><p>Printable version</p><p>Example Times "
+          "is a trade mark of Example Newspapers Limited. Please read our Terms and Conditions "
+          "and Privacy Statement before using this site.</p></div>")
+
+
+def test_a_table_layout_is_read_whole_when_recall_mode_finds_only_the_footer(
+        tmp_path: Path) -> None:
+    """Precision mode finds nothing in this table cell, recall mode only the footer below it:
+    the default mode, tables included, finds the article."""
+    cell = "<br><br>".join(BODY[k] for k in ("lead", "cables", "ring"))
+    [text] = read_page(tmp_path / "old-layout.html", f"<html><body><table><tr><td>{cell}</td>"
+                       f"</tr></table>{FOOTER}</body></html>")
+    assert all(BODY[k] in text for k in ("lead", "cables", "ring"))
+
+
+def test_a_page_whose_title_is_never_closed_still_gives_its_article(tmp_path: Path) -> None:
+    """An HTML parser reads all that follows an unclosed <title> as the title: no body."""
+    paras = "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+    [text] = read_page(tmp_path / "cut.html", "<html><head><title>Harbour bridge reopens\n"
+                       f"<meta charset='utf-8'></head><body><article>{paras}</article>"
+                       "</body></html>")
+    assert all(BODY[k] in text for k in ("lead", "cables", "ring", "mayor"))
+    assert extract._close_title("<title>a</title><p>b") == "<title>a</title><p>b"
+
+
+COMMENT_1 = ("I have driven over that bridge every day for twenty years and I never once saw an "
+             "inspector on it, so I am not surprised it took this long.")
+COMMENT_2 = ("Ninety million euros for a bridge that was fine in the first place. The council "
+             "should spend that money on the buses instead of on concrete.")
+
+
+def test_readers_comments_after_the_article_are_not_the_article(tmp_path: Path) -> None:
+    """Once the article has been read, a comments heading ends it for good: comments are
+    prose, so the rule that resumes an article after a box of links must not bring them in."""
+    paras = "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+    [text] = read_page(tmp_path / "with-comments.html", f"<html><body><article>{paras}"
+                       f"<h3>Comments (2)</h3><p>{COMMENT_1}</p><p>Bob, Leeds</p>"
+                       f"<p>{COMMENT_2}</p><p>Ann, York</p></article></body></html>")
+    assert all(BODY[k] in text for k in ("lead", "cables", "ring", "mayor"))
+    assert "twenty years" not in text and "buses" not in text and "Comments" not in text
+
+
+def test_a_comments_link_above_the_article_does_not_end_it() -> None:
+    """A "Comments (3)" or "Leave a comment" link before the article body is page furniture."""
+    blocks = extract.classify(["Harbour bridge reopens", "Leave a comment", BODY["lead"],
+                               "Comments (3)", BODY["cables"], BODY["ring"]], page=True)
+    assert [b.kind for b in blocks if b.text.startswith(tuple(BODY.values()))] == ["body"] * 3
+
+
+def test_a_credit_in_brackets_makes_a_caption_only_when_it_reads_as_one() -> None:
+    """A writer's aside "(or AP flour)" or a link credit "(via a blog)" is not a photo credit."""
+    paras = [
+        "A worker on the deck of the eastern span in March. (AP Photo/Jane Doe)",
+        "Smoke rises over the harbour. (Sergei Ilnitsky/EPA via AP)",
+        "2 cups of einkorn flour (or AP flour)",
+        "The game shows how consent works online: players decide what they reveal, to whom "
+        "and why, and what they get for it. (via BoingBoing)",
+        "I'm still laughing at it (that photo was edited like crazy, I don't look like that).",
+    ]
+    kinds = [b.kind for b in extract.classify(paras, page=True)]
+    assert kinds == ["caption", "caption", "body", "body", "body"]
+
+
+def test_the_publishers_legal_lines_are_not_the_article() -> None:
+    """Copyright, reuse and site-terms lines go; a news sentence about terms or rights stays."""
+    legal = ["Copyright 2008 The Associated Press. All rights reserved. This material may not be "
+             "published, broadcast, rewritten or redistributed.",
+             "Copyright © 2007, The Example Times. Republication or redissemination of the contents "
+             "of this screen are expressly prohibited without the written consent of the paper.",
+             "This service is provided on Example Newspapers' standard Terms and Conditions. "
+             "Please read our Privacy Policy."]
+    news = ["The bank changed the terms and conditions of its loans on Monday, the regulator said "
+            "in a statement.",
+            "The court ruled that the names may not be published until the trial ends, the judge "
+            "told the jury."]
+    blocks = extract.classify([BODY["lead"], *legal, *news, BODY["cables"]], page=True)
+    assert [b.kind for b in blocks] == ["body", "drop", "drop", "drop", "body", "body", "body"]
 
 
 def test_extraction_bench_smoke() -> None:
