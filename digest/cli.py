@@ -9,7 +9,7 @@ import shutil
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,8 +26,6 @@ from digest import (
     topic_rules,
     topics,
 )
-from digest.email import daemon, outbox, service
-from digest.email.transport import SmtpSettings, SmtpTransport
 from digest.errors import ConfigError, DigestError, IngestError, OutputError, StoreError
 from digest.feeds import manage as feeds
 from digest.models import RawDocument, StorySummary
@@ -40,6 +38,11 @@ from digest.storage import (
     parse_location,
 )
 from digest.storage import exists as state_exists
+
+# The email side (SMTP, TLS, the scheduler) is imported by the commands that mail, not here:
+# `digest brief` and the other commands start without paying its import time.
+if TYPE_CHECKING:
+    from digest.email import outbox
 
 log = logging.getLogger("digest")
 LOG_LEVELS = ["debug", "info", "warning", "error"]
@@ -449,6 +452,8 @@ def check_config(obj: Context) -> None:
 @pass_ctx
 def run(obj: Context) -> None:
     """Run the daemon: scan sources and send each digest on its schedule (Ctrl-C stops)."""
+    from digest.email import daemon
+    from digest.email.transport import SmtpSettings, SmtpTransport
     cfg = load_config(obj)
     transport = SmtpTransport(SmtpSettings.from_config(cfg))
     obj.store().close()  # a bad --state is one line here, not a traceback in the daemon
@@ -470,6 +475,8 @@ def run(obj: Context) -> None:
 @pass_ctx
 def send(obj: Context, name: str, to: tuple[str, ...], dry_run: bool, out: Path | None) -> None:
     """Send digest NAME now (and anything of it still queued); exit 75 if it stays queued."""
+    from digest.email import service
+    from digest.email.transport import SmtpSettings, SmtpTransport
     if dry_run != (out is not None):
         raise click.UsageError("--dry-run and --out DIR go together")
     recipients = _check_addresses(to) or None
@@ -532,6 +539,7 @@ def _report_delivery(report: outbox.DeliveryReport) -> None:
 @pass_ctx
 def preview(obj: Context, name: str, output: Path | None, to: str | None) -> None:
     """Render the HTML email digest NAME would send now, without sending or recording it."""
+    from digest.email import service
     recipients = _check_addresses((to,)) if to else None
     check_output(output)
     cfg = load_config(obj)
@@ -581,6 +589,7 @@ def _message_lines(m: outbox.Message, now: datetime) -> list[str]:
 @pass_ctx
 def status(obj: Context) -> None:
     """Show queued, unconfirmed and failed mail, each digest's next run, and the store."""
+    from digest.email import service
     now = utcnow()
     cfg = load_config(obj) if (obj.config_path is not None
                                or config_mod.DEFAULT_CONFIG.is_file()) else None
@@ -618,6 +627,7 @@ def outbox_group() -> None:
 @pass_ctx
 def outbox_list(obj: Context, show_all: bool) -> None:
     """List queued, unconfirmed and failed messages (all with --all), oldest first."""
+    from digest.email import outbox, service
     now = utcnow()
     with obj.store() as store:
         service.settle(store, now)
@@ -634,6 +644,8 @@ def outbox_list(obj: Context, show_all: bool) -> None:
 @pass_ctx
 def outbox_retry(obj: Context, message: int) -> None:
     """Send message ID again (unconfirmed or failed): the same bytes and Message-ID."""
+    from digest.email import outbox
+    from digest.email.transport import SmtpSettings, SmtpTransport
     cfg = load_config(obj)
     transport = SmtpTransport(SmtpSettings.from_config(cfg))
     with obj.store() as store:
@@ -656,6 +668,7 @@ def outbox_retry(obj: Context, message: int) -> None:
 @pass_ctx
 def outbox_drop(obj: Context, message: int) -> None:
     """Never send message ID (queued, unconfirmed or failed); it stays listed as dropped."""
+    from digest.email import outbox
     with obj.store() as store:
         m = outbox.drop(store, message, utcnow())
     click.echo(f"#{m.id} dropped: {m.digest} to {m.recipient} ({m.message_id})")

@@ -35,7 +35,6 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-from wordfreq import zipf_frequency
 
 from digest import join_model, text
 from digest.models import Article
@@ -111,6 +110,10 @@ class HeldIndex(StoryIndex, Protocol):
 @lru_cache(maxsize=500_000)
 def idf(word: str) -> float:
     """Rarity of a word in general English: 'the' ~0.3, 'kremlin' ~4, unseen words 6."""
+    # (imported on the first word, not with the module: wordfreq and its language tables take
+    # a tenth of a second to import, which a run with nothing new to group does not need)
+    from wordfreq import zipf_frequency
+
     return max(0.3, min(6.0, 8.0 - zipf_frequency(word, "en")))
 
 

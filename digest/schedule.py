@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 _DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
@@ -35,6 +36,10 @@ def cron_trigger(expr: str, tz: ZoneInfo) -> CronTrigger:
     the weekday field is translated to day names here. Restricting both day of month and
     weekday is refused: cron ORs them, APScheduler ANDs them.
     """
+    # (APScheduler is imported here, not above: a run whose config schedules nothing, as every
+    # `digest brief` without digests, does not pay its import time.)
+    from apscheduler.triggers.cron import CronTrigger
+
     fields = expr.split()
     if len(fields) != 5:
         raise ValueError(f"{expr!r}: a schedule needs 5 fields: minute hour day month weekday")

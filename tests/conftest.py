@@ -59,6 +59,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     them in turn: the suite's ten minutes do not hold the whole matrix twice (a kill at each
     SMTP step, each server fault, each summary method). DIGEST_FULL_MATRIX=1 runs every case
     on both."""
+    _slow_first(items)
     if os.environ.get("DIGEST_FULL_MATRIX") or len(config.getoption("backend") or BACKENDS) < 2:
         return
     keep, drop = [], []
@@ -74,6 +75,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _slow_first(items: list[pytest.Item]) -> None:
+    """The tests marked `slow` (10-30 s each) start first: handed out last, one of them keeps a
+    worker busy while the others have run out of tests, and the suite waits for it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # (stable: same order)
 
 
 def _case_id(callspec_id: str) -> str:

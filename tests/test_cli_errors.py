@@ -170,6 +170,7 @@ def test_check_config_fails_when_the_smtp_password_variable_is_unset(tmp_path: P
 
 
 @pytest.mark.no_state
+@pytest.mark.slow
 def test_config_discovery_order_and_check_config_names_the_file(tmp_path: Path) -> None:
     """--config, then $DIGEST_CONFIG, then ./config/digest.toml, then ~/.config/digest/."""
     xdg = tmp_path / "xdg"  # conftest points XDG_CONFIG_HOME here

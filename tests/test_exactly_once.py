@@ -264,6 +264,7 @@ def test_a_refused_recipient_is_failed_listed_and_resent_with_one_command(
     assert "nothing queued, unconfirmed or failed" in mail.run("outbox", "list").stdout
 
 
+@pytest.mark.slow
 def test_no_reply_after_the_message_is_unconfirmed_listed_and_never_resent_by_itself(
         tmp_path: Path, smtp_server: SmtpServer, seeds: Path, state_location: StateLocation) -> None:
     cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=RECIPIENTS,
@@ -296,6 +297,7 @@ def test_no_reply_after_the_message_is_unconfirmed_listed_and_never_resent_by_it
 
 @pytest.mark.alternate_backends
 @pytest.mark.parametrize("fault", ["refused", "untrusted certificate", "535", "no STARTTLS"])
+@pytest.mark.slow
 def test_a_server_that_cannot_be_used_keeps_everything_queued_then_delivers_once(
         tmp_path: Path, tls_files: tuple[Path, Path], seeds: Path,
         monkeypatch: pytest.MonkeyPatch, fault: str, state_location: StateLocation) -> None:

@@ -239,6 +239,7 @@ def test_a_paragraph_with_one_sentence_end_is_not_handed_to_the_tokenizer(monkey
     assert len(calls) == 2
 
 
+@pytest.mark.slow
 def test_ingest_survives_kill_9(tmp_path: Path, state_location: StateLocation) -> None:
     """Kill the ingest mid-run, run again: every article exactly once."""
     folder = tmp_path / "many"

@@ -38,6 +38,7 @@ def stories(proc_stdout: str) -> list[str]:
     return [s["title"] for s in json.loads(proc_stdout)["stories"]]
 
 
+@pytest.mark.slow
 def test_brief_shows_what_arrived_in_the_last_day_and_all_with_all(
         seeds: Path, tmp_path: Path, state_location: StateLocation) -> None:
     # A first run on a folder of old articles (dated 2024) shows every story: they arrived now.
@@ -62,6 +63,7 @@ def test_brief_shows_what_arrived_in_the_last_day_and_all_with_all(
     assert both.returncode == 2 and "alternatives" in both.stderr
 
 
+@pytest.mark.slow
 def test_piped_brief_is_markdown_and_rich_renders_headings(seeds: Path) -> None:
     piped = run_cli("brief", "--source", str(seeds)).stdout
     assert piped.startswith("# News briefing")

@@ -100,6 +100,7 @@ def centroids(path: StateLocation) -> dict[str, dict[str, float]]:
     return {sid: json.loads(w) for sid, w in state_rows(path, "SELECT * FROM story_centroids")}
 
 
+@pytest.mark.slow
 def test_a_changed_text_moves_only_its_own_article(seeds: Path, new_state: NewState) -> None:
     """The Crocus story's first article becomes a Chilean earthquake report, then is corrected
     back: it leaves the story and returns, the others never move, and the index is what the
@@ -297,6 +298,7 @@ def corpus(folder: Path, stories: int, seed: int = 7) -> int:
     return written
 
 
+@pytest.mark.slow
 def test_a_400_article_corpus_reread_with_the_same_text_is_a_fresh_ingest(
         tmp_path: Path, new_state: NewState) -> None:
     folder = tmp_path / "corpus"

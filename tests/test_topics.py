@@ -448,6 +448,7 @@ def test_cli_brief_unknown_topic(seeds: Path, config_file: Path) -> None:
     assert proc.stdout == ""
 
 
+@pytest.mark.slow
 def test_cli_topics_test_and_list(seeds: Path, config_file: Path) -> None:
     run_cli("brief", "--settle", "0", "--source", str(seeds))
     proc = run_cli("--config", str(config_file), "topics", "test", "--query",

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from conftest import age, run_cli
 from conftest_email import SmtpServer, write_config
 from test_email import ANA, NOW, Clock, flat, parts, send
@@ -172,6 +173,7 @@ def test_update_summary_skips_what_the_reader_was_sent_even_in_other_articles() 
     assert summarize.summarize_for_reader(story, {"a1", "a2", "a3"}).status == "unchanged"
 
 
+@pytest.mark.slow
 def test_brief_since_last_marks_stories_and_remembers_per_name(
         tmp_path: Path, digest_home: Path) -> None:
     src = tmp_path / "news"
