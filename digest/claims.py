@@ -644,7 +644,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if total:
             return total
     members = OF_MEMBERS.search(near) if "of" in low else None
-    if members:
+    if members and not AFTER_RE.match(sentence, m.end()):
+        # (with a verb of its own the count reads as usual: "Of the injured, 57 were in
+        # intensive care", "Of those killed, 11 were killed in Tanzania")
         said = re.match(r"\s+(?:were|are)\b", sentence[m.end():])
         group = MEMBERS.match(sentence, m.end() + said.end()) if said else None
         named = group.group(1) if group and group.group(1).split()[0].lower() not in NOT_MEMBER \
@@ -818,6 +820,9 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     # increment; "bringing the toll to" says when it is, see _drop_increments)
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
+    if re.search(r"\b[Aa]t\s*$", left[-4:]) and re.match(r",?\s+[A-Z][a-z]+\s+(?:was|is|had|has)\b",
+                                                        right):
+        return True  # "at 17 Williams was charged as an adult": an age
     if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q") or re.match(
             r"\s+(?:that|who|which|of\s+(?:the|those|these|its|their)\s)", right)):
         return True  # ("a virus, one that infected ...", "one of the 13 who died": the 13 count)
