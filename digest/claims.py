@@ -539,6 +539,15 @@ EVENT_BEFORE = re.compile(
     r"\s+(?:\S+\s+){0,2}$")
 EVENT_AFTER = re.compile(rf"\s+(?:in|by)\s+(?P<place>(?:that|this|those|these)\s+(?:[a-z]+\s+)?"
                          rf"{EVENT_WORDS})\b")
+# (tenth session) the place of the event the count is tied to, named after it: "arrested 14
+# people in the bombing of the U.S. Embassy in Dar es Salaam", "14 foreigners arrested in
+# connection with the embassy bombing in Ruvania"
+EVENT_PLACE = re.compile(
+    rf"[^.;,]{{0,50}}?\b(?:in|of|over|for|from|during|with)\s+(?:the|a|an|last\s+\w+['’]s)\s+"
+    rf"(?:[\w.'’-]+\s+){{0,4}}?{EVENT_WORDS}(?:\s+(?:of|at|on)\s+(?:the\s+|an?\s+)?"
+    rf"[\w.'’-]+(?:\s+[\w.'’-]+){{0,3}}?)?\s+(?:in|at)\s+{PLACE}"
+    # ("the embassy attacks in Kenya and Tanzania": both places are the whole event)
+    rf"(?!,?\s+and\s+[A-Z])")
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
 AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
@@ -851,6 +860,8 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return " ".join((this[0].lower() + this[1:] if this else event.group("name")).split())
     candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end),
                   EVENT_AFTER.match(sentence, found.end)]
+    if " in " in sentence[found.end:found.end + 120]:
+        candidates.append(EVENT_PLACE.match(sentence, found.end))
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
