@@ -221,7 +221,9 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     r"truckloads|carloads|boatloads)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
-                         r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
+                         r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
+                         # (the guideline's fixed form: "in the plane" is aboard)
+                         r"in\s+the\s+(?:airplane|plane|aircraft|jet))\b", re.I)
 # Subject words that are also the scope the guideline asks for ("17 people in intensive care").
 SCOPE_WORDS = {"in intensive care": "intensive care", "aboard": "aboard", "on board": "aboard",
                "on the flight": "aboard", "on the plane": "aboard",
@@ -624,6 +626,12 @@ def _total(sentence: str, m: re.Match[str], left: str) -> _Found | None:
     return _Found(subject, since.group(0).strip() if since else None, m.end(), "toll")
 
 
+IN_PLACE = re.compile(rf"\b(?:in|at)\s+{PLACE}")
+# "the town's death toll": the place the sentence named before it, else the anaphor as written
+TOWN_TOLL = re.compile(r"\b(?P<town>the\s+(?:town|city|village|province|region|district|island|"
+                       r"state|county|country))['’]s\s+(?:death\s+)?$", re.I)
+
+
 def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     """The subject of the count at m, if it counts anyone, with its group and where it ends."""
     left = sentence[max(0, m.start() - 90):m.start()]
@@ -643,6 +651,12 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                         toll.group("mid"))
         owner = re.search(r"\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)(?:['’]s)?\s+(?:death\s+)?$",
                           left[:toll.start()])
+        town = TOWN_TOLL.search(left, 0, toll.start()) if not mid else None
+        if town:  # "bodies were recovered in Fonds Bleus, ..., bringing the town's death toll"
+            named = list(IN_PLACE.finditer(sentence, 0, m.start() - len(left) + town.start()))
+            return _Found(TOLLS[" ".join(toll.group("toll").lower().split())],
+                          named[-1].group("place") if named else town.group("town").lower(),
+                          m.end(), "toll")
         where = mid.group(1) if mid else owner.group(1) if owner and \
             owner.group(1).lower() not in NOT_PLACES and \
             owner.group(1).split()[-1].lower() not in EVENT_KINDS else None
@@ -1133,11 +1147,16 @@ def _inherit_scope(sentence: str, claims: list[Claim], of_group: list[bool]) -> 
         if c.scope is None and prev.scope and prev.subject != c.subject and \
                 not of_group[i - 1] and prev.role == c.role:
             between = sentence[sentence.find(prev.value):sentence.find(c.value)]
-            if " and " in between and not re.search(r"[.;]", between):
+            # (also a list of verbs: "has killed seven people, sickened 56 and ...")
+            if (" and " in between or LISTED_VERB.fullmatch(between)) and \
+                    not re.search(r"[.;]", between):
                 out[i] = replace(c, scope=prev.scope)
     return out
 
 
+# a count, its noun, then the next verb of a list: "seven people, sickened "
+LISTED_VERB = re.compile(r"[^,]*,\s+(?:and\s+)?[a-z]+ed(?:\s+(?:about|some|nearly|almost|at\s+least|"
+                         r"more\s+than|over))?\s*")
 COUNT_END = re.compile(rf"\b(?:{COUNT})\s+$", re.I)
 LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
                           r"\s+with\s*$")
