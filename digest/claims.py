@@ -224,6 +224,12 @@ LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<pl
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
                          # (the guideline's fixed form: "in the plane" is aboard)
                          r"in\s+the\s+(?:airplane|plane|aircraft|jet))\b", re.I)
+# "Four people on the ground and all 109 in the plane were killed": a split, the first part
+# named by where they were, sharing the second part's verb
+ABOARD_WORDS = r"(?:aboard|on\s+board|on\s+the\s+ground|in\s+the\s+(?:plane|airplane|aircraft|jet))"
+LOCAL_FIRST = re.compile(rf"(?:\s+(?:people|persons|others|passengers))?\s+{ABOARD_WORDS}\s+and\s+"
+                         rf"(?:all\s+)?(?:{COUNT})(?:\s+(?:people|persons|others|passengers|crew))?"
+                         rf"(?:\s+{ABOARD_WORDS})?", re.I)
 # Subject words that are also the scope the guideline asks for ("17 people in intensive care").
 SCOPE_WORDS = {"in intensive care": "intensive care", "aboard": "aboard", "on board": "aboard",
                "on the flight": "aboard", "on the plane": "aboard",
@@ -693,6 +699,12 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         return None
     if re.match(r"\s+of\s+(?:[A-Z]\w+\s+)?hostages\b", sentence[m.end():]):
         return _Found("other:hostages", None, m.end(), "after")
+    pair = LOCAL_FIRST.match(sentence, m.end())
+    if pair:
+        then = AFTER_RE.match(sentence, pair.end())
+        if then and not then.group("group").strip():
+            return _Found(AFTER[" ".join(then.group("verb").lower().split())], None, m.end(),
+                          "after")
     after = AFTER_RE.match(sentence, m.end())
     before = BEFORE_RE.search(near)
     if before:
