@@ -556,6 +556,14 @@ EVENT_PLACE = re.compile(
     rf"[\w.'’-]+(?:\s+[\w.'’-]+){{0,3}}?)?\s+(?:in|at)\s+{PLACE}"
     # ("the embassy attacks in Kenya and Tanzania": both places are the whole event)
     rf"(?!,?\s+and\s+[A-Z])")
+# (tenth session) a split by month: "38 people died in January, 33 in February and 10 in the
+# first week of March" (the guideline's figures of different periods; one month alone is none)
+MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+               r"December)")
+MONTH_AFTER = re.compile(rf"(?:\s+others)?\s+(?:in|during)\s+(?P<place>(?:the\s+(?:first|second|"
+                         rf"third|fourth|last|final)\s+(?:week|half|fortnight)\s+of\s+)?"
+                         rf"{MONTH_NAMES})\b")
+MONTH_IN = re.compile(rf"\b(?:in|during)\s+(?:the\s+\w+\s+\w+\s+of\s+)?{MONTH_NAMES}\b")
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
 AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
@@ -876,6 +884,9 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
+    month = MONTH_AFTER.match(sentence, found.end)
+    if month and len(MONTH_IN.findall(sentence)) >= 2:
+        return month.group("place")
     origin = re.search(r"\bfrom\s+(?P<place>the\s+\w+|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
                        sentence[m.end():found.end]) if found.how == "after" else None
     if origin:  # "69 people from the province died"
@@ -1078,7 +1089,8 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
-    return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title))
+    by_month = len(MONTH_IN.findall(sentence)) >= 2  # (a split by month keeps its months)
+    return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title, by_month))
             for c in read]
 
 
@@ -1100,7 +1112,7 @@ def _title_case(sentence: str) -> bool:
     return n >= 2 and len(sentence.split()) <= 25 and upper >= 0.8 * n
 
 
-def _tidy_scope(scope: str, title_case: bool) -> str | None:
+def _tidy_scope(scope: str, title_case: bool, by_month: bool = False) -> str | None:
     """A scope as the reader sees it: "Kenya", not "the Kenya" (a name needs no article; an
     anaphor keeps it: "the province"); none from a title-case headline, or a bare pronoun."""
     if title_case and scope not in FIXED_SCOPES:
@@ -1108,6 +1120,8 @@ def _tidy_scope(scope: str, title_case: bool) -> str | None:
     words = scope.split()
     if len(words) > 1 and words[0].lower() == "the" and words[1][:1].isupper():
         scope = " ".join(words[1:])
+    if by_month and re.fullmatch(MONTH_NAMES, scope):
+        return scope
     return None if scope.lower() in NOT_SCOPES else scope
 
 
@@ -1197,6 +1211,10 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
         if group and group.group(1).lower() not in PLAIN_GROUPS:
             return _Found(near.subject, group.group(1), m.end() + group.end(), "ellipsis",
                           split=True)
+    month = MONTH_AFTER.match(sentence, m.end())
+    if month and re.search(r"(?:,|\band|\bwhile)\s*$", left) and \
+            len(MONTH_IN.findall(sentence)) >= 2:
+        return _Found(near.subject, month.group("place"), month.end(), "ellipsis", split=True)
     listed = LISTED_PLACE.search(left)
     if listed and re.match(r"\s*(?:[,;.]|and\b|$)", right):
         # "Sakarya ranked second with 3,046 deaths, followed by Yalova with 2,400, Bolu with 248"
