@@ -1009,3 +1009,30 @@ def test_a_total_takes_the_increments_out_and_a_participle_yields_to_its_verb() 
 ])
 def test_the_place_of_the_event_named_after_the_count(sentence: str, scope: str | None) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a place or period goes on along a list of verbs, not only after "and"
+    ("The storm has killed 40 people in Ruvania, injured 200 and left thousands homeless.",
+     [("killed", "40", "Ruvania"), ("injured", "200", "Ruvania"),
+      ("displaced", "thousands", "Ruvania")]),
+    # a town's toll is the place the sentence named before it; else the anaphor as written
+    ("Rescuers recovered 17 bodies in Pilar, a fishing village 30 miles (48 kilometers) east of "
+     "the capital, raising the village's death toll to 58.", [("killed", "58", "Pilar")]),
+    ("The province's death toll rose to 30.", [("killed", "30", "the province")]),
+    # "in the plane" is the guideline's aboard; a split whose first part is where they were
+    ("Three people on the ground and all 54 passengers in the plane were killed.",
+     [("killed", "Three", "on the ground"), ("killed", "all 54", "aboard")]),
+    ("Two people on the ground and 12 aboard were injured.",
+     [("injured", "Two", "on the ground"), ("injured", "12", "aboard")]),
+    # a split by month names its months; one month alone is no scope
+    ("Health officials said 12 people died in March, 20 in April and 31 in May.",
+     [("killed", "12", "March"), ("killed", "20", "April"), ("killed", "31", "May")]),
+    ("Police arrested 40 people in June and 55 in the first week of July.",
+     [("arrested", "40", "June"), ("arrested", "55", "the first week of July")]),
+    ("Twelve people died in March.", [("killed", "Twelve", None)]),
+])
+def test_tenth_session_scopes_of_lists_towns_planes_and_months(
+        sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
+    assert [(c.subject, c.value, c.scope) for c in found] == expected
