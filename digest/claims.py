@@ -287,6 +287,9 @@ BEFORE |= {f"{noun} {verb}": subject for noun, subject in MEMBER_NOUNS.items()
            for verb in ("included", "include", "includes")}
 BEFORE |= {f"among {noun} {verb}": subject for noun, subject in MEMBER_NOUNS.items()
            for verb in ("were", "are")}
+# who is "affected": people, not companies or flights
+AFFECTED_PEOPLE = (r"(?:people|persons|residents|families|households|villagers|inhabitants|"
+                   r"citizens|farmers|children|victims|survivors)")
 # "took 20 people hostage", "sent 12 to hospital": these verbs count someone only with these after
 NEEDS_AFTER = {
     "holding": re.compile(r"(?:\s+\S+){0,3}?\s+(?:in\s+(?:police\s+)?custody|for\s+questioning|"
@@ -303,6 +306,12 @@ NEEDS_AFTER = {
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
     "treating": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                            r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
+    # (tenth session) "charged 12 people with murder", not "charged 20 customers a fee";
+    # "affected 200,000 people", not "affected 30 companies"
+    **dict.fromkeys(("charged", "charging", "indicted", "indicting"), re.compile(
+        r"(?:\s+[^\s.;,]+){0,3}?\s+(?:with|in|over|for|on)\b", re.I)),
+    **dict.fromkeys(("affected", "affecting"), re.compile(
+        rf"(?:\s+[a-z-]+)?\s+{AFFECTED_PEOPLE}\b", re.I)),
     "carrying": re.compile(r"(?:\s+[a-z-]+)?\s+(?:passengers|people|persons|pilgrims|migrants|"
                            r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
                            re.I),
@@ -747,6 +756,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:affected" and \
+            not re.fullmatch(rf"(?:\s+(?:{AFFECTED_PEOPLE}|{AUX}|who|that))*", after.group("group"),
+                             re.I):
+        return None  # "30 companies were affected", "12 flights affected"
     if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:charged" and \
             re.search(r"\bone\s+of\s*$", near, re.I):
         return None  # "one of four suspects charged with the murder": who the one is

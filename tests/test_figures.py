@@ -981,6 +981,9 @@ def test_tenth_session_forms_of_a_count(sentence: str, subject: str, value: str,
     "Diabetes affects about 16 million Americans.",  # the present tense: a prevalence
     "He was one of four suspects charged with the killing.",  # who the one is
     "At 17, Williams was charged as an adult.",  # an age
+    "The company charged 20 customers a late fee.",  # charged with nothing
+    "The new rules affected 30 companies.",  # affected, but no people
+    "Thirty flights were affected.",
 ])
 def test_tenth_session_counts_of_no_one(sentence: str) -> None:
     assert [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"] == []
