@@ -947,7 +947,9 @@ def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
 
 
 # "in the Tanzanian commercial capital Dar es Salaam": the name, not the adjective before it
-APPOSED = re.compile(r"(?:\s+[a-z]+){1,3}\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|de|del|es)\b)*)")
+# (the words between describe: "Nairobi on Aug. 7" is no adjective and a date)
+APPOSED = re.compile(r"(?:\s+(?!(?:on|in|at|of|to|for|by|from|with|and|or|since|until)\b)[a-z]+){1,3}"
+                     r"\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|de|del|es)\b)*)")
 
 
 def _apposed(sentence: str, place: re.Match[str], name: str) -> str:
