@@ -180,7 +180,18 @@ AFTER: dict[str, str] = {
     **dict.fromkeys(("affected", "without power", "without electricity", "without water",
                      "without drinking water"), "other:affected"),
     **dict.fromkeys(("charged", "indicted"), "other:charged"),
+    # a protest's crowd: "About 300 students gathered outside the ministry to protest" (a crowd
+    # gathered for nothing said is no protest: see GATHERED_FOR)
+    **dict.fromkeys(("gathered", "assembled", "joined the protest", "joined a protest",
+                     "joined the protests", "joined the demonstration", "joined a demonstration",
+                     "joined the march", "joined the rally", "attended the rally",
+                     "attended a rally", "attended the protest", "attended a protest",
+                     "attended the demonstration", "attended a demonstration"),
+                    "other:protesters"),
 }
+GATHERED_FOR = re.compile(r"[^.;]{0,80}?\b(?:to\s+(?:protest|demonstrate|demand|denounce|"
+                          r"condemn|oppose|call\s+for)|in\s+(?:protest|support|solidarity)|"
+                          r"for\s+(?:a|the)\s+(?:protest|rally|demonstration|march))\b", re.I)
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
               "on the plane", "protesters", "demonstrators", "marchers", "strikers", "refugees",
@@ -756,6 +767,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and after.group("verb").lower() in ("gathered", "assembled") and \
+            not GATHERED_FOR.match(sentence, after.end()):
+        after = None  # "Hundreds of mourners gathered at the church"
     if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:affected" and \
             not re.fullmatch(rf"(?:\s+(?:{AFFECTED_PEOPLE}|{AUX}|who|that))*", after.group("group"),
                              re.I):

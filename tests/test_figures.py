@@ -1039,3 +1039,24 @@ def test_tenth_session_scopes_of_lists_towns_planes_and_months(
         sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
     found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
     assert [(c.subject, c.value, c.scope) for c in found] == expected
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    # a crowd gathered to protest or demand is the protest's; one gathered to mourn is not
+    ("About 300 students gathered outside the ministry to protest the fee rise.", "About 300"),
+    ("Some 5,000 people gathered in the square on Sunday to demand his release.", "Some 5,000"),
+    ("About 2,000 people attended a rally in the capital.", "About 2,000"),
+    ("Thousands joined the protest on Saturday.", "Thousands"),
+    ("Hundreds of mourners gathered at the church.", None),
+])
+def test_a_protest_counted_by_its_crowd(sentence: str, value: str | None) -> None:
+    found = [c.value for c in claims.read_claims(sentence, year=2005)
+             if c.subject == "other:protesters"]
+    assert found == ([value] if value else [])
+
+
+def test_a_place_ending_in_i_is_no_adjective_before_a_date() -> None:
+    # "Nairobi on Aug. 7": the place, not "Aug" read as the name a demonym describes
+    found = claims.read_claims("A total of 90 people were killed in the bombing of the embassy "
+                               "in Nairobi on Aug. 7.", year=1998)
+    assert [(c.value, c.scope) for c in found] == [("90", "Nairobi")]
