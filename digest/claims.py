@@ -500,13 +500,21 @@ REVISED = re.compile(
     r"\b(?:revised|revising|lowered|lowering|reduced|cut|corrected|downgraded|adjusted|"
     r"down\s+from|backed\s+off|overstated|retracted)\b", re.I)
 # Scope after the subject ("killed 7,000 people in Honduras", "dead across Central America").
+# (tenth session) words before a place's name that are not the place: a direction ("in northern
+# Ruvania", "across southern Europe") or its kind ("in the province of Ancona", "in the southern
+# province of Kandor"): the name is the place
+PLACE_LEAD = (r"(?:(?:the\s+)?(?:[a-z]+\s+)?(?:province|state|region|city|town|village|district|"
+              r"island|county|prefecture)\s+of\s+|(?:north|south|east|west|central|"
+              r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?=[A-Z]))?")
 PLACE_AFTER = re.compile(
     r"(?:\s+(?:people|persons|others))?(?:\s+(?!(?:and|but|while|after|in|on|at|the|an?|of|to|"
-    r"for|from|by|with)\b)\w+){0,4}?(?:\s+as\s+of\s+\w+)?\s*,?\s+(?:in|across|throughout)\s+"
+    r"for|from|by|with)\b)\w+){0,4}?(?:\s+as\s+of\s+\w+)?\s*,?\s+(?:in(?:\s+and\s+around)?|across|"
+    rf"throughout)\s+{PLACE_LEAD}"
     r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|of|es)\b))*)", re.A)
 # "killing three people on the island"
-ON_PLACE = re.compile(r"\s+on\s+(?P<place>the\s+(?:island|islands|mainland|coast|border))\b", re.I)
+ON_PLACE = re.compile(r"\s+on\s+(?:the\s+islands?\s+of\s+)?(?P<place>(?<=of\s)[A-Z][\w'’-]*"
+                      r"(?:\s+[A-Z][\w'’-]*)*|the\s+(?:island|islands|mainland|coast|border))\b")
 # The period of a cumulative toll: "Since the beginning of October, 45 people have died",
 # "2,518 killed ... since the start of the operation on August 2, 1999" (a weekday is no period)
 PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]{1,60}|"
@@ -534,8 +542,8 @@ PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
-    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
-    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s+(?:\S+\s+){{0,4}}$"),
+    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
+    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s+(?:\S+\s+){{0,4}}$"),
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
     # "on the Philippines' main island where at least 129 people died"
     re.compile(r"\b(?:in|across|on)\s+(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*['’]s?"

@@ -1060,3 +1060,16 @@ def test_a_place_ending_in_i_is_no_adjective_before_a_date() -> None:
     found = claims.read_claims("A total of 90 people were killed in the bombing of the embassy "
                                "in Nairobi on Aug. 7.", year=1998)
     assert [(c.value, c.scope) for c in found] == [("90", "Nairobi")]
+
+
+@pytest.mark.parametrize(("sentence", "scopes"), [
+    # a direction or the kind of place before its name: the name is the place
+    ("The storm killed 20 people in northern Ruvania and 12 in Valdora.", ["Ruvania", "Valdora"]),
+    ("At least 15 people died in the province of Ancona and 8 in Umbria.", ["Ancona", "Umbria"]),
+    ("In the southern province of Kandor, 23 people were killed.", ["Kandor"]),
+    ("The heat wave has killed 45 people across southern Ruvania.", ["Ruvania"]),
+    ("At least 45 people died in and around Port Vala.", ["Port Vala"]),
+    ("At least 200 died on the island of Mirsk.", ["Mirsk"]),
+])
+def test_a_place_read_past_its_direction_and_kind(sentence: str, scopes: list[str]) -> None:
+    assert [c.scope for c in claims.read_claims(sentence, year=2005)] == scopes
