@@ -175,7 +175,11 @@ AFTER: dict[str, str] = {
                      "treated for burns", "treated for smoke inhalation", "treated for wounds"),
                     "injured"),
     "electrocuted": "killed",
-    **dict.fromkeys(("lost their homes", "left without shelter"), "displaced"),
+    **dict.fromkeys(("lost their homes", "left without shelter", "sought refuge", "sought shelter",
+                     "took refuge", "taken refuge", "forced to leave their homes",
+                     "forced out of their homes"), "displaced"),
+    **dict.fromkeys(("fallen ill", "fell sick", "became ill", "become ill", "taken ill"),
+                    "other:sick"),
     # the guideline's "affected, left without power/water" and "accused, charged"
     **dict.fromkeys(("affected", "without power", "without electricity", "without water",
                      "without drinking water"), "other:affected"),
@@ -200,7 +204,8 @@ WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "
 NOUN_SUBJECTS = {"hostages", "victims", "protesters", "demonstrators", "marchers", "strikers",
                  "refugees", "evacuees", "casualties", "bodies", "cases"}
 # Nouns after the count that yield to a verb right after them ("12 victims were injured").
-CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees"}
+CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees",
+               "hostages"}
 # cases not yet known to be the disease's
 UNCONFIRMED = re.compile(r"\b(?:under\s+investigation|being\s+(?:investigated|tested)|"
                          r"awaiting\s+(?:test|confirmation))", re.I)
@@ -669,6 +674,10 @@ def _total(sentence: str, m: re.Match[str], left: str) -> _Found | None:
 
 
 IN_PLACE = re.compile(rf"\b(?:in|at)\s+{PLACE}")
+# (tenth session) a toll said to come, not reached: "could rise above 500", "is expected to reach"
+PROJECTED = re.compile(r"\b(?:(?:could|may|might|would|will)(?:\s+(?:still|well|soon|eventually))?|"
+                       r"(?:expected|likely|feared|set|predicted|projected)\s+to)\s+(?:rise|climb|"
+                       r"reach|top|exceed|increase|grow|go|pass|surpass|hit|double|mount)\b", re.I)
 # "the town's death toll": the place the sentence named before it, else the anaphor as written
 TOWN_TOLL = re.compile(r"\b(?P<town>the\s+(?:town|city|village|province|region|district|island|"
                        r"state|county|country))['’]s\s+(?:death\s+)?$", re.I)
@@ -688,6 +697,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     toll = None
     if "toll" in low or "number of" in low or "death count" in low or "tally" in low:
         toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
+    if toll and PROJECTED.search(toll.group("mid")):
+        return None  # "the toll could rise above 500": a projection, not a count
     if toll:
         mid = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)",
                         toll.group("mid"))
@@ -728,7 +739,14 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         # "released four of the hostages": what the verb before says of the part
         subject = BEFORE[" ".join(verb_before.group("verb").lower().split())] if verb_before \
             else AFTER[noun]
-        return _Found(subject, " ".join(part.group("scope").split()), part.end(), "part_of")
+        scope = " ".join(part.group("scope").split())
+        said = re.match(r"\s+(?:were|are)\b", sentence[part.end():]) \
+            if scope.lower() in ("the", "those", "these", "them") else None
+        named = MEMBERS.match(sentence, part.end() + said.end()) if said else None
+        if named and named.group(1).split()[0].lower() not in NOT_MEMBER:
+            # "Two of those killed were police officers": the part's group
+            return _Found(subject, named.group(1), named.end(), "part_of", split=True)
+        return _Found(subject, scope, part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
     if ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
@@ -785,6 +803,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:charged" and \
             re.search(r"\bone\s+of\s*$", near, re.I):
         return None  # "one of four suspects charged with the murder": who the one is
+    if after and before and BEFORE[" ".join(before.group("verb").lower().split())] == \
+            "other:released" and after.group("verb").lower() in NOUN_SUBJECTS:
+        after = None  # "freed 23 hostages": what the verb before says of them
     if after and _agent(sentence, after):
         return None  # "Two gunmen killed three people": the count did the killing
     if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):

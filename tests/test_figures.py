@@ -1073,3 +1073,27 @@ def test_a_place_ending_in_i_is_no_adjective_before_a_date() -> None:
 ])
 def test_a_place_read_past_its_direction_and_kind(sentence: str, scopes: list[str]) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == scopes
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # hostages set free are the guideline's released, whichever side the verb is on
+    ("Forty hostages were freed on Sunday.", [("other:released", "Forty", None)]),
+    ("Troops freed 23 hostages from the compound.", [("other:released", "23", None)]),
+    ("Gunmen seized 12 hostages at a hotel.", [("other:hostages", "12", None)]),
+    # more ways to say displaced and sick
+    ("Nearly 4,000 people have sought refuge in temporary shelters.",
+     [("displaced", "Nearly 4,000", None)]),
+    ("Around 80,000 people were forced to leave their homes.",
+     [("displaced", "Around 80,000", None)]),
+    ("Around 300 people have fallen ill after the meal.", [("other:sick", "Around 300", None)]),
+    # a part of a toll named after it
+    ("Two of those killed were police officers.", [("killed", "Two", "police officers")]),
+    ("Thirteen of the victims were foreigners.", [("killed", "Thirteen", "foreigners")]),
+    # a toll that could come is a projection, not a count
+    ("Officials fear the toll could rise above 500.", []),
+    ("The death toll is expected to reach 1,000.", []),
+])
+def test_released_hostages_shelter_parts_and_projected_tolls(
+        sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
+    assert [(c.subject, c.value, c.scope) for c in found] == expected
