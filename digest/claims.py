@@ -772,8 +772,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         elif after.group("verb").lower() == "victims" and re.search(r"\b[a-z]",
                                                                      after.group("group")):
             return None  # "kidnap victims", "flood victims": of what, the noun before says
-    if after and after.group("verb").lower() == "trapped":
-        # "two youths trapped in a fire died": the participle tells where, the verb what befell
+    if after and " ".join(after.group("verb").lower().split()) in PARTICIPLES and \
+            not PASSIVE.search(after.group(0)):
+        # "two youths trapped in a fire died", "two supporters taken into custody ... were
+        # released": the participle tells who they are, the verb after it what befell them
         fate = FATE_AFTER.match(sentence, after.end())
         if fate:
             verb = " ".join(fate.group("verb").lower().split())
@@ -863,10 +865,13 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
 
 # (tenth session) what befell people a participle locates ("three miners trapped by the flood
 # were rescued"), and victims of harm that kills no one
-FATE_AFTER = re.compile(r"[^.;,]{0,60}?\s+(?P<verb>died|(?:were|have\s+been)\s+(?:killed|rescued|"
-                        r"freed|pulled\s+out\s+alive))\b", re.I)
-FATES = {"died": "killed", "killed": "killed", "rescued": "other:rescued", "freed": "other:rescued",
-         "alive": "other:rescued"}
+FATE_AFTER = re.compile(r"[^.;,]{0,100}?\s+(?P<verb>died|(?:were|have\s+been)\s+(?:later\s+)?"
+                        r"(?:killed|rescued|freed|released|pulled\s+out\s+alive))\b", re.I)
+FATES = {"died": "killed", "killed": "killed", "rescued": "other:rescued", "alive": "other:rescued",
+         "freed": "other:released", "released": "other:released"}
+PARTICIPLES = {"trapped", "taken into custody", "taken into police custody", "detained",
+               "arrested", "kidnapped", "abducted", "taken hostage", "held hostage", "injured",
+               "wounded", "hurt", "hospitalized", "hospitalised"}
 VICTIMS_OF = re.compile(r"\s+of\s+(?:\w+\s+){0,3}?(?:abuses?|torture|rape|fraud|scams?|"
                         r"trafficking|harassment|persecution|repression|discrimination|racism|"
                         r"bullying|assaults?|theft|burglar(?:y|ies)|identity\s+theft)\b", re.I)

@@ -1097,3 +1097,16 @@ def test_released_hostages_shelter_parts_and_projected_tolls(
         sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
     found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
     assert [(c.subject, c.value, c.scope) for c in found] == expected
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    # a participle says who they are, the verb after it what befell them
+    ("Two people injured in the blast died in hospital on Friday.", "killed"),
+    ("Twelve protesters arrested after the riots were released on bail.", "other:released"),
+    ("Four men abducted by rebels in March were freed on Tuesday.", "other:released"),
+    # with no verb after it, the participle is the count's subject
+    ("Five people injured in the crash were taken to hospital.", "injured"),
+])
+def test_a_participle_yields_to_the_verb_that_says_what_befell_them(sentence: str,
+                                                                      subject: str) -> None:
+    assert [c.subject for c in claims.read_claims(sentence, year=2005)] == [subject]
