@@ -658,6 +658,13 @@ TOTAL_SUBJECTS = {"death": "killed", "deaths": "killed", "dead": "killed", "died
                   "missing": "missing"}
 
 
+def _member_named(sentence: str, at: int) -> re.Match[str] | None:
+    """The group a part of a toll is said to be: "(Of the dead, 14) were children"."""
+    said = re.match(r"\s+(?:were|are)\b", sentence[at:])
+    member = MEMBERS.match(sentence, at + said.end()) if said else None
+    return member if member and member.group(1).split()[0].lower() not in NOT_MEMBER else None
+
+
 def _total(sentence: str, m: re.Match[str], left: str) -> _Found | None:
     """A total brought to the count, of the casualty noun before it (its own words a period)."""
     total = TOTAL.search(left)
@@ -706,9 +713,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                           left[:toll.start()])
         town = TOWN_TOLL.search(left, 0, toll.start()) if not mid else None
         if town:  # "bodies were recovered in Fonds Bleus, ..., bringing the town's death toll"
-            named = list(IN_PLACE.finditer(sentence, 0, m.start() - len(left) + town.start()))
+            places = list(IN_PLACE.finditer(sentence, 0, m.start() - len(left) + town.start()))
             return _Found(TOLLS[" ".join(toll.group("toll").lower().split())],
-                          named[-1].group("place") if named else town.group("town").lower(),
+                          places[-1].group("place") if places else town.group("town").lower(),
                           m.end(), "toll")
         where = mid.group(1) if mid else owner.group(1) if owner and \
             owner.group(1).lower() not in NOT_PLACES and \
@@ -723,13 +730,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if members and not AFTER_RE.match(sentence, m.end()):
         # (with a verb of its own the count reads as usual: "Of the injured, 57 were in
         # intensive care", "Of those killed, 11 were killed in Tanzania")
-        said = re.match(r"\s+(?:were|are)\b", sentence[m.end():])
-        group = MEMBERS.match(sentence, m.end() + said.end()) if said else None
-        named = group.group(1) if group and group.group(1).split()[0].lower() not in NOT_MEMBER \
-            else None
-        return _Found(MEMBER_NOUNS[members.group("noun").lower()], named,
-                      group.end() + m.end() + said.end() if group and said else m.end(),
-                      "before", split=named is not None)
+        member = _member_named(sentence, m.end())
+        return _Found(MEMBER_NOUNS[members.group("noun").lower()],
+                      member.group(1) if member else None, member.end() if member else m.end(),
+                      "before", split=member is not None)
     part = PART_OF.match(sentence, m.end())
     if part:
         noun = " ".join(part.group("verb").lower().split())
@@ -740,12 +744,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         subject = BEFORE[" ".join(verb_before.group("verb").lower().split())] if verb_before \
             else AFTER[noun]
         scope = " ".join(part.group("scope").split())
-        said = re.match(r"\s+(?:were|are)\b", sentence[part.end():]) \
+        member = _member_named(sentence, part.end()) \
             if scope.lower() in ("the", "those", "these", "them") else None
-        named = MEMBERS.match(sentence, part.end() + said.end()) if said else None
-        if named and named.group(1).split()[0].lower() not in NOT_MEMBER:
-            # "Two of those killed were police officers": the part's group
-            return _Found(subject, named.group(1), named.end(), "part_of", split=True)
+        if member:  # "Two of those killed were police officers": the part's group
+            return _Found(subject, member.group(1), member.end(), "part_of", split=True)
         return _Found(subject, scope, part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
