@@ -380,7 +380,7 @@ AUX_GROUP = AUX.replace("|people|persons", "")
 # "144 people dead", "360 others wounded", "21 Israelis", "three soldiers were killed"
 AFTER_RE = re.compile(
     rf"(?P<group>(?:\s+(?!{AUX_GROUP}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
-    rf"[A-Za-z][\w'’.-]*){{0,3}}?)"
+    rf"[A-Za-z][\w'’.-]*){{0,4}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+and\s+[a-z]+s)?"
@@ -930,7 +930,7 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
                                                         right):
         return True  # "at 17 Williams was charged as an adult": an age
     if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q") or re.match(
-            r"\s+(?:that|who|which|of\s+(?:the|those|these|its|their)\s)", right)):
+            r"\s+(?:that|who|which|of\b)", right)):
         return True  # ("a virus, one that infected ...", "one of the 13 who died": the 13 count)
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d", m.group("a")) and not m.group("q"))
 

@@ -1097,3 +1097,12 @@ def test_a_place_read_past_its_direction_and_kind(sentence: str, scopes: list[st
 def test_a_participle_yields_to_the_verb_that_says_what_befell_them(sentence: str,
                                                                       subject: str) -> None:
     assert [c.subject for c in claims.read_claims(sentence, year=2005)] == [subject]
+
+
+def test_a_group_of_four_words_and_one_of_a_group() -> None:
+    # a count's noun group of four words still reaches its verb
+    found = claims.read_claims("Three Red Cross aid workers were killed on Monday.", year=2005)
+    assert [(c.subject, c.value) for c in found] == [("killed", "Three")]
+    # "One of the city's homeless" names a person, not a count
+    assert claims.read_claims("One of the city's homeless, she came for treatment.",
+                              year=2005) == []
