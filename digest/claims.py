@@ -234,7 +234,11 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     r"helicopters|tanks|weapons|guns|rifles|bombs|mines|schools|hospitals|"
                     r"churches|mosques|shops|stores|businesses|offices|bridges|roads|farms|"
                     r"bills|laws|cells|camps|sites|districts|provinces|states|countries|loads|busloads|"
-                    r"truckloads|carloads|boatloads)\b", re.I)
+                    r"truckloads|carloads|boatloads|"
+                    # (tenth session) bodies of people are not people either ("two agencies
+                    # charged with protecting wetlands")
+                    r"agencies|committees|panels|commissions|departments|ministries|companies|"
+                    r"firms|banks|organi[sz]ations)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
@@ -303,6 +307,12 @@ BEFORE |= {f"{noun} {verb}": subject for noun, subject in MEMBER_NOUNS.items()
            for verb in ("included", "include", "includes")}
 BEFORE |= {f"among {noun} {verb}": subject for noun, subject in MEMBER_NOUNS.items()
            for verb in ("were", "are")}
+# "charged with maintaining public order": a duty, not an accusation
+CHARGED_WITH_DUTY = re.compile(r"\s+(?:\w+\s+)?with\s+(?:protecting|maintaining|overseeing|"
+                               r"investigating|enforcing|running|managing|monitoring|ensuring|"
+                               r"regulating|supervising|coordinating|handling|implementing|drafting|"
+                               r"reviewing|leading|preparing|guarding|keeping|providing|"
+                               r"administering\s+the|carrying\s+out)\b", re.I)
 # who is "affected": people, not companies or flights
 AFFECTED_PEOPLE = (r"(?:people|persons|residents|families|households|villagers|inhabitants|"
                    r"citizens|farmers|children|victims|survivors)")
@@ -804,9 +814,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             not re.fullmatch(rf"(?:\s+(?:{AFFECTED_PEOPLE}|{AUX}|who|that))*", after.group("group"),
                              re.I):
         return None  # "30 companies were affected", "12 flights affected"
-    if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:charged" and \
-            re.search(r"\bone\s+of\s*$", near, re.I):
-        return None  # "one of four suspects charged with the murder": who the one is
+    if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:charged" and (
+            re.search(r"\bone\s+of\s*$", near, re.I) or CHARGED_WITH_DUTY.match(sentence,
+                                                                                after.end())):
+        return None  # "one of four suspects charged with the murder": who the one is; "police
+        # charged with maintaining order": a duty, not an accusation
     if after and before and BEFORE[" ".join(before.group("verb").lower().split())] == \
             "other:released" and after.group("verb").lower() in NOUN_SUBJECTS:
         after = None  # "freed 23 hostages": what the verb before says of them

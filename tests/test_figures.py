@@ -979,6 +979,8 @@ def test_a_recalled_event_takes_the_rest_of_its_sentence_and_groups_pass_no_scop
     "The company charged 20 customers a late fee.",  # charged with nothing
     "The new rules affected 30 companies.",  # affected, but no people
     "Thirty flights were affected.",
+    "About 9,000 police are charged with maintaining order at the games.",  # a duty
+    "The bill funds the two agencies charged with protecting wetlands.",  # bodies, not people
 ])
 def test_tenth_session_counts_of_no_one(sentence: str) -> None:
     assert [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"] == []
