@@ -411,6 +411,8 @@ AFTER_RE = re.compile(
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
+    # ("Three of the 12 people in the car were injured": where the whole was)
+    rf"(?:\s+(?:in|at|on|inside)\s+(?:the|a|an|their)\s+[\w'’-]+)?"
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})"
@@ -790,8 +792,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         # released": the participle tells who they are, the verb after it what befell them
         fate = FATE_AFTER.match(sentence, after.end())
         if fate:
-            verb = " ".join(fate.group("verb").lower().split())
-            return _Found(FATES[verb.split()[-1]], None, fate.end(), "after")
+            verb = " ".join(fate.group("verb").lower().split()).split()[-1]
+            trapped = after.group("verb").lower() == "trapped"  # (set free is rescued)
+            return _Found("other:rescued" if trapped and verb == "freed" else FATES[verb], None,
+                          fate.end(), "after")
     if after and after.group("verb").lower() == "victims" and VICTIMS_OF.match(sentence,
                                                                                 after.end()):
         return None  # "1,000 victims of human rights abuses": victims of no killing

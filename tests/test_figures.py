@@ -1095,6 +1095,10 @@ def test_a_place_read_past_its_direction_and_kind(sentence: str, scopes: list[st
     ("Four men abducted by rebels in March were freed on Tuesday.", "other:released"),
     # with no verb after it, the participle is the count's subject
     ("Five people injured in the crash were taken to hospital.", "injured"),
+    # the trapped set free are rescued, captives set free released
+    ("Twenty people trapped in the lift were freed.", "other:rescued"),
+    # a part of a whole said where it was: the part is the count
+    ("Three of the 12 people in the car were killed.", "killed"),
 ])
 def test_a_participle_yields_to_the_verb_that_says_what_befell_them(sentence: str,
                                                                       subject: str) -> None:
