@@ -1031,6 +1031,8 @@ def test_the_place_of_the_event_named_after_the_count(sentence: str, scope: str 
     ("Police arrested 40 people in June and 55 in the first week of July.",
      [("arrested", "40", "June"), ("arrested", "55", "the first week of July")]),
     ("Twelve people died in March.", [("killed", "Twelve", None)]),
+    # a part of a whole said where it was: the part is the count, the whole its scope
+    ("Three of the 12 people in the car were killed.", [("killed", "Three", "the 12 people")]),
     # hostages set free are the guideline's released, whichever side the verb is on
     ("Forty hostages were freed on Sunday.", [("other:released", "Forty", None)]),
     ("Troops freed 23 hostages from the compound.", [("other:released", "23", None)]),
@@ -1097,8 +1099,6 @@ def test_a_place_read_past_its_direction_and_kind(sentence: str, scopes: list[st
     ("Five people injured in the crash were taken to hospital.", "injured"),
     # the trapped set free are rescued, captives set free released
     ("Twenty people trapped in the lift were freed.", "other:rescued"),
-    # a part of a whole said where it was: the part is the count
-    ("Three of the 12 people in the car were killed.", "killed"),
 ])
 def test_a_participle_yields_to_the_verb_that_says_what_befell_them(sentence: str,
                                                                       subject: str) -> None:
