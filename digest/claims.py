@@ -597,7 +597,8 @@ EVENT_AFTER = re.compile(rf"\s+(?:in|by)\s+(?P<place>(?:that|this|those|these)\s
 # connection with the embassy bombing in Ruvania"
 EVENT_PLACE = re.compile(
     rf"[^.;,]{{0,50}}?\b(?:in|of|over|for|from|during|with)\s+(?:the|a|an|last\s+\w+['’]s)\s+"
-    rf"(?:[\w.'’-]+\s+){{0,4}}?{EVENT_WORDS}(?:\s+(?:of|at|on)\s+(?:the\s+|an?\s+)?"
+    # (not a superlative's domain: "killed 145 in the deadliest attack in Russia in decades")
+    rf"(?:(?!(?:\w+est|worst|most)\b)[\w.'’-]+\s+){{0,4}}?{EVENT_WORDS}(?:\s+(?:of|at|on)\s+(?:the\s+|an?\s+)?"
     rf"[\w.'’-]+(?:\s+[\w.'’-]+){{0,3}}?)?\s+(?:in|at)\s+{PLACE}"
     # ("the embassy attacks in Kenya and Tanzania": both places are the whole event)
     rf"(?!,?\s+and\s+[A-Z])")

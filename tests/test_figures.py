@@ -1006,6 +1006,8 @@ def test_a_total_takes_the_increments_out_and_a_participle_yields_to_its_verb() 
     # two places are the whole event, no part of it
     ("They were charged over the deaths of 224 people in the attacks in Ruvania and Valdora.",
      None),
+    # a superlative's domain is no place of the count ("the deadliest attack in Ruvania")
+    ("Gunmen killed 40 people in the deadliest attack in Ruvania in a decade.", None),
 ])
 def test_the_place_of_the_event_named_after_the_count(sentence: str, scope: str | None) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
