@@ -168,7 +168,34 @@ AFTER: dict[str, str] = {
     "among the missing": "missing",
     # a disease's count ("11 cases of hemorrhage", "340 confirmed cases"): see DISEASE
     "cases": "other:sick", "confirmed cases": "other:sick", "suspected cases": "other:sick",
+    # (tenth session: found by reading invented wire and WikiNews sentences through the rules)
+    # the injured by their condition or treatment ("Two people remain in critical condition")
+    **dict.fromkeys(("in critical condition", "in serious condition", "in stable condition",
+                     "in a critical condition", "in a serious condition", "in a stable condition",
+                     "treated for burns", "treated for smoke inhalation", "treated for wounds"),
+                    "injured"),
+    "electrocuted": "killed",
+    **dict.fromkeys(("lost their homes", "left without shelter", "sought refuge", "sought shelter",
+                     "took refuge", "taken refuge", "forced to leave their homes",
+                     "forced out of their homes"), "displaced"),
+    **dict.fromkeys(("fallen ill", "fell sick", "became ill", "become ill", "taken ill"),
+                    "other:sick"),
+    # the guideline's "affected, left without power/water" and "accused, charged"
+    **dict.fromkeys(("affected", "without power", "without electricity", "without water",
+                     "without drinking water"), "other:affected"),
+    **dict.fromkeys(("charged", "indicted"), "other:charged"),
+    # a protest's crowd: "About 300 students gathered outside the ministry to protest" (a crowd
+    # gathered for nothing said is no protest: see GATHERED_FOR)
+    **dict.fromkeys(("gathered", "assembled", "joined the protest", "joined a protest",
+                     "joined the protests", "joined the demonstration", "joined a demonstration",
+                     "joined the march", "joined the rally", "attended the rally",
+                     "attended a rally", "attended the protest", "attended a protest",
+                     "attended the demonstration", "attended a demonstration"),
+                    "other:protesters"),
 }
+GATHERED_FOR = re.compile(r"[^.;]{0,80}?\b(?:to\s+(?:protest|demonstrate|demand|denounce|"
+                          r"condemn|oppose|call\s+for)|in\s+(?:protest|support|solidarity)|"
+                          r"for\s+(?:a|the)\s+(?:protest|rally|demonstration|march))\b", re.I)
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
               "on the plane", "protesters", "demonstrators", "marchers", "strikers", "refugees",
@@ -177,7 +204,8 @@ WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "
 NOUN_SUBJECTS = {"hostages", "victims", "protesters", "demonstrators", "marchers", "strikers",
                  "refugees", "evacuees", "casualties", "bodies", "cases"}
 # Nouns after the count that yield to a verb right after them ("12 victims were injured").
-CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees"}
+CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers", "refugees",
+               "hostages"}
 # cases not yet known to be the disease's
 UNCONFIRMED = re.compile(r"\b(?:under\s+investigation|being\s+(?:investigated|tested)|"
                          r"awaiting\s+(?:test|confirmation))", re.I)
@@ -206,13 +234,27 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     r"helicopters|tanks|weapons|guns|rifles|bombs|mines|schools|hospitals|"
                     r"churches|mosques|shops|stores|businesses|offices|bridges|roads|farms|"
                     r"bills|laws|cells|camps|sites|districts|provinces|states|countries|loads|busloads|"
-                    r"truckloads|carloads|boatloads)\b", re.I)
+                    r"truckloads|carloads|boatloads|"
+                    # (tenth session) bodies of people are not people either ("two agencies
+                    # charged with protecting wetlands")
+                    r"agencies|committees|panels|commissions|departments|ministries|companies|"
+                    r"firms|banks|organi[sz]ations)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
-                         r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus))\b", re.I)
+                         r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
+                         # (the guideline's fixed form: "in the plane" is aboard)
+                         r"in\s+the\s+(?:airplane|plane|aircraft|jet))\b", re.I)
+# "Four people on the ground and all 109 in the plane were killed": a split, the first part
+# named by where they were, sharing the second part's verb
+ABOARD_WORDS = r"(?:aboard|on\s+board|on\s+the\s+ground|in\s+the\s+(?:plane|airplane|aircraft|jet))"
+LOCAL_FIRST = re.compile(rf"(?:\s+(?:people|persons|others|passengers))?\s+{ABOARD_WORDS}\s+and\s+"
+                         rf"(?:all\s+)?(?:{COUNT})(?:\s+(?:people|persons|others|passengers|crew))?"
+                         rf"(?:\s+{ABOARD_WORDS})?", re.I)
 # Subject words that are also the scope the guideline asks for ("17 people in intensive care").
 SCOPE_WORDS = {"in intensive care": "intensive care", "aboard": "aboard", "on board": "aboard",
-               "on the flight": "aboard", "on the plane": "aboard"}
+               "on the flight": "aboard", "on the plane": "aboard",
+               **{f"in {a}{state} condition": f"{state} condition"
+                  for a in ("", "a ") for state in ("critical", "serious", "stable")}}
 # Verbs before the count ("killing 60 people").
 BEFORE: dict[str, str] = {
     "killing": "killed", "killed": "killed", "kills": "killed", "kill": "killed",
@@ -246,6 +288,14 @@ BEFORE: dict[str, str] = {
     "the rescue of": "other:rescued", "the release of": "other:released",
     "jailing of": "arrested", "saved": "other:rescued", "saving": "other:rescued",
     "treated": "injured", "treating": "injured", "carrying": "other:aboard",
+    # (tenth session) a headline's present tense ("Floods displace 100,000"), the new subjects
+    "displace": "displaced", "displaces": "displaced", "evacuates": "displaced",
+    "rescues": "other:rescued", "frees": "other:released", "releases": "other:released",
+    "hurt": "injured", "hurts": "injured",
+    # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
+    "affected": "other:affected", "affecting": "other:affected",
+    "charged": "other:charged", "charging": "other:charged", "indicted": "other:charged",
+    "indicting": "other:charged",
 }
 # A toll's members are its parts: "The dead included four children", "Among the injured were
 # 12 police officers" (the count's group is their scope).
@@ -257,6 +307,15 @@ BEFORE |= {f"{noun} {verb}": subject for noun, subject in MEMBER_NOUNS.items()
            for verb in ("included", "include", "includes")}
 BEFORE |= {f"among {noun} {verb}": subject for noun, subject in MEMBER_NOUNS.items()
            for verb in ("were", "are")}
+# "charged with maintaining public order": a duty, not an accusation
+CHARGED_WITH_DUTY = re.compile(r"\s+(?:\w+\s+)?with\s+(?:protecting|maintaining|overseeing|"
+                               r"investigating|enforcing|running|managing|monitoring|ensuring|"
+                               r"regulating|supervising|coordinating|handling|implementing|drafting|"
+                               r"reviewing|leading|preparing|guarding|keeping|providing|"
+                               r"administering\s+the|carrying\s+out)\b", re.I)
+# who is "affected": people, not companies or flights
+AFFECTED_PEOPLE = (r"(?:people|persons|residents|families|households|villagers|inhabitants|"
+                   r"citizens|farmers|children|victims|survivors)")
 # "took 20 people hostage", "sent 12 to hospital": these verbs count someone only with these after
 NEEDS_AFTER = {
     "holding": re.compile(r"(?:\s+\S+){0,3}?\s+(?:in\s+(?:police\s+)?custody|for\s+questioning|"
@@ -273,6 +332,12 @@ NEEDS_AFTER = {
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
     "treating": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                            r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
+    # (tenth session) "charged 12 people with murder", not "charged 20 customers a fee";
+    # "affected 200,000 people", not "affected 30 companies"
+    **dict.fromkeys(("charged", "charging", "indicted", "indicting"), re.compile(
+        r"(?:\s+[^\s.;,]+){0,3}?\s+(?:with|in|over|for|on)\b", re.I)),
+    **dict.fromkeys(("affected", "affecting"), re.compile(
+        rf"(?:\s+[a-z-]+)?\s+{AFFECTED_PEOPLE}\b", re.I)),
     "carrying": re.compile(r"(?:\s+[a-z-]+)?\s+(?:passengers|people|persons|pilgrims|migrants|"
                            r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
                            re.I),
@@ -325,7 +390,7 @@ AUX_GROUP = AUX.replace("|people|persons", "")
 # "144 people dead", "360 others wounded", "21 Israelis", "three soldiers were killed"
 AFTER_RE = re.compile(
     rf"(?P<group>(?:\s+(?!{AUX_GROUP}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
-    rf"[A-Za-z][\w'’.-]*){{0,3}}?)"
+    rf"[A-Za-z][\w'’.-]*){{0,4}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     rf"(?:\s+and\s+[a-z]+s)?"
@@ -346,12 +411,14 @@ AFTER_RE = re.compile(
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
+    # ("Three of the 12 people in the car were injured": where the whole was)
+    rf"(?:\s+(?:in|at|on|inside)\s+(?:the|a|an|their)\s+[\w'’-]+)?"
     rf"(?:\s+{AUX})*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})"
     # "killed the pilot and 11 passengers", "killed a teacher and 12 classmates": a split
     r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and)?"
-    r"(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional))?"
+    r"(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional|a\s+further))?"
     r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
     # ("killed the Kursk's 118-man crew", "killed his two children")
     re.I)
@@ -362,7 +429,8 @@ TOLL_RE = re.compile(
 TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,5}}?)\s*$",
                        re.I)
 # "bringing the death toll to 62": the other counts of the sentence are what was added
-INCREMENT = re.compile(r"\b(?:bringing|raising|pushing|putting|taking|lifting)\s+(?:the|its)\s+"
+INCREMENT = re.compile(r"\b(?:bring(?:s|ing)?|brought|rais(?:es|ed|ing)|push(?:es|ed|ing)|"
+                       r"putting|taking|took|lift(?:s|ed|ing))\s+(?:the|its)\s+"
                        r"(?:\S+\s+){0,3}?(?:toll|total|number)\b|\btoll\s+(?:\S+\s+){0,8}?"
                        r"(?:reached|rose|climbed)\b[^.;]*\bafter\b", re.I)
 # The group between count and verb is a scope ("three soldiers"); these words are not.
@@ -449,13 +517,21 @@ REVISED = re.compile(
     r"\b(?:revised|revising|lowered|lowering|reduced|cut|corrected|downgraded|adjusted|"
     r"down\s+from|backed\s+off|overstated|retracted)\b", re.I)
 # Scope after the subject ("killed 7,000 people in Honduras", "dead across Central America").
+# (tenth session) words before a place's name that are not the place: a direction ("in northern
+# Ruvania", "across southern Europe") or its kind ("in the province of Ancona", "in the southern
+# province of Kandor"): the name is the place
+PLACE_LEAD = (r"(?:(?:the\s+)?(?:[a-z]+\s+)?(?:province|state|region|city|town|village|district|"
+              r"island|county|prefecture)\s+of\s+|(?:north|south|east|west|central|"
+              r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?=[A-Z]))?")
 PLACE_AFTER = re.compile(
     r"(?:\s+(?:people|persons|others))?(?:\s+(?!(?:and|but|while|after|in|on|at|the|an?|of|to|"
-    r"for|from|by|with)\b)\w+){0,4}?(?:\s+as\s+of\s+\w+)?\s*,?\s+(?:in|across|throughout)\s+"
+    r"for|from|by|with)\b)\w+){0,4}?(?:\s+as\s+of\s+\w+)?\s*,?\s+(?:in(?:\s+and\s+around)?|across|"
+    rf"throughout)\s+{PLACE_LEAD}"
     r"(?P<place>the\s+region|the\s+area|the\s+country|(?:the\s+)?[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|of|es)\b))*)", re.A)
 # "killing three people on the island"
-ON_PLACE = re.compile(r"\s+on\s+(?P<place>the\s+(?:island|islands|mainland|coast|border))\b", re.I)
+ON_PLACE = re.compile(r"\s+on\s+(?:the\s+islands?\s+of\s+)?(?P<place>(?<=of\s)[A-Z][\w'’-]*"
+                      r"(?:\s+[A-Z][\w'’-]*)*|the\s+(?:island|islands|mainland|coast|border))\b")
 # The period of a cumulative toll: "Since the beginning of October, 45 people have died",
 # "2,518 killed ... since the start of the operation on August 2, 1999" (a weekday is no period)
 PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]{1,60}|"
@@ -483,8 +559,8 @@ PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
-    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
-    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE}\s+(?:\S+\s+){{0,4}}$"),
+    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
+    re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s+(?:\S+\s+){{0,4}}$"),
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
     # "on the Philippines' main island where at least 129 people died"
     re.compile(r"\b(?:in|across|on)\s+(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w'’-]*)*['’]s?"
@@ -516,6 +592,24 @@ EVENT_BEFORE = re.compile(
     r"\s+(?:\S+\s+){0,2}$")
 EVENT_AFTER = re.compile(rf"\s+(?:in|by)\s+(?P<place>(?:that|this|those|these)\s+(?:[a-z]+\s+)?"
                          rf"{EVENT_WORDS})\b")
+# (tenth session) the place of the event the count is tied to, named after it: "arrested 14
+# people in the bombing of the U.S. Embassy in Dar es Salaam", "14 foreigners arrested in
+# connection with the embassy bombing in Ruvania"
+EVENT_PLACE = re.compile(
+    rf"[^.;,]{{0,50}}?\b(?:in|of|over|for|from|during|with)\s+(?:the|a|an|last\s+\w+['’]s)\s+"
+    # (not a superlative's domain: "killed 145 in the deadliest attack in Russia in decades")
+    rf"(?:(?!(?:\w+est|worst|most)\b)[\w.'’-]+\s+){{0,4}}?{EVENT_WORDS}(?:\s+(?:of|at|on)\s+(?:the\s+|an?\s+)?"
+    rf"[\w.'’-]+(?:\s+[\w.'’-]+){{0,3}}?)?\s+(?:in|at)\s+{PLACE}"
+    # ("the embassy attacks in Kenya and Tanzania": both places are the whole event)
+    rf"(?!,?\s+and\s+[A-Z])")
+# (tenth session) a split by month: "38 people died in January, 33 in February and 10 in the
+# first week of March" (the guideline's figures of different periods; one month alone is none)
+MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+               r"December)")
+MONTH_AFTER = re.compile(rf"(?:\s+others)?\s+(?:in|during)\s+(?P<place>(?:the\s+(?:first|second|"
+                         rf"third|fourth|last|final)\s+(?:week|half|fortnight)\s+of\s+)?"
+                         rf"{MONTH_NAMES})\b")
+MONTH_IN = re.compile(rf"\b(?:in|during)\s+(?:the\s+\w+\s+\w+\s+of\s+)?{MONTH_NAMES}\b")
 # "hospitalized with hypothermia": for the sick and injured, the ailment is the scope
 AILMENT = re.compile(r"\s+with\s+(?P<place>[a-z]+)")
 NOT_PLACES = set(MONTHS.split("|")) | {
@@ -558,6 +652,57 @@ class _Found:
     split: bool = False  # the sentence splits the subject by group ("three Britons and a ...")
 
 
+# (tenth session) "Of the dead, 14 were children": a toll's part named after it
+OF_MEMBERS = re.compile(rf"\b[Oo]f\s+(?P<noun>{'|'.join(MEMBER_NOUNS)})\s*,\s*$")
+NOT_MEMBER = {"in", "at", "on", "still", "being", "taken", "treated", "said", "reported", "later",
+              "also", "from", "killed", "dead", "injured", "wounded", "hurt", "among"}
+# "The arrests Tuesday bring the total since the protest began to about 350", "15 new deaths,
+# bringing the total to 230": a total whose subject is the casualty noun before it
+TOTAL = re.compile(r"\b(?:bring(?:s|ing)?|brought|rais(?:es|ed|ing)|push(?:es|ed|ing)|"
+                   r"putting|put|taking|took|lift(?:s|ed|ing))\s+(?:the|its)\s+(?:overall\s+|"
+                   r"official\s+)?total(?P<mid>(?:\s+[^\s.;]+){0,8}?)\s+to\s*$", re.I)
+TOTAL_NOUN = re.compile(r"\b(?P<noun>deaths?|dead|died|killed|fatalities|arrests|arrested|detained|"
+                        r"detentions|injur\w*|wounded|evacuat\w*|cases|infections|missing)\b",
+                        re.I)
+TOTAL_SUBJECTS = {"death": "killed", "deaths": "killed", "dead": "killed", "died": "killed",
+                  "killed": "killed", "fatalities": "killed", "arrests": "arrested",
+                  "arrested": "arrested", "detained": "arrested", "detentions": "arrested",
+                  "wounded": "injured", "cases": "other:sick", "infections": "other:sick",
+                  "missing": "missing"}
+
+
+def _member_named(sentence: str, at: int) -> re.Match[str] | None:
+    """The group a part of a toll is said to be: "(Of the dead, 14) were children"."""
+    said = re.match(r"\s+(?:were|are)\b", sentence[at:])
+    member = MEMBERS.match(sentence, at + said.end()) if said else None
+    return member if member and member.group(1).split()[0].lower() not in NOT_MEMBER else None
+
+
+def _total(sentence: str, m: re.Match[str], left: str) -> _Found | None:
+    """A total brought to the count, of the casualty noun before it (its own words a period)."""
+    total = TOTAL.search(left)
+    if not total:
+        return None
+    nouns = list(TOTAL_NOUN.finditer(sentence, 0, m.start() - len(left) + total.start()))
+    if not nouns:
+        return None
+    noun = nouns[-1].group("noun").lower()
+    subject = TOTAL_SUBJECTS.get(noun) or ("injured" if noun.startswith("injur") else
+                                           "displaced")
+    since = re.search(r"\bsince\s+[^.;]+", total.group("mid"))
+    return _Found(subject, since.group(0).strip() if since else None, m.end(), "toll")
+
+
+IN_PLACE = re.compile(rf"\b(?:in|at)\s+{PLACE}")
+# (tenth session) a toll said to come, not reached: "could rise above 500", "is expected to reach"
+PROJECTED = re.compile(r"\b(?:(?:could|may|might|would|will)(?:\s+(?:still|well|soon|eventually))?|"
+                       r"(?:expected|likely|feared|set|predicted|projected)\s+to)\s+(?:rise|climb|"
+                       r"reach|top|exceed|increase|grow|go|pass|surpass|hit|double|mount)\b", re.I)
+# "the town's death toll": the place the sentence named before it, else the anaphor as written
+TOWN_TOLL = re.compile(r"\b(?P<town>the\s+(?:town|city|village|province|region|district|island|"
+                       r"state|county|country))['’]s\s+(?:death\s+)?$", re.I)
+
+
 def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     """The subject of the count at m, if it counts anyone, with its group and where it ends."""
     left = sentence[max(0, m.start() - 90):m.start()]
@@ -572,14 +717,36 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     toll = None
     if "toll" in low or "number of" in low or "death count" in low or "tally" in low:
         toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
+    if toll and PROJECTED.search(toll.group("mid")):
+        return None  # "the toll could rise above 500": a projection, not a count
     if toll:
         mid = re.search(r"\b(?:in|across)\s+((?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)",
                         toll.group("mid"))
         owner = re.search(r"\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)(?:['’]s)?\s+(?:death\s+)?$",
                           left[:toll.start()])
+        town = TOWN_TOLL.search(left, 0, toll.start()) if not mid else None
+        if town:  # "bodies were recovered in Fonds Bleus, ..., bringing the town's death toll"
+            places = list(IN_PLACE.finditer(sentence, 0, m.start() - len(left) + town.start()))
+            return _Found(TOLLS[" ".join(toll.group("toll").lower().split())],
+                          places[-1].group("place") if places else town.group("town").lower(),
+                          m.end(), "toll")
         where = mid.group(1) if mid else owner.group(1) if owner and \
-            owner.group(1).lower() not in NOT_PLACES else None
+            owner.group(1).lower() not in NOT_PLACES and \
+            owner.group(1).split()[-1].lower() not in EVENT_KINDS else None
+        # ("Earthquake death toll rises to 1,500": the event, not a place, owns the toll)
         return _Found(TOLLS[" ".join(toll.group("toll").lower().split())], where, m.end(), "toll")
+    if "total" in low:
+        total = _total(sentence, m, left)
+        if total:
+            return total
+    members = OF_MEMBERS.search(near) if "of" in low else None
+    if members and not AFTER_RE.match(sentence, m.end()):
+        # (with a verb of its own the count reads as usual: "Of the injured, 57 were in
+        # intensive care", "Of those killed, 11 were killed in Tanzania")
+        member = _member_named(sentence, m.end())
+        return _Found(MEMBER_NOUNS[members.group("noun").lower()],
+                      member.group(1) if member else None, member.end() if member else m.end(),
+                      "before", split=member is not None)
     part = PART_OF.match(sentence, m.end())
     if part:
         noun = " ".join(part.group("verb").lower().split())
@@ -589,13 +756,24 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         # "released four of the hostages": what the verb before says of the part
         subject = BEFORE[" ".join(verb_before.group("verb").lower().split())] if verb_before \
             else AFTER[noun]
-        return _Found(subject, " ".join(part.group("scope").split()), part.end(), "part_of")
+        scope = " ".join(part.group("scope").split())
+        member = _member_named(sentence, part.end()) \
+            if scope.lower() in ("the", "those", "these", "them") else None
+        if member:  # "Two of those killed were police officers": the part's group
+            return _Found(subject, member.group(1), member.end(), "part_of", split=True)
+        return _Found(subject, scope, part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
     if ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
         return None
     if re.match(r"\s+of\s+(?:[A-Z]\w+\s+)?hostages\b", sentence[m.end():]):
         return _Found("other:hostages", None, m.end(), "after")
+    pair = LOCAL_FIRST.match(sentence, m.end())
+    if pair:
+        then = AFTER_RE.match(sentence, pair.end())
+        if then and not then.group("group").strip():
+            return _Found(AFTER[" ".join(then.group("verb").lower().split())], None, m.end(),
+                          "after")
     after = AFTER_RE.match(sentence, m.end())
     before = BEFORE_RE.search(near)
     if before:
@@ -609,6 +787,19 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         elif after.group("verb").lower() == "victims" and re.search(r"\b[a-z]",
                                                                      after.group("group")):
             return None  # "kidnap victims", "flood victims": of what, the noun before says
+    if after and " ".join(after.group("verb").lower().split()) in PARTICIPLES and \
+            not PASSIVE.search(after.group(0)):
+        # "two youths trapped in a fire died", "two supporters taken into custody ... were
+        # released": the participle tells who they are, the verb after it what befell them
+        fate = FATE_AFTER.match(sentence, after.end())
+        if fate:
+            verb = " ".join(fate.group("verb").lower().split()).split()[-1]
+            trapped = after.group("verb").lower() == "trapped"  # (set free is rescued)
+            return _Found("other:rescued" if trapped and verb == "freed" else FATES[verb], None,
+                          fate.end(), "after")
+    if after and after.group("verb").lower() == "victims" and VICTIMS_OF.match(sentence,
+                                                                                after.end()):
+        return None  # "1,000 victims of human rights abuses": victims of no killing
     if after and after.group("verb").lower() in NOUN_SUBJECTS and re.search(
             r"[a-z]ed\b", after.group("group")):
         after = None  # "Hundreds of officers outnumbered protesters": the noun is not theirs
@@ -621,6 +812,21 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and after.group("verb").lower() in ("gathered", "assembled") and \
+            not GATHERED_FOR.match(sentence, after.end()):
+        after = None  # "Hundreds of mourners gathered at the church"
+    if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:affected" and \
+            not re.fullmatch(rf"(?:\s+(?:{AFFECTED_PEOPLE}|{AUX}|who|that))*", after.group("group"),
+                             re.I):
+        return None  # "30 companies were affected", "12 flights affected"
+    if after and AFTER[" ".join(after.group("verb").lower().split())] == "other:charged" and (
+            re.search(r"\bone\s+of\s*$", near, re.I) or CHARGED_WITH_DUTY.match(sentence,
+                                                                                after.end())):
+        return None  # "one of four suspects charged with the murder": who the one is; "police
+        # charged with maintaining order": a duty, not an accusation
+    if after and before and BEFORE[" ".join(before.group("verb").lower().split())] == \
+            "other:released" and after.group("verb").lower() in NOUN_SUBJECTS:
+        after = None  # "freed 23 hostages": what the verb before says of them
     if after and _agent(sentence, after):
         return None  # "Two gunmen killed three people": the count did the killing
     if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):
@@ -676,6 +882,20 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     return None
 
 
+# (tenth session) what befell people a participle locates ("three miners trapped by the flood
+# were rescued"), and victims of harm that kills no one
+FATE_AFTER = re.compile(r"[^.;,]{0,100}?\s+(?P<verb>died|(?:were|have\s+been)\s+(?:later\s+)?"
+                        r"(?:killed|rescued|freed|released|pulled\s+out\s+alive))\b", re.I)
+FATES = {"died": "killed", "killed": "killed", "rescued": "other:rescued", "alive": "other:rescued",
+         "freed": "other:released", "released": "other:released"}
+PARTICIPLES = {"trapped", "taken into custody", "taken into police custody", "detained",
+               "arrested", "kidnapped", "abducted", "taken hostage", "held hostage", "injured",
+               "wounded", "hurt", "hospitalized", "hospitalised"}
+VICTIMS_OF = re.compile(r"\s+of\s+(?:\w+\s+){0,3}?(?:abuses?|torture|rape|fraud|scams?|"
+                        r"trafficking|harassment|persecution|repression|discrimination|racism|"
+                        r"bullying|assaults?|theft|burglar(?:y|ies)|identity\s+theft)\b", re.I)
+
+
 # Verbs that take the victims as their object when active ("two gunmen killed three people")
 AGENT_VERBS = {"killed", "shot", "wounded", "injured", "hurt", "murdered", "arrested", "detained",
                "kidnapped", "abducted", "evacuated", "rescued", "executed", "massacred", "seized",
@@ -723,8 +943,11 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     # increment; "bringing the toll to" says when it is, see _drop_increments)
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
+    if re.search(r"\b[Aa]t\s*$", left[-4:]) and re.match(r",?\s+[A-Z][a-z]+\s+(?:was|is|had|has)\b",
+                                                        right):
+        return True  # "at 17 Williams was charged as an adult": an age
     if m.group("a").lower() == "one" and (NOT_ONE.search(left[-12:]) or m.group("q") or re.match(
-            r"\s+(?:that|who|which|of\s+(?:the|those|these|its|their)\s)", right)):
+            r"\s+(?:that|who|which|of\b)", right)):
         return True  # ("a virus, one that infected ...", "one of the 13 who died": the 13 count)
     return bool(re.fullmatch(r"1[89]\d\d|20\d\d", m.group("a")) and not m.group("q"))
 
@@ -741,6 +964,9 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return where if where == "on the ground" else "aboard"
     if found.split and found.group:
         return found.group  # "In Kenya, 236 Kenyans and 12 Americans were killed"
+    month = MONTH_AFTER.match(sentence, found.end)
+    if month and len(MONTH_IN.findall(sentence)) >= 2:
+        return month.group("place")
     origin = re.search(r"\bfrom\s+(?P<place>the\s+\w+|[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
                        sentence[m.end():found.end]) if found.how == "after" else None
     if origin:  # "69 people from the province died"
@@ -751,6 +977,8 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
         return " ".join((this[0].lower() + this[1:] if this else event.group("name")).split())
     candidates = [PLACE_AFTER.match(sentence, found.end), ON_PLACE.match(sentence, found.end),
                   EVENT_AFTER.match(sentence, found.end)]
+    if " in " in sentence[found.end:found.end + 120]:
+        candidates.append(EVENT_PLACE.match(sentence, found.end))
     if found.subject in ("injured", "other:sick"):
         candidates.append(AILMENT.match(sentence, found.end))
     candidates.extend(pattern.search(sentence[:m.start()]) for pattern in PLACE_BEFORE)
@@ -786,7 +1014,9 @@ def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
 
 
 # "in the Tanzanian commercial capital Dar es Salaam": the name, not the adjective before it
-APPOSED = re.compile(r"(?:\s+[a-z]+){1,3}\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|de|del|es)\b)*)")
+# (the words between describe: "Nairobi on Aug. 7" is no adjective and a date)
+APPOSED = re.compile(r"(?:\s+(?!(?:on|in|at|of|to|for|by|from|with|and|or|since|until)\b)[a-z]+){1,3}"
+                     r"\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|de|del|es)\b)*)")
 
 
 def _apposed(sentence: str, place: re.Match[str], name: str) -> str:
@@ -941,7 +1171,8 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
-    return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title))
+    by_month = len(MONTH_IN.findall(sentence)) >= 2  # (a split by month keeps its months)
+    return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title, by_month))
             for c in read]
 
 
@@ -963,7 +1194,7 @@ def _title_case(sentence: str) -> bool:
     return n >= 2 and len(sentence.split()) <= 25 and upper >= 0.8 * n
 
 
-def _tidy_scope(scope: str, title_case: bool) -> str | None:
+def _tidy_scope(scope: str, title_case: bool, by_month: bool = False) -> str | None:
     """A scope as the reader sees it: "Kenya", not "the Kenya" (a name needs no article; an
     anaphor keeps it: "the province"); none from a title-case headline, or a bare pronoun."""
     if title_case and scope not in FIXED_SCOPES:
@@ -971,6 +1202,8 @@ def _tidy_scope(scope: str, title_case: bool) -> str | None:
     words = scope.split()
     if len(words) > 1 and words[0].lower() == "the" and words[1][:1].isupper():
         scope = " ".join(words[1:])
+    if by_month and re.fullmatch(MONTH_NAMES, scope):
+        return scope
     return None if scope.lower() in NOT_SCOPES else scope
 
 
@@ -1022,11 +1255,16 @@ def _inherit_scope(sentence: str, claims: list[Claim], of_group: list[bool]) -> 
         if c.scope is None and prev.scope and prev.subject != c.subject and \
                 not of_group[i - 1] and prev.role == c.role:
             between = sentence[sentence.find(prev.value):sentence.find(c.value)]
-            if " and " in between and not re.search(r"[.;]", between):
+            # (also a list of verbs: "has killed seven people, sickened 56 and ...")
+            if (" and " in between or LISTED_VERB.fullmatch(between)) and \
+                    not re.search(r"[.;]", between):
                 out[i] = replace(c, scope=prev.scope)
     return out
 
 
+# a count, its noun, then the next verb of a list: "seven people, sickened "
+LISTED_VERB = re.compile(r"[^,]*,\s+(?:and\s+)?[a-z]+ed(?:\s+(?:about|some|nearly|almost|at\s+least|"
+                         r"more\s+than|over))?\s*")
 COUNT_END = re.compile(rf"\b(?:{COUNT})\s+$", re.I)
 LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
                           r"\s+with\s*$")
@@ -1055,6 +1293,10 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
         if group and group.group(1).lower() not in PLAIN_GROUPS:
             return _Found(near.subject, group.group(1), m.end() + group.end(), "ellipsis",
                           split=True)
+    month = MONTH_AFTER.match(sentence, m.end())
+    if month and re.search(r"(?:,|\band|\bwhile)\s*$", left) and \
+            len(MONTH_IN.findall(sentence)) >= 2:
+        return _Found(near.subject, month.group("place"), month.end(), "ellipsis", split=True)
     listed = LISTED_PLACE.search(left)
     if listed and re.match(r"\s*(?:[,;.]|and\b|$)", right):
         # "Sakarya ranked second with 3,046 deaths, followed by Yalova with 2,400, Bolu with 248"
@@ -1103,7 +1345,7 @@ def _drop_increments(sentence: str, claims: list[Claim]) -> list[Claim]:
     top: dict[str, float] = {}
     for c in claims:
         top[c.subject] = max(top.get(c.subject, 0), point(c))
-    tolls = {c.subject for c in claims if re.search(r"\btoll\b", sentence, re.I)}
+    tolls = {c.subject for c in claims if re.search(r"\b(?:toll|total)\b", sentence, re.I)}
     return [c for c in claims if c.subject not in tolls or point(c) >= top[c.subject]]
 
 

@@ -742,9 +742,45 @@ def test_an_undated_article_is_read_in_the_year_its_text_states() -> None:
     ("The dead included five foreign tourists.", "killed", "five", "foreign tourists"),
     ("Among the injured were 14 schoolchildren.", "injured", "14", "schoolchildren"),
     ("The avalanche killed a guide and seven climbers.", "killed", "seven", "climbers"),
+    # (tenth session: forms found by reading invented wire and WikiNews sentences)
+    # the injured named by their condition (its words are the scope, as "in intensive care")
+    ("Two people remain in critical condition.", "injured", "Two", "critical condition"),
+    ("Nine passengers were in a serious condition on Monday.", "injured", "Nine",
+     "serious condition"),
+    ("Doctors said 35 people were being treated for burns.", "injured", "35", None),
+    ("Eighteen people were electrocuted when the cable fell.", "killed", "Eighteen", None),
+    ("An estimated 10,000 people lost their homes in the floods.", "displaced",
+     "An estimated 10,000", None),
+    # the guideline's "affected" and "charged"
+    ("The drought has affected more than 200,000 people.", "other:affected",
+     "more than 200,000", None),
+    ("The storm left 40,000 households without power.", "other:affected", "40,000", None),
+    ("Sixteen suspects were charged with murder.", "other:charged", "Sixteen", None),
+    ("Prosecutors indicted four men over the fraud.", "other:charged", "four", None),
+    # a headline's present tense
+    ("Floods displace 100,000 in Ruvania", "displaced", "100,000", None),
+    ("Blast hurts 40 at market", "injured", "40", None),
+    # "a further N" is a count of its own
+    ("The crash injured a further 7 people.", "injured", "7", None),
+    # a toll's part named after "Of the dead,"
+    ("Of the dead, 14 were children.", "killed", "14", "children"),
+    ("Of the injured, six were police officers.", "injured", "six", "police officers"),
+    # ... and with a verb of its own, read as usual
+    ("Of the injured, three were in critical condition.", "injured", "three",
+     "critical condition"),
+    # a total brought to the count, of the casualty noun before it
+    ("Health officials reported 15 new deaths on Tuesday, bringing the total to 230.", "killed",
+     "230", None),
+    ("Three more arrests on Friday brought the total to 27.", "arrested", "27", None),
+    ("The arrests on Monday bring the total since the strike began to about 90.", "arrested",
+     "about 90", "since the strike began"),
+    # a participle locates people, the verb after it says what befell them
+    ("Three climbers trapped on the ridge for two days died of exposure.", "killed", "Three",
+     None),
+    ("Four miners trapped by the flood were rescued on Sunday.", "other:rescued", "Four", None),
 ])
-def test_ninth_session_forms_of_a_count(sentence: str, subject: str, value: str,
-                                        scope: str | None) -> None:
+def test_ninth_and_tenth_session_forms_of_a_count(sentence: str, subject: str, value: str,
+                                                 scope: str | None) -> None:
     found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
     assert [(c.subject, c.value, c.scope) for c in found] == [(subject, value, scope)]
 
@@ -928,3 +964,153 @@ def test_a_recalled_event_takes_the_rest_of_its_sentence_and_groups_pass_no_scop
                                "and injured 300.", year=2024)
     assert [(c.value, c.scope) for c in alone] == [("40", None), ("a dozen", "Italians"),
                                                     ("300", None)]
+
+
+# -- tenth session: forms found by reading invented wire and WikiNews sentences and the dev and
+# train misses, each tested on invented sentences (none copied from the labelled set) ----------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Investigators interviewed 300 victims of torture.",  # victims of harm that kills no one
+    "The charity supports 40 victims of domestic abuse.",
+    "Diabetes affects about 16 million Americans.",  # the present tense: a prevalence
+    "He was one of four suspects charged with the killing.",  # who the one is
+    "At 17, Williams was charged as an adult.",  # an age
+    "The company charged 20 customers a late fee.",  # charged with nothing
+    "The new rules affected 30 companies.",  # affected, but no people
+    "Thirty flights were affected.",
+    "About 9,000 police are charged with maintaining order at the games.",  # a duty
+    "The bill funds the two agencies charged with protecting wetlands.",  # bodies, not people
+])
+def test_tenth_session_counts_of_no_one(sentence: str) -> None:
+    assert [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"] == []
+
+
+def test_a_total_takes_the_increments_out_and_a_participle_yields_to_its_verb() -> None:
+    # the two who died are what was added: only the toll is a claim
+    found = claims.read_claims("Two workers trapped in the mine died on Monday, bringing the "
+                               "death toll to 31.", year=2005)
+    assert [(c.subject, c.value) for c in found] == [("killed", "31")]
+    # the event's own toll noun is no place ("Earthquake death toll"); a place's is
+    assert [c.scope for c in claims.read_claims("Earthquake death toll rises to 1,500",
+                                                year=2005)] == [None]
+    assert [c.scope for c in claims.read_claims("Ruvania death toll rises to 150",
+                                                year=2005)] == ["Ruvania"]
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    # the place of the event a count is tied to, named after it
+    ("Police arrested 14 people in the bombing of the embassy in Port Vala.", "Port Vala"),
+    ("Nine foreigners were detained in connection with the hotel bombing in Ruvania.",
+     "Ruvania"),
+    # two places are the whole event, no part of it
+    ("They were charged over the deaths of 224 people in the attacks in Ruvania and Valdora.",
+     None),
+    # a superlative's domain is no place of the count ("the deadliest attack in Ruvania")
+    ("Gunmen killed 40 people in the deadliest attack in Ruvania in a decade.", None),
+])
+def test_the_place_of_the_event_named_after_the_count(sentence: str, scope: str | None) -> None:
+    assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a place or period goes on along a list of verbs, not only after "and"
+    ("The storm has killed 40 people in Ruvania, injured 200 and left thousands homeless.",
+     [("killed", "40", "Ruvania"), ("injured", "200", "Ruvania"),
+      ("displaced", "thousands", "Ruvania")]),
+    # a town's toll is the place the sentence named before it; else the anaphor as written
+    ("Rescuers recovered 17 bodies in Pilar, a fishing village 30 miles (48 kilometers) east of "
+     "the capital, raising the village's death toll to 58.", [("killed", "58", "Pilar")]),
+    ("The province's death toll rose to 30.", [("killed", "30", "the province")]),
+    # "in the plane" is the guideline's aboard; a split whose first part is where they were
+    ("Three people on the ground and all 54 passengers in the plane were killed.",
+     [("killed", "Three", "on the ground"), ("killed", "all 54", "aboard")]),
+    ("Two people on the ground and 12 aboard were injured.",
+     [("injured", "Two", "on the ground"), ("injured", "12", "aboard")]),
+    # a split by month names its months; one month alone is no scope
+    ("Health officials said 12 people died in March, 20 in April and 31 in May.",
+     [("killed", "12", "March"), ("killed", "20", "April"), ("killed", "31", "May")]),
+    ("Police arrested 40 people in June and 55 in the first week of July.",
+     [("arrested", "40", "June"), ("arrested", "55", "the first week of July")]),
+    ("Twelve people died in March.", [("killed", "Twelve", None)]),
+    # a part of a whole said where it was: the part is the count, the whole its scope
+    ("Three of the 12 people in the car were killed.", [("killed", "Three", "the 12 people")]),
+    # hostages set free are the guideline's released, whichever side the verb is on
+    ("Forty hostages were freed on Sunday.", [("other:released", "Forty", None)]),
+    ("Troops freed 23 hostages from the compound.", [("other:released", "23", None)]),
+    ("Gunmen seized 12 hostages at a hotel.", [("other:hostages", "12", None)]),
+    # more ways to say displaced and sick
+    ("Nearly 4,000 people have sought refuge in temporary shelters.",
+     [("displaced", "Nearly 4,000", None)]),
+    ("Around 80,000 people were forced to leave their homes.",
+     [("displaced", "Around 80,000", None)]),
+    ("Around 300 people have fallen ill after the meal.", [("other:sick", "Around 300", None)]),
+    # a part of a toll named after it
+    ("Two of those killed were police officers.", [("killed", "Two", "police officers")]),
+    ("Thirteen of the victims were foreigners.", [("killed", "Thirteen", "foreigners")]),
+    # a toll that could come is a projection, not a count
+    ("Officials fear the toll could rise above 500.", []),
+    ("The death toll is expected to reach 1,000.", []),
+])
+def test_tenth_session_scopes_and_subjects_of_whole_sentences(
+        sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
+    assert [(c.subject, c.value, c.scope) for c in found] == expected
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    # a crowd gathered to protest or demand is the protest's; one gathered to mourn is not
+    ("About 300 students gathered outside the ministry to protest the fee rise.", "About 300"),
+    ("Some 5,000 people gathered in the square on Sunday to demand his release.", "Some 5,000"),
+    ("About 2,000 people attended a rally in the capital.", "About 2,000"),
+    ("Thousands joined the protest on Saturday.", "Thousands"),
+    ("Hundreds of mourners gathered at the church.", None),
+])
+def test_a_protest_counted_by_its_crowd(sentence: str, value: str | None) -> None:
+    found = [c.value for c in claims.read_claims(sentence, year=2005)
+             if c.subject == "other:protesters"]
+    assert found == ([value] if value else [])
+
+
+def test_a_place_ending_in_i_is_no_adjective_before_a_date() -> None:
+    # "Nairobi on Aug. 7": the place, not "Aug" read as the name a demonym describes
+    found = claims.read_claims("A total of 90 people were killed in the bombing of the embassy "
+                               "in Nairobi on Aug. 7.", year=1998)
+    assert [(c.value, c.scope) for c in found] == [("90", "Nairobi")]
+
+
+@pytest.mark.parametrize(("sentence", "scopes"), [
+    # a direction or the kind of place before its name: the name is the place
+    ("The storm killed 20 people in northern Ruvania and 12 in Valdora.", ["Ruvania", "Valdora"]),
+    ("At least 15 people died in the province of Ancona and 8 in Umbria.", ["Ancona", "Umbria"]),
+    ("In the southern province of Kandor, 23 people were killed.", ["Kandor"]),
+    ("The heat wave has killed 45 people across southern Ruvania.", ["Ruvania"]),
+    ("At least 45 people died in and around Port Vala.", ["Port Vala"]),
+    ("At least 200 died on the island of Mirsk.", ["Mirsk"]),
+])
+def test_a_place_read_past_its_direction_and_kind(sentence: str, scopes: list[str]) -> None:
+    assert [c.scope for c in claims.read_claims(sentence, year=2005)] == scopes
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    # a participle says who they are, the verb after it what befell them
+    ("Two people injured in the blast died in hospital on Friday.", "killed"),
+    ("Twelve protesters arrested after the riots were released on bail.", "other:released"),
+    ("Four men abducted by rebels in March were freed on Tuesday.", "other:released"),
+    # with no verb after it, the participle is the count's subject
+    ("Five people injured in the crash were taken to hospital.", "injured"),
+    # the trapped set free are rescued, captives set free released
+    ("Twenty people trapped in the lift were freed.", "other:rescued"),
+])
+def test_a_participle_yields_to_the_verb_that_says_what_befell_them(sentence: str,
+                                                                      subject: str) -> None:
+    assert [c.subject for c in claims.read_claims(sentence, year=2005)] == [subject]
+
+
+def test_a_group_of_four_words_and_one_of_a_group() -> None:
+    # a count's noun group of four words still reaches its verb
+    found = claims.read_claims("Three Red Cross aid workers were killed on Monday.", year=2005)
+    assert [(c.subject, c.value) for c in found] == [("killed", "Three")]
+    # "One of the city's homeless" names a person, not a count
+    assert claims.read_claims("One of the city's homeless, she came for treatment.",
+                              year=2005) == []
