@@ -783,6 +783,9 @@ def test_ninth_and_tenth_session_forms_of_a_count(sentence: str, subject: str, v
                                                  scope: str | None) -> None:
     found = [c for c in claims.read_claims(sentence, year=2005) if c.role == "current"]
     assert [(c.subject, c.value, c.scope) for c in found] == [(subject, value, scope)]
+    # ... and an ingested article reads it too: the cheap gate before the reader lets it in
+    ingested = claims.article_claims(article("g", sentence, 3))
+    assert (subject, value) in [(c.subject, c.value) for c in ingested if c.role == "current"]
 
 
 @pytest.mark.parametrize("sentence", [
