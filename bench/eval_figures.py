@@ -69,7 +69,6 @@ def matches(pred: Claim, gold: dict[str, Any], *, scope: bool = True) -> bool:
 
 
 Reader = Callable[..., list[Claim]]
-GATE: Callable[[str], bool] = claims._may_hold_figure  # --no-gate: every sentence
 READERS: dict[str, Reader] = {"model": claims.learned_claims, "rules": claims.read_claims}
 
 
@@ -94,7 +93,8 @@ def article_contexts(rows: list[dict[str, Any]], eval_root: Path
 
 def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True,
                  reader: Reader | None = None,
-                 contexts: dict[str, claims.ArticleContext] | None = None) -> dict[str, Any]:
+                 contexts: dict[str, claims.ArticleContext] | None = None,
+                 gate: Callable[[str], bool] = claims._may_hold_figure) -> dict[str, Any]:
     reader = reader or claims.read_claims
     contexts = contexts or {}
     tp: Counter[str] = Counter()
@@ -105,9 +105,8 @@ def score_claims(rows: list[dict[str, Any]], show: bool, *, scope: bool = True,
         year = int(row["date"][:4]) if row.get("date") else None
         # What an ingested article gives: a sentence the cheap gate turns away is never read
         # (`claims._units`); --no-gate reads every sentence, as the reader alone would.
-        read = GATE(row["sentence"])
         pred = [c for c in reader(row["sentence"], year=year, context=contexts.get(row["id"]))
-                if c.role == "current"] if read else []
+                if c.role == "current"] if gate(row["sentence"]) else []
         gold = [g for g in row["claims"] if g["role"] == "current"]
         for c in pred:
             n_pred[_bucket(c.subject)] += 1
@@ -264,14 +263,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.fold:
         stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)
         sentences = [r for r in sentences if r["story"] in stories]
-    if args.no_gate:
-        global GATE
-        GATE = lambda sentence: True  # noqa: E731
     contexts = {} if args.no_context else article_contexts(sentences, args.eval)
+    gate = (lambda sentence: True) if args.no_gate else claims._may_hold_figure
     result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
-                              "claims": score_claims(sentences, args.errors, contexts=contexts),
+                              "claims": score_claims(sentences, args.errors, contexts=contexts,
+                                                     gate=gate),
                               "claims_any_scope": score_claims(sentences, False, scope=False,
-                                                               contexts=contexts)["all"]}
+                                                               contexts=contexts, gate=gate)["all"]}
     verdict_file = args.data / "verdicts.jsonl"
     if verdict_file.exists():
         sets = {r["story"]: r["set"] for r in sentences}

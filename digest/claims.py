@@ -428,9 +428,11 @@ TOLL_RE = re.compile(
 # "pushing the national death toll from Hurricane Georges past 150" (the qualifier is the verb)
 TOLL_Q_RE = re.compile(rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,5}}?)\s*$",
                        re.I)
+# the verbs that bring a toll or total to a count ("bringing", "brought", "raises", "took")
+BRING = (r"(?:bring(?:s|ing)?|brought|rais(?:es|ed|ing)|push(?:es|ed|ing)|putting|taking|took|"
+         r"lift(?:s|ed|ing))")
 # "bringing the death toll to 62": the other counts of the sentence are what was added
-INCREMENT = re.compile(r"\b(?:bring(?:s|ing)?|brought|rais(?:es|ed|ing)|push(?:es|ed|ing)|"
-                       r"putting|taking|took|lift(?:s|ed|ing))\s+(?:the|its)\s+"
+INCREMENT = re.compile(rf"\b{BRING}\s+(?:the|its)\s+"
                        r"(?:\S+\s+){0,3}?(?:toll|total|number)\b|\btoll\s+(?:\S+\s+){0,8}?"
                        r"(?:reached|rose|climbed)\b[^.;]*\bafter\b", re.I)
 # The group between count and verb is a scope ("three soldiers"); these words are not.
@@ -665,8 +667,7 @@ NOT_MEMBER = {"in", "at", "on", "still", "being", "taken", "treated", "said", "r
               "also", "from", "killed", "dead", "injured", "wounded", "hurt", "among"}
 # "The arrests Tuesday bring the total since the protest began to about 350", "15 new deaths,
 # bringing the total to 230": a total whose subject is the casualty noun before it
-TOTAL = re.compile(r"\b(?:bring(?:s|ing)?|brought|rais(?:es|ed|ing)|push(?:es|ed|ing)|"
-                   r"putting|put|taking|took|lift(?:s|ed|ing))\s+(?:the|its)\s+(?:overall\s+|"
+TOTAL = re.compile(rf"\b(?:{BRING}|put)\s+(?:the|its)\s+(?:overall\s+|"
                    r"official\s+)?total(?P<mid>(?:\s+[^\s.;]+){0,8}?)\s+to\s*$", re.I)
 TOTAL_NOUN = re.compile(r"\b(?P<noun>deaths?|dead|died|killed|fatalities|arrests|arrested|detained|"
                         r"detentions|injur\w*|wounded|evacuat\w*|cases|infections|missing)\b",
