@@ -50,15 +50,19 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "only (PostgreSQL's counterpart is in test_pg.py)")
     config.addinivalue_line("markers", "own_backend: chooses its state itself (test_pg.py's "
                                        "PostgreSQL-only checks): runs once")
-    config.addinivalue_line("markers", "alternate_backends: a slow matrix of cases: each case "
-                                       "runs on one backend, in turn (DIGEST_FULL_MATRIX=1: all)")
+    config.addinivalue_line("markers", "alternate_backends: a test whose subject is not the "
+                                       "storage (or a slow matrix of cases): each case runs on "
+                                       "one backend, in turn (DIGEST_FULL_MATRIX=1: all)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test marked `alternate_backends` runs on both backends, each of its cases on one of
     them in turn: the suite's ten minutes do not hold the whole matrix twice (a kill at each
-    SMTP step, each server fault, each summary method). DIGEST_FULL_MATRIX=1 runs every case
-    on both."""
+    SMTP step, each server fault, each summary method), nor twice the tests whose subject is
+    what the CLI prints, parses or extracts rather than what the store keeps (a progress bar,
+    an error line, an outlet read from a page): the store's own tests, and the golden briefing
+    compared across backends (test_pg), run on both. DIGEST_FULL_MATRIX=1 runs every case on
+    both."""
     _slow_first(items)
     if os.environ.get("DIGEST_FULL_MATRIX") or len(config.getoption("backend") or BACKENDS) < 2:
         return
@@ -70,7 +74,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         # A fixed, even-handed turn per case (not its position: cases are often ordered by one
         # parameter, and every value of each should meet both backends).
-        turn = BACKENDS[zlib.crc32(_case_id(spec.id).encode()) % len(BACKENDS)]
+        # The test's name is in the key: single-case tests would otherwise all get one backend.
+        case = f"{item.originalname}[{_case_id(spec.id)}]"
+        turn = BACKENDS[zlib.crc32(case.encode()) % len(BACKENDS)]
         (keep if spec.params["backend"] == turn else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)

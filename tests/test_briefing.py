@@ -68,6 +68,7 @@ def test_every_sentence_is_verbatim_from_each_article_it_credits(seeds: Path) ->
     assert checked >= 6
 
 
+@pytest.mark.alternate_backends
 def test_boilerplate_absent(seeds: Path) -> None:
     md = run_cli("brief", "--source", str(seeds)).stdout
     for junk in BOILERPLATE:
@@ -94,6 +95,7 @@ def test_glued_second_article_is_its_own_story(seeds: Path) -> None:
     assert [a["path"].endswith("004_aa41dad5a1df6824.txt#2") for a in other["articles"]] == [True]
 
 
+@pytest.mark.alternate_backends
 def test_metadata_of_seeds(seeds: Path) -> None:
     arts = json.loads(run_cli("extract", "--format", "json",
                               *sorted(str(p) for p in seeds.iterdir())).stdout)
@@ -125,6 +127,7 @@ def test_shared_sentence_appears_once_credited_to_both(seeds: Path) -> None:
     assert len(texts) == len(set(texts))
 
 
+@pytest.mark.alternate_backends
 def test_length_options(seeds: Path) -> None:
     files = [str(p) for p in sorted(seeds.iterdir())][:4]
     three = json.loads(run_cli("summarize", "--format", "json", "--sentences", "3", *files).stdout)
@@ -145,6 +148,7 @@ def test_every_method_gives_attributed_summary(seeds: Path, method: str) -> None
     assert len(summary) == 3 and all(s["sources"] for s in summary)
 
 
+@pytest.mark.alternate_backends
 def test_json_shape(seeds: Path) -> None:
     data = brief_json(seeds, "--max-stories", "1")
     assert len(data["stories"]) == 1
@@ -154,6 +158,7 @@ def test_json_shape(seeds: Path) -> None:
     assert {"text", "sources"} <= set(story["summary"][0])
 
 
+@pytest.mark.alternate_backends
 def test_output_file_and_templates_override(seeds: Path, tmp_path: Path) -> None:
     custom = tmp_path / "tpl"
     custom.mkdir()
@@ -182,6 +187,7 @@ def test_since_marks_stories_new_or_updated_relative_to_that_time(seeds: Path) -
             assert recent == {a["id"] for a in s["articles"]}
 
 
+@pytest.mark.alternate_backends
 def test_stdout_clean_warnings_on_stderr(seeds: Path) -> None:
     (seeds / "empty.txt").write_text("", encoding="utf-8")
     age(seeds)
@@ -190,6 +196,7 @@ def test_stdout_clean_warnings_on_stderr(seeds: Path) -> None:
     assert "empty.txt: empty file" in proc.stderr
 
 
+@pytest.mark.alternate_backends
 def test_extract_shows_what_the_cleaner_set_aside(seeds: Path) -> None:
     path = str(seeds / "004_aa41dad5a1df6824.txt")
     [first, second] = json.loads(run_cli("extract", "--format", "json", "--dropped", path).stdout)

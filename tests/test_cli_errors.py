@@ -22,6 +22,7 @@ def one_error_line(stderr: str) -> str:
     return lines[0]
 
 
+@pytest.mark.alternate_backends
 def test_brief_output_into_a_missing_folder_is_one_line_and_takes_nothing_in(
         seeds: Path, tmp_path: Path, state_location: StateLocation) -> None:
     target = tmp_path / "missing" / "dir" / "x.md"
@@ -63,6 +64,7 @@ def test_state_that_is_a_folder_or_not_a_database_is_one_line(seeds: Path, tmp_p
         f"error: {folder}: is a folder; --state takes the path of a state file")
 
 
+@pytest.mark.alternate_backends
 def test_missing_source_exits_2_and_prints_no_stories(seeds: Path, tmp_path: Path) -> None:
     run_cli("brief", "--source", str(seeds))  # stories are stored
     missing = tmp_path / "typo"
@@ -72,6 +74,7 @@ def test_missing_source_exits_2_and_prints_no_stories(seeds: Path, tmp_path: Pat
     assert one_error_line(proc.stderr) == f"error: --source {missing}: no such folder or file"
 
 
+@pytest.mark.alternate_backends
 def test_a_single_file_as_source_is_that_file(seeds: Path, tmp_path: Path) -> None:
     proc = run_cli("brief", "--source", str(seeds / SEED), "--format", "json")
     stories = json.loads(proc.stdout)["stories"]
@@ -208,6 +211,7 @@ def test_config_discovery_order_and_check_config_names_the_file(tmp_path: Path) 
         f"(looked for config/digest.toml and {user})")
 
 
+@pytest.mark.alternate_backends
 def test_brief_uses_the_discovered_config_and_its_templates(seeds: Path, tmp_path: Path) -> None:
     xdg = tmp_path / "xdg"
     tpl = xdg / "digest" / "tpl"

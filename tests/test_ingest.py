@@ -159,6 +159,7 @@ def test_bad_files_give_one_warning_each(seeds: Path) -> None:
     assert strict.returncode == 1 and "warning: " + str(seeds / "empty2.txt") + ": empty file" in strict.stderr
 
 
+@pytest.mark.alternate_backends
 def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -172,6 +173,7 @@ def test_legacy_encodings_are_decoded(tmp_path: Path) -> None:
     assert "Кремль" in text and "président" in text
 
 
+@pytest.mark.alternate_backends
 def test_formats_html_markdown_feeds(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -280,6 +282,7 @@ def test_ingest_survives_kill_9(tmp_path: Path, state_location: StateLocation) -
 
 
 @pytest.mark.parametrize("name", ["doc.txt", "doc.md"])
+@pytest.mark.alternate_backends
 def test_extract_rejects_nothing_silently(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text("Menu\n\nSkip to content\n", encoding="utf-8")
@@ -296,6 +299,7 @@ def extract_json(*paths: Path) -> list[dict]:
     return json.loads(proc.stdout)
 
 
+@pytest.mark.alternate_backends
 def test_outlet_is_never_the_file_name(seeds: Path) -> None:
     arts = {Path(a["path"]).name.split("#")[0] + ("#2" if "#" in a["path"] else ""): a
             for a in extract_json(*sorted(seeds.iterdir()))}
@@ -310,6 +314,7 @@ def test_outlet_is_never_the_file_name(seeds: Path) -> None:
     assert not any(a["outlet"].startswith(("000_", "003_")) for a in arts.values())
 
 
+@pytest.mark.alternate_backends
 def test_outlet_from_a_copyright_line(tmp_path: Path) -> None:
     text = ("Harbour reopens after storm\n\nThe harbour reopened on Monday after a storm closed "
             "it for three days, the port authority said in a statement.\n\n"
@@ -336,6 +341,7 @@ def test_dates_keep_their_time_zone(tmp_path: Path) -> None:
     assert dates["zone.rss#1"] == "2024-11-06T07:00:00"
 
 
+@pytest.mark.alternate_backends
 def test_bad_front_matter_date_reads_the_article_undated(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.md", NEW_CROCUS.replace("date: 2024-04-03", "date: 9999-99-99"))
     proc = run_cli("extract", "--format", "json", str(path))

@@ -64,6 +64,7 @@ def test_brief_shows_what_arrived_in_the_last_day_and_all_with_all(
 
 
 @pytest.mark.slow
+@pytest.mark.alternate_backends
 def test_piped_brief_is_markdown_and_rich_renders_headings(seeds: Path) -> None:
     piped = run_cli("brief", "--source", str(seeds)).stdout
     assert piped.startswith("# News briefing")
@@ -81,6 +82,7 @@ def test_piped_brief_is_markdown_and_rich_renders_headings(seeds: Path) -> None:
     assert bad.returncode == 2 and "--rich" in bad.stderr
 
 
+@pytest.mark.alternate_backends
 def test_quiet_brief_prints_the_briefing_and_no_count(seeds: Path) -> None:
     loud = run_cli("brief", "--source", str(seeds))
     assert "new article(s)" in loud.stderr
@@ -108,6 +110,7 @@ def many_articles(folder: Path, n: int = 320) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.alternate_backends
 def test_logs_count_a_big_ingest_and_summary_with_timestamps(tmp_path: Path) -> None:
     folder = many_articles(tmp_path / "many")
     proc = run_cli("--log-level", "info", "brief", "--source", str(folder), "--sentences", "1")
@@ -119,6 +122,7 @@ def test_logs_count_a_big_ingest_and_summary_with_timestamps(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.alternate_backends
 def test_a_terminal_gets_a_progress_bar_and_a_pipe_keeps_the_markdown(tmp_path: Path) -> None:
     folder = many_articles(tmp_path / "many")
     leader, follower = os.openpty()  # stderr is a terminal, stdout a file
@@ -203,6 +207,7 @@ Officials called it *very* **serious** and ![a pump](pump.png) released a statem
 """
 
 
+@pytest.mark.alternate_backends
 def test_markdown_input_is_read_word_for_word(tmp_path: Path) -> None:
     path = tmp_path / "pumps.md"
     path.write_text(MARKDOWN, encoding="utf-8")

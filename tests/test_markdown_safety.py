@@ -70,6 +70,7 @@ def hostile_folder(seeds: Path, tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.alternate_backends
 def test_briefing_has_no_element_or_attribute_from_article_text(hostile_folder: Path) -> None:
     md = run_cli("brief", "--source", str(hostile_folder), "--sentences", "8").stdout
     doc = render(md)
@@ -91,6 +92,7 @@ def test_briefing_has_no_element_or_attribute_from_article_text(hostile_folder: 
     assert "evil`<img src=z onerror=alert(4)>`.txt" in text
 
 
+@pytest.mark.alternate_backends
 def test_sentences_starting_like_a_list_stay_text(hostile_folder: Path) -> None:
     md = run_cli("brief", "--source", str(hostile_folder), "--sentences", "8").stdout
     doc = render(md)

@@ -361,6 +361,7 @@ def crocus_of(summaries: list[StorySummary]) -> StorySummary:
     return s
 
 
+@pytest.mark.alternate_backends
 def test_seeds_issue_topic(seed_summaries: list[StorySummary], tmp_path: Path) -> None:
     cfg = load_config(write_config(tmp_path, ISSUE_TOPIC))
     rules = {r.name: r.compile() for r in cfg.topics}
@@ -383,6 +384,7 @@ def test_seeds_issue_topic(seed_summaries: list[StorySummary], tmp_path: Path) -
     assert not low.matched and low.why_not is not None and "below min_score 3" in low.why_not
 
 
+@pytest.mark.alternate_backends
 def test_seeds_sections(seed_summaries: list[StorySummary], tmp_path: Path) -> None:
     cfg = load_config(write_config(tmp_path, ISSUE_TOPIC))
     chosen = [r.compile() for r in cfg.topics if r.name in ("ukraine-front", "russia-security",
@@ -407,6 +409,7 @@ def config_file(tmp_path: Path) -> Path:
     return write_config(tmp_path, ISSUE_TOPIC)
 
 
+@pytest.mark.alternate_backends
 def test_cli_brief_topics(seeds: Path, config_file: Path) -> None:
     proc = run_cli("--config", str(config_file), "brief", "--settle", "0", "--source", str(seeds),
                    "--topic", "islamic-state", "--topic", "russia-security", "--topic", "sport")
@@ -425,6 +428,7 @@ def test_cli_brief_topics(seeds: Path, config_file: Path) -> None:
     assert "front line" not in out and "Also noted" not in out
 
 
+@pytest.mark.alternate_backends
 def test_cli_brief_also_noted_and_json(seeds: Path, config_file: Path) -> None:
     proc = run_cli("--config", str(config_file), "brief", "--settle", "0", "--source", str(seeds),
                    "--topic", "russia-security", "--also-noted", "--format", "json")
@@ -439,6 +443,7 @@ def test_cli_brief_also_noted_and_json(seeds: Path, config_file: Path) -> None:
     assert "## Also noted\n\n- The situation on the front line" in md
 
 
+@pytest.mark.alternate_backends
 def test_cli_brief_unknown_topic(seeds: Path, config_file: Path) -> None:
     proc = run_cli("--config", str(config_file), "brief", "--settle", "0", "--source", str(seeds),
                    "--topic", "nope", check=False)
@@ -449,6 +454,7 @@ def test_cli_brief_unknown_topic(seeds: Path, config_file: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.alternate_backends
 def test_cli_topics_test_and_list(seeds: Path, config_file: Path) -> None:
     run_cli("brief", "--settle", "0", "--source", str(seeds))
     proc = run_cli("--config", str(config_file), "topics", "test", "--query",
@@ -469,6 +475,7 @@ def test_cli_topics_test_and_list(seeds: Path, config_file: Path) -> None:
     assert counts == {"russia-security": 1, "ukraine-front": 1, "islamic-state": 1, "sport": 0}
 
 
+@pytest.mark.alternate_backends
 def test_cli_topics_test_needs_name_or_query(config_file: Path) -> None:
     proc = run_cli("--config", str(config_file), "topics", "test", check=False)
     assert proc.returncode == 2 and "give a topic NAME or --query QUERY" in proc.stderr
