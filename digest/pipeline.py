@@ -562,6 +562,7 @@ class _Variant:
     story: Story
     seen: frozenset[str] | None = None
     sent: frozenset[str] = frozenset()
+    focus: str | None = None  # what the reader wants to know (a followed topic's focus)
 
 
 @dataclass(frozen=True)
@@ -575,6 +576,7 @@ class _SummaryWork:
     headline_terms: dict[str, dict[str, float]]  # of its articles, by id
     seen: frozenset[str] | None = None  # the articles of it the reader has
     sent: frozenset[str] = frozenset()  # keys of its sentences the reader was sent
+    focus: str | None = None  # what the reader wants to know of it
 
 
 def story_summaries(store: Store, *, since: datetime | None = None, method: str | None = None,
@@ -660,7 +662,8 @@ def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | N
                 story = per_story[0].story
                 terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
                 for v in per_story:
-                    yield _SummaryWork(story, method, sentences, words, terms, v.seen, v.sent)
+                    yield _SummaryWork(story, method, sentences, words, terms, v.seen, v.sent,
+                                       v.focus)
 
     n_work = sum(len(v) for v in variants)
     size = parallelism.story_batch
@@ -700,11 +703,12 @@ def _summarize_one(work: _SummaryWork) -> _Summarized:
     titled = replace(story, title=title)
     if work.seen is None:
         summary = summarize.summarize_story(titled, method=work.method,
-                                            sentences=work.sentences, words=work.words)
+                                            sentences=work.sentences, words=work.words,
+                                            focus=work.focus)
     else:
         summary = summarize.summarize_for_reader(titled, work.seen, sent=work.sent,
                                                  method=work.method, sentences=work.sentences,
-                                                 words=work.words)
+                                                 words=work.words, focus=work.focus)
     return _Summarized(title, replace(summary, story=None))  # type: ignore[arg-type]
 
 
@@ -760,7 +764,72 @@ def build_briefings(store: Store, plan: BriefingPlan, *, now: datetime,
         out[key] = topic_briefing(summaries, plan.topics, now=now, max_stories=plan.max_stories,
                                   also_noted=plan.also_noted, duplicates=duplicates,
                                   warnings=warned)
+    return _answer_topics(store, out, plan, readers, parallelism)
+
+
+def _answer_topics(store: Store, briefings: dict[str, Briefing], plan: BriefingPlan,
+                   readers: Mapping[str, ReaderHistory] | None,
+                   parallelism: Parallelism) -> dict[str, Briefing]:
+    """The stories in the section of a followed topic with a description, summarized again
+    to answer it (`topics.Topic.focus`), for each reader as before (what is new to them).
+
+    Which topic a story belongs to is known only once it is summarized (topics match the
+    summary too), so this is a second pass over the stories shown in such sections: at most
+    max_stories per section, each distinct (story, reader's history, topic) once.
+    """
+    focus = {t.name: t.focus for t in plan.topics if t.focus}
+    if not focus:
+        return briefings
+    variants: dict[tuple[str, frozenset[str] | None, frozenset[str], str], _Variant] = {}
+    for key, b in briefings.items():
+        history = readers[key] if readers is not None else None
+        for section in b.sections:
+            wanted = focus.get(section.title or "")
+            for s in section.stories if wanted else ():
+                v = _variant_for(s.story, history, wanted)
+                variants.setdefault((s.story.id, v.seen, v.sent, wanted), v)
+    if not variants:
+        return briefings
+    done = _summarize_all(store, [[v] for v in variants.values()], plan.method, plan.sentences,
+                          plan.words, parallelism=parallelism)
+    answered = {k: per_story[0] for k, per_story in zip(variants, done, strict=True)}
+    out = {}
+    for key, b in briefings.items():
+        history = readers[key] if readers is not None else None
+        sections = []
+        for section in b.sections:
+            wanted = focus.get(section.title or "")
+            if wanted:
+                section = replace(section, stories=tuple(
+                    _answering(s, answered[(s.story.id, *_seen_sent(s.story, history), wanted)])
+                    for s in section.stories))
+            sections.append(section)
+        out[key] = replace(b, sections=tuple(sections))
     return out
+
+
+def _seen_sent(story: Story, history: ReaderHistory | None
+               ) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """What of the story the reader has, as reader_summaries keys it (None: no reader)."""
+    if history is None:
+        return None, frozenset()
+    seen = frozenset({a.id for a in story.articles}.intersection(history.articles))
+    return seen, history.sent_in(story.id) if seen else frozenset()
+
+
+def _variant_for(story: Story, history: ReaderHistory | None, focus: str) -> _Variant:
+    seen, sent = _seen_sent(story, history)
+    return _Variant(story, seen, sent, focus)
+
+
+def _answering(shown: StorySummary, answer: StorySummary) -> StorySummary:
+    """The summary answering the topic, with the topic stage's verdict and the reader's
+    `since` of the summary it replaces."""
+    update = answer.update
+    if update is not None and shown.update is not None:
+        update = replace(update, since=shown.update.since)
+    return replace(answer, story=shown.story, topic=shown.topic, topic_score=shown.topic_score,
+                   reasons=shown.reasons, other_topics=shown.other_topics, update=update)
 
 
 def rank(summaries: list[StorySummary], duplicates: dict[str, str] | None = None) -> list[StorySummary]:
