@@ -235,7 +235,7 @@ METHODS = ("digest update", "digest update" + QUESTION, "generic (new batch alon
            "generic (new batch alone)" + QUESTION, "lead of newest article")
 
 
-def grid(stories: list[UpdateStory], scorer: Scorer) -> None:
+def grid(stories: list[UpdateStory], scorer: Scorer, method: str = "digest update") -> None:
     """Try weight combinations on the given stories, best (R-2 over B and C) first."""
     rows = []
     for floor, keep, penalty, redundant in itertools.product(
@@ -244,7 +244,7 @@ def grid(stories: list[UpdateStory], scorer: Scorer) -> None:
             continue  # the floor is tried around the best of the other three only
         w = replace(summarize.UpdateWeights(), novelty_floor=floor, known_pair_keep=keep,
                     known_penalty=penalty, known_redundant=redundant)
-        r = evaluate(stories, "digest update", scorer, w)
+        r = evaluate(stories, method, scorer, w)
         rows.append((r["B+C"][0], r["B+C"][1], w))
         print(f"{r['B+C'][0]:.4f} {r['B+C'][1]:.4f} {w}", flush=True)
     rows.sort(key=lambda row: -row[0])
@@ -264,6 +264,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["all", "tune", "check"], default="all")
     parser.add_argument("--grid", action="store_true", help="search UpdateWeights")
+    parser.add_argument("--question", action="store_true",
+                        help="with --grid: search the weights for the update that follows the "
+                             "story's question")
     parser.add_argument("--focus-grid", action="store_true",
                         help="search the weight of the question (summarize.FOCUS_WEIGHT)")
     parser.add_argument("--methods", default=",".join(METHODS),
@@ -278,7 +281,7 @@ def main() -> None:
         stories = [s for s in stories if s.topic not in TUNE]
     scorer = Scorer()
     if args.grid:
-        grid(stories, scorer)
+        grid(stories, scorer, "digest update" + (QUESTION if args.question else ""))
         return
     if args.focus_grid:
         focus_grid(stories, scorer)
