@@ -619,14 +619,10 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
     variants: list[list[_Variant]] = []
     pick: list[list[int]] = []
     for story in stories:
-        ids = {a.id for a in story.articles}
-        keys: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+        keys: dict[tuple[frozenset[str] | None, frozenset[str]], int] = {}
         which = []
         for r in readers:
-            h = histories[r]
-            seen = frozenset(ids.intersection(h.articles))
-            key = (seen, h.sent_in(story.id) if seen else frozenset())
-            which.append(keys.setdefault(key, len(keys)))
+            which.append(keys.setdefault(_seen_sent(story, histories[r]), len(keys)))
         variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
     done = _summarize_all(store, variants, method, sentences, words, progress, parallelism)
@@ -777,17 +773,28 @@ def _answer_topics(store: Store, briefings: dict[str, Briefing], plan: BriefingP
     summary too), so this is a second pass over the stories shown in such sections: at most
     max_stories per section, each distinct (story, reader's history, topic) once.
     """
-    focus = {t.name: t.focus for t in plan.topics if t.focus}
+    focus = {t.name: f for t in plan.topics if (f := t.focus)}
     if not focus:
         return briefings
-    variants: dict[tuple[str, frozenset[str] | None, frozenset[str], str], _Variant] = {}
-    for key, b in briefings.items():
-        history = readers[key] if readers is not None else None
-        for section in b.sections:
+    Key = tuple[str, frozenset[str] | None, frozenset[str], str]
+
+    def keyed(b: Briefing, history: ReaderHistory | None
+              ) -> Iterator[tuple[int, int, StorySummary, Key]]:
+        """(section, place, summary, what to summarize) of each story a focus applies to."""
+        for n, section in enumerate(b.sections):
             wanted = focus.get(section.title or "")
-            for s in section.stories if wanted else ():
-                v = _variant_for(s.story, history, wanted)
-                variants.setdefault((s.story.id, v.seen, v.sent, wanted), v)
+            if wanted is None:
+                continue
+            for i, s in enumerate(section.stories):
+                yield n, i, s, (s.story.id, *_seen_sent(s.story, history), wanted)
+
+    def history_of(key: str) -> ReaderHistory | None:
+        return readers[key] if readers is not None else None
+
+    variants: dict[Key, _Variant] = {}
+    for key, b in briefings.items():
+        for _, _, s, k in keyed(b, history_of(key)):
+            variants.setdefault(k, _Variant(s.story, k[1], k[2], k[3]))
     if not variants:
         return briefings
     done = _summarize_all(store, [[v] for v in variants.values()], plan.method, plan.sentences,
@@ -795,16 +802,12 @@ def _answer_topics(store: Store, briefings: dict[str, Briefing], plan: BriefingP
     answered = {k: per_story[0] for k, per_story in zip(variants, done, strict=True)}
     out = {}
     for key, b in briefings.items():
-        history = readers[key] if readers is not None else None
-        sections = []
-        for section in b.sections:
-            wanted = focus.get(section.title or "")
-            if wanted:
-                section = replace(section, stories=tuple(
-                    _answering(s, answered[(s.story.id, *_seen_sent(s.story, history), wanted)])
-                    for s in section.stories))
-            sections.append(section)
-        out[key] = replace(b, sections=tuple(sections))
+        stories = [list(section.stories) for section in b.sections]
+        for n, i, s, k in keyed(b, history_of(key)):
+            stories[n][i] = _answering(s, answered[k])
+        out[key] = replace(b, sections=tuple(replace(section, stories=tuple(new))
+                                             for section, new in zip(b.sections, stories,
+                                                                     strict=True)))
     return out
 
 
@@ -815,11 +818,6 @@ def _seen_sent(story: Story, history: ReaderHistory | None
         return None, frozenset()
     seen = frozenset({a.id for a in story.articles}.intersection(history.articles))
     return seen, history.sent_in(story.id) if seen else frozenset()
-
-
-def _variant_for(story: Story, history: ReaderHistory | None, focus: str) -> _Variant:
-    seen, sent = _seen_sent(story, history)
-    return _Variant(story, seen, sent, focus)
 
 
 def _answering(shown: StorySummary, answer: StorySummary) -> StorySummary:
