@@ -53,10 +53,7 @@ class TopicRule(BaseModel):
     @classmethod
     def _description(cls, v: str | None) -> str | None:
         if v is not None:
-            try:
-                topics.check_description(v)
-            except TopicError as e:
-                raise ValueError(str(e)) from None
+            _check_each([v], topics.check_description)
         return v
 
     @field_validator("regex")

@@ -564,4 +564,6 @@ def describe_topic(topic: Topic) -> str:
         parts.append(f"exclude_outlets: {', '.join(sorted(topic.exclude_outlets))}")
     if topic.min_score != 1.0:
         parts.append(f"min_score: {topic.min_score:g}")
+    if topic.description:
+        parts.append(f"summaries answer: {topic.description}")
     return "; ".join(parts)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import age
 
-from digest import pipeline, summarize, topic_rules
+from digest import pipeline, summarize, topic_rules, topics
 from digest.config import load_config
 from digest.errors import ConfigError
 from digest.models import Article, ReaderHistory, Story
@@ -134,6 +134,7 @@ def test_focus_is_the_description_then_the_topic_terms(tmp_path: Path) -> None:
                                        'description = "  What will it\\n cost insurers? "\n'))
     (topic,) = topic_rules.select(cfg.topics, ["t"], file=cfg.file)
     assert topic.focus == "What will it cost insurers? Varn Kell flood"
+    assert topics.describe_topic(topic).endswith("; summaries answer: What will it cost insurers?")
     (plain,) = topic_rules.select(load_config(config(tmp_path, TOPIC)).topics, ["varn-floods"],
                                   file=cfg.file)
     assert plain.focus is None
