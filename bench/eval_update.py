@@ -16,8 +16,13 @@ The weights of the update selection (`summarize.UpdateWeights`) were chosen on t
 five stories (`--split tune`); the other five (`--split check`) were not looked at while
 choosing them.
 
+The "+ question" methods pass each story's title and narrative (topics.sgml: what the reader
+asked) as its followed topic's description, as `digest` does for a topic with a
+`description` (summarize.FOCUS_WEIGHT, chosen on the tuning half with --focus-grid).
+
     python bench/eval_update.py                      # all 10 stories, every method
     python bench/eval_update.py --split tune --grid  # the weight search, on the tuning half
+    python bench/eval_update.py --split tune --focus-grid  # the question's weight
 """
 
 from __future__ import annotations
