@@ -16,8 +16,13 @@ The weights of the update selection (`summarize.UpdateWeights`) were chosen on t
 five stories (`--split tune`); the other five (`--split check`) were not looked at while
 choosing them.
 
+The "+ question" methods pass each story's title and narrative (topics.sgml: what the reader
+asked) as its followed topic's description, as `digest` does for a topic with a
+`description` (summarize.FOCUS_WEIGHT, chosen on the tuning half with --focus-grid).
+
     python bench/eval_update.py                      # all 10 stories, every method
     python bench/eval_update.py --split tune --grid  # the weight search, on the tuning half
+    python bench/eval_update.py --split tune --focus-grid  # the question's weight
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import evaldata
 
-from digest import summarize, text
+from digest import summarize, text, topics
 from digest.models import Article, Story
 
 # ../shared/eval from the repository root; $DIGEST_EVAL names another place (a git worktree).
@@ -53,6 +58,22 @@ class UpdateStory:
     topic: str
     batches: dict[str, list[Article]]
     references: dict[str, list[str]]
+    question: str = ""  # the topic's title and narrative: what the reader asked
+
+
+def questions(root: Path = ROOT) -> dict[str, str]:
+    """Per topic id, its title and narrative from topics.sgml, as one text."""
+    raw = (root / "topics.sgml").read_text(encoding="utf-8", errors="replace")
+    out = {}
+    for block in re.findall(r"<topic>(.*?)</topic>", raw, re.S):
+        num = re.search(r"<num>(.*?)</num>", block, re.S)
+        title = re.search(r"<title>(.*?)</title>", block, re.S)
+        narr = re.search(r"<narr>(.*?)</narr>", block, re.S)
+        if num:
+            parts = [" ".join(m.group(1).split()) for m in (title, narr) if m]
+            out[num.group(1).strip()] = " ".join(p if p.endswith((".", "?", "!")) else p + "."
+                                                 for p in parts if p)
+    return out
 
 
 def _paragraphs(raw: str) -> list[str]:
@@ -85,7 +106,14 @@ def load(root: Path = ROOT) -> list[UpdateStory]:
                           for f in sorted((root / "models").glob(f"{topic[:-1]}-{b}.M.100.*"))]
                       for b in BATCHES}
         out.append(UpdateStory(topic, batches, references))
-    return out
+    asked = questions(root)
+    return [replace(s, question=asked.get(s.topic, "")) for s in out]
+
+
+def focus_of(s: UpdateStory) -> str:
+    """The story's question as a followed topic's focus: what `digest` passes to the
+    summarizer for a section of a topic with that description (topics.Topic.focus)."""
+    return topics.Topic(name=s.topic, description=s.question).focus or ""
 
 
 def story(topic: str, articles: list[Article]) -> Story:
@@ -96,28 +124,33 @@ def lines(sentences: list[str]) -> str:
     return "\n".join(sentences)
 
 
-def digest_updates(s: UpdateStory, weights: summarize.UpdateWeights | None = None
+def digest_updates(s: UpdateStory, weights: summarize.UpdateWeights | None = None,
+                   focus: str | None = None, focus_weight: float = summarize.FOCUS_WEIGHT
                    ) -> dict[str, str]:
     """B given A and C given A + B, the reader having been sent digest's own summaries."""
     a = s.batches["A"]
-    first = summarize.summarize_story(story(s.topic, a), words=WORDS)
+    first = summarize.summarize_story(story(s.topic, a), words=WORDS, focus=focus,
+                                      focus_weight=focus_weight)
     sent = {summarize.sentence_key(x.text) for x in first.sentences}
     out = {"A": lines([x.text for x in first.sentences])}
     seen = list(a)
     for batch in ("B", "C"):
         whole = story(s.topic, seen + s.batches[batch])
         update = summarize.summarize_for_reader(whole, {x.id for x in seen}, sent=sent,
-                                                words=WORDS, weights=weights)
+                                                words=WORDS, weights=weights, focus=focus,
+                                                focus_weight=focus_weight)
         out[batch] = lines([x.text for x in update.sentences])
         sent |= {summarize.sentence_key(x.text) for x in update.sentences}
         seen += s.batches[batch]
     return out
 
 
-def generic(s: UpdateStory) -> dict[str, str]:
+def generic(s: UpdateStory, focus: str | None = None,
+            focus_weight: float = summarize.FOCUS_WEIGHT) -> dict[str, str]:
     """Baseline: digest's summary of the new batch alone."""
     return {b: lines([x.text for x in summarize.summarize_story(
-        story(s.topic, s.batches[b]), words=WORDS).sentences]) for b in BATCHES}
+        story(s.topic, s.batches[b]), words=WORDS, focus=focus,
+        focus_weight=focus_weight).sentences]) for b in BATCHES}
 
 
 def newest_lead(s: UpdateStory) -> dict[str, str]:
@@ -176,13 +209,22 @@ class Scorer:
         return (sum(e[0] for e in each) / len(each), sum(e[1] for e in each) / len(each))
 
 
+def outputs_of(s: UpdateStory, method: str, weights: summarize.UpdateWeights | None = None,
+               focus_weight: float = summarize.FOCUS_WEIGHT) -> dict[str, str]:
+    """One method's summaries of A, B and C; "+ question" methods follow the story's question."""
+    focus = focus_of(s) if method.endswith(QUESTION) else None
+    if method.startswith("digest update"):
+        return digest_updates(s, weights, focus, focus_weight)
+    if method.startswith("generic"):
+        return generic(s, focus, focus_weight)
+    return newest_lead(s)
+
+
 def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
-             weights: summarize.UpdateWeights | None = None, jackknife: bool = False
-             ) -> dict[str, tuple[float, float]]:
+             weights: summarize.UpdateWeights | None = None, jackknife: bool = False,
+             focus_weight: float = summarize.FOCUS_WEIGHT) -> dict[str, tuple[float, float]]:
     """(ROUGE-2 R, ROUGE-SU4 R) per batch (B, C) and over both."""
-    outputs = [digest_updates(s, weights) if method == "digest update"
-               else generic(s) if method == "generic (new batch alone)"
-               else newest_lead(s) for s in stories]
+    outputs = [outputs_of(s, method, weights, focus_weight) for s in stories]
     result = {}
     for batch in BATCHES:
         result[batch] = scorer.score([o[batch] for o in outputs],
@@ -193,10 +235,12 @@ def evaluate(stories: list[UpdateStory], method: str, scorer: Scorer,
     return result
 
 
-METHODS = ("digest update", "generic (new batch alone)", "lead of newest article")
+QUESTION = " + question"
+METHODS = ("digest update", "digest update" + QUESTION, "generic (new batch alone)",
+           "generic (new batch alone)" + QUESTION, "lead of newest article")
 
 
-def grid(stories: list[UpdateStory], scorer: Scorer) -> None:
+def grid(stories: list[UpdateStory], scorer: Scorer, method: str = "digest update") -> None:
     """Try weight combinations on the given stories, best (R-2 over B and C) first."""
     rows = []
     for floor, keep, penalty, redundant in itertools.product(
@@ -205,17 +249,33 @@ def grid(stories: list[UpdateStory], scorer: Scorer) -> None:
             continue  # the floor is tried around the best of the other three only
         w = replace(summarize.UpdateWeights(), novelty_floor=floor, known_pair_keep=keep,
                     known_penalty=penalty, known_redundant=redundant)
-        r = evaluate(stories, "digest update", scorer, w)
+        r = evaluate(stories, method, scorer, w)
         rows.append((r["B+C"][0], r["B+C"][1], w))
         print(f"{r['B+C'][0]:.4f} {r['B+C'][1]:.4f} {w}", flush=True)
     rows.sort(key=lambda row: -row[0])
     print("best:", rows[:5])
 
 
+def focus_grid(stories: list[UpdateStory], scorer: Scorer) -> None:
+    """Try focus weights for the update with the question, A+B+C and B+C per weight."""
+    for fw in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0):
+        r = evaluate(stories, "digest update" + QUESTION, scorer, focus_weight=fw)
+        print(f"focus_weight {fw:.1f}: A+B+C {r['A+B+C'][0]:.4f} {r['A+B+C'][1]:.4f}  "
+              f"B+C {r['B+C'][0]:.4f} {r['B+C'][1]:.4f}  B {r['B'][0]:.4f} {r['B'][1]:.4f}  "
+              f"C {r['C'][0]:.4f} {r['C'][1]:.4f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["all", "tune", "check"], default="all")
     parser.add_argument("--grid", action="store_true", help="search UpdateWeights")
+    parser.add_argument("--question", action="store_true",
+                        help="with --grid: search the weights for the update that follows the "
+                             "story's question")
+    parser.add_argument("--focus-grid", action="store_true",
+                        help="search the weight of the question (summarize.FOCUS_WEIGHT)")
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help="comma-separated, of: " + ", ".join(METHODS))
     parser.add_argument("--jackknife", action="store_true",
                         help="score as NIST did: leave-one-reference-out, averaged")
     args = parser.parse_args()
@@ -226,14 +286,19 @@ def main() -> None:
         stories = [s for s in stories if s.topic not in TUNE]
     scorer = Scorer()
     if args.grid:
-        grid(stories, scorer)
+        grid(stories, scorer, "digest update" + (QUESTION if args.question else ""))
+        return
+    if args.focus_grid:
+        focus_grid(stories, scorer)
         return
     print(f"**DUC 2007 update, {len(stories)} stories ({args.split}), {WORDS} words, "
           f"ROUGE-1.5.5 recall{', jackknifed' if args.jackknife else ''}**\n")
     print("| method | B R-2 | B SU4 | C R-2 | C SU4 | B+C R-2 | B+C SU4 | A R-2 | A SU4 "
           "| A+B+C R-2 | A+B+C SU4 |")
     print("|---|" + "---:|" * 10)
-    for method in METHODS:
+    for method in args.methods.split(","):
+        if method not in METHODS:
+            parser.error(f"unknown method {method!r}")
         r = evaluate(stories, method, scorer, jackknife=args.jackknife)
         cells = [f"{r[k][i]:.4f}" for k in ("B", "C", "B+C", "A", "A+B+C") for i in (0, 1)]
         print(f"| {method} | " + " | ".join(cells) + " |")

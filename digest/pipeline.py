@@ -562,6 +562,7 @@ class _Variant:
     story: Story
     seen: frozenset[str] | None = None
     sent: frozenset[str] = frozenset()
+    focus: str | None = None  # what the reader wants to know (a followed topic's focus)
 
 
 @dataclass(frozen=True)
@@ -575,6 +576,7 @@ class _SummaryWork:
     headline_terms: dict[str, dict[str, float]]  # of its articles, by id
     seen: frozenset[str] | None = None  # the articles of it the reader has
     sent: frozenset[str] = frozenset()  # keys of its sentences the reader was sent
+    focus: str | None = None  # what the reader wants to know of it
 
 
 def story_summaries(store: Store, *, since: datetime | None = None, method: str | None = None,
@@ -617,14 +619,10 @@ def reader_summaries(store: Store, histories: Mapping[str, ReaderHistory], *,
     variants: list[list[_Variant]] = []
     pick: list[list[int]] = []
     for story in stories:
-        ids = {a.id for a in story.articles}
-        keys: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+        keys: dict[tuple[frozenset[str] | None, frozenset[str]], int] = {}
         which = []
         for r in readers:
-            h = histories[r]
-            seen = frozenset(ids.intersection(h.articles))
-            key = (seen, h.sent_in(story.id) if seen else frozenset())
-            which.append(keys.setdefault(key, len(keys)))
+            which.append(keys.setdefault(_seen_sent(story, histories[r]), len(keys)))
         variants.append([_Variant(story, seen, sent) for seen, sent in keys])
         pick.append(which)
     done = _summarize_all(store, variants, method, sentences, words, progress, parallelism)
@@ -660,7 +658,8 @@ def _summarize_all(store: Store, variants: list[list[_Variant]], method: str | N
                 story = per_story[0].story
                 terms = {a.id: headlines[a.id] for a in story.articles if a.id in headlines}
                 for v in per_story:
-                    yield _SummaryWork(story, method, sentences, words, terms, v.seen, v.sent)
+                    yield _SummaryWork(story, method, sentences, words, terms, v.seen, v.sent,
+                                       v.focus)
 
     n_work = sum(len(v) for v in variants)
     size = parallelism.story_batch
@@ -700,11 +699,12 @@ def _summarize_one(work: _SummaryWork) -> _Summarized:
     titled = replace(story, title=title)
     if work.seen is None:
         summary = summarize.summarize_story(titled, method=work.method,
-                                            sentences=work.sentences, words=work.words)
+                                            sentences=work.sentences, words=work.words,
+                                            focus=work.focus)
     else:
         summary = summarize.summarize_for_reader(titled, work.seen, sent=work.sent,
                                                  method=work.method, sentences=work.sentences,
-                                                 words=work.words)
+                                                 words=work.words, focus=work.focus)
     return _Summarized(title, replace(summary, story=None))  # type: ignore[arg-type]
 
 
@@ -760,7 +760,74 @@ def build_briefings(store: Store, plan: BriefingPlan, *, now: datetime,
         out[key] = topic_briefing(summaries, plan.topics, now=now, max_stories=plan.max_stories,
                                   also_noted=plan.also_noted, duplicates=duplicates,
                                   warnings=warned)
+    return _answer_topics(store, out, plan, readers, parallelism)
+
+
+def _answer_topics(store: Store, briefings: dict[str, Briefing], plan: BriefingPlan,
+                   readers: Mapping[str, ReaderHistory] | None,
+                   parallelism: Parallelism) -> dict[str, Briefing]:
+    """The stories in the section of a followed topic with a description, summarized again
+    to answer it (`topics.Topic.focus`), for each reader as before (what is new to them).
+
+    Which topic a story belongs to is known only once it is summarized (topics match the
+    summary too), so this is a second pass over the stories shown in such sections: at most
+    max_stories per section, each distinct (story, reader's history, topic) once.
+    """
+    focus = {t.name: f for t in plan.topics if (f := t.focus)}
+    if not focus:
+        return briefings
+    Key = tuple[str, frozenset[str] | None, frozenset[str], str]
+
+    def keyed(b: Briefing, history: ReaderHistory | None
+              ) -> Iterator[tuple[int, int, StorySummary, Key]]:
+        """(section, place, summary, what to summarize) of each story a focus applies to."""
+        for n, section in enumerate(b.sections):
+            wanted = focus.get(section.title or "")
+            if wanted is None:
+                continue
+            for i, s in enumerate(section.stories):
+                yield n, i, s, (s.story.id, *_seen_sent(s.story, history), wanted)
+
+    def history_of(key: str) -> ReaderHistory | None:
+        return readers[key] if readers is not None else None
+
+    variants: dict[Key, _Variant] = {}
+    for key, b in briefings.items():
+        for _, _, s, k in keyed(b, history_of(key)):
+            variants.setdefault(k, _Variant(s.story, k[1], k[2], k[3]))
+    if not variants:
+        return briefings
+    done = _summarize_all(store, [[v] for v in variants.values()], plan.method, plan.sentences,
+                          plan.words, parallelism=parallelism)
+    answered = {k: per_story[0] for k, per_story in zip(variants, done, strict=True)}
+    out = {}
+    for key, b in briefings.items():
+        stories = [list(section.stories) for section in b.sections]
+        for n, i, s, k in keyed(b, history_of(key)):
+            stories[n][i] = _answering(s, answered[k])
+        out[key] = replace(b, sections=tuple(replace(section, stories=tuple(new))
+                                             for section, new in zip(b.sections, stories,
+                                                                     strict=True)))
     return out
+
+
+def _seen_sent(story: Story, history: ReaderHistory | None
+               ) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """What of the story the reader has, as reader_summaries keys it (None: no reader)."""
+    if history is None:
+        return None, frozenset()
+    seen = frozenset({a.id for a in story.articles}.intersection(history.articles))
+    return seen, history.sent_in(story.id) if seen else frozenset()
+
+
+def _answering(shown: StorySummary, answer: StorySummary) -> StorySummary:
+    """The summary answering the topic, with the topic stage's verdict and the reader's
+    `since` of the summary it replaces."""
+    update = answer.update
+    if update is not None and shown.update is not None:
+        update = replace(update, since=shown.update.since)
+    return replace(answer, story=shown.story, topic=shown.topic, topic_score=shown.topic_score,
+                   reasons=shown.reasons, other_topics=shown.other_topics, update=update)
 
 
 def rank(summaries: list[StorySummary], duplicates: dict[str, str] | None = None) -> list[StorySummary]:

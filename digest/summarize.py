@@ -25,6 +25,12 @@ context in the same selection (their word pairs count half, a candidate close to
 loses rank), and a candidate that restates a sentence they were actually sent is never
 taken. The headline is the newest article's, its sentences come first, and at most
 one earlier sentence is kept as context.
+
+A *focus* (what a reader following a topic wants to know: the topic's description and
+terms, `topics.Topic.focus`) tilts the `digest` ranking towards the sentences that answer
+it: each sentence's centrality to the centroid is blended with its cosine to the focus,
+weighed in the same TF-IDF space (the story's idf), so a sentence sharing the focus's rare
+words gains most. Without a focus the summary is exactly the generic one.
 """
 
 from __future__ import annotations
@@ -57,6 +63,9 @@ CONCEPT_FLOOR = 2  # a word pair counts when this many articles report it
 LEAD_SENTENCES = 3
 LEAD_BONUS = 1.0  # a pair reported in an article's first sentences counts once more
 NOVELTY_FLOOR = 0.6  # what a sentence saying nothing new keeps of its rank score
+# Share of a sentence's centrality taken from its cosine to the reader's focus (the rest from
+# the centroid): chosen on DUC 2007 update stories D0703A-D0721E (docs/benchmarks.md, 2b).
+FOCUS_WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -191,9 +200,45 @@ def tfidf(units: Sequence[Unit]) -> sp.csr_matrix:
     return _l2_rows(weighted @ sp.diags(idf))
 
 
+def focus_relevance(units: Sequence[Unit], focus: Unit, x: sp.csr_matrix | None = None
+                    ) -> np.ndarray:
+    """Each unit's cosine to the focus, in the units' TF-IDF space (`x`, as `tfidf(units)`).
+
+    The focus is weighted with the units' idf and only its terms the units use count (a word
+    no sentence has cannot tell sentences apart), so one sentence per story is not added to
+    the idf and the ranking of a story without a focus is untouched.
+    """
+    if x is None:
+        x = tfidf(units)
+    counts, _ = term_matrix([*units, focus], [*(u.terms for u in units), focus.terms])
+    n = len(units)
+    if counts.shape[1] == 0 or x.shape[1] == 0:
+        return np.zeros(n)
+    df = np.bincount(counts[:n].indices, minlength=counts.shape[1])
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    q = counts[n].toarray().ravel()
+    q = np.where((q > 0) & (df > 0), 1.0 + np.log(np.maximum(q, 1.0)), 0.0) * idf
+    norm = np.linalg.norm(q)
+    if norm == 0:
+        return np.zeros(n)
+    # term_matrix numbers the vocabulary in order of first use, so the units' columns come
+    # first and in the same order as in `x`.
+    return np.asarray(x @ (q[:x.shape[1]] / norm)).ravel()
+
+
+def focus_unit(focus: str | None) -> Unit | None:
+    """The reader's focus as a unit (its terms analysed as a sentence's), or None."""
+    if focus is None or not focus.strip():
+        return None
+    unit = _unit(focus, [], 0, 0)
+    return unit if unit.terms else None
+
+
 # -- rankers ------------------------------------------------------------------------
-def rank_digest(units: Sequence[Unit], n_articles: int) -> np.ndarray:
-    """Centrality to the story centroid x lead position x corroboration."""
+def rank_digest(units: Sequence[Unit], n_articles: int, focus: Unit | None = None,
+                focus_weight: float = FOCUS_WEIGHT) -> np.ndarray:
+    """Centrality to the story centroid x lead position x corroboration; with a focus, the
+    centrality is blended with the cosine to it."""
     x = tfidf(units)
     article_of = np.array([u.article_index for u in units])
     # Each article weighs the same in the centroid, however long it is.
@@ -201,7 +246,10 @@ def rank_digest(units: Sequence[Unit], n_articles: int) -> np.ndarray:
                                shape=(n_articles, len(units)))
     centroid = np.asarray(_l2_rows(membership @ x).sum(axis=0)).ravel()
     norm = np.linalg.norm(centroid) or 1.0
-    centrality = x @ (centroid / norm)
+    centrality = np.asarray(x @ (centroid / norm)).ravel()
+    if focus is not None:
+        centrality = ((1.0 - focus_weight) * centrality
+                      + focus_weight * focus_relevance(units, focus, x))
     position = np.array([1.0 + 0.6 / (1.0 + u.position) for u in units])
     sources = np.array([len(u.sources) for u in units], dtype=float)
     corroboration = 1.0 + 0.25 * np.log2(sources)
@@ -314,9 +362,11 @@ def rank_sumy(units: Sequence[Unit], method: str) -> np.ndarray:
     return scores
 
 
-def rank(units: Sequence[Unit], method: str, n_articles: int) -> np.ndarray:
+def rank(units: Sequence[Unit], method: str, n_articles: int, focus: Unit | None = None,
+         focus_weight: float = FOCUS_WEIGHT) -> np.ndarray:
+    """Scores of the units, higher is better; a focus counts with the `digest` method only."""
     if method == "digest":
-        return rank_digest(units, n_articles)
+        return rank_digest(units, n_articles, focus, focus_weight)
     if method == "fast-lexrank":
         return rank_fast_lexrank(units)
     if method in SUMY_METHODS:
@@ -499,13 +549,15 @@ def check_method(method: str | None) -> str:
 
 
 def summarize_story(story: Story, *, method: str | None = None, sentences: int | None = None,
-                    words: int | None = None) -> StorySummary:
-    """An extractive summary of all the story's articles, each sentence credited."""
+                    words: int | None = None, focus: str | None = None,
+                    focus_weight: float = FOCUS_WEIGHT) -> StorySummary:
+    """An extractive summary of all the story's articles, each sentence credited; `focus`
+    (what the reader wants to know) favours the sentences that answer it."""
     method = check_method(method)
     units = [u for u in units_of(story) if eligible(u)]
     chosen: list[Unit] = []
     if units:
-        scores = rank(units, method, len(story.articles))
+        scores = rank(units, method, len(story.articles), focus_unit(focus), focus_weight)
         picked = None
         if method == "digest":
             picked = select_novel(units, scores, len(story.articles), sentences=sentences,
@@ -534,18 +586,21 @@ def rank_sentences(sentences: Sequence[str], method: str) -> list[int]:
 def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collection[str] = (),
                          since: datetime | None = None, method: str | None = None,
                          sentences: int | None = None, words: int | None = None,
-                         weights: UpdateWeights | None = None) -> StorySummary:
+                         weights: UpdateWeights | None = None, focus: str | None = None,
+                         focus_weight: float = FOCUS_WEIGHT) -> StorySummary:
     """The story as this reader should get it: "new" (a summary of all of it), "updated"
     (what the articles they have not received add) or "unchanged" (nothing new to them).
 
     `seen` are the ids of the articles they received, `sent` the `sentence_key`s of the
-    summary sentences they were sent in this story, `since` when they last got a digest.
+    summary sentences they were sent in this story, `since` when they last got a digest,
+    `focus` what they want to know of it (see summarize_story).
     """
     method = check_method(method)
     have = {a.id for a in story.articles}.intersection(seen)
     unseen = [a for a in story.articles if a.id not in have]
     if not have or not unseen:
-        summary = summarize_story(story, method=method, sentences=sentences, words=words)
+        summary = summarize_story(story, method=method, sentences=sentences, words=words,
+                                  focus=focus, focus_weight=focus_weight)
         fresh = not have
         return replace(summary, status="new" if fresh else "unchanged",
                        sentences=tuple(replace(x, new=fresh) for x in summary.sentences))
@@ -562,7 +617,7 @@ def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collectio
             candidates.append(u)
     chosen: list[Unit] = []
     if candidates:
-        scores = rank(candidates, method, len(story.articles))
+        scores = rank(candidates, method, len(story.articles), focus_unit(focus), focus_weight)
         picked = None
         if method == "digest":
             picked = select_novel(candidates, scores, len(unseen), sentences=sentences,

@@ -30,6 +30,9 @@ class TopicRule(BaseModel):
     outlets: list[str] = Field(default_factory=list)
     exclude_outlets: list[str] = Field(default_factory=list)
     min_score: float = Field(default=1.0, ge=0)
+    # What the reader wants to know of the topic's stories; their summaries favour the
+    # sentences that answer it (digest.summarize, "focus").
+    description: str | None = None
 
     @field_validator("any", "all", "exclude")
     @classmethod
@@ -44,6 +47,13 @@ class TopicRule(BaseModel):
                 topics.parse_query(v)
             except TopicError as e:
                 raise ValueError(f"{e} in {v!r}") from None
+        return v
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, v: str | None) -> str | None:
+        if v is not None:
+            _check_each([v], topics.check_description)
         return v
 
     @field_validator("regex")
@@ -66,7 +76,7 @@ class TopicRule(BaseModel):
         return topics.compile_topic(
             self.name, any=self.any, all=self.all, exclude=self.exclude, query=self.query,
             regex=self.regex, outlets=self.outlets, exclude_outlets=self.exclude_outlets,
-            min_score=self.min_score)
+            min_score=self.min_score, description=self.description or "")
 
 
 def check_unique(rules: Sequence[TopicRule]) -> None:

@@ -27,7 +27,7 @@ from functools import cached_property
 
 from digest.errors import TopicError
 from digest.models import BriefingSection, StorySummary
-from digest.text import stem, words
+from digest.text import is_term, stem, tokens, words
 
 FIELD_WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0}  # headline > summary > body
 TIMES = "\u00d7"  # the multiplication sign of "Kremlin \u00d75 in summary"
@@ -230,6 +230,22 @@ def query_text(node: Node, parent: str = "") -> str:
     return f"({inner})" if needs_parens else inner
 
 
+MAX_DESCRIPTION = 1000  # characters: a question or a few, not an article
+
+
+def check_description(description: str) -> str:
+    """A topic's description, whitespace tidied; one that gives the summarizer no word to
+    look for, or is longer than MAX_DESCRIPTION, is a TopicError."""
+    tidy = " ".join(description.split())
+    if len(tidy) > MAX_DESCRIPTION:
+        raise TopicError(f"too long: {len(tidy)} characters, at most {MAX_DESCRIPTION} "
+                         "(say what you want to know of the stories in a sentence or two)")
+    if not any(is_term(w) for w in tokens(tidy)):
+        raise TopicError(f"{description!r} has no word to look for (only common words "
+                         "such as 'the' or 'what', numbers or punctuation)")
+    return tidy
+
+
 def compile_regex(pattern: str) -> re.Pattern[str]:
     """Compile a rule's regex (case-insensitive); a bad one is a TopicError quoting it."""
     try:
@@ -253,12 +269,26 @@ class Topic:
     outlets: frozenset[str] = frozenset()  # lower-case; empty = every outlet
     exclude_outlets: frozenset[str] = frozenset()
     min_score: float = 1.0
+    description: str = ""  # what the reader wants to know of its stories, in their words
+
+    @property
+    def focus(self) -> str | None:
+        """What a summary for this topic's section should answer: the description, then the
+        words and phrases the topic looks for (not what it excludes); None without a
+        description (the summary is then the generic one)."""
+        if not self.description.strip():
+            return None
+        terms = [t.text for t in (*self.all, *self.any)]
+        if self.query is not None:
+            terms += [t.text for t in _positive_terms(self.query)]
+        return " ".join([self.description.strip(), *dict.fromkeys(terms)])
 
 
 def compile_topic(name: str, *, any: Iterable[str] = (), all: Iterable[str] = (),
                   exclude: Iterable[str] = (), query: str | None = None,
                   regex: Iterable[str] = (), outlets: Iterable[str] = (),
-                  exclude_outlets: Iterable[str] = (), min_score: float = 1.0) -> Topic:
+                  exclude_outlets: Iterable[str] = (), min_score: float = 1.0,
+                  description: str = "") -> Topic:
     """Build a Topic from plain values; raises TopicError for a rule that cannot work."""
     topic = Topic(
         name=name,
@@ -270,6 +300,7 @@ def compile_topic(name: str, *, any: Iterable[str] = (), all: Iterable[str] = ()
         outlets=frozenset(o.strip().lower() for o in outlets),
         exclude_outlets=frozenset(o.strip().lower() for o in exclude_outlets),
         min_score=min_score,
+        description=check_description(description) if description.strip() else "",
     )
     if not (topic.any or topic.all or topic.query or topic.regex):
         raise TopicError("empty topic: give at least one of any, all, query or regex "
@@ -533,4 +564,6 @@ def describe_topic(topic: Topic) -> str:
         parts.append(f"exclude_outlets: {', '.join(sorted(topic.exclude_outlets))}")
     if topic.min_score != 1.0:
         parts.append(f"min_score: {topic.min_score:g}")
+    if topic.description:
+        parts.append(f"summaries answer: {topic.description}")
     return "; ".join(parts)

@@ -30,6 +30,10 @@ def test_update_bench_smoke() -> None:
     stories = eval_update.load(EVAL / "duc2007_update")
     assert [len(s.batches[b]) for s in stories[:1] for b in "ABC"] == [10, 8, 7]
     assert all(len(s.references[b]) == 4 for s in stories for b in "ABC")
+    # Each story's question (title and narrative) is what its followed topic's description is.
+    assert eval_update.focus_of(stories[0]).startswith("steps toward introduction of the Euro. "
+                                                       "Describe steps taken")
+    assert all(len(s.question.split()) >= 8 for s in stories)
     two = stories[:2]
     for s in two:
         out = eval_update.digest_updates(s)
