@@ -67,7 +67,7 @@ def run_ingest(folder: Path, state: str, start_at: float) -> dict[str, float]:
                 spent[name] += time.perf_counter() - t
         return wrapper
 
-    pipeline._replace_articles = timed("group", pipeline._replace_articles)
+    pipeline.ingesting._replace_articles = timed("group", pipeline.ingesting._replace_articles)
     with Store(parse_location(state)) as store:
         begin, commit, rollback = store.database.begin, store.database.commit, store.database.rollback
 

@@ -1,7 +1,7 @@
 """Progress of the long stages: a bar on a terminal, a count in the log every few seconds.
 
 The pipeline only calls a `Progress` callback (stage, done, total); what a person sees is
-decided here, so pipeline.py stays free of terminal I/O.
+decided here, so the pipeline stays free of terminal I/O.
 """
 
 from __future__ import annotations

@@ -58,9 +58,10 @@ import json, sys, time
 from datetime import datetime
 from pathlib import Path
 from digest import pipeline
+from digest.pipeline import ingesting
 from digest.storage import Store, parse_location
 state, folder, start, chunk = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-pipeline.CLAIM_FILES = chunk
+ingesting.CLAIM_FILES = chunk  # the module that reads it
 with Store(parse_location(state)) as store:
     time.sleep(max(0.0, start - time.time()))
     r = pipeline.ingest_folders(store, [folder], now=datetime(2026, 3, 1, 12), settle_seconds=0)

@@ -247,7 +247,7 @@ def test_ingest_survives_kill_9(tmp_path: Path, state_location: StateLocation) -
     folder = tmp_path / "many"
     folder.mkdir()
     base = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").iterdir())]
-    # More files than one batch holds (pipeline.BATCH_FILES): a kill can land before the first
+    # More files than one batch holds (pipeline.ingesting.BATCH_FILES): a kill can land before the first
     # COMMIT, between two, or after the last; and enough that the ingest outlasts a kill.
     n_files = 1100
     for i in range(n_files):
