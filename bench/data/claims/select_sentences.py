@@ -209,20 +209,29 @@ def page_name(set_name: str, path: Path) -> str:
     return path.stem[:8] if set_name == "gn1" else path.stem
 
 
-def page_units(path: Path) -> list[tuple[str, str]]:
-    """(part, sentence) of a gold page text: every non-empty line is a paragraph (split by rule 3);
-    the first line is the headline when it has at most HEADLINE_WORDS words and does not end like a
+def page_text(path: Path) -> tuple[str, list[str]]:
+    """(headline or "", paragraphs) of a gold page text: every non-empty line is a paragraph; the
+    first line is the headline when it has at most HEADLINE_WORDS words and does not end like a
     sentence (". ! ? :"), else it is body text like the others."""
     lines = [" ".join(line.split())
              for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
     lines = [line for line in lines if line]
-    out: list[tuple[str, str]] = []
-    for k, line in enumerate(lines):
-        if k == 0 and len(line.split()) <= HEADLINE_WORDS and not line.endswith((".", "!", "?", ":")):
-            out.append(("headline", line))
-        else:
-            out.extend(("body", s) for s in split_sentences(line))
-    return out
+    if lines and len(lines[0].split()) <= HEADLINE_WORDS and not lines[0].endswith((".", "!", "?", ":")):
+        return lines[0], lines[1:]
+    return "", lines
+
+
+def page_units(path: Path) -> list[tuple[str, str]]:
+    """(part, sentence) of a gold page text in reading order: its headline, then the body."""
+    title, body = page_text(path)
+    return [("headline", title)] * bool(title) + [("body", s) for p in body for s in split_sentences(p)]
+
+
+def page_path(set_name: str, story: str, eval_root: Path = EVAL) -> Path:
+    """The gold text of a train2 story ("gn1-01ccc7c5" -> L3S-GN1/gold/01ccc7c5-....txt)."""
+    name = story.removeprefix(f"{set_name}-")
+    gold = eval_root / "extraction" / PAGE_SETS[set_name] / "gold"
+    return next(gold.glob(f"{name}-*.txt")) if set_name == "gn1" else gold / f"{name}.txt"
 
 
 def train2_sample() -> list[dict[str, object]]:
