@@ -49,6 +49,8 @@ VAGUE = {
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
     "millions": (2_000_000, 9_999_999),
+    # (eleventh session) "grieving for the dozen people killed": the dozen is twelve
+    "the dozen": (12, 12),
 }
 WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(UNITS[1:10]) + r"))?|"
             + "|".join(sorted(UNITS[1:], key=len, reverse=True)) + ")")
@@ -156,7 +158,7 @@ AFTER: dict[str, str] = {
                      "rallied", "took to the streets"), "other:protesters"),
     **dict.fromkeys(("refugees", "told to leave their homes", "ordered to leave their homes",
                      "ordered to evacuate", "told to evacuate", "forced from their homes",
-                     "driven from their homes", "made homeless"), "displaced"),
+                     "driven from their homes", "made homeless", "rendered homeless"), "displaced"),
     **dict.fromkeys(("shot and wounded", "sustained injuries", "suffered injuries",
                      "suffered burns", "sustained burns", "admitted to hospital",
                      "admitted to the hospital", "rushed to hospital", "rushed to the hospital",
@@ -174,6 +176,14 @@ AFTER: dict[str, str] = {
                      "in a critical condition", "in a serious condition", "in a stable condition",
                      "treated for burns", "treated for smoke inhalation", "treated for wounds"),
                     "injured"),
+    # (eleventh session: found on modern web news, train2) "All four were being treated for
+    # serious injuries", "Two soldiers are being held in connection with the attack"
+    **dict.fromkeys((f"treated for {how} injuries" for how in (
+        "serious", "minor", "severe", "critical", "life-threatening", "non-life-threatening",
+        "head", "burn", "multiple")), "injured"),
+    "held in connection with": "arrested",
+    # "78 passengers have been struck down by norovirus" (a disease's, see DISEASE)
+    "struck down by": "other:sick", "struck down with": "other:sick",
     "electrocuted": "killed",
     **dict.fromkeys(("lost their homes", "left without shelter", "sought refuge", "sought shelter",
                      "took refuge", "taken refuge", "forced to leave their homes",
@@ -210,7 +220,7 @@ CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers",
 UNCONFIRMED = re.compile(r"\b(?:under\s+investigation|being\s+(?:investigated|tested)|"
                          r"awaiting\s+(?:test|confirmation))", re.I)
 # "cases" counts the sick only where the sentence is about a disease (not "two cases of fraud")
-DISEASE = re.compile(r"\b(?:virus|viral|disease|outbreak|epidemic|pandemic|infect|flu\b|influenza|"
+DISEASE = re.compile(r"\b(?:\w*virus|viral|disease|outbreak|epidemic|pandemic|infect|flu\b|influenza|"
                      r"fever|cholera|measles|malaria|hepatitis|tuberculosis|meningitis|"
                      r"encephalitis|poison|hemorrhag|haemorrhag|illness|sick|ill\b|symptom)",
                      re.I)
@@ -220,6 +230,10 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
                      r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
                      r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of|cats?|kittens?|rats?|"
                      r"mice|goats?|poultry|livestock|"
+                     # (eleventh session: "Another 20 eagles died")
+                     r"eagles?|hawks?|owls?|geese|ducks?|swans?|penguins?|seals?|turtles?|sharks?|"
+                     r"bats|bees|frogs?|gorillas?|chimpanzees?|apes?|pandas?|rabbits?|squirrels?|"
+                     r"foxes|wolf|"
                      # what a computer virus infects
                      r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?)\b",
                      re.I)
@@ -292,6 +306,8 @@ BEFORE: dict[str, str] = {
     "displace": "displaced", "displaces": "displaced", "evacuates": "displaced",
     "rescues": "other:rescued", "frees": "other:released", "releases": "other:released",
     "hurt": "injured", "hurts": "injured",
+    # (eleventh session) "causing minor injuries to 13 people"
+    "injuries to": "injured", "injury to": "injured",
     # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
     "affected": "other:affected", "affecting": "other:affected",
     "charged": "other:charged", "charging": "other:charged", "indicted": "other:charged",
@@ -382,7 +398,10 @@ AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported\s+as|reported(?:
        r"badly|slightly|severely|gravely|fatally|mortally|"
        r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
        r"of\s+them|people|persons)")
-STOP = (r"(?:and|or|but|in|on|at|from|to|after|when|as|while|who|that|which|than|by|for|with|"
+# ("before", "because", "until" and a pronoun start a clause of their own: "mauling three
+# visitors before it was shot to death" is not three shot, eleventh session)
+STOP = (r"(?:and|or|but|in|on|at|from|to|after|before|because|until|it|he|she|"
+        r"when|as|while|who|that|which|than|by|for|with|"
         r"the|a|an|said|says|say|according)")
 # (the group may name police or officials as the victims: "Four police officers were killed")
 # (a group may be "people sustained": "Twelve people sustained injuries")
@@ -417,7 +436,10 @@ PART_OF = re.compile(
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})"
     # "killed the pilot and 11 passengers", "killed a teacher and 12 classmates": a split
-    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and)?"
+    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and"
+    # ("which killed Bhutto and nearly two dozen of her supporters": a named victim, eleventh
+    # session)
+    r"|\s+(?-i:[A-Z][a-z])[\w'’-]*(?:\s+(?-i:[A-Z][a-z])[\w'’-]*)?\s+and)?"
     r"(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional|a\s+further))?"
     r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
     # ("killed the Kursk's 118-man crew", "killed his two children")
@@ -447,7 +469,8 @@ STATISTIC = re.compile(
     # "a year" is a rate only where it ends the count's clause, not in "a year after", "within a
     # year", "a day of mourning"
     rf"(?<!within\s)(?<!\bin\s)(?<!over\s)(?<!\bfor\s)(?<!than\s)(?<!half\s)(?<!during\s)"
-    rf"\ban?\s+{PERIODS}\b(?!\s+(?:ago|earlier|before|after|later|since|into|of|when|that|"
+    # ("a year-long insurgency": a duration, eleventh session)
+    rf"\ban?\s+{PERIODS}\b(?![-‐])(?!\s+(?:ago|earlier|before|after|later|since|into|of|when|that|"
     rf"(?:in|on|at)\s+which)\b)|\b(?:annually|everyday|yearly)\b", re.I)
 # what happens, not who ("four attacks that killed ...")
 EVENT_NOUN = re.compile(r"(?i:attacks?|bombs?|bombings?|blasts?|explosions?|raids?|crashes|"
@@ -499,7 +522,8 @@ YEARS_AGO = re.compile(rf"\b(?:years|decades)\s+ago\b|\b(?:\d+|{WORD_NUM}|severa
                        r"(?:months|years|decades)\s+(?:earlier|before)\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
 OTHER_TIME_START = re.compile(
-    r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter)|In\s+(?:1[89]|20)\d\d)\b")
+    r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)|In\s+(?:1[89]|20)\d\d)\b")
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:up|down|increased|rose|jumped|climbed|revised|lowered)?\s*\bfrom|"
     r"\b(?:earlier|previous|initial|original|prior|first|preliminary)\s+(?:\S+\s+){0,3}"
@@ -633,7 +657,9 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             # "march", which every date in March has
             "cases", "saved", "carrying", "charged", "indict", "affected", "without power",
             "without electricity", "without water", "condition", "electrocut", "their homes",
-            "refuge", "shelter", "rally", "burns", "smoke inhalation")
+            "refuge", "shelter", "rally", "burns", "smoke inhalation",
+            # (eleventh session) held in connection with an attack; struck down by a virus
+            "in connection with", "struck down")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
                           "thousand", "thousands", "million", "millions"])
@@ -725,6 +751,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     toll = None
     if "toll" in low or "number of" in low or "death count" in low or "tally" in low:
         toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
+    if toll and re.search(r"\b(?:including|among\s+them)\s*$", left):
+        toll = None  # "the toll stood at 34, including at least 10 civilians": a part, see _ellipsis
     if toll and PROJECTED.search(toll.group("mid")):
         return None  # "the toll could rise above 500": a projection, not a count
     if toll:
@@ -814,6 +842,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if after and after.group("verb").lower().endswith("cases") and (
             not DISEASE.search(sentence) or UNCONFIRMED.search(sentence, after.end())):
         after = None  # "two cases of fraud"; "170 cases remain under investigation"
+    if after and after.group("verb").lower().startswith("struck down") and \
+            not DISEASE.search(sentence, after.end()):
+        after = None  # "struck down by a car", not by a virus
     if after:
         verb = " ".join(after.group("verb").lower().split())
         raw_group = " ".join(after.group("group").split())
@@ -840,7 +871,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):
         return None  # "predicted as many as 40,000 could have died": a projection, not a count
     if after and after.group("verb").lower() == "death" and re.match(
-            r"\s+(?:row|penalty|penalties|sentences?|threats?|squads?|toll)\b", sentence[after.end():], re.I):
+            r"\s+(?:row|penalty|penalties|sentences?|threats?|squads?|toll|claims?|lawsuits?|suits?|"
+            r"certificates?|benefits?|inquests?|investigations?)\b", sentence[after.end():], re.I):
         return None  # "two death row inmates"
     if after:
         words = raw_group.split()
@@ -951,6 +983,8 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     # increment; "bringing the toll to" says when it is, see _drop_increments)
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
+    if re.search(r"\b(?:on|at)\s*$", left[-4:]) and re.match(r"\s+(?:hurt|died|dead)\b", right):
+        return True  # "the three-putt on 5 hurt": a hole, a channel, not a count
     if re.search(r"\b[Aa]t\s*$", left[-4:]) and re.match(r",?\s+[A-Z][a-z]+\s+(?:was|is|had|has)\b",
                                                         right):
         return True  # "at 17 Williams was charged as an adult": an age
@@ -1040,6 +1074,16 @@ def _apposed(sentence: str, place: re.Match[str], name: str) -> str:
 # A year after the count dates the count only when it is close ("killed 300 people in 1988");
 # further on, it belongs to something else the sentence tells.
 YEAR_REACH = 50
+# (eleventh session, forms of web news) "killing a woman ... and wounding at least 46 other
+# civilians": "other" is besides the victim just named, not another attack's
+BESIDES = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|shooting|shot)\s+"
+                     r"(?:a|an|one|the|his|her|their|its)\s+(?!\d)", re.I)
+# "13 people killed ... compared to 17 people killed during the same period in 2006": the figure
+# compared with is another period's
+COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:just\s+|only\s+|the\s+)?$",
+                      re.I)
+# "the first since Nov. 11, when Hamas forces fired on a rally, killing eight": the earlier event
+SINCE_WHEN = re.compile(r"\bsince\s+[^,;()]{1,40}?,\s+when\b", re.I)
 
 
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
@@ -1052,8 +1096,11 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
         return "other_event"
     if COMPARISON.search(clause, 0, m.start() - start):
         return "other_event"
-    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or re.match(
-            r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
+    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or (re.match(
+            r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():])
+            and not BESIDES.search(clause, 0, m.start() - start)):
+        return "other_event"
+    if COMPARED.search(left[-30:]) or SINCE_WHEN.search(clause, 0, m.start() - start):
         return "other_event"
     for y in YEAR.finditer(clause) if ANY_YEAR.search(clause) else ():
         if y.start() + start > m.end() + YEAR_REACH:
@@ -1316,7 +1363,8 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
             return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
                           split=True)
     own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
-    if own and re.search(r"(?:,|\band)\s*$", left):
+    # ("the toll stands at 160 (88 in the U.S., 54 in Haiti)": a split in brackets, too)
+    if own and re.search(r"(?:,|\band|\()\s*$", left):
         return _Found(near.subject, None, m.end() + (right.find("of them") + 7
                                                      if right.lstrip().startswith("of them")
                                                      else 0), "ellipsis")
