@@ -184,6 +184,12 @@ AFTER: dict[str, str] = {
     "held in connection with": "arrested",
     # "78 passengers have been struck down by norovirus" (a disease's, see DISEASE)
     "struck down by": "other:sick", "struck down with": "other:sick",
+    # "Fifteen sailors were captured by Iranian forces" (seized people, as the guideline reads
+    # them); "2,000 people remain in shelters"
+    "captured": "arrested",
+    **dict.fromkeys(("in shelters", "in emergency shelters", "in temporary shelters",
+                     "in evacuation centers", "in evacuation centres", "in relief camps"),
+                    "displaced"),
     "electrocuted": "killed",
     **dict.fromkeys(("lost their homes", "left without shelter", "sought refuge", "sought shelter",
                      "took refuge", "taken refuge", "forced to leave their homes",
@@ -231,7 +237,8 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
                      r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of|cats?|kittens?|rats?|"
                      r"mice|goats?|poultry|livestock|"
                      # (eleventh session: "Another 20 eagles died")
-                     r"eagles?|hawks?|owls?|geese|ducks?|swans?|penguins?|seals?|turtles?|sharks?|"
+                     r"eagles?|hawks?|owls?|geese|ducks?|swans?|penguins?|pelicans?|gulls?|storks?|seals?|"
+                     r"turtles?|sharks?|"
                      r"bats|bees|frogs?|gorillas?|chimpanzees?|apes?|pandas?|rabbits?|squirrels?|"
                      r"foxes|wolf|"
                      # what a computer virus infects
@@ -308,6 +315,8 @@ BEFORE: dict[str, str] = {
     "hurt": "injured", "hurts": "injured",
     # (eleventh session) "causing minor injuries to 13 people"
     "injuries to": "injured", "injury to": "injured",
+    "captured": "arrested", "capturing": "arrested", "forced": "displaced", "forcing": "displaced",
+    "pulled": "other:rescued",
     # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
     "affected": "other:affected", "affecting": "other:affected",
     "charged": "other:charged", "charging": "other:charged", "indicted": "other:charged",
@@ -354,6 +363,18 @@ NEEDS_AFTER = {
         r"(?:\s+[^\s.;,]+){0,3}?\s+(?:with|in|over|for|on)\b", re.I)),
     **dict.fromkeys(("affected", "affecting"), re.compile(
         rf"(?:\s+[a-z-]+)?\s+{AFFECTED_PEOPLE}\b", re.I)),
+    # (eleventh session) "captured 15 sailors", not "captured two gold medals"; "forced 20,000
+    # people to flee"; "pulled 14 survivors from the rubble"
+    **dict.fromkeys(("captured", "capturing"), re.compile(
+        r"(?:\s+[A-Za-z-]+){0,2}?\s+(?:soldiers|troops|sailors|marines|militants|rebels|fighters|"
+        r"insurgents|guerrillas|people|civilians|suspects|men|women|prisoners|crew|members|"
+        r"personnel|policemen|officers|police|pilots|commanders|servicemen|pirates|gunmen|"
+        r"attackers|hijackers|smugglers|migrants|fishermen|tourists|foreigners|nationals|"
+        r"citizens)\b", re.I)),
+    **dict.fromkeys(("forced", "forcing"), re.compile(
+        r"(?:\s+\S+){0,3}?\s+(?:to\s+(?:flee|evacuate|leave\s+their\s+homes)|from\s+their\s+homes|"
+        r"out\s+of\s+their\s+homes)\b", re.I)),
+    "pulled": re.compile(r"(?:\s+\S+){0,2}?\s+(?:survivors|alive)\b", re.I),
     "carrying": re.compile(r"(?:\s+[a-z-]+)?\s+(?:passengers|people|persons|pilgrims|migrants|"
                            r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
                            re.I),
@@ -659,7 +680,7 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             "without electricity", "without water", "condition", "electrocut", "their homes",
             "refuge", "shelter", "rally", "burns", "smoke inhalation",
             # (eleventh session) held in connection with an attack; struck down by a virus
-            "in connection with", "struck down")
+            "in connection with", "struck down", "unaccounted", "captur", "survivor")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
                           "thousand", "thousands", "million", "millions"])
@@ -1083,7 +1104,10 @@ BESIDES = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|sho
 COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:just\s+|only\s+|the\s+)?$",
                       re.I)
 # "the first since Nov. 11, when Hamas forces fired on a rally, killing eight": the earlier event
-SINCE_WHEN = re.compile(r"\bsince\s+[^,;()]{1,40}?,\s+when\b", re.I)
+# (a date with its month or a year, not "since Tuesday, when": the story's own days)
+SINCE_WHEN = re.compile(rf"\bsince\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTHS})|"
+                        rf"(?:(?:{MONTHS})\.?\s+)?(?:1[89]|20)\d\d)(?:\s*,?\s*(?:1[89]|20)\d\d)?"
+                        r",\s+when\b", re.I)
 
 
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:

@@ -1117,3 +1117,73 @@ def test_a_group_of_four_words_and_one_of_a_group() -> None:
     # "One of the city's homeless" names a person, not a count
     assert claims.read_claims("One of the city's homeless, she came for treatment.",
                               year=2005) == []
+
+
+# -- eleventh session: forms of modern web news (the train2 split's pages), invented sentences --
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The crash caused minor injuries to 13 passengers.", [("injured", "13")]),
+    ("All six were being treated for serious injuries, police said.", [("injured", "All six")]),
+    ("Three men are being held in connection with the shooting.", [("arrested", "Three")]),
+    ("More than 40 guests have been struck down by a stomach virus.",
+     [("other:sick", "More than 40")]),
+    ("Some 9,000 residents were rendered homeless by the floods.", [("displaced", "Some 9,000")]),
+    ("Mourners remembered the dozen people killed in the crash.", [("killed", "the dozen")]),
+    # a named victim and a count: the count is the claim
+    ("The blast killed Mayor Ortiz and 14 of his aides.", [("killed", "14")]),
+    # a year-long truce is a duration, not a rate that makes the sentence a statistic
+    ("Fighting since a year-long truce collapsed has killed at least 900 people.",
+     [("killed", "at least 900")]),
+    # seized people, as the guideline reads them; the displaced by what forced them out
+    ("Twelve fishermen were captured by the coast guard.", [("arrested", "Twelve")]),
+    ("Naval forces captured 9 pirates off the coast.", [("arrested", "9")]),
+    ("The flooding has forced 30,000 people to flee.", [("displaced", "30,000")]),
+    ("Divers pulled 6 survivors from the water.", [("other:rescued", "6")]),
+    ("About 800 villagers remain in temporary shelters.", [("displaced", "About 800")]),
+    ("At least 20 miners are unaccounted for.", [("missing", "At least 20")]),
+    # "other" besides the victim the sentence has named is this attack's, not another's
+    ("The gunman killed a guard and wounded 17 other shoppers.", [("injured", "17")]),
+])
+def test_web_news_phrasings_of_a_count(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert claims._may_hold_figure(sentence)  # the ingest's gate lets the sentence through
+    found = [(c.subject, c.value) for c in claims.read_claims(sentence, year=2008)
+             if c.role == "current"]
+    assert found == expected
+
+
+@pytest.mark.parametrize(("sentence", "scopes"), [
+    # a split in brackets; a part of a toll after "including" keeps its own group
+    ("The toll reached 95 (60 in Ruvania, 35 in Kordia).", [None, "Ruvania", "Kordia"]),
+    ("The city's death toll stood at 40, including at least 12 children.", [None, "children"]),
+])
+def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str | None]) -> None:
+    found = claims.read_claims(sentence, year=2008)
+    assert [c.scope for c in found][1:] == scopes[1:] and len(found) == len(scopes)
+
+
+@pytest.mark.parametrize(("sentence", "roles"), [
+    ("Last March, 30 people died in a similar collapse.", ["other_event"]),
+    ("Troopers arrested 103 drivers this weekend, compared with 88 drivers arrested over the "
+     "same weekend.", ["current", "other_event"]),
+    ("The clashes were the worst since May 4, when police shot dead 11 protesters.",
+     ["other_event"]),
+    ("It was the deadliest attack since 12 March 2004, when bombs killed 191 people.",
+     ["other_event"]),
+    # guard: the story's own days are no other event
+    ("Unrest has spread since Monday, when troops shot dead 11 protesters.", ["current"]),
+])
+def test_another_time_named_before_the_count(sentence: str, roles: list[str]) -> None:
+    assert [c.role for c in claims.read_claims(sentence, year=2008)] == roles
+
+
+@pytest.mark.parametrize("sentence", [
+    "Another 30 pelicans died after the oil spill.",
+    "The hospital settled one of three wrongful death lawsuits.",
+    "The double bogey on 14 hurt, he said.",
+    "The striker captured two titles with the club.",
+    "The coach was forced to use 14 players.",
+    "The crane pulled 3 containers from the river.",
+    "Two walkers were struck down by a falling tree.",
+    "The tiger mauled two keepers before it was shot dead.",
+])
+def test_eleventh_session_counts_of_no_one(sentence: str) -> None:
+    assert [c for c in claims.read_claims(sentence, year=2008) if c.role == "current"] == []
