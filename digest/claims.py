@@ -186,7 +186,9 @@ AFTER: dict[str, str] = {
     "struck down by": "other:sick", "struck down with": "other:sick",
     # "Fifteen sailors were captured by Iranian forces" (seized people, as the guideline reads
     # them); "2,000 people remain in shelters"
-    "captured": "arrested",
+    # ("convicted of", not the adjective of "130 convicted murderers")
+    "captured": "arrested", "convicted of": "other:sentenced",
+    "without homes": "displaced", "without shelter": "displaced",
     **dict.fromkeys(("in shelters", "in emergency shelters", "in temporary shelters",
                      "in evacuation centers", "in evacuation centres", "in relief camps"),
                     "displaced"),
@@ -315,7 +317,8 @@ BEFORE: dict[str, str] = {
     "hurt": "injured", "hurts": "injured",
     # (eleventh session) "causing minor injuries to 13 people"
     "injuries to": "injured", "injury to": "injured",
-    "captured": "arrested", "capturing": "arrested", "forced": "displaced", "forcing": "displaced",
+    "captured": "arrested", "capturing": "arrested", "convicted": "other:sentenced",
+    "convicting": "other:sentenced", "forced": "displaced", "forcing": "displaced",
     "pulled": "other:rescued",
     # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
     "affected": "other:affected", "affecting": "other:affected",
@@ -375,6 +378,9 @@ NEEDS_AFTER = {
         r"(?:\s+\S+){0,3}?\s+(?:to\s+(?:flee|evacuate|leave\s+their\s+homes)|from\s+their\s+homes|"
         r"out\s+of\s+their\s+homes)\b", re.I)),
     "pulled": re.compile(r"(?:\s+\S+){0,2}?\s+(?:survivors|alive)\b", re.I),
+    # "convicted two officers", not "convicted 14 counts of fraud"
+    **dict.fromkeys(("convicted", "convicting"), re.compile(
+        r"(?!(?:\s+\S+){0,2}?\s+(?:counts?|charges?|offen[cs]es|crimes)\b)", re.I)),
     "carrying": re.compile(r"(?:\s+[a-z-]+)?\s+(?:passengers|people|persons|pilgrims|migrants|"
                            r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
                            re.I),
@@ -433,7 +439,8 @@ AFTER_RE = re.compile(
     rf"[A-Za-z][\w'’.-]*){{0,4}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
-    rf"(?:\s+and\s+[a-z]+s)?"
+    # ("The 228 passengers and crew are presumed dead", eleventh session)
+    rf"(?:\s+and\s+(?:[a-z]+s|crew|staff))?"
     # "At least 69 people from the province died" (where they came from; the scope reads it)
     r"(?:(?:\s+(?:people|persons|others))?\s+from\s+(?:the\s+(?:province|city|region|village|town|area|district|state|island)|"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?))?"
@@ -680,7 +687,8 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             "without electricity", "without water", "condition", "electrocut", "their homes",
             "refuge", "shelter", "rally", "burns", "smoke inhalation",
             # (eleventh session) held in connection with an attack; struck down by a virus
-            "in connection with", "struck down", "unaccounted", "captur", "survivor")
+            "in connection with", "struck down", "unaccounted", "captur", "survivor",
+            "convict", "without homes")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
                           "thousand", "thousands", "million", "millions"])
@@ -1357,7 +1365,8 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     near = before[-1]
     left = sentence[max(0, m.start() - 60):m.start()]
     right = sentence[m.end():]
-    if re.search(r"\bincluding\s*$", left):  # "killed 258 people, including 12 Americans"
+    # "killed 258 people, including 12 Americans"; "rose to 56, including the four bombers"
+    if re.search(r"\bincluding(?:\s+the)?\s*$", left):
         group = re.match(r"\s+([A-Za-z][\w'’-]+)\b", right)
         named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS else None
         return _Found(near.subject, named,

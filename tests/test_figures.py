@@ -1142,6 +1142,12 @@ def test_a_group_of_four_words_and_one_of_a_group() -> None:
     ("At least 20 miners are unaccounted for.", [("missing", "At least 20")]),
     # "other" besides the victim the sentence has named is this attack's, not another's
     ("The gunman killed a guard and wounded 17 other shoppers.", [("injured", "17")]),
+    ("The 140 passengers and crew are presumed dead.", [("killed", "140")]),
+    ("The storm left 40,000 people without homes.", [("displaced", "40,000")]),
+    ("Nine guards were convicted of abuse.", [("other:sentenced", "Nine")]),
+    ("A jury convicted two officers of assault.", [("other:sentenced", "two")]),
+    # guard: "convicted" before a noun is an adjective; the verb before the count decides
+    ("The state has executed more than 30 convicted murderers.", [("killed", "more than 30")]),
 ])
 def test_web_news_phrasings_of_a_count(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert claims._may_hold_figure(sentence)  # the ingest's gate lets the sentence through
@@ -1154,6 +1160,7 @@ def test_web_news_phrasings_of_a_count(sentence: str, expected: list[tuple[str, 
     # a split in brackets; a part of a toll after "including" keeps its own group
     ("The toll reached 95 (60 in Ruvania, 35 in Kordia).", [None, "Ruvania", "Kordia"]),
     ("The city's death toll stood at 40, including at least 12 children.", [None, "children"]),
+    ("The toll rose to 31, including the three gunmen.", [None, "gunmen"]),
 ])
 def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str | None]) -> None:
     found = claims.read_claims(sentence, year=2008)
