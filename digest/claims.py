@@ -536,6 +536,10 @@ EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Ini
 OTHER_EVENT = re.compile(
     r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
     r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
+    # (eleventh session) "from 1966 to last May, when ... riots in which 1,200 people died": a
+    # month gone by, unless the count runs since it ("killed 300 since last May")
+    r"(?<!since\s)\blast\s+(?-i:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b|"
     r"\bprevious\s+(?:attack|disaster|storm|bombing|crash)|"
     # "four recent bomb blasts that killed nearly 300": a series of other events
     r"\b(?:recent|earlier|previous|past|other|separate|similar)\s+(?:\S+\s+){0,2}?"

@@ -1175,8 +1175,11 @@ def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str |
      ["other_event"]),
     ("It was the deadliest attack since 12 March 2004, when bombs killed 191 people.",
      ["other_event"]),
-    # guard: the story's own days are no other event
+    ("He ruled the country until last May, when riots in which 300 people died forced him out.",
+     ["other_event"]),
+    # guards: the story's own days are no other event, nor is a toll counted since a month
     ("Unrest has spread since Monday, when troops shot dead 11 protesters.", ["current"]),
+    ("The insurgency has killed 300 people since last May.", ["current"]),
 ])
 def test_another_time_named_before_the_count(sentence: str, roles: list[str]) -> None:
     assert [c.role for c in claims.read_claims(sentence, year=2008)] == roles
