@@ -216,6 +216,7 @@ GATHERED_FOR = re.compile(r"[^.;]{0,80}?\b(?:to\s+(?:protest|demonstrate|demand|
                           r"for\s+(?:a|the)\s+(?:protest|rally|demonstration|march))\b", re.I)
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
+              "captured",
               "on the plane", "protesters", "demonstrators", "marchers", "strikers", "refugees",
               "cases"}
 # Subject words after the count that are nouns: a verb before the count says what befell them
@@ -318,6 +319,7 @@ BEFORE: dict[str, str] = {
     # (eleventh session) "causing minor injuries to 13 people"
     "injuries to": "injured", "injury to": "injured",
     "captured": "arrested", "capturing": "arrested", "convicted": "other:sentenced",
+    "seizes": "arrested", "seize": "arrested", "seizing": "arrested",
     "convicting": "other:sentenced", "forced": "displaced", "forcing": "displaced",
     "pulled": "other:rescued",
     # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
@@ -368,7 +370,7 @@ NEEDS_AFTER = {
         rf"(?:\s+[a-z-]+)?\s+{AFFECTED_PEOPLE}\b", re.I)),
     # (eleventh session) "captured 15 sailors", not "captured two gold medals"; "forced 20,000
     # people to flee"; "pulled 14 survivors from the rubble"
-    **dict.fromkeys(("captured", "capturing"), re.compile(
+    **dict.fromkeys(("captured", "capturing", "seizes", "seize", "seizing"), re.compile(
         r"(?:\s+[A-Za-z-]+){0,2}?\s+(?:soldiers|troops|sailors|marines|militants|rebels|fighters|"
         r"insurgents|guerrillas|people|civilians|suspects|men|women|prisoners|crew|members|"
         r"personnel|policemen|officers|police|pilots|commanders|servicemen|pirates|gunmen|"
@@ -691,7 +693,7 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             "without electricity", "without water", "condition", "electrocut", "their homes",
             "refuge", "shelter", "rally", "burns", "smoke inhalation",
             # (eleventh session) held in connection with an attack; struck down by a virus
-            "in connection with", "struck down", "unaccounted", "captur", "survivor",
+            "in connection with", "struck down", "unaccounted", "captur", "survivor", "seiz",
             "convict", "without homes")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
@@ -923,7 +925,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             # "All 109 people aboard were killed", "All 217 people aboard the plane were killed"
             skip = re.match(r"\s+the\s+[a-z]+", sentence[after.end():])
             then = AFTER_RE.match(sentence, after.end() + (skip.end() if skip else 0))
-            if then and len(then.group("group").split()) <= 3:
+            # ("Jet with 228 aboard missing": who was on the jet, what befell the jet)
+            if then and len(then.group("group").split()) <= 3 and \
+                    not re.search(r"\bwith\s*$", near):
                 return _Found(AFTER[" ".join(then.group("verb").lower().split())], group,
                               then.end(), "after", split=True)
         # "236 Kenyans and 12 Americans were killed": the second count splits the toll too

@@ -1146,6 +1146,11 @@ def test_a_group_of_four_words_and_one_of_a_group() -> None:
     ("The storm left 40,000 people without homes.", [("displaced", "40,000")]),
     ("Nine guards were convicted of abuse.", [("other:sentenced", "Nine")]),
     ("A jury convicted two officers of assault.", [("other:sentenced", "two")]),
+    # headlines: a present-tense seizure; a jet "with 228 aboard" is what went missing; a verb
+    # before the count says what befell the captured
+    ("Navy seizes 12 Ruvanian fishermen", [("arrested", "12")]),
+    ("Airliner with 140 aboard missing over the sea", [("other:aboard", "140")]),
+    ("Rebels free 9 captured soldiers", [("other:released", "9")]),
     # guard: "convicted" before a noun is an adjective; the verb before the count decides
     ("The state has executed more than 30 convicted murderers.", [("killed", "more than 30")]),
 ])
