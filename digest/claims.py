@@ -320,6 +320,7 @@ BEFORE: dict[str, str] = {
     "injuries to": "injured", "injury to": "injured",
     "captured": "arrested", "capturing": "arrested", "convicted": "other:sentenced",
     "seizes": "arrested", "seize": "arrested", "seizing": "arrested",
+    "free": "other:released", "release": "other:released",
     "convicting": "other:sentenced", "forced": "displaced", "forcing": "displaced",
     "pulled": "other:rescued",
     # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
@@ -851,6 +852,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         needs = NEEDS_AFTER.get(" ".join(before.group("verb").lower().split()))
         if needs and not needs.match(sentence, m.end()):
             before = None  # "holding three meetings", "took 20 minutes"
+        elif before.group("verb").lower() in ("free", "release") and re.search(
+                r"\b(?:to|will|would|could|may|might|should|must|can|not|n't)\s+$",
+                near[:before.start()], re.I):
+            before = None  # "a mission to free three hostages": not done (a headline's
+            # present tense is: "Rebels free 9 soldiers")
     if after and " ".join(after.group("verb").lower().split()) in CHAIN_AFTER:
         then = AFTER_RE.match(sentence, after.end())
         if then and not then.group("group").strip():

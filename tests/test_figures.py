@@ -1198,6 +1198,7 @@ def test_another_time_named_before_the_count(sentence: str, roles: list[str]) ->
     "The coach was forced to use 14 players.",
     "The crane pulled 3 containers from the river.",
     "Two walkers were struck down by a falling tree.",
+    "The army launched a mission to free three hostages.",
     "The tiger mauled two keepers before it was shot dead.",
 ])
 def test_eleventh_session_counts_of_no_one(sentence: str) -> None:
