@@ -2,7 +2,8 @@
 
 Run from the repository root: python bench/data/claims/select_sentences.py > /tmp/sample.jsonl
 It reads ../shared/eval (never copied here) and prints one JSON object per selected sentence,
-in the order and with the ids used by sentences.jsonl. No claim extraction happens here: the
+in the order and with the ids used by sentences.jsonl (the train2 split: web pages of
+../shared/eval/extraction, their gold texts). No claim extraction happens here: the
 labels in sentences.jsonl were written by reading each sentence.
 """
 
