@@ -5,6 +5,7 @@
     python bench/eval_figures.py --data ../labels/bench/data/claims --errors
     python bench/eval_figures.py --split dev --fold a --errors   # story-level folds inside dev
     python bench/eval_figures.py --split dev --reader model   # the learned reader
+    python bench/eval_figures.py --split train2         # web pages, one page a story (undated)
 
 Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
 the same subject and the same low/high; when the gold claim names a scope, the predicted one must
@@ -39,6 +40,7 @@ from digest.models import Article, Claim, FigureLine
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench" / "data" / "claims"))
 import select_sentences  # noqa: E402  (the train2 pages' text, read as the selection read it)
+
 EVAL_FOLDERS = {"duc2003": "duc2003_task2", "duc2006": "duc2006", "duc2007": "duc2007",
                 "multiling2011": "multiling2011_en"}
 SCOPE_NOISE = {"in", "the", "of", "a", "an", "on", "since", "with", "those"}
