@@ -581,7 +581,8 @@ REVISED = re.compile(
 # (tenth session) words before a place's name that are not the place: a direction ("in northern
 # Ruvania", "across southern Europe") or its kind ("in the province of Ancona", "in the southern
 # province of Kandor"): the name is the place
-PLACE_LEAD = (r"(?:(?:the\s+)?(?:[a-z]+\s+)?(?:province|state|region|city|town|village|district|"
+# ("in the Indian state of Tamil Nadu": a demonym before the kind, eleventh session)
+PLACE_LEAD = (r"(?:(?:the\s+)?(?:[A-Za-z]+\s+)?(?:province|state|region|city|town|village|district|"
               r"island|county|prefecture)\s+of\s+|(?:north|south|east|west|central|"
               r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?=[A-Z]))?")
 PLACE_AFTER = re.compile(
@@ -1295,6 +1296,48 @@ def _title_case(sentence: str) -> bool:
     return n >= 2 and len(sentence.split()) <= 25 and upper >= 0.8 * n
 
 
+# (eleventh session) A demonym as a scope names its place (the guideline: "the Honduran death
+# toll" -> Honduras), so that "the Indonesian toll" and "killed 94,000 in Indonesia" are one scope.
+DEMONYMS = {
+    "Afghan": "Afghanistan", "Albanian": "Albania", "Algerian": "Algeria", "Angolan": "Angola",
+    "Argentine": "Argentina", "Argentinian": "Argentina", "Armenian": "Armenia",
+    "Australian": "Australia", "Austrian": "Austria", "Azerbaijani": "Azerbaijan",
+    "Bahraini": "Bahrain", "Bangladeshi": "Bangladesh", "Belgian": "Belgium",
+    "Bolivian": "Bolivia", "Bosnian": "Bosnia", "Brazilian": "Brazil", "British": "Britain",
+    "Bulgarian": "Bulgaria", "Burmese": "Myanmar", "Burundian": "Burundi",
+    "Cambodian": "Cambodia", "Cameroonian": "Cameroon", "Canadian": "Canada",
+    "Chadian": "Chad", "Chechen": "Chechnya", "Chilean": "Chile", "Chinese": "China",
+    "Colombian": "Colombia", "Congolese": "Congo", "Croatian": "Croatia", "Cuban": "Cuba",
+    "Cypriot": "Cyprus", "Czech": "Czech Republic", "Danish": "Denmark", "Dutch": "Netherlands",
+    "Ecuadorian": "Ecuador", "Egyptian": "Egypt", "Eritrean": "Eritrea", "Estonian": "Estonia",
+    "Ethiopian": "Ethiopia", "Filipino": "Philippines", "Philippine": "Philippines",
+    "Finnish": "Finland", "French": "France", "Georgian": "Georgia", "German": "Germany",
+    "Ghanaian": "Ghana", "Greek": "Greece", "Guatemalan": "Guatemala", "Guinean": "Guinea",
+    "Haitian": "Haiti", "Honduran": "Honduras", "Hungarian": "Hungary", "Indian": "India",
+    "Indonesian": "Indonesia", "Iranian": "Iran", "Iraqi": "Iraq", "Irish": "Ireland",
+    "Israeli": "Israel", "Italian": "Italy", "Ivorian": "Ivory Coast", "Jamaican": "Jamaica",
+    "Japanese": "Japan", "Jordanian": "Jordan", "Kazakh": "Kazakhstan", "Kenyan": "Kenya",
+    "Korean": "Korea", "Kosovar": "Kosovo", "Kurdish": "Kurdistan", "Kuwaiti": "Kuwait",
+    "Kyrgyz": "Kyrgyzstan", "Lebanese": "Lebanon", "Liberian": "Liberia", "Libyan": "Libya",
+    "Lithuanian": "Lithuania", "Malawian": "Malawi", "Malaysian": "Malaysia", "Malian": "Mali",
+    "Mauritanian": "Mauritania", "Mexican": "Mexico", "Moldovan": "Moldova",
+    "Mongolian": "Mongolia", "Moroccan": "Morocco", "Mozambican": "Mozambique",
+    "Nepalese": "Nepal", "Nepali": "Nepal", "Nicaraguan": "Nicaragua", "Nigerian": "Nigeria",
+    "Nigerien": "Niger", "Norwegian": "Norway", "Pakistani": "Pakistan",
+    "Palestinian": "Palestinian territories", "Panamanian": "Panama",
+    "Paraguayan": "Paraguay", "Peruvian": "Peru", "Polish": "Poland", "Portuguese": "Portugal",
+    "Romanian": "Romania", "Russian": "Russia", "Rwandan": "Rwanda", "Salvadoran": "El Salvador",
+    "Saudi": "Saudi Arabia", "Senegalese": "Senegal", "Serb": "Serbia", "Serbian": "Serbia",
+    "Sierra Leonean": "Sierra Leone", "Slovak": "Slovakia", "Somali": "Somalia",
+    "Spanish": "Spain", "Sri Lankan": "Sri Lanka", "Sudanese": "Sudan", "Swedish": "Sweden",
+    "Swiss": "Switzerland", "Syrian": "Syria", "Taiwanese": "Taiwan", "Tajik": "Tajikistan",
+    "Tanzanian": "Tanzania", "Thai": "Thailand", "Tibetan": "Tibet", "Tunisian": "Tunisia",
+    "Turkish": "Turkey", "Ugandan": "Uganda", "Ukrainian": "Ukraine", "Uzbek": "Uzbekistan",
+    "Venezuelan": "Venezuela", "Vietnamese": "Vietnam", "Yemeni": "Yemen",
+    "Yugoslav": "Yugoslavia", "Zambian": "Zambia", "Zimbabwean": "Zimbabwe",
+}
+
+
 def _tidy_scope(scope: str, title_case: bool, by_month: bool = False) -> str | None:
     """A scope as the reader sees it: "Kenya", not "the Kenya" (a name needs no article; an
     anaphor keeps it: "the province"); none from a title-case headline, or a bare pronoun."""
@@ -1305,6 +1348,8 @@ def _tidy_scope(scope: str, title_case: bool, by_month: bool = False) -> str | N
         scope = " ".join(words[1:])
     if by_month and re.fullmatch(MONTH_NAMES, scope):
         return scope
+    if scope in DEMONYMS:
+        return DEMONYMS[scope]  # "the Indonesian death toll": Indonesia
     return None if scope.lower() in NOT_SCOPES else scope
 
 
@@ -1410,8 +1455,9 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
             return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
                           split=True)
     own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
-    # ("the toll stands at 160 (88 in the U.S., 54 in Haiti)": a split in brackets, too)
-    if own and re.search(r"(?:,|\band|\()\s*$", left):
+    # ("the toll stands at 160 (88 in the U.S., 54 in Haiti)": a split in brackets, too; "723
+    # died: 500 in Concepcion")
+    if own and re.search(r"(?:,|\band|\(|:)\s*$", left):
         return _Found(near.subject, None, m.end() + (right.find("of them") + 7
                                                      if right.lstrip().startswith("of them")
                                                      else 0), "ellipsis")

@@ -1168,7 +1168,19 @@ def test_web_news_phrasings_of_a_count(sentence: str, expected: list[tuple[str, 
     ("The toll reached 95 (60 in Ruvania, 35 in Kordia).", [None, "Ruvania", "Kordia"]),
     ("The city's death toll stood at 40, including at least 12 children.", [None, "children"]),
     ("The toll rose to 31, including the three gunmen.", [None, "gunmen"]),
+    ("A total of 90 people died: 60 in Port Vala and 30 elsewhere.", [None, "Port Vala"]),
 ])
+
+
+@pytest.mark.parametrize(("sentence", "scope"), [
+    # a demonym on the toll names its place, so that it meets "in Indonesia" as one scope
+    ("The Indonesian death toll rose to 94,000.", "Indonesia"),
+    ("The Haitian toll has passed 200,000.", "Haiti"),
+    # a demonym before the kind of place: the name is the place
+    ("At least 800 died in the Indian state of Kerala.", "Kerala"),
+])
+def test_a_place_named_by_its_demonym_or_its_kind(sentence: str, scope: str) -> None:
+    assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
 def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str | None]) -> None:
     found = claims.read_claims(sentence, year=2008)
     assert [c.scope for c in found][1:] == scopes[1:] and len(found) == len(scopes)
