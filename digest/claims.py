@@ -1426,7 +1426,8 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     right = sentence[m.end():]
     # "killed 258 people, including 12 Americans"; "rose to 56, including the four bombers"
     if re.search(r"\bincluding(?:\s+the)?\s*$", left):
-        group = re.match(r"\s+([A-Za-z][\w'’-]+)\b", right)
+        # ("including the four alleged assailants": the noun, past a hedge)
+        group = re.match(r"\s+(?:(?:alleged|suspected|reported)\s+)?([A-Za-z][\w'’-]+)\b", right)
         named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS else None
         return _Found(near.subject, named,
                       m.end(), "ellipsis", split=True)
