@@ -69,7 +69,7 @@ QUALIFIERS: dict[str, Qualifier] = {
     "topping": "lower", "passed": "lower", "passes": "lower", "nearly": "upper",
     "almost": "upper", "up to": "upper", "fewer than": "upper", "less than": "upper",
     "as many as": "upper", "under": "upper", "at most": "upper", "no more than": "upper",
-    "close to": "upper", "about": "approx", "around": "approx", "roughly": "approx",
+    "close to": "upper", "as high as": "upper", "about": "approx", "around": "approx", "roughly": "approx",
     "approximately": "approx", "an estimated": "approx", "estimated": "approx",
     "some": "approx", "between": "range",
 }
@@ -944,8 +944,10 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         number = re.match(r"\s+and\s+\S+", coord)
         if number and (ANIMALS.match(coord, number.end()) or THINGS.match(coord, number.end())):
             coord = ""  # "2,000 villagers and 7,500 animals": no split of the people
+        # ("Five Britons are among the dead": a part of the toll, its group the scope)
         return _Found(AFTER[verb], group, after.end(), "after",
-                      split=bool(coord) or coordinated or verb in SCOPE_WORDS)
+                      split=bool(coord) or coordinated or verb in SCOPE_WORDS
+                      or verb.startswith("among "))
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")

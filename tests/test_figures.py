@@ -1151,6 +1151,7 @@ def test_a_group_of_four_words_and_one_of_a_group() -> None:
     ("Navy seizes 12 Ruvanian fishermen", [("arrested", "12")]),
     ("Airliner with 140 aboard missing over the sea", [("other:aboard", "140")]),
     ("Rebels free 9 captured soldiers", [("other:released", "9")]),
+    ("Some reports put the number of dead as high as 300.", [("killed", "as high as 300")]),
     # guard: "to free" them is not done; they are still held
     ("The army launched a mission to free three hostages.", [("other:hostages", "three")]),
     # guard: "convicted" before a noun is an adjective; the verb before the count decides
@@ -1181,6 +1182,8 @@ def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str |
     ("The Haitian toll has passed 200,000.", "Haiti"),
     # a demonym before the kind of place: the name is the place
     ("At least 800 died in the Indian state of Kerala.", "Kerala"),
+    # a part named among the dead is a part of the toll even when the toll is not in the sentence
+    ("Police said three nurses were among the dead.", "nurses"),
 ])
 def test_a_place_named_by_its_demonym_or_its_kind(sentence: str, scope: str) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
