@@ -389,7 +389,8 @@ NEEDS_AFTER = {
                            re.I),
 }
 # "claimed 56 lives", "took 10 lives", "cost 300 lives"
-LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?)"
+LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?|"
+                          r"los(?:t|es|e|ing))"
                           r"(?:\s+(?:the|a\s+total\s+of|another))?\s*$", re.I)
 LIVES_AFTER = re.compile(r"(?:\s+(?:more|other|human|[A-Z][\w'’-]*))?\s+lives\b", re.I)
 # "the bodies of four", "the severed heads of four": stronger than any verb after the count.
@@ -583,7 +584,8 @@ REVISED = re.compile(
 # province of Kandor"): the name is the place
 # ("in the Indian state of Tamil Nadu": a demonym before the kind, eleventh session)
 PLACE_LEAD = (r"(?:(?:the\s+)?(?:[A-Za-z]+\s+)?(?:province|state|region|city|town|village|district|"
-              r"island|county|prefecture)\s+of\s+|(?:north|south|east|west|central|"
+              r"island|county|prefecture)\s+of\s+|(?:neighbou?ring|nearby)\s+(?=[A-Z])|"
+              r"(?:north|south|east|west|central|"
               r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?=[A-Z]))?")
 PLACE_AFTER = re.compile(
     r"(?:\s+(?:people|persons|others))?(?:\s+(?!(?:and|but|while|after|in|on|at|the|an?|of|to|"
@@ -621,6 +623,8 @@ PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
+    # (eleventh session) "Izmit alone counted 4,100 dead": a place singled out by "alone"
+    re.compile(rf"^{PLACE}\s+alone\s+(?:\S+\s+){{0,3}}$"),
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s+(?:\S+\s+){{0,4}}$"),
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
@@ -953,7 +957,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
         split = re.match(rf"\s+([A-Za-z][\w'’-]+)(?:\s*,[^.;,]*(?:,[^.;,]*)?,)?\s+and\s+"
                          rf"(?:an?|{WORD_NUM}|\d+)\s", sentence[m.end():], re.I)
-        group_m = re.match(r"\s+([A-Za-z][\w'’-]+)", sentence[m.end():])
+        # (not a preposition: "killed 250 in Guatemala" leaves its place to the scope)
+        group_m = re.match(r"\s+(?!(?:in|at|on|across|throughout|near|inside)\b)([A-Za-z][\w'’-]+)",
+                           sentence[m.end():])
         is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
         verb = " ".join(before.group("verb").lower().split())
         members = MEMBERS.match(sentence, m.end())

@@ -1184,6 +1184,11 @@ def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str |
     ("At least 800 died in the Indian state of Kerala.", "Kerala"),
     # a part named among the dead is a part of the toll even when the toll is not in the sentence
     ("Police said three nurses were among the dead.", "nurses"),
+    # a place after a bare count, a neighbouring country, a place singled out by "alone"
+    ("The storm killed 250 in Ruvania.", "Ruvania"),
+    ("At least 200 people were killed in neighboring Kordia.", "Kordia"),
+    ("Port Vala alone counted 4,100 dead.", "Port Vala"),
+    ("Kordia alone lost 7,000 lives.", "Kordia"),
 ])
 def test_a_place_named_by_its_demonym_or_its_kind(sentence: str, scope: str) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2005)] == [scope]
