@@ -758,7 +758,9 @@ def test_an_undated_article_is_read_in_the_year_its_text_states() -> None:
     ("Sixteen suspects were charged with murder.", "other:charged", "Sixteen", None),
     ("Prosecutors indicted four men over the fraud.", "other:charged", "four", None),
     # a headline's present tense
-    ("Floods displace 100,000 in Ruvania", "displaced", "100,000", None),
+    # (the place is read as after "100,000 people", eleventh session; a story's one place joins
+    # its unscoped line, figures.story_figures)
+    ("Floods displace 100,000 in Ruvania", "displaced", "100,000", "Ruvania"),
     ("Blast hurts 40 at market", "injured", "40", None),
     # "a further N" is a count of its own
     ("The crash injured a further 7 people.", "injured", "7", None),
