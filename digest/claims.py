@@ -245,7 +245,8 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
                      r"bats|bees|frogs?|gorillas?|chimpanzees?|apes?|pandas?|rabbits?|squirrels?|"
                      r"foxes|wolf|"
                      # what a computer virus infects
-                     r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?)\b",
+                     r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?|"
+                     r"websites?|web\s+sites?|domains?|accounts?|devices?|phones?|networks?)\b",
                      re.I)
 # Counts of places, buildings, vehicles and plans are not of people either ("evacuate all 144
 # settlements", "killing 38 construction projects", "four 700-year-old villages"): the noun right
@@ -262,7 +263,9 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     # (tenth session) bodies of people are not people either ("two agencies
                     # charged with protecting wetlands")
                     r"agencies|committees|panels|commissions|departments|ministries|companies|"
-                    r"firms|banks|organi[sz]ations)\b", re.I)
+                    r"firms|banks|organi[sz]ations|"
+                    # (eleventh session: "4,148 containers on board")
+                    r"containers|crates|barrels|parcels|packages)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
@@ -356,8 +359,10 @@ NEEDS_AFTER = {
     "sent": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
     "sending": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
     # "saved 40 passengers", but not "saved millions of lives" (what a drug or a man did)
-    "saved": re.compile(r"(?!(?:\s+[^\s.;]+){0,4}?\s+lives\b)"),
-    "saving": re.compile(r"(?!(?:\s+[^\s.;]+){0,4}?\s+lives\b)"),
+    # (nor "saved three break points": a match's, eleventh session)
+    **dict.fromkeys(("saved", "saving"), re.compile(
+        r"(?!(?:\s+[^\s.;]+){0,4}?\s+(?:lives|points?|goals?|shots?|penalt(?:y|ies)|games?|"
+        r"sets?|chances?|jobs?)\b)")),
     # "treated 87 people for injuries", "a ferry carrying 300 passengers"
     "treated": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
@@ -394,7 +399,9 @@ LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cos
                           r"(?:\s+(?:the|a\s+total\s+of|another))?\s*$", re.I)
 LIVES_AFTER = re.compile(r"(?:\s+(?:more|other|human|[A-Z][\w'’-]*))?\s+lives\b", re.I)
 # "the bodies of four", "the severed heads of four": stronger than any verb after the count.
-NOUN_OF = re.compile(r"\b(?:bodies|(?:severed\s+)?heads|remains|deaths|corpses)\s+of\s*$", re.I)
+# (not "a sword over the heads of millions": an idiom, eleventh session)
+NOUN_OF = re.compile(r"\b(?:bodies|(?<!over\sthe\s)(?:severed\s+)?heads|remains|deaths|corpses)"
+                     r"\s+of\s*$", re.I)
 # The noun of a toll ("the death toll rose to 158", "the number of injured stood at 40").
 TOLLS: dict[str, str] = {
     "death toll": "killed", "toll": "killed", "number of dead": "killed",
@@ -458,7 +465,8 @@ AFTER_RE = re.compile(
     r"(?:\s+(?:in|at|inside|on)\s+(?:(?:the|a|an|their|its|his|her)\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"[\w'’-]+(?=\s*,?\s+(?:were|was|have|had|died|survived)\b))?"
     # ("13 villagers were summarily shot and killed": any adverb between)
-    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
+    # (not the first half of a compound: "captive-bred pandas")
+    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b(?![-‐])", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
@@ -825,6 +833,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                       member.group(1) if member else None, member.end() if member else m.end(),
                       "before", split=member is not None)
     part = PART_OF.match(sentence, m.end())
+    if part and part.group("verb").lower().startswith("death") and re.match(
+            r"\s+(?:row|penalty|claims?|cases?|lawsuits?|suits?)\b", sentence[part.end():], re.I):
+        return None  # "Eight of the wrongful death cases": cases, not deaths
     if part:
         noun = " ".join(part.group("verb").lower().split())
         verb_before = BEFORE_RE.search(near) if noun in NOUN_SUBJECTS else None
@@ -897,6 +908,14 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and after.group("verb").lower() == "fled" and re.match(
+            r"\s+(?:from\s+)?the\s+(?:scene|theat(?:er|re)|cinema|building|room|hall|stadium|venue|"
+            r"restaurant|store|shop|mall|school|house|car|bus|train|plane|area)\b",
+            sentence[after.end():], re.I):
+        after = None  # "50 people fled the theater": a place left, not a home (eleventh session)
+    if after and after.group("verb").lower() == "strikers" and not re.search(
+            r"\bstrik(?:e|es|ing)\b|walk-?outs?\b|picket|\bunions?\b", sentence, re.I):
+        after = None  # "three main strikers are unavailable": a team's forwards
     if after and after.group("verb").lower() in ("gathered", "assembled") and \
             not GATHERED_FOR.match(sentence, after.end()):
         after = None  # "Hundreds of mourners gathered at the church"
@@ -1229,6 +1248,8 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     for m in MENTION.finditer(sentence):
         if m.start() < taken or _excluded(sentence, m):
             continue
+        if re.fullmatch(r"\d+\.\d+", m.group("a")) and not m.group("b"):
+            continue  # "Sense UI 4.1 on board": a version, no one is a decimal (eleventh session)
         interval = _interval(m)
         if interval is None:
             continue
@@ -1436,7 +1457,8 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     if re.search(r"\bincluding(?:\s+the)?\s*$", left):
         # ("including the four alleged assailants": the noun, past a hedge)
         group = re.match(r"\s+(?:(?:alleged|suspected|reported)\s+)?([A-Za-z][\w'’-]+)\b", right)
-        named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS else None
+        named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS and \
+            group.group(1).lower() not in ("in", "at", "on", "from", "across") else None
         return _Found(near.subject, named,
                       m.end(), "ellipsis", split=True)
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",

@@ -1172,6 +1172,7 @@ def test_web_news_phrasings_of_a_count(sentence: str, expected: list[tuple[str, 
     ("The city's death toll stood at 40, including at least 12 children.", [None, "children"]),
     ("The toll rose to 31, including the three gunmen.", [None, "gunmen"]),
     ("A total of 90 people died: 60 in Port Vala and 30 elsewhere.", [None, "Port Vala"]),
+    ("The storm killed at least 113 people, including 40 in Port Vala.", [None, "Port Vala"]),
 ])
 def test_parts_in_brackets_and_after_including(sentence: str, scopes: list[str | None]) -> None:
     found = claims.read_claims(sentence, year=2008)
@@ -1222,6 +1223,16 @@ def test_another_time_named_before_the_count(sentence: str, roles: list[str]) ->
     "The coach was forced to use 14 players.",
     "The crane pulled 3 containers from the river.",
     "Two walkers were struck down by a falling tree.",
+    # (found reading the reader's claims on unlabelled web pages)
+    "She saved three break points in her first service game.",
+    "The threat hangs over the heads of millions of Ruvanians.",
+    "About 50 people fled the theater after the shots.",
+    "Their three main strikers are unavailable through injury.",
+    "The phone ships with Android 4.1 on board.",
+    "Eight of the wrongful death cases have settled.",
+    "Four captive-bred pandas will be released into the wild.",
+    "The freighter had 4,148 containers on board.",
+    "More than 10,000 websites were infected by the malware.",
     "The tiger mauled two keepers before it was shot dead.",
 ])
 def test_eleventh_session_counts_of_no_one(sentence: str) -> None:
