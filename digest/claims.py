@@ -962,6 +962,14 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                     not re.search(r"\bwith\s*$", near):
                 return _Found(AFTER[" ".join(then.group("verb").lower().split())], group,
                               then.end(), "after", split=True)
+            # ("All 229 passengers and crew aboard Flight 111 from New York to Geneva were
+            # killed": the flight named between, eleventh session)
+            fate = FATE_AFTER.match(sentence, after.end()) if not re.search(
+                r"\bwith\s*$", near) else None
+            if fate and not re.search(r"\b(?:who|which|that|but|and|when)\b",
+                                      sentence[after.end():fate.start("verb")]):
+                verb = " ".join(fate.group("verb").lower().split()).split()[-1]
+                return _Found(FATES[verb], group, fate.end(), "after", split=True)
         # "236 Kenyans and 12 Americans were killed": the second count splits the toll too
         coordinated = bool(group) and re.search(
             rf"\b(?:{COUNT})\s+[A-Za-z][\w'’-]+\s+and\s*$", left[-40:], re.I) is not None

@@ -1153,6 +1153,8 @@ def test_a_group_of_four_words_and_one_of_a_group() -> None:
     ("Navy seizes 12 Ruvanian fishermen", [("arrested", "12")]),
     ("Airliner with 140 aboard missing over the sea", [("other:aboard", "140")]),
     ("Rebels free 9 captured soldiers", [("other:released", "9")]),
+    ("All 140 passengers and crew aboard Flight 12 from Port Vala to Kordia were killed.",
+     [("killed", "All 140")]),
     ("Some reports put the number of dead as high as 300.", [("killed", "as high as 300")]),
     # guard: "to free" them is not done; they are still held
     ("The army launched a mission to free three hostages.", [("other:hostages", "three")]),
