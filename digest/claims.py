@@ -393,6 +393,9 @@ NEEDS_AFTER = {
                            r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
                            re.I),
 }
+# The verbs of BEFORE in their base form: after "to" or a modal they say what is meant, not done
+BASE_FORMS = {"free", "release", "evacuate", "rescue", "kill", "injure", "wound", "arrest",
+              "detain", "displace", "seize", "capture"}
 # "claimed 56 lives", "took 10 lives", "cost 300 lives"
 LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?|"
                           r"los(?:t|es|e|ing))"
@@ -708,7 +711,7 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             "without electricity", "without water", "condition", "electrocut", "their homes",
             "refuge", "shelter", "rally", "burns", "smoke inhalation",
             # (eleventh session) held in connection with an attack; struck down by a virus
-            "in connection with", "struck down", "unaccounted", "captur", "survivor", "seiz",
+            "in connection with", "struck down", "unaccounted", "captur", "survivor", "seiz", "remains of",
             "convict", "without homes")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
@@ -869,12 +872,15 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         needs = NEEDS_AFTER.get(" ".join(before.group("verb").lower().split()))
         if needs and not needs.match(sentence, m.end()):
             before = None  # "holding three meetings", "took 20 minutes"
-        elif before.group("verb").lower() in ("free", "release") and re.search(
-                # (nor "call toll-free 888-...")
-                r"\b(?:to|will|would|could|may|might|should|must|can|not|n't)\s+$|[-‐]$",
+        elif before.group("verb").lower() in BASE_FORMS and re.search(
+                # (nor "call toll-free 888-..."; "its bid to reach and rescue the 118 sailors";
+                # but "forced authorities to evacuate 5,000" is done)
+                r"\b(?:to|will|would|could|may|might|should|must|can|not|n't)\s+"
+                r"(?:[a-z]+\s+and\s+)?$|[-‐]$", near[:before.start()], re.I) and not re.search(
+                r"\b(?:forc|order|prompt|began|begun|start|had|have|has)\w*\s+(?:\S+\s+){0,2}?to\s+$",
                 near[:before.start()], re.I):
-            before = None  # "a mission to free three hostages": not done (a headline's
-            # present tense is: "Rebels free 9 soldiers")
+            before = None  # "a mission to free three hostages", "efforts to evacuate the 118":
+            # not done (a headline's present tense is: "Rebels free 9 soldiers")
     if after and " ".join(after.group("verb").lower().split()) in CHAIN_AFTER:
         then = AFTER_RE.match(sentence, after.end())
         if then and not then.group("group").strip():

@@ -1156,6 +1156,8 @@ def test_a_group_of_four_words_and_one_of_a_group() -> None:
     ("All 140 passengers and crew aboard Flight 12 from Port Vala to Kordia were killed.",
      [("killed", "All 140")]),
     ("Some reports put the number of dead as high as 300.", [("killed", "as high as 300")]),
+    ("Divers will retrieve the remains of 40 sailors from the wreck.", [("killed", "40")]),
+    ("Floods forced authorities to evacuate 5,000 residents.", [("displaced", "5,000")]),
     # guard: "to free" them is not done; they are still held
     ("The army launched a mission to free three hostages.", [("other:hostages", "three")]),
     # guard: "convicted" before a noun is an adjective; the verb before the count decides
@@ -1235,6 +1237,9 @@ def test_another_time_named_before_the_count(sentence: str, roles: list[str]) ->
     "Four captive-bred pandas will be released into the wild.",
     "The freighter had 4,148 containers on board.",
     "More than 10,000 websites were infected by the malware.",
+    # a verb's base form after "to" says what is meant, not what was done
+    "Rescuers continued their bid to reach and rescue the 20 miners.",
+    "The plan to evacuate 3,000 residents was shelved.",
     "The tiger mauled two keepers before it was shot dead.",
 ])
 def test_eleventh_session_counts_of_no_one(sentence: str) -> None:
