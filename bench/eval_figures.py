@@ -5,6 +5,7 @@
     python bench/eval_figures.py --data ../labels/bench/data/claims --errors
     python bench/eval_figures.py --split dev --fold a --errors   # story-level folds inside dev
     python bench/eval_figures.py --split dev --reader model   # the learned reader
+    python bench/eval_figures.py --split train2         # web pages, one page a story (undated)
 
 Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
 the same subject and the same low/high; when the gold claim names a scope, the predicted one must
@@ -37,6 +38,9 @@ from digest.claim_model import ClaimModel
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench" / "data" / "claims"))
+import select_sentences  # noqa: E402  (the train2 pages' text, read as the selection read it)
+
 EVAL_FOLDERS = {"duc2003": "duc2003_task2", "duc2006": "duc2006", "duc2007": "duc2007",
                 "multiling2011": "multiling2011_en"}
 SCOPE_NOISE = {"in", "the", "of", "a", "an", "on", "since", "with", "those"}
@@ -157,6 +161,8 @@ def _clean(fragment: str) -> str:
 
 def load_story(eval_root: Path, set_name: str, story: str) -> list[Article]:
     """Every article of one gold story, as digest would read it (headline as title)."""
+    if set_name in select_sentences.PAGE_SETS:
+        return [load_page(eval_root, set_name, story)]
     folder = eval_root / EVAL_FOLDERS[set_name]
     out = []
     for line in (folder / "clusters.tsv").read_text().splitlines()[1:]:
@@ -172,6 +178,16 @@ def load_story(eval_root: Path, set_name: str, story: str) -> list[Article]:
                            outlet=source, date=_when(raw, day), author=None,
                            url=None, text="\n\n".join(p for p in paragraphs if p)))
     return out
+
+
+def load_page(eval_root: Path, set_name: str, story: str) -> Article:
+    """A train2 story: one web page's gold main text, its first line the title when it reads as
+    one; undated (digest then takes the year the text states, as for an undated feed item)."""
+    path = select_sentences.page_path(set_name, story, eval_root)
+    title, paragraphs = select_sentences.page_text(path)
+    return Article(id=story.removeprefix(f"{set_name}-"), path=path.name, title=title,
+                   outlet=select_sentences.PAGE_SETS[set_name], date=None, author=None, url=None,
+                   text="\n\n".join(paragraphs))
 
 
 def _when(raw: str, day: str) -> datetime:
@@ -234,7 +250,7 @@ def fold_stories(stories: list[str], fold: str) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=["dev", "train", "validation", "test"])
+    parser.add_argument("--split", default="dev", choices=["dev", "train", "train2", "validation", "test"])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get(
         "DIGEST_CLAIMS_DATA", REPO / "bench" / "data" / "claims")))
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get(

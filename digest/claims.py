@@ -49,6 +49,8 @@ VAGUE = {
     "a hundred": (100, 100), "a thousand": (1000, 1000), "thousands": (2000, 9999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
     "millions": (2_000_000, 9_999_999),
+    # (eleventh session) "grieving for the dozen people killed": the dozen is twelve
+    "the dozen": (12, 12),
 }
 WORD_NUM = (r"(?:(?:" + "|".join(TENS) + r")(?:[- ](?:" + "|".join(UNITS[1:10]) + r"))?|"
             + "|".join(sorted(UNITS[1:], key=len, reverse=True)) + ")")
@@ -67,7 +69,7 @@ QUALIFIERS: dict[str, Qualifier] = {
     "topping": "lower", "passed": "lower", "passes": "lower", "nearly": "upper",
     "almost": "upper", "up to": "upper", "fewer than": "upper", "less than": "upper",
     "as many as": "upper", "under": "upper", "at most": "upper", "no more than": "upper",
-    "close to": "upper", "about": "approx", "around": "approx", "roughly": "approx",
+    "close to": "upper", "as high as": "upper", "about": "approx", "around": "approx", "roughly": "approx",
     "approximately": "approx", "an estimated": "approx", "estimated": "approx",
     "some": "approx", "between": "range",
 }
@@ -156,7 +158,7 @@ AFTER: dict[str, str] = {
                      "rallied", "took to the streets"), "other:protesters"),
     **dict.fromkeys(("refugees", "told to leave their homes", "ordered to leave their homes",
                      "ordered to evacuate", "told to evacuate", "forced from their homes",
-                     "driven from their homes", "made homeless"), "displaced"),
+                     "driven from their homes", "made homeless", "rendered homeless"), "displaced"),
     **dict.fromkeys(("shot and wounded", "sustained injuries", "suffered injuries",
                      "suffered burns", "sustained burns", "admitted to hospital",
                      "admitted to the hospital", "rushed to hospital", "rushed to the hospital",
@@ -174,6 +176,22 @@ AFTER: dict[str, str] = {
                      "in a critical condition", "in a serious condition", "in a stable condition",
                      "treated for burns", "treated for smoke inhalation", "treated for wounds"),
                     "injured"),
+    # (eleventh session: found on modern web news, train2) "All four were being treated for
+    # serious injuries", "Two soldiers are being held in connection with the attack"
+    **dict.fromkeys((f"treated for {how} injuries" for how in (
+        "serious", "minor", "severe", "critical", "life-threatening", "non-life-threatening",
+        "head", "burn", "multiple")), "injured"),
+    "held in connection with": "arrested",
+    # "78 passengers have been struck down by norovirus" (a disease's, see DISEASE)
+    "struck down by": "other:sick", "struck down with": "other:sick",
+    # "Fifteen sailors were captured by Iranian forces" (seized people, as the guideline reads
+    # them); "2,000 people remain in shelters"
+    # ("convicted of", not the adjective of "130 convicted murderers")
+    "captured": "arrested", "convicted of": "other:sentenced",
+    "without homes": "displaced", "without shelter": "displaced",
+    **dict.fromkeys(("in shelters", "in emergency shelters", "in temporary shelters",
+                     "in evacuation centers", "in evacuation centres", "in relief camps"),
+                    "displaced"),
     "electrocuted": "killed",
     **dict.fromkeys(("lost their homes", "left without shelter", "sought refuge", "sought shelter",
                      "took refuge", "taken refuge", "forced to leave their homes",
@@ -198,6 +216,7 @@ GATHERED_FOR = re.compile(r"[^.;]{0,80}?\b(?:to\s+(?:protest|demonstrate|demand|
                           r"for\s+(?:a|the)\s+(?:protest|rally|demonstration|march))\b", re.I)
 # Subject words after the count that yield to a verb before it ("killing all 229 people aboard").
 WEAK_AFTER = {"aboard", "on board", "released", "freed", "captive", "victims", "on the flight",
+              "captured",
               "on the plane", "protesters", "demonstrators", "marchers", "strikers", "refugees",
               "cases"}
 # Subject words after the count that are nouns: a verb before the count says what befell them
@@ -210,7 +229,7 @@ CHAIN_AFTER = {"victims", "protesters", "demonstrators", "marchers", "strikers",
 UNCONFIRMED = re.compile(r"\b(?:under\s+investigation|being\s+(?:investigated|tested)|"
                          r"awaiting\s+(?:test|confirmation))", re.I)
 # "cases" counts the sick only where the sentence is about a disease (not "two cases of fraud")
-DISEASE = re.compile(r"\b(?:virus|viral|disease|outbreak|epidemic|pandemic|infect|flu\b|influenza|"
+DISEASE = re.compile(r"\b(?:\w*virus|viral|disease|outbreak|epidemic|pandemic|infect|flu\b|influenza|"
                      r"fever|cholera|measles|malaria|hepatitis|tuberculosis|meningitis|"
                      r"encephalitis|poison|hemorrhag|haemorrhag|illness|sick|ill\b|symptom)",
                      re.I)
@@ -220,8 +239,14 @@ ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cat
                      r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
                      r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of|cats?|kittens?|rats?|"
                      r"mice|goats?|poultry|livestock|"
+                     # (eleventh session: "Another 20 eagles died")
+                     r"eagles?|hawks?|owls?|geese|ducks?|swans?|penguins?|pelicans?|gulls?|storks?|seals?|"
+                     r"turtles?|sharks?|"
+                     r"bats|bees|frogs?|gorillas?|chimpanzees?|apes?|pandas?|rabbits?|squirrels?|"
+                     r"foxes|wolf|"
                      # what a computer virus infects
-                     r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?)\b",
+                     r"computers?|machines?|PCs|servers?|files?|messages?|e-?mails?|systems?|"
+                     r"websites?|web\s+sites?|domains?|accounts?|devices?|phones?|networks?)\b",
                      re.I)
 # Counts of places, buildings, vehicles and plans are not of people either ("evacuate all 144
 # settlements", "killing 38 construction projects", "four 700-year-old villages"): the noun right
@@ -238,7 +263,9 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     # (tenth session) bodies of people are not people either ("two agencies
                     # charged with protecting wetlands")
                     r"agencies|committees|panels|commissions|departments|ministries|companies|"
-                    r"firms|banks|organi[sz]ations)\b", re.I)
+                    r"firms|banks|organi[sz]ations|"
+                    # (eleventh session: "4,148 containers on board")
+                    r"containers|crates|barrels|parcels|packages)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
@@ -292,6 +319,13 @@ BEFORE: dict[str, str] = {
     "displace": "displaced", "displaces": "displaced", "evacuates": "displaced",
     "rescues": "other:rescued", "frees": "other:released", "releases": "other:released",
     "hurt": "injured", "hurts": "injured",
+    # (eleventh session) "causing minor injuries to 13 people"
+    "injuries to": "injured", "injury to": "injured",
+    "captured": "arrested", "capturing": "arrested", "convicted": "other:sentenced",
+    "seizes": "arrested", "seize": "arrested", "seizing": "arrested",
+    "free": "other:released", "release": "other:released",
+    "convicting": "other:sentenced", "forced": "displaced", "forcing": "displaced",
+    "pulled": "other:rescued",
     # (not "affects": the present tense states a prevalence, "affects 16 million Americans")
     "affected": "other:affected", "affecting": "other:affected",
     "charged": "other:charged", "charging": "other:charged", "indicted": "other:charged",
@@ -325,8 +359,10 @@ NEEDS_AFTER = {
     "sent": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
     "sending": re.compile(r"(?:\s+\S+){0,3}?\s+to\s+(?:the\s+)?hospitals?\b", re.I),
     # "saved 40 passengers", but not "saved millions of lives" (what a drug or a man did)
-    "saved": re.compile(r"(?!(?:\s+[^\s.;]+){0,4}?\s+lives\b)"),
-    "saving": re.compile(r"(?!(?:\s+[^\s.;]+){0,4}?\s+lives\b)"),
+    # (nor "saved three break points": a match's, eleventh session)
+    **dict.fromkeys(("saved", "saving"), re.compile(
+        r"(?!(?:\s+[^\s.;]+){0,4}?\s+(?:lives|points?|goals?|shots?|penalt(?:y|ies)|games?|"
+        r"sets?|chances?|jobs?)\b)")),
     # "treated 87 people for injuries", "a ferry carrying 300 passengers"
     "treated": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
@@ -338,16 +374,37 @@ NEEDS_AFTER = {
         r"(?:\s+[^\s.;,]+){0,3}?\s+(?:with|in|over|for|on)\b", re.I)),
     **dict.fromkeys(("affected", "affecting"), re.compile(
         rf"(?:\s+[a-z-]+)?\s+{AFFECTED_PEOPLE}\b", re.I)),
+    # (eleventh session) "captured 15 sailors", not "captured two gold medals"; "forced 20,000
+    # people to flee"; "pulled 14 survivors from the rubble"
+    **dict.fromkeys(("captured", "capturing", "seizes", "seize", "seizing"), re.compile(
+        r"(?:\s+[A-Za-z-]+){0,2}?\s+(?:soldiers|troops|sailors|marines|militants|rebels|fighters|"
+        r"insurgents|guerrillas|people|civilians|suspects|men|women|prisoners|crew|members|"
+        r"personnel|policemen|officers|police|pilots|commanders|servicemen|pirates|gunmen|"
+        r"attackers|hijackers|smugglers|migrants|fishermen|tourists|foreigners|nationals|"
+        r"citizens)\b", re.I)),
+    **dict.fromkeys(("forced", "forcing"), re.compile(
+        r"(?:\s+\S+){0,3}?\s+(?:to\s+(?:flee|evacuate|leave\s+their\s+homes)|from\s+their\s+homes|"
+        r"out\s+of\s+their\s+homes)\b", re.I)),
+    "pulled": re.compile(r"(?:\s+\S+){0,2}?\s+(?:survivors|alive)\b", re.I),
+    # "convicted two officers", not "convicted 14 counts of fraud"
+    **dict.fromkeys(("convicted", "convicting"), re.compile(
+        r"(?!(?:\s+\S+){0,2}?\s+(?:counts?|charges?|offen[cs]es|crimes)\b)", re.I)),
     "carrying": re.compile(r"(?:\s+[a-z-]+)?\s+(?:passengers|people|persons|pilgrims|migrants|"
                            r"refugees|tourists|crew|sailors|soldiers|troops|students|children)\b",
                            re.I),
 }
+# The verbs of BEFORE in their base form: after "to" or a modal they say what is meant, not done
+BASE_FORMS = {"free", "release", "evacuate", "rescue", "kill", "injure", "wound", "arrest",
+              "detain", "displace", "seize", "capture"}
 # "claimed 56 lives", "took 10 lives", "cost 300 lives"
-LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?)"
+LIVES_BEFORE = re.compile(r"\b(?:claim(?:ed|s|ing)?|t(?:ook|akes|aking|aken)|cost(?:s|ing)?|"
+                          r"los(?:t|es|e|ing))"
                           r"(?:\s+(?:the|a\s+total\s+of|another))?\s*$", re.I)
 LIVES_AFTER = re.compile(r"(?:\s+(?:more|other|human|[A-Z][\w'’-]*))?\s+lives\b", re.I)
 # "the bodies of four", "the severed heads of four": stronger than any verb after the count.
-NOUN_OF = re.compile(r"\b(?:bodies|(?:severed\s+)?heads|remains|deaths|corpses)\s+of\s*$", re.I)
+# (not "a sword over the heads of millions": an idiom, eleventh session)
+NOUN_OF = re.compile(r"\b(?:bodies|(?<!over\sthe\s)(?:severed\s+)?heads|remains|deaths|corpses)"
+                     r"\s+of\s*$", re.I)
 # The noun of a toll ("the death toll rose to 158", "the number of injured stood at 40").
 TOLLS: dict[str, str] = {
     "death toll": "killed", "toll": "killed", "number of dead": "killed",
@@ -382,7 +439,10 @@ AUX = (r"(?:were|was|have|has|had|are|is|be|been|being|reported\s+as|reported(?:
        r"badly|slightly|severely|gravely|fatally|mortally|"
        r"believed|feared|confirmed|known|presumed|listed|remain(?:ed|s)?|to|left|found|all|"
        r"of\s+them|people|persons)")
-STOP = (r"(?:and|or|but|in|on|at|from|to|after|when|as|while|who|that|which|than|by|for|with|"
+# ("before", "because", "until" and a pronoun start a clause of their own: "mauling three
+# visitors before it was shot to death" is not three shot, eleventh session)
+STOP = (r"(?:and|or|but|in|on|at|from|to|after|before|because|until|it|he|she|"
+        r"when|as|while|who|that|which|than|by|for|with|"
         r"the|a|an|said|says|say|according)")
 # (the group may name police or officials as the victims: "Four police officers were killed")
 # (a group may be "people sustained": "Twelve people sustained injuries")
@@ -393,7 +453,8 @@ AFTER_RE = re.compile(
     rf"[A-Za-z][\w'’.-]*){{0,4}}?)"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
-    rf"(?:\s+and\s+[a-z]+s)?"
+    # ("The 228 passengers and crew are presumed dead", eleventh session)
+    rf"(?:\s+and\s+(?:[a-z]+s|crew|staff))?"
     # "At least 69 people from the province died" (where they came from; the scope reads it)
     r"(?:(?:\s+(?:people|persons|others))?\s+from\s+(?:the\s+(?:province|city|region|village|town|area|district|state|island)|"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?))?"
@@ -407,7 +468,8 @@ AFTER_RE = re.compile(
     r"(?:\s+(?:in|at|inside|on)\s+(?:(?:the|a|an|their|its|his|her)\s+)?(?:[\w'’-]+\s+){0,2}?"
     r"[\w'’-]+(?=\s*,?\s+(?:were|was|have|had|died|survived)\b))?"
     # ("13 villagers were summarily shot and killed": any adverb between)
-    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b", re.I)
+    # (not the first half of a compound: "captive-bred pandas")
+    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b(?![-‐])", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
@@ -417,7 +479,10 @@ PART_OF = re.compile(
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})"
     # "killed the pilot and 11 passengers", "killed a teacher and 12 classmates": a split
-    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and)?"
+    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and"
+    # ("which killed Bhutto and nearly two dozen of her supporters": a named victim, eleventh
+    # session)
+    r"|\s+(?-i:[A-Z][a-z])[\w'’-]*(?:\s+(?-i:[A-Z][a-z])[\w'’-]*)?\s+and)?"
     r"(?:\s+(?:a\s+total\s+of|the|another|an?\s+additional|a\s+further))?"
     r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
     # ("killed the Kursk's 118-man crew", "killed his two children")
@@ -447,7 +512,8 @@ STATISTIC = re.compile(
     # "a year" is a rate only where it ends the count's clause, not in "a year after", "within a
     # year", "a day of mourning"
     rf"(?<!within\s)(?<!\bin\s)(?<!over\s)(?<!\bfor\s)(?<!than\s)(?<!half\s)(?<!during\s)"
-    rf"\ban?\s+{PERIODS}\b(?!\s+(?:ago|earlier|before|after|later|since|into|of|when|that|"
+    # ("a year-long insurgency": a duration, eleventh session)
+    rf"\ban?\s+{PERIODS}\b(?![-‐])(?!\s+(?:ago|earlier|before|after|later|since|into|of|when|that|"
     rf"(?:in|on|at)\s+which)\b)|\b(?:annually|everyday|yearly)\b", re.I)
 # what happens, not who ("four attacks that killed ...")
 EVENT_NOUN = re.compile(r"(?i:attacks?|bombs?|bombings?|blasts?|explosions?|raids?|crashes|"
@@ -485,6 +551,11 @@ EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Ini
 OTHER_EVENT = re.compile(
     r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
     r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
+    # (eleventh session) "from 1966 to last May, when ... riots in which 1,200 people died": what
+    # happened when a month gone by (not "seized last February, ... the 30,000 killed in the
+    # insurgency", nor a toll counted "since last May")
+    r"(?<!since\s)\blast\s+(?-i:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s*,?\s+when\b|"
     r"\bprevious\s+(?:attack|disaster|storm|bombing|crash)|"
     # "four recent bomb blasts that killed nearly 300": a series of other events
     r"\b(?:recent|earlier|previous|past|other|separate|similar)\s+(?:\S+\s+){0,2}?"
@@ -499,7 +570,8 @@ YEARS_AGO = re.compile(rf"\b(?:years|decades)\s+ago\b|\b(?:\d+|{WORD_NUM}|severa
                        r"(?:months|years|decades)\s+(?:earlier|before)\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
 OTHER_TIME_START = re.compile(
-    r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter)|In\s+(?:1[89]|20)\d\d)\b")
+    r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)|In\s+(?:1[89]|20)\d\d)\b")
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:up|down|increased|rose|jumped|climbed|revised|lowered)?\s*\bfrom|"
     r"\b(?:earlier|previous|initial|original|prior|first|preliminary)\s+(?:\S+\s+){0,3}"
@@ -522,8 +594,10 @@ REVISED = re.compile(
 # (tenth session) words before a place's name that are not the place: a direction ("in northern
 # Ruvania", "across southern Europe") or its kind ("in the province of Ancona", "in the southern
 # province of Kandor"): the name is the place
-PLACE_LEAD = (r"(?:(?:the\s+)?(?:[a-z]+\s+)?(?:province|state|region|city|town|village|district|"
-              r"island|county|prefecture)\s+of\s+|(?:north|south|east|west|central|"
+# ("in the Indian state of Tamil Nadu": a demonym before the kind, eleventh session)
+PLACE_LEAD = (r"(?:(?:the\s+)?(?:[A-Za-z]+\s+)?(?:province|state|region|city|town|village|district|"
+              r"island|county|prefecture)\s+of\s+|(?:neighbou?ring|nearby)\s+(?=[A-Z])|"
+              r"(?:north|south|east|west|central|"
               r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?=[A-Z]))?")
 PLACE_AFTER = re.compile(
     r"(?:\s+(?:people|persons|others))?(?:\s+(?!(?:and|but|while|after|in|on|at|the|an?|of|to|"
@@ -561,6 +635,8 @@ PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
 PLACE_BEFORE = [
+    # (eleventh session) "Izmit alone counted 4,100 dead": a place singled out by "alone"
+    re.compile(rf"^{PLACE}\s+alone\s+(?:\S+\s+){{0,3}}$"),
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s*,\s+(?:[^\s,;]+\s+){{0,10}}$"),
     re.compile(rf"(?:^|[;,]\s*)(?i:in|across)\s+{PLACE_LEAD}{PLACE}\s+(?:\S+\s+){{0,4}}$"),
     re.compile(rf"\b(?:in|across)\s+{PLACE},?\s+where\s+(?:\S+\s+){{0,2}}$"),
@@ -633,7 +709,10 @@ TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "
             # "march", which every date in March has
             "cases", "saved", "carrying", "charged", "indict", "affected", "without power",
             "without electricity", "without water", "condition", "electrocut", "their homes",
-            "refuge", "shelter", "rally", "burns", "smoke inhalation")
+            "refuge", "shelter", "rally", "burns", "smoke inhalation",
+            # (eleventh session) held in connection with an attack; struck down by a virus
+            "in connection with", "struck down", "unaccounted", "captur", "survivor", "seiz", "remains of",
+            "convict", "without homes")
 DIGIT = re.compile(r"\d")
 NUMBER_WORDS = frozenset([*UNITS[1:], *TENS, "dozen", "dozens", "scores", "hundred", "hundreds",
                           "thousand", "thousands", "million", "millions"])
@@ -725,6 +804,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     toll = None
     if "toll" in low or "number of" in low or "death count" in low or "tally" in low:
         toll = TOLL_RE.search(left) or (TOLL_Q_RE.search(left) if m.group("q") else None)
+    if toll and re.search(r"\b(?:including|among\s+them)\s*$", left):
+        toll = None  # "the toll stood at 34, including at least 10 civilians": a part, see _ellipsis
     if toll and PROJECTED.search(toll.group("mid")):
         return None  # "the toll could rise above 500": a projection, not a count
     if toll:
@@ -756,6 +837,9 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                       member.group(1) if member else None, member.end() if member else m.end(),
                       "before", split=member is not None)
     part = PART_OF.match(sentence, m.end())
+    if part and part.group("verb").lower().startswith("death") and re.match(
+            r"\s+(?:row|penalty|claims?|cases?|lawsuits?|suits?)\b", sentence[part.end():], re.I):
+        return None  # "Eight of the wrongful death cases": cases, not deaths
     if part:
         noun = " ".join(part.group("verb").lower().split())
         verb_before = BEFORE_RE.search(near) if noun in NOUN_SUBJECTS else None
@@ -788,6 +872,15 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         needs = NEEDS_AFTER.get(" ".join(before.group("verb").lower().split()))
         if needs and not needs.match(sentence, m.end()):
             before = None  # "holding three meetings", "took 20 minutes"
+        elif before.group("verb").lower() in BASE_FORMS and re.search(
+                # (nor "call toll-free 888-..."; "its bid to reach and rescue the 118 sailors";
+                # but "forced authorities to evacuate 5,000" is done)
+                r"\b(?:to|will|would|could|may|might|should|must|can|not|n't)\s+"
+                r"(?:[a-z]+\s+and\s+)?$|[-‐]$", near[:before.start()], re.I) and not re.search(
+                r"\b(?:forc|order|prompt|began|begun|start|had|have|has)\w*\s+(?:\S+\s+){0,2}?to\s+$",
+                near[:before.start()], re.I):
+            before = None  # "a mission to free three hostages", "efforts to evacuate the 118":
+            # not done (a headline's present tense is: "Rebels free 9 soldiers")
     if after and " ".join(after.group("verb").lower().split()) in CHAIN_AFTER:
         then = AFTER_RE.match(sentence, after.end())
         if then and not then.group("group").strip():
@@ -814,12 +907,23 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if after and after.group("verb").lower().endswith("cases") and (
             not DISEASE.search(sentence) or UNCONFIRMED.search(sentence, after.end())):
         after = None  # "two cases of fraud"; "170 cases remain under investigation"
+    if after and after.group("verb").lower().startswith("struck down") and \
+            not DISEASE.search(sentence, after.end()):
+        after = None  # "struck down by a car", not by a virus
     if after:
         verb = " ".join(after.group("verb").lower().split())
         raw_group = " ".join(after.group("group").split())
         if before and verb != "trapped" and (
                 raw_group.lower() not in ("", "people", "persons", "others") or verb in WEAK_AFTER):
             after = None  # "releasing 11 others they abducted", "killing all 229 people aboard"
+    if after and after.group("verb").lower() == "fled" and re.match(
+            r"\s+(?:from\s+)?the\s+(?:scene|theat(?:er|re)|cinema|building|room|hall|stadium|venue|"
+            r"restaurant|store|shop|mall|school|house|car|bus|train|plane|area)\b",
+            sentence[after.end():], re.I):
+        after = None  # "50 people fled the theater": a place left, not a home (eleventh session)
+    if after and after.group("verb").lower() == "strikers" and not re.search(
+            r"\bstrik(?:e|es|ing)\b|walk-?outs?\b|picket|\bunions?\b", sentence, re.I):
+        after = None  # "three main strikers are unavailable": a team's forwards
     if after and after.group("verb").lower() in ("gathered", "assembled") and \
             not GATHERED_FOR.match(sentence, after.end()):
         after = None  # "Hundreds of mourners gathered at the church"
@@ -840,7 +944,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
     if after and re.search(r"\b(?:could|may|might|would|will)\b", after.group(0), re.I):
         return None  # "predicted as many as 40,000 could have died": a projection, not a count
     if after and after.group("verb").lower() == "death" and re.match(
-            r"\s+(?:row|penalty|penalties|sentences?|threats?|squads?|toll)\b", sentence[after.end():], re.I):
+            r"\s+(?:row|penalty|penalties|sentences?|threats?|squads?|toll|claims?|lawsuits?|suits?|"
+            r"certificates?|benefits?|inquests?|investigations?)\b", sentence[after.end():], re.I):
         return None  # "two death row inmates"
     if after:
         words = raw_group.split()
@@ -858,9 +963,19 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             # "All 109 people aboard were killed", "All 217 people aboard the plane were killed"
             skip = re.match(r"\s+the\s+[a-z]+", sentence[after.end():])
             then = AFTER_RE.match(sentence, after.end() + (skip.end() if skip else 0))
-            if then and len(then.group("group").split()) <= 3:
+            # ("Jet with 228 aboard missing": who was on the jet, what befell the jet)
+            if then and len(then.group("group").split()) <= 3 and \
+                    not re.search(r"\bwith\s*$", near):
                 return _Found(AFTER[" ".join(then.group("verb").lower().split())], group,
                               then.end(), "after", split=True)
+            # ("All 229 passengers and crew aboard Flight 111 from New York to Geneva were
+            # killed": the flight named between, eleventh session)
+            fate = FATE_AFTER.match(sentence, after.end()) if not re.search(
+                r"\bwith\s*$", near) else None
+            if fate and not re.search(r"\b(?:who|which|that|but|and|when)\b",
+                                      sentence[after.end():fate.start("verb")]):
+                verb = " ".join(fate.group("verb").lower().split()).split()[-1]
+                return _Found(FATES[verb], group, fate.end(), "after", split=True)
         # "236 Kenyans and 12 Americans were killed": the second count splits the toll too
         coordinated = bool(group) and re.search(
             rf"\b(?:{COUNT})\s+[A-Za-z][\w'’-]+\s+and\s*$", left[-40:], re.I) is not None
@@ -868,14 +983,18 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         number = re.match(r"\s+and\s+\S+", coord)
         if number and (ANIMALS.match(coord, number.end()) or THINGS.match(coord, number.end())):
             coord = ""  # "2,000 villagers and 7,500 animals": no split of the people
+        # ("Five Britons are among the dead": a part of the toll, its group the scope)
         return _Found(AFTER[verb], group, after.end(), "after",
-                      split=bool(coord) or coordinated or verb in SCOPE_WORDS)
+                      split=bool(coord) or coordinated or verb in SCOPE_WORDS
+                      or verb.startswith("among "))
     if before:
         # "abducted three Britons and a New Zealand citizen": split by group
         # (also "four suspects, all of them citizens of Tajikistan, and seven other accomplices")
         split = re.match(rf"\s+([A-Za-z][\w'’-]+)(?:\s*,[^.;,]*(?:,[^.;,]*)?,)?\s+and\s+"
                          rf"(?:an?|{WORD_NUM}|\d+)\s", sentence[m.end():], re.I)
-        group_m = re.match(r"\s+([A-Za-z][\w'’-]+)", sentence[m.end():])
+        # (not a preposition: "killed 250 in Guatemala" leaves its place to the scope)
+        group_m = re.match(r"\s+(?!(?:in|at|on|across|throughout|near|inside)\b)([A-Za-z][\w'’-]+)",
+                           sentence[m.end():])
         is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
         verb = " ".join(before.group("verb").lower().split())
         members = MEMBERS.match(sentence, m.end())
@@ -951,6 +1070,8 @@ def _excluded(sentence: str, m: re.Match[str]) -> bool:
     # increment; "bringing the toll to" says when it is, see _drop_increments)
     if AGE.search(left[-30:]) and right.lstrip().startswith(",") and not m.group("q"):
         return True  # "Smith, 45, of Goteborg"
+    if re.search(r"\b(?:on|at)\s*$", left[-4:]) and re.match(r"\s+(?:hurt|died|dead)\b", right):
+        return True  # "the three-putt on 5 hurt": a hole, a channel, not a count
     if re.search(r"\b[Aa]t\s*$", left[-4:]) and re.match(r",?\s+[A-Z][a-z]+\s+(?:was|is|had|has)\b",
                                                         right):
         return True  # "at 17 Williams was charged as an adult": an age
@@ -1040,6 +1161,19 @@ def _apposed(sentence: str, place: re.Match[str], name: str) -> str:
 # A year after the count dates the count only when it is close ("killed 300 people in 1988");
 # further on, it belongs to something else the sentence tells.
 YEAR_REACH = 50
+# (eleventh session, forms of web news) "killing a woman ... and wounding at least 46 other
+# civilians": "other" is besides the victim just named, not another attack's
+BESIDES = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|shooting|shot)\s+"
+                     r"(?:a|an|one|the|his|her|their|its)\s+(?!\d)", re.I)
+# "13 people killed ... compared to 17 people killed during the same period in 2006": the figure
+# compared with is another period's
+COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:just\s+|only\s+|the\s+)?$",
+                      re.I)
+# "the first since Nov. 11, when Hamas forces fired on a rally, killing eight": the earlier event
+# (a date with its month or a year, not "since Tuesday, when": the story's own days)
+SINCE_WHEN = re.compile(rf"\bsince\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTHS})|"
+                        rf"(?:(?:{MONTHS})\.?\s+)?(?:1[89]|20)\d\d)(?:\s*,?\s*(?:1[89]|20)\d\d)?"
+                        r",\s+when\b", re.I)
 
 
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
@@ -1052,8 +1186,11 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
         return "other_event"
     if COMPARISON.search(clause, 0, m.start() - start):
         return "other_event"
-    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or re.match(
-            r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():]):
+    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or (re.match(
+            r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():])
+            and not BESIDES.search(clause, 0, m.start() - start)):
+        return "other_event"
+    if COMPARED.search(left[-30:]) or SINCE_WHEN.search(clause, 0, m.start() - start):
         return "other_event"
     for y in YEAR.finditer(clause) if ANY_YEAR.search(clause) else ():
         if y.start() + start > m.end() + YEAR_REACH:
@@ -1127,6 +1264,8 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     for m in MENTION.finditer(sentence):
         if m.start() < taken or _excluded(sentence, m):
             continue
+        if re.fullmatch(r"\d+\.\d+", m.group("a")) and not m.group("b"):
+            continue  # "Sense UI 4.1 on board": a version, no one is a decimal (eleventh session)
         interval = _interval(m)
         if interval is None:
             continue
@@ -1202,6 +1341,48 @@ def _title_case(sentence: str) -> bool:
     return n >= 2 and len(sentence.split()) <= 25 and upper >= 0.8 * n
 
 
+# (eleventh session) A demonym as a scope names its place (the guideline: "the Honduran death
+# toll" -> Honduras), so that "the Indonesian toll" and "killed 94,000 in Indonesia" are one scope.
+DEMONYMS = {
+    "Afghan": "Afghanistan", "Albanian": "Albania", "Algerian": "Algeria", "Angolan": "Angola",
+    "Argentine": "Argentina", "Argentinian": "Argentina", "Armenian": "Armenia",
+    "Australian": "Australia", "Austrian": "Austria", "Azerbaijani": "Azerbaijan",
+    "Bahraini": "Bahrain", "Bangladeshi": "Bangladesh", "Belgian": "Belgium",
+    "Bolivian": "Bolivia", "Bosnian": "Bosnia", "Brazilian": "Brazil", "British": "Britain",
+    "Bulgarian": "Bulgaria", "Burmese": "Myanmar", "Burundian": "Burundi",
+    "Cambodian": "Cambodia", "Cameroonian": "Cameroon", "Canadian": "Canada",
+    "Chadian": "Chad", "Chechen": "Chechnya", "Chilean": "Chile", "Chinese": "China",
+    "Colombian": "Colombia", "Congolese": "Congo", "Croatian": "Croatia", "Cuban": "Cuba",
+    "Cypriot": "Cyprus", "Czech": "Czech Republic", "Danish": "Denmark", "Dutch": "Netherlands",
+    "Ecuadorian": "Ecuador", "Egyptian": "Egypt", "Eritrean": "Eritrea", "Estonian": "Estonia",
+    "Ethiopian": "Ethiopia", "Filipino": "Philippines", "Philippine": "Philippines",
+    "Finnish": "Finland", "French": "France", "Georgian": "Georgia", "German": "Germany",
+    "Ghanaian": "Ghana", "Greek": "Greece", "Guatemalan": "Guatemala", "Guinean": "Guinea",
+    "Haitian": "Haiti", "Honduran": "Honduras", "Hungarian": "Hungary", "Indian": "India",
+    "Indonesian": "Indonesia", "Iranian": "Iran", "Iraqi": "Iraq", "Irish": "Ireland",
+    "Israeli": "Israel", "Italian": "Italy", "Ivorian": "Ivory Coast", "Jamaican": "Jamaica",
+    "Japanese": "Japan", "Jordanian": "Jordan", "Kazakh": "Kazakhstan", "Kenyan": "Kenya",
+    "Korean": "Korea", "Kosovar": "Kosovo", "Kuwaiti": "Kuwait",
+    "Kyrgyz": "Kyrgyzstan", "Lebanese": "Lebanon", "Liberian": "Liberia", "Libyan": "Libya",
+    "Lithuanian": "Lithuania", "Malawian": "Malawi", "Malaysian": "Malaysia", "Malian": "Mali",
+    "Mauritanian": "Mauritania", "Mexican": "Mexico", "Moldovan": "Moldova",
+    "Mongolian": "Mongolia", "Moroccan": "Morocco", "Mozambican": "Mozambique",
+    "Nepalese": "Nepal", "Nepali": "Nepal", "Nicaraguan": "Nicaragua", "Nigerian": "Nigeria",
+    "Nigerien": "Niger", "Norwegian": "Norway", "Pakistani": "Pakistan",
+    "Palestinian": "Palestinian territories", "Panamanian": "Panama",
+    "Paraguayan": "Paraguay", "Peruvian": "Peru", "Polish": "Poland", "Portuguese": "Portugal",
+    "Romanian": "Romania", "Russian": "Russia", "Rwandan": "Rwanda", "Salvadoran": "El Salvador",
+    "Saudi": "Saudi Arabia", "Senegalese": "Senegal", "Serb": "Serbia", "Serbian": "Serbia",
+    "Sierra Leonean": "Sierra Leone", "Slovak": "Slovakia", "Somali": "Somalia",
+    "Spanish": "Spain", "Sri Lankan": "Sri Lanka", "Sudanese": "Sudan", "Swedish": "Sweden",
+    "Swiss": "Switzerland", "Syrian": "Syria", "Taiwanese": "Taiwan", "Tajik": "Tajikistan",
+    "Tanzanian": "Tanzania", "Thai": "Thailand", "Tibetan": "Tibet", "Tunisian": "Tunisia",
+    "Turkish": "Turkey", "Ugandan": "Uganda", "Ukrainian": "Ukraine", "Uzbek": "Uzbekistan",
+    "Venezuelan": "Venezuela", "Vietnamese": "Vietnam", "Yemeni": "Yemen",
+    "Yugoslav": "Yugoslavia", "Zambian": "Zambia", "Zimbabwean": "Zimbabwe",
+}
+
+
 def _tidy_scope(scope: str, title_case: bool, by_month: bool = False) -> str | None:
     """A scope as the reader sees it: "Kenya", not "the Kenya" (a name needs no article; an
     anaphor keeps it: "the province"); none from a title-case headline, or a bare pronoun."""
@@ -1212,6 +1393,8 @@ def _tidy_scope(scope: str, title_case: bool, by_month: bool = False) -> str | N
         scope = " ".join(words[1:])
     if by_month and re.fullmatch(MONTH_NAMES, scope):
         return scope
+    if scope in DEMONYMS:
+        return DEMONYMS[scope]  # "the Indonesian death toll": Indonesia
     return None if scope.lower() in NOT_SCOPES else scope
 
 
@@ -1286,9 +1469,12 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
     near = before[-1]
     left = sentence[max(0, m.start() - 60):m.start()]
     right = sentence[m.end():]
-    if re.search(r"\bincluding\s*$", left):  # "killed 258 people, including 12 Americans"
-        group = re.match(r"\s+([A-Za-z][\w'’-]+)\b", right)
-        named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS else None
+    # "killed 258 people, including 12 Americans"; "rose to 56, including the four bombers"
+    if re.search(r"\bincluding(?:\s+the)?\s*$", left):
+        # ("including the four alleged assailants": the noun, past a hedge)
+        group = re.match(r"\s+(?:(?:alleged|suspected|reported)\s+)?([A-Za-z][\w'’-]+)\b", right)
+        named = group.group(1) if group and group.group(1).lower() not in PLAIN_GROUPS and \
+            group.group(1).lower() not in ("in", "at", "on", "from", "across") else None
         return _Found(near.subject, named,
                       m.end(), "ellipsis", split=True)
     if LOCAL_SCOPE.match(sentence, m.end()) and re.search(r"(?:,|\band|\bas\s+well\s+as)\s*$",
@@ -1316,7 +1502,9 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
             return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
                           split=True)
     own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
-    if own and re.search(r"(?:,|\band)\s*$", left):
+    # ("the toll stands at 160 (88 in the U.S., 54 in Haiti)": a split in brackets, too; "723
+    # died: 500 in Concepcion")
+    if own and re.search(r"(?:,|\band|\(|:)\s*$", left):
         return _Found(near.subject, None, m.end() + (right.find("of them") + 7
                                                      if right.lstrip().startswith("of them")
                                                      else 0), "ellipsis")

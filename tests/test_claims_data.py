@@ -51,6 +51,14 @@ def test_shipped_set_sizes_and_splits() -> None:
     assert not {r.story for r in train} & {r.story for r in dev + validation + test}
     assert not {r.doc for r in train} & {r.doc for r in dev + validation + test}
     assert len([c for r in train for c in r.claims if c.role == "current"]) >= 60
+    # train2 (session 11): modern web news, one page a story, from the extraction sets' gold texts
+    train2 = [r for r in rows if r.split == "train2"]
+    assert len(train2) >= 250 and len({r.story for r in train2}) >= 60
+    assert {r.set for r in train2} == {"gn1", "dragnet", "cleanportal"}
+    assert {r.sample for r in train2} == {"casualty_all", "numbers"}
+    assert all(r.date is None and r.story.endswith(r.doc) for r in train2)
+    assert not {r.story for r in train2} & {r.story for r in dev + validation + test + train}
+    assert len([c for r in train2 for c in r.claims if c.role == "current"]) >= 60
     # each kind of number the extractor must skip is represented
     reasons = Counter(n.why for r in rows for n in r.not_claims)
     for why in ("age", "date", "time", "money", "percent", "speed", "measure"):
@@ -120,6 +128,7 @@ def test_validator_accepts_a_good_row(tmp_path: Path) -> None:
     ({"id": "other-id"}, "is not <story>-<doc>-s<n>"),
     ({"date": None}, "date None is not YYYY-MM-DD"),  # only the undated MultiLing set may omit it
     ({"set": "multiling2011"}, "does not belong to split 'dev'"),
+    ({"set": "gn1"}, "does not belong to split 'dev'"),  # web pages are train2's only
 ])
 def test_validator_names_line_and_reason(tmp_path: Path, bad: dict[str, object], reason: str) -> None:
     errs = claims_data.validate(_write(tmp_path / "d", _row(), _row(**{"id": "X1-DOC.1-s1", **bad})))
@@ -141,6 +150,8 @@ def test_validator_places_a_figure_outside_longer_numbers(tmp_path: Path) -> Non
     assert any("'8' not found" in e for e in errs) and any("'1' at 12 is neither" in e for e in errs), errs
     undated = _row(set="multiling2011", split="test", date=None, outlet="WikiNews")
     assert claims_data.validate(_write(tmp_path / "f", undated)) == []
+    page = _row(set="dragnet", split="train2", date=None, outlet="Dragnet")
+    assert claims_data.validate(_write(tmp_path / "g", page)) == []
 
 
 def test_validator_catches_duplicates_and_split_leaks(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Run from the repository root: python bench/data/claims/select_sentences.py > /tmp/sample.jsonl
 It reads ../shared/eval (never copied here) and prints one JSON object per selected sentence,
-in the order and with the ids used by sentences.jsonl. No claim extraction happens here: the
+in the order and with the ids used by sentences.jsonl (the train2 split: web pages of
+../shared/eval/extraction, their gold texts). No claim extraction happens here: the
 labels in sentences.jsonl were written by reading each sentence.
 """
 
@@ -190,8 +191,89 @@ def units(folder: str, path: str) -> list[tuple[str, str]]:
 
 
 def sample() -> list[dict[str, object]]:
-    """The dev and validation sample (STORIES), the test sample (TEST_STORIES), then train."""
-    return _sample(STORIES) + _sample(TEST_STORIES) + train_sample()
+    """The dev and validation sample (STORIES), the test sample (TEST_STORIES), train, train2."""
+    return _sample(STORIES) + _sample(TEST_STORIES) + train_sample() + train2_sample()
+
+
+# The train2 split (session 11): modern web news, the gold main texts of the extraction page sets
+# (../shared/eval/extraction/<subset>/gold/<name>.txt; the HTML is not read). A page is its own
+# story and its own article: story id "<prefix>-<page>", doc id the page's short name.
+PAGE_SETS = {"gn1": "L3S-GN1", "dragnet": "Dragnet", "cleanportal": "CleanPortalEval"}
+# a page is drawn when the md5 of "<subset>/<name>" starts with a hex digit below this (about half
+# of the pages that hold a casualty sentence): a fixed, content-blind draw
+PAGE_DRAW = "8"
+HEADLINE_WORDS = 20
+
+
+def page_name(set_name: str, path: Path) -> str:
+    """The short id of a page: the first 8 characters of L3S-GN1's UUID, else the file stem."""
+    return path.stem[:8] if set_name == "gn1" else path.stem
+
+
+def page_text(path: Path) -> tuple[str, list[str]]:
+    """(headline or "", paragraphs) of a gold page text: every non-empty line is a paragraph; the
+    first line is the headline when it has at most HEADLINE_WORDS words and does not end like a
+    sentence (". ! ? :"), else it is body text like the others."""
+    lines = [" ".join(line.split())
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines = [line for line in lines if line]
+    if lines and len(lines[0].split()) <= HEADLINE_WORDS and not lines[0].endswith((".", "!", "?", ":")):
+        return lines[0], lines[1:]
+    return "", lines
+
+
+def page_units(path: Path) -> list[tuple[str, str]]:
+    """(part, sentence) of a gold page text in reading order: its headline, then the body."""
+    title, body = page_text(path)
+    return [("headline", title)] * bool(title) + [("body", s) for p in body for s in split_sentences(p)]
+
+
+def page_path(set_name: str, story: str, eval_root: Path = EVAL) -> Path:
+    """The gold text of a train2 story ("gn1-01ccc7c5" -> L3S-GN1/gold/01ccc7c5-....txt)."""
+    name = story.removeprefix(f"{set_name}-")
+    gold = eval_root / "extraction" / PAGE_SETS[set_name] / "gold"
+    return next(gold.glob(f"{name}-*.txt")) if set_name == "gn1" else gold / f"{name}.txt"
+
+
+def train2_sample() -> list[dict[str, object]]:
+    """The train2 sample over the drawn pages, in set then file-name order.
+
+    casualty_all: the first and the last sentence of the page (headline included) holding a number
+    (rule 4) and a CASUALTY word (one sentence when the page has one such sentence).
+    numbers: on every second drawn page (the 1st, 3rd, ... of its set), the first sentence with a
+    number and no CASUALTY word. A sentence whose text was already taken (a page republished in
+    two sets or twice in one) is skipped.
+    """
+    import hashlib
+
+    out: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for set_name, subset in PAGE_SETS.items():
+        drawn = 0
+        for path in sorted((EVAL / "extraction" / subset / "gold").glob("*.txt")):
+            if hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] >= PAGE_DRAW:
+                continue  # (drawn before it is read: the draw is blind to the text)
+            units = page_units(path)
+            hits = [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and CASUALTY.search(s)]
+            if not hits:
+                continue
+            picks = [(i, "casualty_all") for i in sorted({hits[0], hits[-1]})]
+            if drawn % 2 == 0:
+                plain = [i for i, (_, s) in enumerate(units)
+                         if HAS_NUMBER.search(s) and not CASUALTY.search(s)]
+                picks += [(i, "numbers") for i in plain[:1]]
+            drawn += 1
+            name = page_name(set_name, path)
+            for i, kind in sorted(picks):
+                part, sentence = units[i]
+                if sentence in seen:
+                    continue
+                seen.add(sentence)
+                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": "train2",
+                            "set": set_name, "story": f"{set_name}-{name}", "doc": name,
+                            "date": None, "outlet": subset, "part": part, "sample": kind,
+                            "sentence": sentence})
+    return out
 
 
 def _row(story: str, split: str, set_name: str, i: int, part: str, sentence: str,
