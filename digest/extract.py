@@ -22,6 +22,7 @@ import functools
 import hashlib
 import re
 import warnings as py_warnings
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -612,6 +613,18 @@ TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
     {"include_comments": False, "include_tables": False, "favor_recall": True},
 )
 MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is taken to have failed
+# Precision mode wins on most pages, but on some it keeps a fraction of the article: a blog
+# post's body after its teaser, a story's second half below a photo. trafilatura's default mode
+# is asked too, and its text replaces precision mode's when it is precision mode's text and more
+# prose (see _wider_is_article). Tables stay out as in precision mode: with them, default mode
+# brings the page's tables of links.
+TRAFILATURA_WIDE: dict[str, Any] = {"include_comments": False, "include_tables": False}
+WIDE_CONTAINS = 0.9  # share of precision mode's body words the wider text must hold
+WIDE_NEW = 0.5  # a wider paragraph is new when under half its words are precision mode's
+WIDE_PROSE = 0.8  # share of the new words that must sit in sentences
+SENTENCE_WORDS = 40  # at most this many words per full stop: longer runs are menus and link lists
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
+WORD = re.compile(r"\w+")
 
 
 def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
@@ -619,8 +632,9 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
 
     html = _close_title(raw.text)
     doc = trafilatura.bare_extraction(html, with_metadata=True, **TRAFILATURA_SETTINGS)
+    precise = _long_enough(doc)
     for settings in TRAFILATURA_FALLBACKS:
-        if doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT:
+        if _long_enough(doc):
             break
         doc = trafilatura.bare_extraction(html, with_metadata=True, **settings) or doc
     if doc is None:
@@ -630,9 +644,65 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
             "date": _meta_published(raw.text) or data.get("date"),
             "author": data.get("author") or _meta_author(raw.text)}
-    tree = getattr(doc, "body", None)
-    lines = page_lines(tree) if tree is not None else (data.get("text") or "").split("\n")
+    lines = _doc_lines(doc)
+    if precise:
+        wide = trafilatura.bare_extraction(html, with_metadata=False, **TRAFILATURA_WIDE)
+        if _long_enough(wide):
+            wide_lines = _doc_lines(wide)
+            if _wider_is_article(_body(lines), _body(wide_lines)):
+                lines = wide_lines
     return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
+
+
+def _long_enough(doc: Any) -> bool:
+    return doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT
+
+
+def _doc_lines(doc: Any) -> list[str]:
+    tree = getattr(doc, "body", None)
+    if tree is not None:
+        return page_lines(tree)
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return str(data.get("text") or "").split("\n")
+
+
+def _body(lines: list[str]) -> list[str]:
+    """The paragraphs of a page's lines the cleaner keeps as article text."""
+    return [b.text for b in classify(paragraphs_of("\n\n".join(lines)), page=True) if b.kind == "body"]
+
+
+def _wider_is_article(narrow: list[str], wide: list[str]) -> bool:
+    """Whether default mode's body (`wide`) is the article where precision mode's (`narrow`) fell short.
+
+    Yes when the wider text holds (nearly) all of the narrow one and what it adds is
+    prose: paragraphs that end a sentence, with a full stop every 40 words or fewer. A
+    menu, a list of headlines or a footer run together is long and has almost no full
+    stops; teasers and captions are already set aside by the cleaner on both sides. Tuned on
+    half A of the extraction sets (docs/benchmarks.md, section 7): how much of it must be prose
+    (0.5-0.95) and how much of the narrow text it must hold (0.8-0.95) move F1 by <= 0.003.
+    """
+    if not wide:
+        return False
+    if not narrow:
+        return True  # precision mode's text was all chrome (digest kept nothing of it)
+    left = Counter(WORD.findall(" ".join(narrow).lower()))
+    total = sum(left.values())
+    held = sum((Counter(WORD.findall(" ".join(wide).lower())) & left).values())
+    if held < WIDE_CONTAINS * total:
+        return False  # default mode chose another block of the page
+    new = prose = 0
+    for para in wide:
+        words = Counter(WORD.findall(para.lower()))
+        n = sum(words.values())
+        mine = sum((words & left).values())
+        left -= words
+        if not n or mine >= WIDE_NEW * n:
+            continue
+        new += n
+        stops = len(SENTENCE_END.findall(para))
+        if para.endswith(TERMINAL) and stops and n / stops <= SENTENCE_WORDS:
+            prose += n
+    return new > 0 and prose >= WIDE_PROSE * new
 
 
 TITLE_OPEN = re.compile(r"<title\b[^>]*>[^<]*", re.I)
