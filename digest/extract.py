@@ -616,12 +616,14 @@ MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is take
 # Precision mode wins on most pages, but on some it keeps a fraction of the article: a blog
 # post's body after its teaser, a story's second half below a photo. trafilatura's default mode
 # is asked too, and its text replaces precision mode's when it is precision mode's text and more
-# prose (see _wider_is_article). Tables stay out as in precision mode: with them, default mode
+# prose, or precision mode's text less lines that are not prose (see
+# _default_mode_wins). Tables stay out as in precision mode: with them, default mode
 # brings the page's tables of links.
 TRAFILATURA_WIDE: dict[str, Any] = {"include_comments": False, "include_tables": False}
 WIDE_CONTAINS = 0.9  # share of precision mode's body words the wider text must hold
 WIDE_NEW = 0.5  # a wider paragraph is new when under half its words are precision mode's
 WIDE_PROSE = 0.8  # share of the new words that must sit in sentences
+NARROW_CONTAINS = 0.95  # share of default mode's body words precision mode's must hold
 SENTENCE_WORDS = 40  # at most this many words per full stop: longer runs are menus and link lists
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
 WORD = re.compile(r"\w+")
@@ -632,7 +634,6 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
 
     html = _close_title(raw.text)
     doc = trafilatura.bare_extraction(html, with_metadata=True, **TRAFILATURA_SETTINGS)
-    precise = _long_enough(doc)
     for settings in TRAFILATURA_FALLBACKS:
         if _long_enough(doc):
             break
@@ -645,12 +646,13 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
             "date": _meta_published(raw.text) or data.get("date"),
             "author": data.get("author") or _meta_author(raw.text)}
     lines = _doc_lines(doc)
-    if precise:
-        wide = trafilatura.bare_extraction(html, with_metadata=False, **TRAFILATURA_WIDE)
-        if _long_enough(wide):
-            wide_lines = _doc_lines(wide)
-            if _wider_is_article(_body(lines), _body(wide_lines)):
-                lines = wide_lines
+    # Asked also when precision mode found nothing: default mode without tables can still beat
+    # the fallbacks' text (with tables, or recall mode's).
+    wide = trafilatura.bare_extraction(html, with_metadata=False, **TRAFILATURA_WIDE)
+    if _long_enough(wide):
+        wide_lines = _doc_lines(wide)
+        if _default_mode_wins(_body(lines), _body(wide_lines)):
+            lines = wide_lines
     return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
 
 
@@ -671,38 +673,51 @@ def _body(lines: list[str]) -> list[str]:
     return [b.text for b in classify(paragraphs_of("\n\n".join(lines)), page=True) if b.kind == "body"]
 
 
-def _wider_is_article(narrow: list[str], wide: list[str]) -> bool:
-    """Whether default mode's body (`wide`) is the article where precision mode's (`narrow`) fell short.
+def _default_mode_wins(narrow: list[str], wide: list[str]) -> bool:
+    """Whether default mode's body (`wide`) is the article rather than precision mode's (`narrow`).
 
-    Yes when the wider text holds (nearly) all of the narrow one and what it adds is
-    prose: paragraphs that end a sentence, with a full stop every 40 words or fewer. A
-    menu, a list of headlines or a footer run together is long and has almost no full
-    stops; teasers and captions are already set aside by the cleaner on both sides. Tuned on
-    half A of the extraction sets (docs/benchmarks.md, section 7): how much of it must be prose
-    (0.5-0.95) and how much of the narrow text it must hold (0.8-0.95) move F1 by <= 0.003.
+    Yes in two cases, both measured on half A of the extraction sets (docs/benchmarks.md,
+    section 7):
+    - default mode holds (nearly) all of precision mode's text and what it adds is
+      prose (precision mode kept a fraction of the article: a blog post after its teaser);
+    - precision mode's text is default mode's plus lines of which none is a paragraph of
+      prose (precision mode kept other stories' headlines, "Send a letter to the editor").
     """
     if not wide:
         return False
     if not narrow:
         return True  # precision mode's text was all chrome (digest kept nothing of it)
-    left = Counter(WORD.findall(" ".join(narrow).lower()))
+    held, added, prose = _added(narrow, wide)
+    if held >= WIDE_CONTAINS and added:
+        return prose >= WIDE_PROSE * added
+    held, added, prose = _added(wide, narrow, min_words=PROSE_WORDS)
+    return held >= NARROW_CONTAINS and added > 0 and prose == 0
+
+
+def _added(base: list[str], more: list[str], min_words: int = 0) -> tuple[float, int, int]:
+    """What paragraphs `more` adds to `base`: the share of base's words it holds, the words
+    of its new paragraphs, and how many of those are prose.
+
+    A paragraph is new when under half its words are base's. It is prose when it ends a
+    sentence, has a full stop every 40 words or fewer, and has `min_words` words or more: a
+    menu, a list of headlines or a footer run together is long and has almost no full stops.
+    """
+    left = Counter(WORD.findall(" ".join(base).lower()))
     total = sum(left.values())
-    held = sum((Counter(WORD.findall(" ".join(wide).lower())) & left).values())
-    if held < WIDE_CONTAINS * total:
-        return False  # default mode chose another block of the page
-    new = prose = 0
-    for para in wide:
+    held = sum((Counter(WORD.findall(" ".join(more).lower())) & left).values())
+    added = prose = 0
+    for para in more:
         words = Counter(WORD.findall(para.lower()))
         n = sum(words.values())
         mine = sum((words & left).values())
         left -= words
         if not n or mine >= WIDE_NEW * n:
             continue
-        new += n
+        added += n
         stops = len(SENTENCE_END.findall(para))
-        if para.endswith(TERMINAL) and stops and n / stops <= SENTENCE_WORDS:
+        if para.endswith(TERMINAL) and stops and n / stops <= SENTENCE_WORDS and n >= min_words:
             prose += n
-    return new > 0 and prose >= WIDE_PROSE * new
+    return held / total if total else 0.0, added, prose
 
 
 TITLE_OPEN = re.compile(r"<title\b[^>]*>[^<]*", re.I)
