@@ -6,7 +6,8 @@ by digest.ingest, cleaned by digest.extract; the body text of every article it
 yields, captions left out; `digest+title` also counts the title `digest extract`
 shows above each article, as the L3S-GN1 gold holds the headline), by `trafilatura.extract`
 with its default settings, and by `trafilatura.extract` with the settings digest
-passes it (`TRAFILATURA_SETTINGS`). A page digest refuses scores zero.
+passes it first (`TRAFILATURA_SETTINGS`, precision mode; digest also asks default mode and
+keeps, page by page, the better of the two texts). A page digest refuses scores zero.
 
 Scores (per page, then averaged over the pages of a set):
   - tokens: lowercase word tokens (`\\w+`, so "Kosovo’s" and "Kosovo?s" both give

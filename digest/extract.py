@@ -22,6 +22,7 @@ import functools
 import hashlib
 import re
 import warnings as py_warnings
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -612,6 +613,20 @@ TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
     {"include_comments": False, "include_tables": False, "favor_recall": True},
 )
 MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is taken to have failed
+# Precision mode wins on most pages, but on some it keeps a fraction of the article: a blog
+# post's body after its teaser, a story's second half below a photo. trafilatura's default mode
+# is asked too, and its text replaces precision mode's when it is precision mode's text and more
+# prose, or precision mode's text less lines that are not prose (see
+# _default_mode_wins). Tables stay out as in precision mode: with them, default mode
+# brings the page's tables of links.
+TRAFILATURA_WIDE: dict[str, Any] = {"include_comments": False, "include_tables": False}
+WIDE_CONTAINS = 0.9  # share of precision mode's body words the wider text must hold
+WIDE_NEW = 0.5  # a wider paragraph is new when under half its words are precision mode's
+WIDE_PROSE = 0.8  # share of the new words that must sit in sentences
+NARROW_CONTAINS = 0.95  # share of default mode's body words precision mode's must hold
+SENTENCE_WORDS = 40  # at most this many words per full stop: longer runs are menus and link lists
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
+WORD = re.compile(r"\w+")
 
 
 def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
@@ -620,7 +635,7 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     html = _close_title(raw.text)
     doc = trafilatura.bare_extraction(html, with_metadata=True, **TRAFILATURA_SETTINGS)
     for settings in TRAFILATURA_FALLBACKS:
-        if doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT:
+        if _long_enough(doc):
             break
         doc = trafilatura.bare_extraction(html, with_metadata=True, **settings) or doc
     if doc is None:
@@ -630,9 +645,79 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
             "date": _meta_published(raw.text) or data.get("date"),
             "author": data.get("author") or _meta_author(raw.text)}
-    tree = getattr(doc, "body", None)
-    lines = page_lines(tree) if tree is not None else (data.get("text") or "").split("\n")
+    lines = _doc_lines(doc)
+    # Asked also when precision mode found nothing: default mode without tables can still beat
+    # the fallbacks' text (with tables, or recall mode's).
+    wide = trafilatura.bare_extraction(html, with_metadata=False, **TRAFILATURA_WIDE)
+    if _long_enough(wide):
+        wide_lines = _doc_lines(wide)
+        if _default_mode_wins(_body(lines), _body(wide_lines)):
+            lines = wide_lines
     return {k: v for k, v in meta.items() if v}, "\n\n".join(lines)
+
+
+def _long_enough(doc: Any) -> bool:
+    return doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT
+
+
+def _doc_lines(doc: Any) -> list[str]:
+    tree = getattr(doc, "body", None)
+    if tree is not None:
+        return page_lines(tree)
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return str(data.get("text") or "").split("\n")
+
+
+def _body(lines: list[str]) -> list[str]:
+    """The paragraphs of a page's lines the cleaner keeps as article text."""
+    return [b.text for b in classify(paragraphs_of("\n\n".join(lines)), page=True) if b.kind == "body"]
+
+
+def _default_mode_wins(narrow: list[str], wide: list[str]) -> bool:
+    """Whether default mode's body (`wide`) is the article rather than precision mode's (`narrow`).
+
+    Yes in two cases, both measured on half A of the extraction sets (docs/benchmarks.md,
+    section 7):
+    - default mode holds (nearly) all of precision mode's text and what it adds is
+      prose (precision mode kept a fraction of the article: a blog post after its teaser);
+    - precision mode's text is default mode's plus lines of which none is a paragraph of
+      prose (precision mode kept other stories' headlines, "Send a letter to the editor").
+    """
+    if not wide:
+        return False
+    if not narrow:
+        return True  # precision mode's text was all chrome (digest kept nothing of it)
+    held, added, prose = _added(narrow, wide)
+    if held >= WIDE_CONTAINS and added:
+        return prose >= WIDE_PROSE * added
+    held, added, prose = _added(wide, narrow, min_words=PROSE_WORDS)
+    return held >= NARROW_CONTAINS and added > 0 and prose == 0
+
+
+def _added(base: list[str], more: list[str], min_words: int = 0) -> tuple[float, int, int]:
+    """What paragraphs `more` adds to `base`: the share of base's words it holds, the words
+    of its new paragraphs, and how many of those are prose.
+
+    A paragraph is new when under half its words are base's. It is prose when it ends a
+    sentence, has a full stop every 40 words or fewer, and has `min_words` words or more: a
+    menu, a list of headlines or a footer run together is long and has almost no full stops.
+    """
+    left = Counter(WORD.findall(" ".join(base).lower()))
+    total = sum(left.values())
+    held = sum((Counter(WORD.findall(" ".join(more).lower())) & left).values())
+    added = prose = 0
+    for para in more:
+        words = Counter(WORD.findall(para.lower()))
+        n = sum(words.values())
+        mine = sum((words & left).values())
+        left -= words
+        if not n or mine >= WIDE_NEW * n:
+            continue
+        added += n
+        stops = len(SENTENCE_END.findall(para))
+        if para.endswith(TERMINAL) and stops and n / stops <= SENTENCE_WORDS and n >= min_words:
+            prose += n
+    return held / total if total else 0.0, added, prose
 
 
 TITLE_OPEN = re.compile(r"<title\b[^>]*>[^<]*", re.I)

@@ -251,3 +251,64 @@ def test_extraction_bench_smoke() -> None:
         assert all(0.0 <= x <= 1.0 for s in r.scores.values() for x in s)
     assert max(r.scores["digest"][2] for r in results) > 0.5
     assert "| L3S-GN1 | all | 2 | digest |" in ev.table(results)
+
+
+# The two modes' texts, compared paragraph by paragraph (digest/extract.py, _default_mode_wins).
+HEADLINES = ["City plans a second tunnel under the harbour", "Ten recipes for autumn",
+             "Send a letter to the editor"]
+MENU = ("Home News World Business Sport Culture Weather Travel Video Podcasts Newsletters "
+        "Obituaries Crosswords Jobs Dating Shop Archive Contact us About us Advertise Careers "
+        "Site map Accessibility Cookie settings Help Feedback")
+
+
+def test_default_mode_wins_when_it_adds_the_rest_of_the_article_in_prose() -> None:
+    narrow = [BODY["lead"], BODY["cables"]]
+    assert extract._default_mode_wins(narrow, [*narrow, BODY["ring"], BODY["mayor"]])
+    # what default mode adds is a menu run together (no full stop) or headlines: refused
+    assert not extract._default_mode_wins(narrow, [*narrow, MENU])
+    assert not extract._default_mode_wins(narrow, [*narrow, *HEADLINES, BODY["ring"]])
+    # default mode read another block of the page: refused, however good its prose
+    assert not extract._default_mode_wins(narrow, [BODY["residents"], BODY["tolls"], BODY["ring"]])
+    # the same text, or no text: precision mode's stays
+    assert not extract._default_mode_wins(narrow, narrow)
+    assert not extract._default_mode_wins(narrow, [])
+    assert extract._default_mode_wins([], narrow)
+
+
+def test_default_mode_wins_when_precision_mode_only_adds_lines_that_are_not_prose() -> None:
+    wide = [BODY["lead"], BODY["cables"], BODY["ring"]]
+    assert extract._default_mode_wins([*wide, *HEADLINES], wide)
+    # a paragraph of prose among precision mode's extra lines: precision mode's text stays
+    assert not extract._default_mode_wins([*wide, *HEADLINES, BODY["mayor"]], wide)
+
+
+def test_a_page_gets_default_modes_text_when_precision_mode_loses_half_of_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real trafilatura on a real page; precision mode's loss of the article's second half
+    (what it does on some blogs) is simulated by pruning that part from its view only."""
+    monkeypatch.setitem(extract.TRAFILATURA_SETTINGS, "prune_xpath", "//div[@class='more']")
+    html = (f"<html><head><title>Harbour bridge reopens</title></head><body><article>"
+            f"<h1>Harbour bridge reopens</h1><p>{BODY['lead']}</p><p>{BODY['cables']}</p>"
+            f"<p>{BODY['ring']}</p><div class='more'><p>{BODY['mayor']}</p><p>{CAPTION}</p>"
+            f"<p>{APPEAL}</p><p>{BODY['residents']}</p><p>{BODY['tolls']}</p></div>"
+            f"</article></body></html>")
+    [text] = read_page(tmp_path / "blog.html", html)
+    assert text.split("\n\n") == [BODY[k] for k in ("lead", "cables", "ring", "mayor",
+                                                    "residents", "tolls")]
+    # the caption and the appeal default mode brings are still set aside by the cleaner
+    path = tmp_path / "blog.html"
+    st = path.stat()
+    blocks = extract.explain(ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime)))
+    kinds = {b.text: b.kind for b in blocks}
+    assert kinds[CAPTION] == "caption" and kinds[APPEAL] == "drop"
+
+
+def test_a_page_keeps_precision_modes_text_when_default_mode_adds_the_menu(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same simulation the other way: a menu only default mode would keep stays out."""
+    monkeypatch.setitem(extract.TRAFILATURA_SETTINGS, "prune_xpath", "//div[@class='links']")
+    paras = "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+    html = (f"<html><body><article>{paras}<div class='links'><p>{MENU}</p></div></article>"
+            f"</body></html>")
+    [text] = read_page(tmp_path / "menu.html", html)
+    assert text.split("\n\n") == [BODY[k] for k in ("lead", "cables", "ring", "mayor")]
