@@ -525,6 +525,9 @@ POPULATION = re.compile(r"\b(?:inmates|prisoners|population|residents)\b", re.I)
 # -- not counts of anyone -----------------------------------------------------------------------
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
           "december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
+# a month's full name as written in a sentence (capitalised)
+MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+               r"December)")
 NOT_AFTER = re.compile(
     r"^(?:\s*-?\s*(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur|"
     r"mph|km|kph|kilomet|miles?|met(?:er|re)s?|feet|foot|ft|inch|percent|per\s+cent|%|degree|"
@@ -554,8 +557,7 @@ OTHER_EVENT = re.compile(
     # (eleventh session) "from 1966 to last May, when ... riots in which 1,200 people died": what
     # happened when a month gone by (not "seized last February, ... the 30,000 killed in the
     # insurgency", nor a toll counted "since last May")
-    r"(?<!since\s)\blast\s+(?-i:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)\s*,?\s+when\b|"
+    rf"(?<!since\s)\blast\s+(?-i:{MONTH_NAMES})\s*,?\s+when\b|"
     r"\bprevious\s+(?:attack|disaster|storm|bombing|crash)|"
     # "four recent bomb blasts that killed nearly 300": a series of other events
     r"\b(?:recent|earlier|previous|past|other|separate|similar)\s+(?:\S+\s+){0,2}?"
@@ -570,8 +572,7 @@ YEARS_AGO = re.compile(rf"\b(?:years|decades)\s+ago\b|\b(?:\d+|{WORD_NUM}|severa
                        r"(?:months|years|decades)\s+(?:earlier|before)\b", re.I)
 # "Last year, ...; seven people died": the whole sentence is about another time
 OTHER_TIME_START = re.compile(
-    r"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December)|In\s+(?:1[89]|20)\d\d)\b")
+    rf"^(?:Last\s+(?:year|summer|spring|fall|autumn|winter|{MONTH_NAMES})|In\s+(?:1[89]|20)\d\d)\b")
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:up|down|increased|rose|jumped|climbed|revised|lowered)?\s*\bfrom|"
     r"\b(?:earlier|previous|initial|original|prior|first|preliminary)\s+(?:\S+\s+){0,3}"
@@ -682,8 +683,6 @@ EVENT_PLACE = re.compile(
     rf"(?!,?\s+and\s+[A-Z])")
 # (tenth session) a split by month: "38 people died in January, 33 in February and 10 in the
 # first week of March" (the guideline's figures of different periods; one month alone is none)
-MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-               r"December)")
 MONTH_AFTER = re.compile(rf"(?:\s+others)?\s+(?:in|during)\s+(?P<place>(?:the\s+(?:first|second|"
                          rf"third|fourth|last|final)\s+(?:week|half|fortnight)\s+of\s+)?"
                          rf"{MONTH_NAMES})\b")

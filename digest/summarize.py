@@ -36,6 +36,7 @@ words gains most. Without a focus the summary is exactly the generic one.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -190,40 +191,41 @@ def _l2_rows(m: sp.csr_matrix) -> sp.csr_matrix:
 
 def tfidf(units: Sequence[Unit]) -> sp.csr_matrix:
     """Row-normalised TF-IDF (sublinear tf, smoothed idf over the story's sentences)."""
-    counts, _ = term_matrix(units)
+    return tfidf_space(units)[0]
+
+
+def tfidf_space(units: Sequence[Unit]) -> tuple[sp.csr_matrix, dict[str, int], np.ndarray]:
+    """`tfidf(units)` with the space it is in: the vocabulary (term -> column) and the idf."""
+    counts, vocab = term_matrix(units)
     if counts.shape[1] == 0:
-        return counts
+        return counts, vocab, np.zeros(0)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
     weighted = counts.copy()
     weighted.data = 1.0 + np.log(weighted.data)
-    return _l2_rows(weighted @ sp.diags(idf))
+    return _l2_rows(weighted @ sp.diags(idf)), vocab, idf
 
 
-def focus_relevance(units: Sequence[Unit], focus: Unit, x: sp.csr_matrix | None = None
+def focus_relevance(units: Sequence[Unit], focus: Unit,
+                    space: tuple[sp.csr_matrix, dict[str, int], np.ndarray] | None = None
                     ) -> np.ndarray:
-    """Each unit's cosine to the focus, in the units' TF-IDF space (`x`, as `tfidf(units)`).
+    """Each unit's cosine to the focus, in the units' TF-IDF space (`space`, as
+    `tfidf_space(units)`).
 
     The focus is weighted with the units' idf and only its terms the units use count (a word
     no sentence has cannot tell sentences apart), so one sentence per story is not added to
     the idf and the ranking of a story without a focus is untouched.
     """
-    if x is None:
-        x = tfidf(units)
-    counts, _ = term_matrix([*units, focus], [*(u.terms for u in units), focus.terms])
-    n = len(units)
-    if counts.shape[1] == 0 or x.shape[1] == 0:
-        return np.zeros(n)
-    df = np.bincount(counts[:n].indices, minlength=counts.shape[1])
-    idf = np.log((1 + n) / (1 + df)) + 1.0
-    q = counts[n].toarray().ravel()
-    q = np.where((q > 0) & (df > 0), 1.0 + np.log(np.maximum(q, 1.0)), 0.0) * idf
+    x, vocab, idf = space if space is not None else tfidf_space(units)
+    q = np.zeros(x.shape[1])
+    for term, n in Counter(focus.terms).items():  # the focus's few terms, not the story's
+        col = vocab.get(term)
+        if col is not None:
+            q[col] = (1.0 + np.log(n)) * idf[col]
     norm = np.linalg.norm(q)
     if norm == 0:
-        return np.zeros(n)
-    # term_matrix numbers the vocabulary in order of first use, so the units' columns come
-    # first and in the same order as in `x`.
-    return np.asarray(x @ (q[:x.shape[1]] / norm)).ravel()
+        return np.zeros(len(units))
+    return np.asarray(x @ (q / norm)).ravel()
 
 
 def focus_unit(focus: str | None) -> Unit | None:
@@ -239,7 +241,8 @@ def rank_digest(units: Sequence[Unit], n_articles: int, focus: Unit | None = Non
                 focus_weight: float = FOCUS_WEIGHT) -> np.ndarray:
     """Centrality to the story centroid x lead position x corroboration; with a focus, the
     centrality is blended with the cosine to it."""
-    x = tfidf(units)
+    space = tfidf_space(units)
+    x = space[0]
     article_of = np.array([u.article_index for u in units])
     # Each article weighs the same in the centroid, however long it is.
     membership = sp.csr_matrix((np.ones(len(units)), (article_of, np.arange(len(units)))),
@@ -249,7 +252,7 @@ def rank_digest(units: Sequence[Unit], n_articles: int, focus: Unit | None = Non
     centrality = np.asarray(x @ (centroid / norm)).ravel()
     if focus is not None:
         centrality = ((1.0 - focus_weight) * centrality
-                      + focus_weight * focus_relevance(units, focus, x))
+                      + focus_weight * focus_relevance(units, focus, space))
     position = np.array([1.0 + 0.6 / (1.0 + u.position) for u in units])
     sources = np.array([len(u.sources) for u in units], dtype=float)
     corroboration = 1.0 + 0.25 * np.log2(sources)
