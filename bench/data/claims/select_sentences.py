@@ -2,8 +2,8 @@
 
 Run from the repository root: python bench/data/claims/select_sentences.py > /tmp/sample.jsonl
 It reads ../shared/eval (never copied here) and prints one JSON object per selected sentence,
-in the order and with the ids used by sentences.jsonl (the train2 split: web pages of
-../shared/eval/extraction, their gold texts). No claim extraction happens here: the
+in the order and with the ids used by sentences.jsonl (the train2 and train3 splits: web pages
+of ../shared/eval/extraction, their gold texts). No claim extraction happens here: the
 labels in sentences.jsonl were written by reading each sentence.
 """
 
@@ -191,8 +191,10 @@ def units(folder: str, path: str) -> list[tuple[str, str]]:
 
 
 def sample() -> list[dict[str, object]]:
-    """The dev and validation sample (STORIES), the test sample (TEST_STORIES), train, train2."""
-    return _sample(STORIES) + _sample(TEST_STORIES) + train_sample() + train2_sample()
+    """The dev and validation sample (STORIES), the test sample (TEST_STORIES), train, train2,
+    train3 (which skips a sentence whose text an earlier split already holds)."""
+    earlier = _sample(STORIES) + _sample(TEST_STORIES) + train_sample() + train2_sample()
+    return earlier + train3_sample({str(r["sentence"]) for r in earlier})
 
 
 # The train2 split (session 11): modern web news, the gold main texts of the extraction page sets
@@ -270,6 +272,57 @@ def train2_sample() -> list[dict[str, object]]:
                     continue
                 seen.add(sentence)
                 out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": "train2",
+                            "set": set_name, "story": f"{set_name}-{name}", "doc": name,
+                            "date": None, "outlet": subset, "part": part, "sample": kind,
+                            "sentence": sentence})
+    return out
+
+
+# train3 (session 12): the pages train2 did not draw, enriched for sentences where a scope is
+# possible (a place, a group, a part or a period beside the count)
+SCOPE_CUE = re.compile(
+    r"\b(?:in|at|of them|includ\w*|since|province|state|among|across|throughout|aboard|"
+    r"over the (?:past|last))\b", re.I)
+TRAIN3_NUMBERS_EVERY = 3
+
+
+def train3_sample(taken: set[str] | frozenset[str] = frozenset()) -> list[dict[str, object]]:
+    """The train3 sample: the pages train2's draw left out (md5 digit >= PAGE_DRAW), in set then
+    file-name order, each holding a sentence with a number (rule 4) and a CASUALTY word.
+
+    scope: the page's first such sentence that also holds a SCOPE_CUE word; casualty_all: when
+    none does, its first such sentence. numbers: on every TRAIN3_NUMBERS_EVERY-th page (the 1st,
+    4th, ...), the first sentence with a number and no CASUALTY word. A sentence whose text is in
+    `taken` (already labelled in another split: a page published twice) or already drawn here is
+    skipped.
+    """
+    import hashlib
+
+    out: list[dict[str, object]] = []
+    seen: set[str] = set(taken)
+    for set_name, subset in PAGE_SETS.items():
+        drawn = 0
+        for path in sorted((EVAL / "extraction" / subset / "gold").glob("*.txt")):
+            if hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] < PAGE_DRAW:
+                continue  # train2's half
+            units = page_units(path)
+            hits = [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and CASUALTY.search(s)]
+            if not hits:
+                continue
+            scoped = [i for i in hits if SCOPE_CUE.search(units[i][1])]
+            picks = [(scoped[0], "scope")] if scoped else [(hits[0], "casualty_all")]
+            if drawn % TRAIN3_NUMBERS_EVERY == 0:
+                plain = [i for i, (_, s) in enumerate(units)
+                         if HAS_NUMBER.search(s) and not CASUALTY.search(s)]
+                picks += [(i, "numbers") for i in plain[:1]]
+            drawn += 1
+            name = page_name(set_name, path)
+            for i, kind in sorted(picks):
+                part, sentence = units[i]
+                if sentence in seen:
+                    continue
+                seen.add(sentence)
+                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": "train3",
                             "set": set_name, "story": f"{set_name}-{name}", "doc": name,
                             "date": None, "outlet": subset, "part": part, "sample": kind,
                             "sentence": sentence})
