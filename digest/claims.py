@@ -616,7 +616,8 @@ PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]
           r"(?:the|its|their)\s+[\w'’-]+(?:\s+(?!(?:with|from|for|in|on|at|and|to|when|which|"
           r"that|who|as|by)\b)[\w'’-]+){0,3}|[a-z]+ing\s+[^,.;_]{1,30}|"
           rf"(?i:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d|\s+(?:this|last)\s+year)?|"
-          r"(?:1[89]|20)\d\d)")
+          # (twelfth session) "has claimed over 6,000 lives since then": the anaphor as written
+          r"(?:1[89]|20)\d\d|then\b)")
 OPENING = r"""^[\s`'"“‘]*"""  # a sentence's start, past its opening quotes
 PERIOD_BEFORE = re.compile(rf"(?:{OPENING}|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
 PERIOD_AFTER = re.compile(rf"[^.;]{{0,60}}?{PERIOD}", re.I)
@@ -631,6 +632,17 @@ SPAN_BEFORE = re.compile(rf"\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|h
 # ... or opening the sentence: "In the past 20 years, the drug has been linked to 24 deaths"
 SPAN_START = re.compile(rf"{OPENING}(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?"
                         rf"{SPAN}\s*,", re.I)
+# (twelfth session) "This month alone, attacks have killed at least nine": a part of a longer toll
+# by its period ("alone" says it is a part)
+ALONE_START = re.compile(rf"{OPENING}(?P<place>(?:this|last|that)\s+(?:week|month|year|weekend))"
+                         r"\s+alone\s*,", re.I)
+# "More than 6,400 people were killed in 2007, the bloodiest year since ...": a year's toll of a
+# conflict, said with what makes that year stand out (also in _role: not another time)
+YEAR_TOLL = re.compile(r"\s*\bin\s+(?P<place>(?:1[89]|20)\d\d)\s*,\s+(?:the|its|their)\s+"
+                       r"(?:\w+\s+)?(?:deadliest|bloodiest|worst|most\s+violent)\s+year\b", re.I)
+# an aside set off by dashes ("killed in attacks -- mainly suicide bombings -- in Pakistan over
+# the past year"): blanked, so that what follows it is as near as it reads
+DASH_ASIDE = re.compile(r"\s--\s[^.;]{1,80}?\s--\s")
 # (a name is taken whole: "Dar es Salaam", never "Dar es" with "Salaam" left to the words after)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|es)\b))*"
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
@@ -735,7 +747,8 @@ class _Found:
     subject: str
     group: str | None  # the noun the count is split by ("soldiers"), if any
     end: int  # where the subject words end (scope is looked for after)
-    how: str  # which reading found it: "noun_of", "toll", "before", "after", "part_of"
+    how: str  # which reading found it: "noun_of", "toll", "before", "after", "part_of",
+    # "part_state"
     split: bool = False  # the sentence splits the subject by group ("three Britons and a ...")
 
 
@@ -755,6 +768,22 @@ TOTAL_SUBJECTS = {"death": "killed", "deaths": "killed", "dead": "killed", "died
                   "arrested": "arrested", "detained": "arrested", "detentions": "arrested",
                   "wounded": "injured", "cases": "other:sick", "infections": "other:sick",
                   "missing": "missing"}
+
+
+# (twelfth session) "The eight dead Tuesday included three Hamas and three Fatah supporters": the
+# toll's noun with its count (and a word of time) before "included", its parts after
+TOLL_INCLUDED = re.compile(rf"\b(?:the|those)\s+(?:(?:{COUNT})\s+)?(?:people\s+)?"
+                           r"(?P<noun>dead|victims|injured|wounded|casualties)\b"
+                           r"(?:\s+(?!and\b|or\b)[A-Za-z]+){0,2}\s+includ(?:ed|es|e)\s*$", re.I)
+
+
+# (twelfth session) "Sixteen of the dozens of people hurt in the massacre remained hospitalized",
+# "Five of the 40 injured are in critical condition": the whole has its own count and subject,
+# the part is said by the state it is in
+CONDITION_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:remain(?:s|ed)?|were|are|was|is)\s+(?:still\s+)?(?:in\s+(?:the\s+)?)?"
+    r"(?P<place>hospitali[sz]ed|hospital|(?:critical|serious|stable|grave)\s+condition|"
+    r"intensive\s+care)\b", re.I)
 
 
 def _member_named(sentence: str, at: int) -> re.Match[str] | None:
@@ -827,6 +856,12 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         total = _total(sentence, m, left)
         if total:
             return total
+    counted = TOLL_INCLUDED.search(near) if "includ" in near else None
+    if counted:
+        member = MEMBERS.match(sentence, m.end())
+        if member and member.group(1).lower().split()[0] not in PLAIN_GROUPS:
+            return _Found(MEMBER_NOUNS[f"the {counted.group('noun').lower()}"], member.group(1),
+                          member.end(), "before", split=True)
     members = OF_MEMBERS.search(near) if "of" in low else None
     if members and not AFTER_RE.match(sentence, m.end()):
         # (with a verb of its own the count reads as usual: "Of the injured, 57 were in
@@ -852,6 +887,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             if scope.lower() in ("the", "those", "these", "them") else None
         if member:  # "Two of those killed were police officers": the part's group
             return _Found(subject, member.group(1), member.end(), "part_of", split=True)
+        still = CONDITION_AFTER.match(sentence, part.end()) if subject == "injured" and \
+            re.search(rf"\b(?:{COUNT}|{VAGUE_RE})\b", scope, re.I) else None
+        if still:  # (the whole is a count of its own, read next: no "part_of")
+            where = " ".join(still.group("place").split())
+            return _Found(subject, where, still.end(), "part_state", split=True)
         return _Found(subject, scope, part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
@@ -1128,6 +1168,14 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
 
 def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     """The period of a cumulative toll, when the sentence gives one."""
+    if " -- " in sentence:  # (only past the subject's words: the offsets before stay)
+        sentence = sentence[:found.end] + DASH_ASIDE.sub(" ", sentence[found.end:])
+    alone = ALONE_START.match(sentence) if "alone" in sentence else None
+    if alone and alone.end() <= m.start():
+        return " ".join(alone.group("place").split())
+    year = YEAR_TOLL.match(sentence, found.end) if "year" in sentence else None
+    if year:
+        return year.group("place")
     if "since" in sentence.lower():
         since = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
             sentence[:m.start()])
@@ -1163,7 +1211,10 @@ YEAR_REACH = 50
 # (eleventh session, forms of web news) "killing a woman ... and wounding at least 46 other
 # civilians": "other" is besides the victim just named, not another attack's
 BESIDES = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|shooting|shot)\s+"
-                     r"(?:a|an|one|the|his|her|their|its)\s+(?!\d)", re.I)
+                     # (twelfth session: past an age, "killed a 12-year-old girl and injured four
+                     # other members of the household")
+                     r"(?:a|an|one|the|his|her|their|its)\s+(?!\d(?![\d,]*-(?:year|month|week|day)-old))",
+                     re.I)
 # "13 people killed ... compared to 17 people killed during the same period in 2006": the figure
 # compared with is another period's
 COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:just\s+|only\s+|the\s+)?$",
@@ -1173,6 +1224,17 @@ COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:j
 SINCE_WHEN = re.compile(rf"\bsince\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTHS})|"
                         rf"(?:(?:{MONTHS})\.?\s+)?(?:1[89]|20)\d\d)(?:\s*,?\s*(?:1[89]|20)\d\d)?"
                         r",\s+when\b", re.I)
+
+
+SINCE_THEN = re.compile(r"[^.;]{0,40}?\bsince\s+then\b", re.I)
+
+
+def _own_incidents(clause: str, ev: re.Match[str], count_end: int) -> bool:
+    """ "3 arrested in separate incidents", "Two soldiers were killed in separate attacks": the
+    count's own verb spreads it over several incidents, the ones the sentence reports (twelfth
+    session); "after separate attacks" or "separate attacks that killed 300" stay other events."""
+    return ev.group(0)[:8].lower() == "separate" and ev.start() >= count_end and \
+        re.search(r"\bin\s+$", clause[:ev.start()]) is not None
 
 
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
@@ -1185,7 +1247,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
         return "other_event"
     if COMPARISON.search(clause, 0, m.start() - start):
         return "other_event"
-    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or (re.match(
+    if any(not _own_incidents(clause, ev, m.end() - start) for ev in OTHER_EVENT.finditer(clause)) \
+            or OTHER_TIME_START.match(sentence) or (re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():])
             and not BESIDES.search(clause, 0, m.start() - start)):
         return "other_event"
@@ -1198,7 +1261,12 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
         # (a full date of last year is often the story's own event still in the news: the
         # crash "on October 31, 1999" in a 2000 article about its investigation)
         recent = article_year is not None and year >= article_year - (y.group(2) is not None)
-        if SINCE_YEAR.search(clause[:y.start()]) or recent:
+        # ("a truce began to unravel in December 2005 and ... has claimed over 6,000 lives since
+        # then": the year starts the count's period, twelfth session)
+        counted_since = y.start() + start < m.start() and SINCE_THEN.match(sentence, m.end())
+        if SINCE_YEAR.search(clause[:y.start()]) or recent or counted_since or \
+                (YEAR_TOLL.match(clause, y.start())
+                 and (article_year is None or year >= article_year - 1)):
             continue
         return "other_event"
     if (EARLIER_BEFORE.search(left[-60:]) or EARLIER_AFTER.match(sentence, m.end())
@@ -1422,8 +1490,10 @@ def _ordinal_death(sentence: str, year: int | None) -> list[Claim]:
     return [Claim("killed", None, found.group("n"), n, n, "exact", role, sentence)]
 
 
+# (twelfth session: the group may be said before a relative clause, "four of them were men who
+# shielded their girlfriends")
 OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(?P<group>[a-z][\w'’-]*"
-                     r"(?:\s+[a-z][\w'’-]*)?)(?=\s*(?:[,.;)]|$))")
+                     r"(?:\s+[a-z][\w'’-]*)?)(?=\s*(?:[,.;)]|$)|\s+(?:who|whom|that)\b)")
 
 
 def _split_groups(claims: list[Claim], grouped: list[bool]) -> list[Claim]:
