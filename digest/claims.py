@@ -1226,6 +1226,9 @@ SINCE_WHEN = re.compile(rf"\bsince\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+
                         r",\s+when\b", re.I)
 
 
+# "two suspects and three other informants": "other" is besides the part just counted (twelfth
+# session; also past an apposition: "four suspects, all of them citizens of X, and seven other")
+SPLIT_BEFORE = re.compile(rf"\b(?:{COUNT})\s+(?!(?:people|persons|others)\b)[a-z][\w'’-]*(?:,[^,;.]{{1,50}},)?\s+and\s*$", re.I)
 SINCE_THEN = re.compile(r"[^.;]{0,40}?\bsince\s+then\b", re.I)
 
 
@@ -1250,7 +1253,8 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
     if any(not _own_incidents(clause, ev, m.end() - start) for ev in OTHER_EVENT.finditer(clause)) \
             or OTHER_TIME_START.match(sentence) or (re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():])
-            and not BESIDES.search(clause, 0, m.start() - start)):
+            and not BESIDES.search(clause, 0, m.start() - start)
+            and not SPLIT_BEFORE.search(left[-90:])):
         return "other_event"
     if COMPARED.search(left[-30:]) or SINCE_WHEN.search(clause, 0, m.start() - start):
         return "other_event"
@@ -1382,12 +1386,56 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     groups = [g for c, g in zip(out, of_group, strict=True) if any(c is k for k in kept)]
     read = _inherit_scope(sentence, _split_groups(kept, flags), groups)
+    if len(read) >= 2 and " and " in sentence:
+        read = _split_by_place(sentence, read)
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
     by_month = len(MONTH_IN.findall(sentence)) >= 2  # (a split by month keeps its months)
     return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title, by_month))
             for c in read]
+
+
+# (twelfth session) a toll split by place, the places common nouns as often as names: "killed nine
+# people at two brokerage offices and three at his home", "five were killed at the rink and two at
+# the bar", "11 in Nairobi and two in the suburbs" (the guideline: a split by place is a scope)
+VENUE = (r"(?:in|at|inside|near)\s+(?P<{0}>(?:(?:the|a|an|his|her|their|its|two|three|four|\d+)\s+)?"
+         r"(?!(?:least|most|all)\b)(?:[\w'’-]+\s+){{0,3}}?[\w'’-]+)(?=\s*(?:[,.;)]|$)|\s+(?:and|on|"
+         r"when|after|before|where|while|during|by|with|as|in|at)\b)")
+PLACE_SPLIT = re.compile(r"\s+(?:(?:people|persons|others|more|victims)\s+)?(?:(?:were|was|have\s+been|"
+                         r"had\s+been|died|killed|dead|injured|wounded|hurt)\s+)*"
+                         + VENUE.format("first") + r"\s+and\s+(?:another\s+)?(?P<second>"
+                         rf"(?:{COUNT}))(?:\s+(?:more|others|people))?\s+" + VENUE.format("where"),
+                         re.I)
+AREA_ANAPHOR = re.compile(r"(?:the|that|this)\s+(?:province|region|city|town|country|state|district|"
+                          r"area|village|island|county)$", re.I)
+
+
+def _venue(place: str) -> str:
+    """A venue in the guideline's normal form: no article or count before it ("the rink" ->
+    "rink", "two brokerage offices" -> "brokerage offices"); an area's anaphor keeps its
+    determiner ("the province")."""
+    if AREA_ANAPHOR.fullmatch(place):
+        return place
+    return re.sub(r"^(?:the|a|an|two|three|four|\d+)\s+", "", place, flags=re.I)
+
+
+def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
+    """Two counts of one subject, each said with where it happened, joined by "and": each part
+    is scoped by its place (a scope the rules already found is kept)."""
+    out = list(read)
+    for i in range(len(out) - 1):
+        first, second = out[i], out[i + 1]
+        if first.subject != second.subject or first.role != second.role:
+            continue
+        at = sentence.find(first.value)
+        split = PLACE_SPLIT.match(sentence, at + len(first.value)) if at >= 0 else None
+        if not split or " ".join(split.group("second").split()) != second.value.split()[-1] and \
+                split.group("second") != second.value:
+            continue
+        out[i] = first if first.scope else replace(first, scope=_venue(split.group("first")))
+        out[i + 1] = second if second.scope else replace(second, scope=_venue(split.group("where")))
+    return out
 
 
 FIXED_SCOPES = {"aboard", "on the ground"}
@@ -1550,11 +1598,19 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
                                                           left):
         return _Found(near.subject, None, m.end(), "ellipsis")
     head = left.rstrip()[:-4].rstrip() if left.rstrip().endswith(" and") else ""
+    # ("four suspects, all of them citizens of Tajikistan, and seven other alleged accomplices":
+    # past an apposition, twelfth session)
+    head = re.sub(r",[^,;.]{1,50},$", "", head) if head.endswith(",") else head
     if near.scope and head.endswith(near.scope) and COUNT_END.search(head[:-len(near.scope)]):
         # "included eight servicemen and 17 policemen": the split goes on
+        hedge = re.match(r"\s+(?:(?:other|more|alleged|suspected|reported)\s+)+(?=[a-z])", right)
+        if hedge:
+            right, m_end = right[hedge.end() - 1:], m.end() + hedge.end() - 1
+        else:
+            m_end = m.end()
         group = MEMBERS.match(right)
         if group and group.group(1).lower() not in PLAIN_GROUPS:
-            return _Found(near.subject, group.group(1), m.end() + group.end(), "ellipsis",
+            return _Found(near.subject, group.group(1), m_end + group.end(), "ellipsis",
                           split=True)
     month = MONTH_AFTER.match(sentence, m.end())
     if month and re.search(r"(?:,|\band|\bwhile)\s*$", left) and \
@@ -1570,7 +1626,7 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
         if to:  # "70,000 have fled _ about 45,000 to other parts of Kosovo, 13,000 to Montenegro"
             return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
                           split=True)
-    own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
+    own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with|at|inside)\b", right)
     # ("the toll stands at 160 (88 in the U.S., 54 in Haiti)": a split in brackets, too; "723
     # died: 500 in Concepcion")
     if own and re.search(r"(?:,|\band|\(|:)\s*$", left):

@@ -1311,3 +1311,29 @@ def test_twelfth_session_guards_on_roles(sentence: str, year: int, roles: list[s
 def test_twelfth_session_guards_on_scopes(sentence: str, scopes: list[str | None]) -> None:
     assert [c.scope for c in claims.read_claims(sentence, year=2009)
             if c.role == "current"] == scopes
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a toll split by place, the places common nouns as often as names (the guideline's normal
+    # form: no preposition, article or count)
+    ("The gunman killed six people at two travel agencies and three at his home.",
+     [("six", "travel agencies"), ("three", "his home")]),
+    ("Four people were killed at the arena and two at the hotel.",
+     [("Four", "arena"), ("two", "hotel")]),
+    ("The blasts killed 40 people in Sarn and five in the suburbs.",
+     [("40", "Sarn"), ("five", "suburbs")]),
+    ("Three people were killed in the province and four in the capital on Monday.",
+     [("Three", "the province"), ("four", "capital")]),
+    # a split by group goes on past an apposition and past "other alleged"
+    ("Police have detained five suspects, all of them from Ruvania, and eight other alleged "
+     "accomplices.", [("five", "suspects"), ("eight", "accomplices")]),
+    ("Police detained two suspects and three other informants.",
+     [("two", "suspects"), ("three", "informants")]),
+    # guards: one place locates the event; "N people and M other X" is no split by group
+    ("Nine people were killed at the arena, police said.", [("Nine", None)]),
+    ("The blast killed 12 people and four other soldiers died in attacks.", [("12", None)]),
+])
+def test_twelfth_session_splits_by_place_and_group(
+        sentence: str, expected: list[tuple[str, str | None]]) -> None:
+    found = claims.read_claims(sentence, year=2009)
+    assert [(c.value, c.scope) for c in found if c.role == "current"] == expected
