@@ -1228,7 +1228,8 @@ SINCE_WHEN = re.compile(rf"\bsince\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+
 
 # "two suspects and three other informants": "other" is besides the part just counted (twelfth
 # session; also past an apposition: "four suspects, all of them citizens of X, and seven other")
-SPLIT_BEFORE = re.compile(rf"\b(?:{COUNT})\s+(?!(?:people|persons|others)\b)[a-z][\w'’-]*(?:,[^,;.]{{1,50}},)?\s+and\s*$", re.I)
+SPLIT_BEFORE = re.compile(rf"\b(?:{COUNT})\s+(?!(?:people|persons|others)\b)[a-z][\w'’-]*"
+                          r"(?:,[^,;.]{1,50},)?\s+and\s*$", re.I)
 SINCE_THEN = re.compile(r"[^.;]{0,40}?\bsince\s+then\b", re.I)
 
 
@@ -1430,8 +1431,7 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
             continue
         at = sentence.find(first.value)
         split = PLACE_SPLIT.match(sentence, at + len(first.value)) if at >= 0 else None
-        if not split or " ".join(split.group("second").split()) != second.value.split()[-1] and \
-                split.group("second") != second.value:
+        if not split or not second.value.endswith(" ".join(split.group("second").split())):
             continue
         out[i] = first if first.scope else replace(first, scope=_venue(split.group("first")))
         out[i + 1] = second if second.scope else replace(second, scope=_venue(split.group("where")))
