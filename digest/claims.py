@@ -487,6 +487,7 @@ BEFORE_RE = re.compile(
     r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
     # ("killed the Kursk's 118-man crew", "killed his two children")
     re.I)
+COORD_BEFORE = re.compile(rf"\b(?P<verb>{_alternation(BEFORE)})\s+and\s+$", re.I)
 TOLL_RE = re.compile(
     rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,8}}?)\s+"
     r"(?:to|at|of|is|was|reached|reaches|hit|hits|neared|nears|from)\s*$", re.I)
@@ -907,8 +908,18 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                           "after")
     after = AFTER_RE.match(sentence, m.end())
     before = BEFORE_RE.search(near)
+    # (twelfth session) "arrested and indicted two executives": one span, one label, the first
+    # verb's (the guideline's "injured and arrested" is injured)
+    lead = COORD_BEFORE.search(near, 0, before.start()) \
+        if before and near[:before.start()].endswith(" and ") else None
+    if lead and before and BEFORE[" ".join(before.group("verb").lower().split())] == "killed":
+        lead = None  # ("kidnapped and killed three aid workers": a death is what befell them)
+    # ("killed and wounded dozens": the guideline's killed and injured as one figure)
+    both = lead is not None and before is not None and BEFORE[" ".join(
+        lead.group("verb").lower().split())] == "killed" and BEFORE[" ".join(
+        before.group("verb").lower().split())] == "injured"
     if before:
-        needs = NEEDS_AFTER.get(" ".join(before.group("verb").lower().split()))
+        needs = NEEDS_AFTER.get(" ".join((lead or before).group("verb").lower().split()))
         if needs and not needs.match(sentence, m.end()):
             before = None  # "holding three meetings", "took 20 minutes"
         elif before.group("verb").lower() in BASE_FORMS and re.search(
@@ -1035,14 +1046,14 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         group_m = re.match(r"\s+(?!(?:in|at|on|across|throughout|near|inside)\b)([A-Za-z][\w'’-]+)",
                            sentence[m.end():])
         is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
-        verb = " ".join(before.group("verb").lower().split())
+        verb = " ".join((lead or before).group("verb").lower().split())
         members = MEMBERS.match(sentence, m.end())
         if (before.group("first") or "includ" in verb or verb.startswith("among ")) and \
                 members and members.group(1).lower().split()[0] not in PLAIN_GROUPS:
             # a part of the toll: "killed the pilot and 11 passengers", "The dead included
             # four children"
-            return _Found(BEFORE[verb], members.group(1), members.end(), "before", split=True)
-        return _Found(BEFORE[" ".join(before.group("verb").lower().split())],
+            return _Found("other:casualties" if both else BEFORE[verb], members.group(1), members.end(), "before", split=True)
+        return _Found("other:casualties" if both else BEFORE[verb],
                       split.group(1) if split and is_split else None,
                       m.end() + (group_m.end() if group_m else 0), "before", split=is_split)
     return None

@@ -1337,3 +1337,17 @@ def test_twelfth_session_splits_by_place_and_group(
         sentence: str, expected: list[tuple[str, str | None]]) -> None:
     found = claims.read_claims(sentence, year=2009)
     assert [(c.value, c.scope) for c in found if c.role == "current"] == expected
+
+
+@pytest.mark.parametrize(("sentence", "subject"), [
+    # two verbs before one count: one span, one label, the first verb's (the guideline's
+    # "injured and arrested" is injured) ...
+    ("Authorities arrested and indicted two former bank managers.", "arrested"),
+    ("Police arrested and charged three men with arson.", "arrested"),
+    # ... unless the second is a death, or the pair is the guideline's killed and injured
+    ("Gunmen kidnapped and killed three aid workers.", "killed"),
+    ("The militia killed and wounded dozens of villagers.", "other:casualties"),
+    ("Troops shot and killed 12 protesters.", "killed"),
+])
+def test_twelfth_session_two_verbs_before_one_count(sentence: str, subject: str) -> None:
+    assert [c.subject for c in claims.read_claims(sentence, year=2009)] == [subject]
