@@ -1052,7 +1052,8 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                 members and members.group(1).lower().split()[0] not in PLAIN_GROUPS:
             # a part of the toll: "killed the pilot and 11 passengers", "The dead included
             # four children"
-            return _Found("other:casualties" if both else BEFORE[verb], members.group(1), members.end(), "before", split=True)
+            return _Found("other:casualties" if both else BEFORE[verb], members.group(1),
+                          members.end(), "before", split=True)
         return _Found("other:casualties" if both else BEFORE[verb],
                       split.group(1) if split and is_split else None,
                       m.end() + (group_m.end() if group_m else 0), "before", split=is_split)
