@@ -771,6 +771,13 @@ TOTAL_SUBJECTS = {"death": "killed", "deaths": "killed", "dead": "killed", "died
                   "missing": "missing"}
 
 
+# (twelfth session) "a woman who died in a fire along with her five children": a named victim and
+# a count who died with her (a split, as "killed the pilot and 11 passengers")
+ALONG_WITH = re.compile(r"\b(?:died|perished|(?:was|were)\s+(?:killed|shot\s+dead|burned\s+to\s+"
+                        r"death))\b[^.;]{0,50}?\balong\s+with\s+(?:(?:his|her|their)\s+)?$", re.I)
+NOT_NOUN = r"(?!(?:was|has|is|as|his|this|thus|its)\b)"
+ALONG_GROUP = re.compile(rf"\s+((?:{NOT_NOUN}[a-z][\w'’-]*\s+)?{NOT_NOUN}(?:[a-z][\w'’-]*(?:s|men)|"
+                         r"children|people))\b")
 # (twelfth session) "The eight dead Tuesday included three Hamas and three Fatah supporters": the
 # toll's noun with its count (and a word of time) before "included", its parts after
 TOLL_INCLUDED = re.compile(rf"\b(?:the|those)\s+(?:(?:{COUNT})\s+)?(?:people\s+)?"
@@ -857,6 +864,13 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         total = _total(sentence, m, left)
         if total:
             return total
+    along = ALONG_WITH.search(left) if "along with" in near else None
+    if along:
+        member = ALONG_GROUP.match(sentence, m.end())
+        group = member.group(1) if member and \
+            member.group(1).lower().split()[0] not in PLAIN_GROUPS else None
+        return _Found("killed", group, member.end() if member else m.end(), "before",
+                      split=group is not None)
     counted = TOLL_INCLUDED.search(near) if "includ" in near else None
     if counted:
         member = MEMBERS.match(sentence, m.end())

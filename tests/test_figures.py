@@ -1351,3 +1351,17 @@ def test_twelfth_session_splits_by_place_and_group(
 ])
 def test_twelfth_session_two_verbs_before_one_count(sentence: str, subject: str) -> None:
     assert [c.subject for c in claims.read_claims(sentence, year=2009)] == [subject]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a named victim and a count who died with her: a split, the count's group its scope
+    ("A man who died in the blaze along with his four children was buried on Friday.",
+     [("killed", "four", "children")]),
+    ("The driver was killed along with 11 passengers.", [("killed", "11", "passengers")]),
+    # guard: no death, no count of the dead
+    ("He travelled to the capital along with his two sons.", []),
+])
+def test_twelfth_session_a_count_who_died_along_with_a_named_victim(
+        sentence: str, expected: list[tuple[str, str, str]]) -> None:
+    found = claims.read_claims(sentence, year=2009)
+    assert [(c.subject, c.value, c.scope) for c in found] == expected
