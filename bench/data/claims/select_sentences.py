@@ -13,6 +13,7 @@ import html
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -237,33 +238,31 @@ def page_path(set_name: str, story: str, eval_root: Path = EVAL) -> Path:
     return next(gold.glob(f"{name}-*.txt")) if set_name == "gn1" else gold / f"{name}.txt"
 
 
-def train2_sample() -> list[dict[str, object]]:
-    """The train2 sample over the drawn pages, in set then file-name order.
+def _first_plain(units: list[tuple[str, str]]) -> list[int]:
+    """The first sentence of a page with a number and no CASUALTY word (none or one index)."""
+    return [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and not CASUALTY.search(s)][:1]
 
-    casualty_all: the first and the last sentence of the page (headline included) holding a number
-    (rule 4) and a CASUALTY word (one sentence when the page has one such sentence).
-    numbers: on every second drawn page (the 1st, 3rd, ... of its set), the first sentence with a
-    number and no CASUALTY word. A sentence whose text was already taken (a page republished in
-    two sets or twice in one) is skipped.
-    """
+
+Choose = Callable[[list[tuple[str, str]], list[int], int], list[tuple[int, str]]]
+
+
+def _page_sample(split: str, train2_half: bool, choose: Choose, seen: set[str]) -> list[dict[str, object]]:
+    """The sample of one half of the pages (train2's draw or the rest), in set then file-name
+    order: on each page holding a sentence with a number (rule 4) and a CASUALTY word, the
+    sentences `choose(units, hits, drawn)` picks; a sentence whose text is in `seen` is skipped."""
     import hashlib
 
     out: list[dict[str, object]] = []
-    seen: set[str] = set()
     for set_name, subset in PAGE_SETS.items():
         drawn = 0
         for path in sorted((EVAL / "extraction" / subset / "gold").glob("*.txt")):
-            if hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] >= PAGE_DRAW:
+            if (hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] < PAGE_DRAW) != train2_half:
                 continue  # (drawn before it is read: the draw is blind to the text)
             units = page_units(path)
             hits = [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and CASUALTY.search(s)]
             if not hits:
                 continue
-            picks = [(i, "casualty_all") for i in sorted({hits[0], hits[-1]})]
-            if drawn % 2 == 0:
-                plain = [i for i, (_, s) in enumerate(units)
-                         if HAS_NUMBER.search(s) and not CASUALTY.search(s)]
-                picks += [(i, "numbers") for i in plain[:1]]
+            picks = choose(units, hits, drawn)
             drawn += 1
             name = page_name(set_name, path)
             for i, kind in sorted(picks):
@@ -271,11 +270,27 @@ def train2_sample() -> list[dict[str, object]]:
                 if sentence in seen:
                     continue
                 seen.add(sentence)
-                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": "train2",
+                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": split,
                             "set": set_name, "story": f"{set_name}-{name}", "doc": name,
                             "date": None, "outlet": subset, "part": part, "sample": kind,
                             "sentence": sentence})
     return out
+
+
+def train2_sample() -> list[dict[str, object]]:
+    """The train2 sample over the drawn pages (md5 digit < PAGE_DRAW).
+
+    casualty_all: the first and the last sentence of the page (headline included) holding a number
+    (rule 4) and a CASUALTY word (one sentence when the page has one such sentence).
+    numbers: on every second drawn page (the 1st, 3rd, ... of its set), the first sentence with a
+    number and no CASUALTY word. A sentence whose text was already taken (a page republished in
+    two sets or twice in one) is skipped.
+    """
+    def choose(units: list[tuple[str, str]], hits: list[int], drawn: int) -> list[tuple[int, str]]:
+        picks = [(i, "casualty_all") for i in sorted({hits[0], hits[-1]})]
+        return picks + [(i, "numbers") for i in (_first_plain(units) if drawn % 2 == 0 else [])]
+
+    return _page_sample("train2", True, choose, set())
 
 
 # train3 (session 12): the pages train2 did not draw, enriched for sentences where a scope is
@@ -287,46 +302,21 @@ TRAIN3_NUMBERS_EVERY = 3
 
 
 def train3_sample(taken: set[str] | frozenset[str] = frozenset()) -> list[dict[str, object]]:
-    """The train3 sample: the pages train2's draw left out (md5 digit >= PAGE_DRAW), in set then
-    file-name order, each holding a sentence with a number (rule 4) and a CASUALTY word.
+    """The train3 sample: the pages train2's draw left out (md5 digit >= PAGE_DRAW).
 
-    scope: the page's first such sentence that also holds a SCOPE_CUE word; casualty_all: when
-    none does, its first such sentence. numbers: on every TRAIN3_NUMBERS_EVERY-th page (the 1st,
-    4th, ...), the first sentence with a number and no CASUALTY word. A sentence whose text is in
-    `taken` (already labelled in another split: a page published twice) or already drawn here is
-    skipped.
+    scope: the page's first sentence with a number and a CASUALTY word that also holds a
+    SCOPE_CUE word; casualty_all: when none does, its first such sentence. numbers: on every
+    TRAIN3_NUMBERS_EVERY-th page (the 1st, 4th, ...), the first sentence with a number and no
+    CASUALTY word. A sentence whose text is in `taken` (already labelled in another split: a page
+    published twice) or already drawn here is skipped.
     """
-    import hashlib
+    def choose(units: list[tuple[str, str]], hits: list[int], drawn: int) -> list[tuple[int, str]]:
+        scoped = [i for i in hits if SCOPE_CUE.search(units[i][1])]
+        picks = [(scoped[0], "scope")] if scoped else [(hits[0], "casualty_all")]
+        plain = _first_plain(units) if drawn % TRAIN3_NUMBERS_EVERY == 0 else []
+        return picks + [(i, "numbers") for i in plain]
 
-    out: list[dict[str, object]] = []
-    seen: set[str] = set(taken)
-    for set_name, subset in PAGE_SETS.items():
-        drawn = 0
-        for path in sorted((EVAL / "extraction" / subset / "gold").glob("*.txt")):
-            if hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] < PAGE_DRAW:
-                continue  # train2's half
-            units = page_units(path)
-            hits = [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and CASUALTY.search(s)]
-            if not hits:
-                continue
-            scoped = [i for i in hits if SCOPE_CUE.search(units[i][1])]
-            picks = [(scoped[0], "scope")] if scoped else [(hits[0], "casualty_all")]
-            if drawn % TRAIN3_NUMBERS_EVERY == 0:
-                plain = [i for i, (_, s) in enumerate(units)
-                         if HAS_NUMBER.search(s) and not CASUALTY.search(s)]
-                picks += [(i, "numbers") for i in plain[:1]]
-            drawn += 1
-            name = page_name(set_name, path)
-            for i, kind in sorted(picks):
-                part, sentence = units[i]
-                if sentence in seen:
-                    continue
-                seen.add(sentence)
-                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": "train3",
-                            "set": set_name, "story": f"{set_name}-{name}", "doc": name,
-                            "date": None, "outlet": subset, "part": part, "sample": kind,
-                            "sentence": sentence})
-    return out
+    return _page_sample("train3", False, choose, set(taken))
 
 
 def _row(story: str, split: str, set_name: str, i: int, part: str, sentence: str,
