@@ -9,7 +9,8 @@ checks here are the ones a scorer relies on: ids unique, every figure found in i
 number mention of the selection rule accounted for, bounds that agree with the qualifier, and whole
 stories in one split (dev = DUC 2003 + 2006, validation = DUC 2007, test = MultiLing 2011 + other DUC
 2006 stories, labelled blind in session 6; train = more DUC 2003/2006/2007 stories, session 8;
-train2 = modern web news pages of the extraction sets, one page a story, session 11).
+train2 = modern web news pages of the extraction sets, one page a story, session 11; train3 = the
+pages of those sets train2 did not draw, enriched for sentences where a scope is possible, session 12).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from typing import Any, Literal, get_args
 
 DATA = Path(__file__).resolve().parent / "data" / "claims"
 
-Split = Literal["dev", "validation", "test", "train", "train2"]
-# which selection rule of the README picked the sentence ("casualty_all": the train split's rule)
-Sample = Literal["numbers", "casualty", "revision", "casualty_all"]
+Split = Literal["dev", "validation", "test", "train", "train2", "train3"]
+# which selection rule of the README picked the sentence ("casualty_all": the train split's rule;
+# "scope": the train3 split's page sentence with a word a scope is said with)
+Sample = Literal["numbers", "casualty", "revision", "casualty_all", "scope"]
 Qualifier = Literal["exact", "lower", "upper", "approx", "range"]
 Role = Literal["current", "earlier", "other_event"]
 Verdict = Literal["rising", "revised", "disagree", "agree"]
@@ -40,7 +42,9 @@ OTHER = re.compile(r"other:[a-z_]+")
 SET_SPLITS = {"duc2003": {"dev", "train"}, "duc2006": {"dev", "test", "train"},
               "duc2007": {"validation", "train"}, "multiling2011": {"test"},
               # train2 (session 11): web pages' gold main texts from the extraction sets
-              "gn1": {"train2"}, "dragnet": {"train2"}, "cleanportal": {"train2"}}
+              # train3 (session 12): the pages of those sets train2's draw left out
+              "gn1": {"train2", "train3"}, "dragnet": {"train2", "train3"},
+              "cleanportal": {"train2", "train3"}}
 # plain-text WikiNews articles: the date is null when the text states none; the web pages of
 # train2 carry no date the selection reads (a page's own date line is text like any other)
 UNDATED = {"multiling2011", "gn1", "dragnet", "cleanportal"}

@@ -6,6 +6,7 @@
     python bench/eval_figures.py --split dev --fold a --errors   # story-level folds inside dev
     python bench/eval_figures.py --split dev --reader model   # the learned reader
     python bench/eval_figures.py --split train2         # web pages, one page a story (undated)
+    python bench/eval_figures.py --split train3         # the pages train2 did not draw (session 12)
 
 Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
 the same subject and the same low/high; when the gold claim names a scope, the predicted one must
@@ -181,7 +182,7 @@ def load_story(eval_root: Path, set_name: str, story: str) -> list[Article]:
 
 
 def load_page(eval_root: Path, set_name: str, story: str) -> Article:
-    """A train2 story: one web page's gold main text, its first line the title when it reads as
+    """A train2 or train3 story: one web page's gold main text, its first line the title when it reads as
     one; undated (digest then takes the year the text states, as for an undated feed item)."""
     path = select_sentences.page_path(set_name, story, eval_root)
     title, paragraphs = select_sentences.page_text(path)
@@ -250,7 +251,8 @@ def fold_stories(stories: list[str], fold: str) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=["dev", "train", "train2", "validation", "test"])
+    parser.add_argument("--split", default="dev",
+                        choices=["dev", "train", "train2", "train3", "validation", "test"])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get(
         "DIGEST_CLAIMS_DATA", REPO / "bench" / "data" / "claims")))
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get(

@@ -487,6 +487,7 @@ BEFORE_RE = re.compile(
     r"(?:\s+(?:the\s+)?[A-Z][\w.-]*['’]s|\s+(?:his|her|their|its|our))?\s*$",
     # ("killed the Kursk's 118-man crew", "killed his two children")
     re.I)
+COORD_BEFORE = re.compile(rf"\b(?P<verb>{_alternation(BEFORE)})\s+and\s+$", re.I)
 TOLL_RE = re.compile(
     rf"\b(?P<toll>{_alternation(TOLLS)})(?P<mid>(?:\s+(?:[^\s.;]|\.(?=\d))+){{0,8}}?)\s+"
     r"(?:to|at|of|is|was|reached|reaches|hit|hits|neared|nears|from)\s*$", re.I)
@@ -616,7 +617,8 @@ PERIOD = (r"\bsince\s+(?P<place>the\s+(?:beginning|start|outbreak)\s+of\s+[^,.;]
           r"(?:the|its|their)\s+[\w'’-]+(?:\s+(?!(?:with|from|for|in|on|at|and|to|when|which|"
           r"that|who|as|by)\b)[\w'’-]+){0,3}|[a-z]+ing\s+[^,.;_]{1,30}|"
           rf"(?i:{MONTHS})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:1[89]|20)\d\d|\s+(?:this|last)\s+year)?|"
-          r"(?:1[89]|20)\d\d)")
+          # (twelfth session) "has claimed over 6,000 lives since then": the anaphor as written
+          r"(?:1[89]|20)\d\d|then\b)")
 OPENING = r"""^[\s`'"“‘]*"""  # a sentence's start, past its opening quotes
 PERIOD_BEFORE = re.compile(rf"(?:{OPENING}|[;,]\s*){PERIOD.replace('since', '(?i:since)', 1)}\s*,", re.A)
 PERIOD_AFTER = re.compile(rf"[^.;]{{0,60}}?{PERIOD}", re.I)
@@ -631,6 +633,17 @@ SPAN_BEFORE = re.compile(rf"\b(?:over|in|during|within)\s+(?:(?:a|an|its|their|h
 # ... or opening the sentence: "In the past 20 years, the drug has been linked to 24 deaths"
 SPAN_START = re.compile(rf"{OPENING}(?:over|in|during|within)\s+(?:(?:a|an|its|their|his)\s+)?"
                         rf"{SPAN}\s*,", re.I)
+# (twelfth session) "This month alone, attacks have killed at least nine": a part of a longer toll
+# by its period ("alone" says it is a part)
+ALONE_START = re.compile(rf"{OPENING}(?P<place>(?:this|last|that)\s+(?:week|month|year|weekend))"
+                         r"\s+alone\s*,", re.I)
+# "More than 6,400 people were killed in 2007, the bloodiest year since ...": a year's toll of a
+# conflict, said with what makes that year stand out (also in _role: not another time)
+YEAR_TOLL = re.compile(r"\s*\bin\s+(?P<place>(?:1[89]|20)\d\d)\s*,\s+(?:the|its|their)\s+"
+                       r"(?:\w+\s+)?(?:deadliest|bloodiest|worst|most\s+violent)\s+year\b", re.I)
+# an aside set off by dashes ("killed in attacks -- mainly suicide bombings -- in Pakistan over
+# the past year"): blanked, so that what follows it is as near as it reads
+DASH_ASIDE = re.compile(r"\s--\s[^.;]{1,80}?\s--\s")
 # (a name is taken whole: "Dar es Salaam", never "Dar es" with "Salaam" left to the words after)
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|es)\b))*"
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
@@ -735,7 +748,8 @@ class _Found:
     subject: str
     group: str | None  # the noun the count is split by ("soldiers"), if any
     end: int  # where the subject words end (scope is looked for after)
-    how: str  # which reading found it: "noun_of", "toll", "before", "after", "part_of"
+    how: str  # which reading found it: "noun_of", "toll", "before", "after", "part_of",
+    # "part_state"
     split: bool = False  # the sentence splits the subject by group ("three Britons and a ...")
 
 
@@ -755,6 +769,29 @@ TOTAL_SUBJECTS = {"death": "killed", "deaths": "killed", "dead": "killed", "died
                   "arrested": "arrested", "detained": "arrested", "detentions": "arrested",
                   "wounded": "injured", "cases": "other:sick", "infections": "other:sick",
                   "missing": "missing"}
+
+
+# (twelfth session) "a woman who died in a fire along with her five children": a named victim and
+# a count who died with her (a split, as "killed the pilot and 11 passengers")
+ALONG_WITH = re.compile(r"\b(?:died|perished|(?:was|were)\s+(?:killed|shot\s+dead|burned\s+to\s+"
+                        r"death))\b[^.;]{0,50}?\balong\s+with\s+(?:(?:his|her|their)\s+)?$", re.I)
+NOT_NOUN = r"(?!(?:was|has|is|as|his|this|thus|its)\b)"
+ALONG_GROUP = re.compile(rf"\s+((?:{NOT_NOUN}[a-z][\w'’-]*\s+)?{NOT_NOUN}(?:[a-z][\w'’-]*(?:s|men)|"
+                         r"children|people))\b")
+# (twelfth session) "The eight dead Tuesday included three Hamas and three Fatah supporters": the
+# toll's noun with its count (and a word of time) before "included", its parts after
+TOLL_INCLUDED = re.compile(rf"\b(?:the|those)\s+(?:(?:{COUNT})\s+)?(?:people\s+)?"
+                           r"(?P<noun>dead|victims|injured|wounded|casualties)\b"
+                           r"(?:\s+(?!and\b|or\b)[A-Za-z]+){0,2}\s+includ(?:ed|es|e)\s*$", re.I)
+
+
+# (twelfth session) "Sixteen of the dozens of people hurt in the massacre remained hospitalized",
+# "Five of the 40 injured are in critical condition": the whole has its own count and subject,
+# the part is said by the state it is in
+CONDITION_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:remain(?:s|ed)?|were|are|was|is)\s+(?:still\s+)?(?:in\s+(?:the\s+)?)?"
+    r"(?P<place>hospitali[sz]ed|hospital|(?:critical|serious|stable|grave)\s+condition|"
+    r"intensive\s+care)\b", re.I)
 
 
 def _member_named(sentence: str, at: int) -> re.Match[str] | None:
@@ -827,6 +864,19 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         total = _total(sentence, m, left)
         if total:
             return total
+    along = ALONG_WITH.search(left) if "along with" in near else None
+    if along:
+        member = ALONG_GROUP.match(sentence, m.end())
+        group = member.group(1) if member and \
+            member.group(1).lower().split()[0] not in PLAIN_GROUPS else None
+        return _Found("killed", group, member.end() if member else m.end(), "before",
+                      split=group is not None)
+    counted = TOLL_INCLUDED.search(near) if "includ" in near else None
+    if counted:
+        member = MEMBERS.match(sentence, m.end())
+        if member and member.group(1).lower().split()[0] not in PLAIN_GROUPS:
+            return _Found(MEMBER_NOUNS[f"the {counted.group('noun').lower()}"], member.group(1),
+                          member.end(), "before", split=True)
     members = OF_MEMBERS.search(near) if "of" in low else None
     if members and not AFTER_RE.match(sentence, m.end()):
         # (with a verb of its own the count reads as usual: "Of the injured, 57 were in
@@ -852,6 +902,11 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
             if scope.lower() in ("the", "those", "these", "them") else None
         if member:  # "Two of those killed were police officers": the part's group
             return _Found(subject, member.group(1), member.end(), "part_of", split=True)
+        still = CONDITION_AFTER.match(sentence, part.end()) if subject == "injured" and \
+            re.search(rf"\b(?:{COUNT}|{VAGUE_RE})\b", scope, re.I) else None
+        if still:  # (the whole is a count of its own, read next: no "part_of")
+            where = " ".join(still.group("place").split())
+            return _Found(subject, where, still.end(), "part_state", split=True)
         return _Found(subject, scope, part.end(), "part_of")
     if re.match(rf"\s+of\s+(?:the\s+|those\s+)?(?:{COUNT})\b", sentence[m.end():], re.I):
         return None  # "two of three defendants": a share, the whole is counted elsewhere
@@ -867,8 +922,18 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
                           "after")
     after = AFTER_RE.match(sentence, m.end())
     before = BEFORE_RE.search(near)
+    # (twelfth session) "arrested and indicted two executives": one span, one label, the first
+    # verb's (the guideline's "injured and arrested" is injured)
+    lead = COORD_BEFORE.search(near, 0, before.start()) \
+        if before and near[:before.start()].endswith(" and ") else None
+    if lead and before and BEFORE[" ".join(before.group("verb").lower().split())] == "killed":
+        lead = None  # ("kidnapped and killed three aid workers": a death is what befell them)
+    # ("killed and wounded dozens": the guideline's killed and injured as one figure)
+    both = lead is not None and before is not None and BEFORE[" ".join(
+        lead.group("verb").lower().split())] == "killed" and BEFORE[" ".join(
+        before.group("verb").lower().split())] == "injured"
     if before:
-        needs = NEEDS_AFTER.get(" ".join(before.group("verb").lower().split()))
+        needs = NEEDS_AFTER.get(" ".join((lead or before).group("verb").lower().split()))
         if needs and not needs.match(sentence, m.end()):
             before = None  # "holding three meetings", "took 20 minutes"
         elif before.group("verb").lower() in BASE_FORMS and re.search(
@@ -995,14 +1060,15 @@ def _subject(sentence: str, m: re.Match[str]) -> _Found | None:
         group_m = re.match(r"\s+(?!(?:in|at|on|across|throughout|near|inside)\b)([A-Za-z][\w'’-]+)",
                            sentence[m.end():])
         is_split = bool(split and split.group(1).lower() not in PLAIN_GROUPS)
-        verb = " ".join(before.group("verb").lower().split())
+        verb = " ".join((lead or before).group("verb").lower().split())
         members = MEMBERS.match(sentence, m.end())
         if (before.group("first") or "includ" in verb or verb.startswith("among ")) and \
                 members and members.group(1).lower().split()[0] not in PLAIN_GROUPS:
             # a part of the toll: "killed the pilot and 11 passengers", "The dead included
             # four children"
-            return _Found(BEFORE[verb], members.group(1), members.end(), "before", split=True)
-        return _Found(BEFORE[" ".join(before.group("verb").lower().split())],
+            return _Found("other:casualties" if both else BEFORE[verb], members.group(1),
+                          members.end(), "before", split=True)
+        return _Found("other:casualties" if both else BEFORE[verb],
                       split.group(1) if split and is_split else None,
                       m.end() + (group_m.end() if group_m else 0), "before", split=is_split)
     return None
@@ -1128,6 +1194,14 @@ def _scope(sentence: str, m: re.Match[str], found: _Found) -> str | None:
 
 def _period(sentence: str, m: re.Match[str], found: _Found) -> str | None:
     """The period of a cumulative toll, when the sentence gives one."""
+    if " -- " in sentence:  # (only past the subject's words: the offsets before stay)
+        sentence = sentence[:found.end] + DASH_ASIDE.sub(" ", sentence[found.end:])
+    alone = ALONE_START.match(sentence) if "alone" in sentence else None
+    if alone and alone.end() <= m.start():
+        return " ".join(alone.group("place").split())
+    year = YEAR_TOLL.match(sentence, found.end) if "year" in sentence else None
+    if year:
+        return year.group("place")
     if "since" in sentence.lower():
         since = PERIOD_AFTER.match(sentence, found.end) or PERIOD_BEFORE.search(
             sentence[:m.start()])
@@ -1163,7 +1237,10 @@ YEAR_REACH = 50
 # (eleventh session, forms of web news) "killing a woman ... and wounding at least 46 other
 # civilians": "other" is besides the victim just named, not another attack's
 BESIDES = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|shooting|shot)\s+"
-                     r"(?:a|an|one|the|his|her|their|its)\s+(?!\d)", re.I)
+                     # (twelfth session: past an age, "killed a 12-year-old girl and injured four
+                     # other members of the household")
+                     r"(?:a|an|one|the|his|her|their|its)\s+(?!\d(?![\d,]*-(?:year|month|week|day)-old))",
+                     re.I)
 # "13 people killed ... compared to 17 people killed during the same period in 2006": the figure
 # compared with is another period's
 COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:just\s+|only\s+|the\s+)?$",
@@ -1173,6 +1250,21 @@ COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:j
 SINCE_WHEN = re.compile(rf"\bsince\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTHS})|"
                         rf"(?:(?:{MONTHS})\.?\s+)?(?:1[89]|20)\d\d)(?:\s*,?\s*(?:1[89]|20)\d\d)?"
                         r",\s+when\b", re.I)
+
+
+# "two suspects and three other informants": "other" is besides the part just counted (twelfth
+# session; also past an apposition: "four suspects, all of them citizens of X, and seven other")
+SPLIT_BEFORE = re.compile(rf"\b(?:{COUNT})\s+(?!(?:people|persons|others)\b)[a-z][\w'’-]*"
+                          r"(?:,[^,;.]{1,50},)?\s+and\s*$", re.I)
+SINCE_THEN = re.compile(r"[^.;]{0,40}?\bsince\s+then\b", re.I)
+
+
+def _own_incidents(clause: str, ev: re.Match[str], count_end: int) -> bool:
+    """ "3 arrested in separate incidents", "Two soldiers were killed in separate attacks": the
+    count's own verb spreads it over several incidents, the ones the sentence reports (twelfth
+    session); "after separate attacks" or "separate attacks that killed 300" stay other events."""
+    return ev.group(0)[:8].lower() == "separate" and ev.start() >= count_end and \
+        re.search(r"\bin\s+$", clause[:ev.start()]) is not None
 
 
 def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
@@ -1185,9 +1277,11 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
         return "other_event"
     if COMPARISON.search(clause, 0, m.start() - start):
         return "other_event"
-    if OTHER_EVENT.search(clause) or OTHER_TIME_START.match(sentence) or (re.match(
+    if any(not _own_incidents(clause, ev, m.end() - start) for ev in OTHER_EVENT.finditer(clause)) \
+            or OTHER_TIME_START.match(sentence) or (re.match(
             r"\s+other\s+(?!people\b|persons\b)[a-z]+s\b", sentence[m.end():])
-            and not BESIDES.search(clause, 0, m.start() - start)):
+            and not BESIDES.search(clause, 0, m.start() - start)
+            and not SPLIT_BEFORE.search(left[-90:])):
         return "other_event"
     if COMPARED.search(left[-30:]) or SINCE_WHEN.search(clause, 0, m.start() - start):
         return "other_event"
@@ -1198,7 +1292,12 @@ def _role(sentence: str, m: re.Match[str], article_year: int | None) -> Role:
         # (a full date of last year is often the story's own event still in the news: the
         # crash "on October 31, 1999" in a 2000 article about its investigation)
         recent = article_year is not None and year >= article_year - (y.group(2) is not None)
-        if SINCE_YEAR.search(clause[:y.start()]) or recent:
+        # ("a truce began to unravel in December 2005 and ... has claimed over 6,000 lives since
+        # then": the year starts the count's period, twelfth session)
+        counted_since = y.start() + start < m.start() and SINCE_THEN.match(sentence, m.end())
+        if SINCE_YEAR.search(clause[:y.start()]) or recent or counted_since or \
+                (YEAR_TOLL.match(clause, y.start())
+                 and (article_year is None or year >= article_year - 1)):
             continue
         return "other_event"
     if (EARLIER_BEFORE.search(left[-60:]) or EARLIER_AFTER.match(sentence, m.end())
@@ -1314,12 +1413,55 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     flags = [g for c, g in zip(out, grouped, strict=True) if any(c is k for k in kept)]
     groups = [g for c, g in zip(out, of_group, strict=True) if any(c is k for k in kept)]
     read = _inherit_scope(sentence, _split_groups(kept, flags), groups)
+    if len(read) >= 2 and " and " in sentence:
+        read = _split_by_place(sentence, read)
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
     by_month = len(MONTH_IN.findall(sentence)) >= 2  # (a split by month keeps its months)
     return [c if c.scope is None else replace(c, scope=_tidy_scope(c.scope, title, by_month))
             for c in read]
+
+
+# (twelfth session) a toll split by place, the places common nouns as often as names: "killed nine
+# people at two brokerage offices and three at his home", "five were killed at the rink and two at
+# the bar", "11 in Nairobi and two in the suburbs" (the guideline: a split by place is a scope)
+VENUE = (r"(?:in|at|inside|near)\s+(?P<{0}>(?:(?:the|a|an|his|her|their|its|two|three|four|\d+)\s+)?"
+         r"(?!(?:least|most|all)\b)(?:[\w'’-]+\s+){{0,3}}?[\w'’-]+)(?=\s*(?:[,.;)]|$)|\s+(?:and|on|"
+         r"when|after|before|where|while|during|by|with|as|in|at)\b)")
+PLACE_SPLIT = re.compile(r"\s+(?:(?:people|persons|others|more|victims)\s+)?(?:(?:were|was|have\s+been|"
+                         r"had\s+been|died|killed|dead|injured|wounded|hurt)\s+)*"
+                         + VENUE.format("first") + r"\s+and\s+(?:another\s+)?(?P<second>"
+                         rf"(?:{COUNT}))(?:\s+(?:more|others|people))?\s+" + VENUE.format("where"),
+                         re.I)
+AREA_ANAPHOR = re.compile(r"(?:the|that|this)\s+(?:province|region|city|town|country|state|district|"
+                          r"area|village|island|county)$", re.I)
+
+
+def _venue(place: str) -> str:
+    """A venue in the guideline's normal form: no article or count before it ("the rink" ->
+    "rink", "two brokerage offices" -> "brokerage offices"); an area's anaphor keeps its
+    determiner ("the province")."""
+    if AREA_ANAPHOR.fullmatch(place):
+        return place
+    return re.sub(r"^(?:the|a|an|two|three|four|\d+)\s+", "", place, flags=re.I)
+
+
+def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
+    """Two counts of one subject, each said with where it happened, joined by "and": each part
+    is scoped by its place (a scope the rules already found is kept)."""
+    out = list(read)
+    for i in range(len(out) - 1):
+        first, second = out[i], out[i + 1]
+        if first.subject != second.subject or first.role != second.role:
+            continue
+        at = sentence.find(first.value)
+        split = PLACE_SPLIT.match(sentence, at + len(first.value)) if at >= 0 else None
+        if not split or not second.value.endswith(" ".join(split.group("second").split())):
+            continue
+        out[i] = first if first.scope else replace(first, scope=_venue(split.group("first")))
+        out[i + 1] = second if second.scope else replace(second, scope=_venue(split.group("where")))
+    return out
 
 
 FIXED_SCOPES = {"aboard", "on the ground"}
@@ -1422,8 +1564,10 @@ def _ordinal_death(sentence: str, year: int | None) -> list[Claim]:
     return [Claim("killed", None, found.group("n"), n, n, "exact", role, sentence)]
 
 
+# (twelfth session: the group may be said before a relative clause, "four of them were men who
+# shielded their girlfriends")
 OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(?P<group>[a-z][\w'’-]*"
-                     r"(?:\s+[a-z][\w'’-]*)?)(?=\s*(?:[,.;)]|$))")
+                     r"(?:\s+[a-z][\w'’-]*)?)(?=\s*(?:[,.;)]|$)|\s+(?:who|whom|that)\b)")
 
 
 def _split_groups(claims: list[Claim], grouped: list[bool]) -> list[Claim]:
@@ -1480,11 +1624,19 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
                                                           left):
         return _Found(near.subject, None, m.end(), "ellipsis")
     head = left.rstrip()[:-4].rstrip() if left.rstrip().endswith(" and") else ""
+    # ("four suspects, all of them citizens of Tajikistan, and seven other alleged accomplices":
+    # past an apposition, twelfth session)
+    head = re.sub(r",[^,;.]{1,50},$", "", head) if head.endswith(",") else head
     if near.scope and head.endswith(near.scope) and COUNT_END.search(head[:-len(near.scope)]):
         # "included eight servicemen and 17 policemen": the split goes on
+        hedge = re.match(r"\s+(?:(?:other|more|alleged|suspected|reported)\s+)+(?=[a-z])", right)
+        if hedge:
+            right, m_end = right[hedge.end() - 1:], m.end() + hedge.end() - 1
+        else:
+            m_end = m.end()
         group = MEMBERS.match(right)
         if group and group.group(1).lower() not in PLAIN_GROUPS:
-            return _Found(near.subject, group.group(1), m.end() + group.end(), "ellipsis",
+            return _Found(near.subject, group.group(1), m_end + group.end(), "ellipsis",
                           split=True)
     month = MONTH_AFTER.match(sentence, m.end())
     if month and re.search(r"(?:,|\band|\bwhile)\s*$", left) and \
@@ -1500,7 +1652,7 @@ def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | 
         if to:  # "70,000 have fled _ about 45,000 to other parts of Kosovo, 13,000 to Montenegro"
             return _Found(near.subject, to.group("place"), m.end() + to.end(), "ellipsis",
                           split=True)
-    own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with)\b", right)
+    own = re.match(r"\s+(?:of\s+them\s+)?(?:in|with|at|inside)\b", right)
     # ("the toll stands at 160 (88 in the U.S., 54 in Haiti)": a split in brackets, too; "723
     # died: 500 in Concepcion")
     if own and re.search(r"(?:,|\band|\(|:)\s*$", left):

@@ -59,6 +59,15 @@ def test_shipped_set_sizes_and_splits() -> None:
     assert all(r.date is None and r.story.endswith(r.doc) for r in train2)
     assert not {r.story for r in train2} & {r.story for r in dev + validation + test + train}
     assert len([c for r in train2 for c in r.claims if c.role == "current"]) >= 60
+    # train3 (session 12): the pages train2's draw left out, rich in sentences a scope can be in
+    train3 = [r for r in rows if r.split == "train3"]
+    assert len(train3) >= 150 and len({r.story for r in train3}) >= 100
+    assert {r.set for r in train3} == {"gn1", "dragnet", "cleanportal"}
+    assert {r.sample for r in train3} == {"scope", "casualty_all", "numbers"}
+    assert all(r.date is None and r.story.endswith(r.doc) for r in train3)
+    assert not {r.story for r in train3} & {r.story for r in dev + validation + test + train + train2}
+    assert not {r.sentence for r in train3} & {r.sentence for r in rows if r.split != "train3"}
+    assert len([c for r in train3 for c in r.claims if c.role == "current"]) >= 40
     # each kind of number the extractor must skip is represented
     reasons = Counter(n.why for r in rows for n in r.not_claims)
     for why in ("age", "date", "time", "money", "percent", "speed", "measure"):

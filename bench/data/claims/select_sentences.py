@@ -2,8 +2,8 @@
 
 Run from the repository root: python bench/data/claims/select_sentences.py > /tmp/sample.jsonl
 It reads ../shared/eval (never copied here) and prints one JSON object per selected sentence,
-in the order and with the ids used by sentences.jsonl (the train2 split: web pages of
-../shared/eval/extraction, their gold texts). No claim extraction happens here: the
+in the order and with the ids used by sentences.jsonl (the train2 and train3 splits: web pages
+of ../shared/eval/extraction, their gold texts). No claim extraction happens here: the
 labels in sentences.jsonl were written by reading each sentence.
 """
 
@@ -13,6 +13,7 @@ import html
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -191,8 +192,10 @@ def units(folder: str, path: str) -> list[tuple[str, str]]:
 
 
 def sample() -> list[dict[str, object]]:
-    """The dev and validation sample (STORIES), the test sample (TEST_STORIES), train, train2."""
-    return _sample(STORIES) + _sample(TEST_STORIES) + train_sample() + train2_sample()
+    """The dev and validation sample (STORIES), the test sample (TEST_STORIES), train, train2,
+    train3 (which skips a sentence whose text an earlier split already holds)."""
+    earlier = _sample(STORIES) + _sample(TEST_STORIES) + train_sample() + train2_sample()
+    return earlier + train3_sample({str(r["sentence"]) for r in earlier})
 
 
 # The train2 split (session 11): modern web news, the gold main texts of the extraction page sets
@@ -235,33 +238,31 @@ def page_path(set_name: str, story: str, eval_root: Path = EVAL) -> Path:
     return next(gold.glob(f"{name}-*.txt")) if set_name == "gn1" else gold / f"{name}.txt"
 
 
-def train2_sample() -> list[dict[str, object]]:
-    """The train2 sample over the drawn pages, in set then file-name order.
+def _first_plain(units: list[tuple[str, str]]) -> list[int]:
+    """The first sentence of a page with a number and no CASUALTY word (none or one index)."""
+    return [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and not CASUALTY.search(s)][:1]
 
-    casualty_all: the first and the last sentence of the page (headline included) holding a number
-    (rule 4) and a CASUALTY word (one sentence when the page has one such sentence).
-    numbers: on every second drawn page (the 1st, 3rd, ... of its set), the first sentence with a
-    number and no CASUALTY word. A sentence whose text was already taken (a page republished in
-    two sets or twice in one) is skipped.
-    """
+
+Choose = Callable[[list[tuple[str, str]], list[int], int], list[tuple[int, str]]]
+
+
+def _page_sample(split: str, train2_half: bool, choose: Choose, seen: set[str]) -> list[dict[str, object]]:
+    """The sample of one half of the pages (train2's draw or the rest), in set then file-name
+    order: on each page holding a sentence with a number (rule 4) and a CASUALTY word, the
+    sentences `choose(units, hits, drawn)` picks; a sentence whose text is in `seen` is skipped."""
     import hashlib
 
     out: list[dict[str, object]] = []
-    seen: set[str] = set()
     for set_name, subset in PAGE_SETS.items():
         drawn = 0
         for path in sorted((EVAL / "extraction" / subset / "gold").glob("*.txt")):
-            if hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] >= PAGE_DRAW:
+            if (hashlib.md5(f"{subset}/{path.stem}".encode()).hexdigest()[0] < PAGE_DRAW) != train2_half:
                 continue  # (drawn before it is read: the draw is blind to the text)
             units = page_units(path)
             hits = [i for i, (_, s) in enumerate(units) if HAS_NUMBER.search(s) and CASUALTY.search(s)]
             if not hits:
                 continue
-            picks = [(i, "casualty_all") for i in sorted({hits[0], hits[-1]})]
-            if drawn % 2 == 0:
-                plain = [i for i, (_, s) in enumerate(units)
-                         if HAS_NUMBER.search(s) and not CASUALTY.search(s)]
-                picks += [(i, "numbers") for i in plain[:1]]
+            picks = choose(units, hits, drawn)
             drawn += 1
             name = page_name(set_name, path)
             for i, kind in sorted(picks):
@@ -269,11 +270,53 @@ def train2_sample() -> list[dict[str, object]]:
                 if sentence in seen:
                     continue
                 seen.add(sentence)
-                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": "train2",
+                out.append({"id": f"{set_name}-{name}-{name}-s{i}", "split": split,
                             "set": set_name, "story": f"{set_name}-{name}", "doc": name,
                             "date": None, "outlet": subset, "part": part, "sample": kind,
                             "sentence": sentence})
     return out
+
+
+def train2_sample() -> list[dict[str, object]]:
+    """The train2 sample over the drawn pages (md5 digit < PAGE_DRAW).
+
+    casualty_all: the first and the last sentence of the page (headline included) holding a number
+    (rule 4) and a CASUALTY word (one sentence when the page has one such sentence).
+    numbers: on every second drawn page (the 1st, 3rd, ... of its set), the first sentence with a
+    number and no CASUALTY word. A sentence whose text was already taken (a page republished in
+    two sets or twice in one) is skipped.
+    """
+    def choose(units: list[tuple[str, str]], hits: list[int], drawn: int) -> list[tuple[int, str]]:
+        picks = [(i, "casualty_all") for i in sorted({hits[0], hits[-1]})]
+        return picks + [(i, "numbers") for i in (_first_plain(units) if drawn % 2 == 0 else [])]
+
+    return _page_sample("train2", True, choose, set())
+
+
+# train3 (session 12): the pages train2 did not draw, enriched for sentences where a scope is
+# possible (a place, a group, a part or a period beside the count)
+SCOPE_CUE = re.compile(
+    r"\b(?:in|at|of them|includ\w*|since|province|state|among|across|throughout|aboard|"
+    r"over the (?:past|last))\b", re.I)
+TRAIN3_NUMBERS_EVERY = 3
+
+
+def train3_sample(taken: set[str] | frozenset[str] = frozenset()) -> list[dict[str, object]]:
+    """The train3 sample: the pages train2's draw left out (md5 digit >= PAGE_DRAW).
+
+    scope: the page's first sentence with a number and a CASUALTY word that also holds a
+    SCOPE_CUE word; casualty_all: when none does, its first such sentence. numbers: on every
+    TRAIN3_NUMBERS_EVERY-th page (the 1st, 4th, ...), the first sentence with a number and no
+    CASUALTY word. A sentence whose text is in `taken` (already labelled in another split: a page
+    published twice) or already drawn here is skipped.
+    """
+    def choose(units: list[tuple[str, str]], hits: list[int], drawn: int) -> list[tuple[int, str]]:
+        scoped = [i for i in hits if SCOPE_CUE.search(units[i][1])]
+        picks = [(scoped[0], "scope")] if scoped else [(hits[0], "casualty_all")]
+        plain = _first_plain(units) if drawn % TRAIN3_NUMBERS_EVERY == 0 else []
+        return picks + [(i, "numbers") for i in plain]
+
+    return _page_sample("train3", False, choose, set(taken))
 
 
 def _row(story: str, split: str, set_name: str, i: int, part: str, sentence: str,
