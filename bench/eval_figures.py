@@ -275,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.model:
         weights = ClaimModel.from_json(json.loads(args.model.read_text(encoding="utf-8")))
         reader = functools.partial(claims.learned_claims, model=weights)
-    # (article_claims, which the verdicts go through, reads with claims.read_claims)
-    claims.read_claims = reader  # type: ignore[assignment]
+    # (article_claims, which the verdicts go through, reads with the reader claims.article holds)
+    claims.article.read_claims = reader  # type: ignore[assignment]
     sentences = [r for r in read_jsonl(args.data / "sentences.jsonl") if r["split"] == args.split]
     if args.fold:
         stories = fold_stories(sorted({r["story"] for r in sentences}), args.fold)
@@ -285,9 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     gate = (lambda sentence: True) if args.no_gate else claims._may_hold_figure
     result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
                               "claims": score_claims(sentences, args.errors, contexts=contexts,
-                                                     gate=gate),
+                                                     gate=gate, reader=reader),
                               "claims_any_scope": score_claims(sentences, False, scope=False,
-                                                               contexts=contexts, gate=gate)["all"]}
+                                                               contexts=contexts, gate=gate,
+                                                               reader=reader)["all"]}
     verdict_file = args.data / "verdicts.jsonl"
     if verdict_file.exists():
         sets = {r["story"]: r["set"] for r in sentences}

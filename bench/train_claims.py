@@ -185,12 +185,12 @@ def speed(eval_root: Path, rounds: int = 3) -> dict[str, Any]:
     try:
         for _ in range(rounds):
             for name, reader in readers.items():
-                claims.read_claims = reader  # type: ignore[assignment]
+                claims.article.read_claims = reader  # type: ignore[assignment]
                 start = time.process_time()
                 lines_out[name] = sum(len(figures.story_figures(s)) for s in stories)
                 times[name].append(time.process_time() - start)
     finally:
-        claims.read_claims = readers["rules"]  # type: ignore[assignment]
+        claims.article.read_claims = readers["rules"]  # type: ignore[assignment]
     median = {name: statistics.median(t) for name, t in times.items()}
     return {"articles": sum(len(s) for s in stories), "stories": len(stories),
             "cpu_s": {n: [round(x, 3) for x in t] for n, t in times.items()},

@@ -3,7 +3,7 @@
 A line that only rises is a timeline (32 -> 357 -> about 7,000); a later lower figure said to be
 revised is "revised"; figures that cannot both be true at about the same time, or a later lower
 one given without a word of revision, are a disagreement. Compatible figures ("over 140" and
-144) never are. The claims themselves are read by `claims.py`.
+144) never are. The claims themselves are read by `claims/`.
 """
 
 from __future__ import annotations
