@@ -46,6 +46,24 @@ def _comparable(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return lo > 0 and hi / lo < SAME_COUNT
 SUBJECT_ORDER = ("killed", "injured", "missing", "displaced", "arrested")
 
+# Of people held or charged, the ones said to have done it go by many names ("four suspects",
+# "the four alleged assailants", "the gunmen"): one group of people, so one line, named
+# "suspects" (what they are until a court says otherwise). Other groups (accomplices,
+# protesters, foreigners) stay lines of their own.
+HELD = frozenset({"arrested", "other:charged", "other:sentenced"})
+DOERS = frozenset({"suspects", "suspect", "assailants", "attackers", "gunmen", "perpetrators",
+                   "bombers", "hijackers", "shooters", "killers", "terrorists"})
+HEDGES = frozenset({"alleged", "suspected", "the", "presumed"})
+
+
+def _doers(subject: str, scope: str | None) -> str | None:
+    """The scope a line is keyed by: "suspects" for the people said to have done it."""
+    if scope and subject in HELD:
+        words = [w for w in scope.lower().split() if w not in HEDGES]
+        if words and all(w in DOERS for w in words):
+            return "suspects"
+    return scope
+
 
 def story_figures(articles: Sequence[Article]) -> tuple[FigureLine, ...]:
     """Each subject and scope of a story as a line of figures in time order, with its verdict."""
@@ -66,6 +84,7 @@ def figure_lines(claims: Sequence[Claim]) -> tuple[FigureLine, ...]:
         scope = c.scope
         if scope and len(places.get(c.subject, ())) == 1 and scope in places[c.subject]:
             scope = None
+        scope = _doers(c.subject, scope)
         keyed.setdefault((c.subject, scope), {}).setdefault(c.article_id, []).append(c)
     lines = [_line(subject, scope, [_pick_current(cs) for cs in per_article.values()])
              for (subject, scope), per_article in keyed.items()]

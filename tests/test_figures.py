@@ -1365,3 +1365,16 @@ def test_twelfth_session_a_count_who_died_along_with_a_named_victim(
         sentence: str, expected: list[tuple[str, str, str]]) -> None:
     found = claims.read_claims(sentence, year=2009)
     assert [(c.subject, c.value, c.scope) for c in found] == expected
+
+
+def test_the_people_said_to_have_done_it_are_one_line_whatever_they_are_called() -> None:
+    arts = [article("mt", "Police detained a dozen people, including the four alleged "
+                    "assailants, on Saturday.", 2),
+            article("ap", "Police have detained four suspects and seven other alleged "
+                    "accomplices.", 5)]
+    lines = {ln.scope: ln for ln in figures.story_figures(arts)}
+    assert set(lines) == {None, "suspects", "accomplices"}
+    assert [(p.value, p.sources) for p in lines["suspects"].points] == [("four", ("mt", "ap"))]
+    assert lines["suspects"].verdict == "agree"
+    assert [p.value for p in lines["accomplices"].points] == ["seven"]
+    assert [p.value for p in lines[None].points] == ["a dozen"]
