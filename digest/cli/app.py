@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from digest import config as config_mod
-from digest import (
-    summarize,
-)
+from digest import summarize
 from digest.errors import DigestError, OutputError
 from digest.storage import (
     StateLocation,

@@ -34,7 +34,6 @@ from digest.cli.app import (
 )
 from digest.cli.topics import followed_topics
 from digest.errors import IngestError
-from digest.feeds import manage as feeds
 from digest.models import RawDocument
 
 RECENT = timedelta(hours=24)  # the default `digest brief`: stories with articles this fresh
@@ -127,8 +126,8 @@ def brief(obj: Context, sources: tuple[Path, ...], feed_urls: tuple[str, ...], s
             report = pipeline.ingest_folders(store, folders, now=now, settle_seconds=settle,
                                              max_file_size=_max_file_size(cfg), progress=shown)
             if feed_urls or not given:
-                feeds.scan(store, cfg, now, only=list(feed_urls) if feed_urls else None,
-                           report=report)
+                pipeline.scan_feeds(store, cfg, now,
+                                    only=list(feed_urls) if feed_urls else None, report=report)
         for w in report.warnings:
             warn(w)
         if strict:  # warned about on an earlier run: only --strict repeats them

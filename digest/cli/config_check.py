@@ -8,9 +8,7 @@ from pathlib import Path
 import click
 
 from digest import config as config_mod
-from digest import (
-    schedule,
-)
+from digest import schedule
 from digest.cli.app import (
     Context,
     cli,
@@ -18,9 +16,7 @@ from digest.cli.app import (
     warn,
 )
 from digest.errors import ConfigError
-from digest.storage import (
-    describe,
-)
+from digest.storage import describe
 
 
 @cli.command(name="check-config")

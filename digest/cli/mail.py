@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from digest import config as config_mod
-from digest import (
-    schedule,
-)
+from digest import pipeline, schedule
 from digest.cli.app import (
     Context,
     age,
@@ -29,10 +27,7 @@ from digest.cli.app import (
     warn,
 )
 from digest.errors import StoreError
-from digest.feeds import manage as feeds
-from digest.storage import (
-    Store,
-)
+from digest.storage import Store
 from digest.storage import exists as state_exists
 
 if TYPE_CHECKING:
@@ -52,7 +47,7 @@ def _check_addresses(values: tuple[str, ...]) -> list[str]:
 
 
 def _scan(cfg: config_mod.Config, store: Store, now: datetime) -> None:
-    report = feeds.scan_sources(store, cfg, now)
+    report = pipeline.scan_sources(store, cfg, now)
     for w in report.warnings:
         warn(w)
 

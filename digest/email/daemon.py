@@ -44,7 +44,6 @@ from digest.email import outbox, service
 from digest.email.outbox import DeliveryReport
 from digest.email.transport import Transport
 from digest.errors import DigestError
-from digest.feeds import manage as feeds
 from digest.schedule import aware_utc, cron_trigger, due_slot, naive_utc, next_runs
 from digest.storage import StateLocation, Store
 from digest.watch import FolderWatcher
@@ -86,8 +85,8 @@ class Daemon:
         """Scan sources, send due digests (catch-up included), deliver queued mail."""
         now = now or self.clock()
         with Store(self.state_path) as store:
-            report = feeds.scan_sources(store, self.config, naive_utc(now),
-                                        progress=progress.LogCounts())
+            report = pipeline.scan_sources(store, self.config, naive_utc(now),
+                                           progress=progress.LogCounts())
             for w in report.warnings:
                 log.warning("%s", w)
             if report.new_articles:

@@ -1,4 +1,5 @@
-"""What the `digest feeds` commands and the scans do with feeds; the CLI only prints.
+"""What the `digest feeds` commands do with feeds, and which feeds a scan fetches
+(`pipeline.scanning` runs the scans); the CLI only prints.
 
 Feeds come from two places: the config file (`[sources] feeds`, `[[sources.feed]]`) and the
 state file (`digest feeds add URL`, `digest feeds import FILE.opml`), so a feed can be added
@@ -12,13 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from digest import pipeline
 from digest.config import Config, FeedSpec, Sources, check_feed_url
 from digest.errors import FeedError
 from digest.feeds.fetch import FetchSettings
 from digest.feeds.opml import Outline, read_opml, write_opml
 from digest.feeds.service import feeds_to_fetch
-from digest.progress import Progress
 from digest.storage import Store
 from digest.storage.feeds import FeedState
 
@@ -32,31 +31,6 @@ def settings(sources: Sources) -> FetchSettings:
 def all_feeds(store: Store, cfg: Config | None) -> list[FeedSpec]:
     """Every feed to fetch: the config's, then those added to the state file."""
     return feeds_to_fetch(cfg.sources.all_feeds if cfg else [], store.feeds.subscribed())
-
-
-def scan_sources(store: Store, cfg: Config, now: datetime,
-                 progress: Progress | None = None) -> pipeline.IngestReport:
-    """Every configured source: the folders' new files, then the feeds that are due (what
-    `digest run`, `send` and `status` take in before they look at the stored stories)."""
-    report = pipeline.ingest_sources(store, cfg.sources, now=now, progress=progress)
-    return scan(store, cfg, now, report=report)
-
-
-def scan(store: Store, cfg: Config | None, now: datetime, *, only: list[str] | None = None,
-         report: pipeline.IngestReport | None = None) -> pipeline.IngestReport:
-    """Fetch the feeds that are due and take in their entries; `only`: these URLs, now."""
-    sources = cfg.sources if cfg else Sources()
-    if only is not None:
-        configured = {f.url: f for f in all_feeds(store, cfg)}
-        specs = [configured.get(url) or FeedSpec(url=url) for url in only]
-    else:
-        specs = all_feeds(store, cfg)
-    report = report if report is not None else pipeline.IngestReport()
-    if not specs:
-        return report
-    return pipeline.ingest_feeds(store, specs, now=now, settings=settings(sources),
-                                 refresh=sources.feed_refresh, force=only is not None,
-                                 report=report)
 
 
 def add(store: Store, url: str, name: str | None = None) -> bool:

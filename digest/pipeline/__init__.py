@@ -3,6 +3,7 @@ topics -> a Briefing (rendering it is the caller's: Markdown for `brief`, an ema
 
 - `ingesting`: files and feeds in, each article grouped into its story and stored;
 - `briefings`: stories out, summarized for everyone or for each reader, in topic sections;
+- `scanning`: a scan of every configured source (folders, then the feeds that are due);
 - `parallelism`: how the CPU-bound stages of both spread over processes.
 
 Every caller builds its briefing with `build_briefings`: `digest brief`, the email service
@@ -27,6 +28,7 @@ from digest.pipeline.ingesting import (
     ingest_sources,
 )
 from digest.pipeline.parallelism import DEFAULT_PARALLELISM, Parallelism
+from digest.pipeline.scanning import scan_feeds, scan_sources
 
 __all__ = [
     "DEFAULT_PARALLELISM",
@@ -42,6 +44,8 @@ __all__ = [
     "ingest_sources",
     "rank",
     "reader_summaries",
+    "scan_feeds",
+    "scan_sources",
     "story_summaries",
     "summarize_articles",
     "topic_briefing",
