@@ -22,7 +22,10 @@ from digest.models import Article
 from digest.storage import Store, parse_location
 
 NOW = datetime(2024, 3, 27, 8, 0)
-FAST = FetchSettings(timeout=0.5)
+# Generous for a server on 127.0.0.1 on a loaded machine (0.5 s was missed there); the test of a
+# hanging feed waits for its own, shorter timeout.
+FAST = FetchSettings(timeout=5.0)
+HANG = FetchSettings(timeout=1.0)
 
 
 @pytest.fixture
@@ -172,13 +175,13 @@ def test_every_fault_is_one_warning_naming_the_url_and_the_others_go_on(
     unreachable = "http://127.0.0.1:9/refused.xml"  # the discard port: nothing listens
     not_tls = server.url("/good.xml").replace("http:", "https:")  # a TLS hello to plain HTTP
     urls = [server.url("/good.xml"), *map(server.url, bad), unreachable, not_tls]
-    report = scan(store, urls)
+    report = scan(store, urls, settings=HANG)
     assert [a.title for a in articles(store)] == ["Markets rally on rate hopes"]
     warned = {w.split(": ", 1)[0]: w.split(": ", 1)[1] for w in report.warnings}
     assert len(report.warnings) == len(warned) == 9  # one line per failing feed
     reasons = {path: warned[server.url(path)] for path in bad}
     assert reasons["/500.xml"] == "HTTP 500 Internal Server Error"
-    assert reasons["/hang.xml"] == "no complete answer within 0.5 s (timeout)"
+    assert reasons["/hang.xml"] == "no complete answer within 1 s (timeout)"
     assert reasons["/loop1.xml"].startswith("redirect loop (")
     assert reasons["/huge.xml"].startswith("too big (over 10 MB")
     assert reasons["/declared.xml"].startswith("too big (50 MB declared")
