@@ -63,6 +63,9 @@ COMMENTS = re.compile(
     re.I,
 )
 COMMENTS_AFTER = 3  # body paragraphs before a comments marker: before that it is a widget
+# The heading of the form that closes the comments ("Post a comment").
+COMMENT_FORM = re.compile(r"^(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply|response)\W*$",
+                          re.I)
 # The publisher's legal lines: copyright, reuse, terms of the site. Not the article's text.
 LEGAL = re.compile(
     r"all rights reserved|republication or redissemination|may not be (?:re)?published,? broadcast"
@@ -221,6 +224,7 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     ended = False
     inside: list[int] = []  # short lines of a page, kept if body text comes before and after
     comments = False  # readers' comments have begun: the rest is not the article
+    above: int | None = None  # where a comments heading stood before any article text
     for n, para in enumerate(paragraphs):
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
@@ -234,8 +238,19 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
         if not para:
             continue
         low = para.lower()
-        if comments or (COMMENTS.match(para)
-                        and sum(b.kind == "body" for b in blocks) >= COMMENTS_AFTER):
+        marker = not comments and COMMENTS.match(para) is not None
+        body_before = sum(b.kind == "body" for b in blocks) if marker else 0
+        if marker and page and body_before < COMMENTS_AFTER and above is None:
+            above = len(blocks)  # comments, or a link to them, above the article
+        elif (marker and above is not None and COMMENT_FORM.match(para)
+              and any(b.kind == "date" for b in blocks[above:])
+              and sum(_prose(p) for p in paragraphs[n + 1:n + 4]) >= 2):
+            # The comments (each dated) stood above the article and their form closes them.
+            blocks[above:] = [Block("trailer", b.text) for b in blocks[above:]]
+            blocks.append(Block("trailer", para))
+            above = None
+            continue
+        if comments or (marker and body_before >= COMMENTS_AFTER):
             comments = True
             blocks.append(Block("trailer", para))
             continue
