@@ -217,7 +217,11 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     (trafilatura took the chrome away): they stay body text. An end-of-article
     marker followed by two paragraphs of prose was a box of links inside the
     article: the article resumes. The rules for navigation, appeals, teasers,
-    captions, datelines and bylines still apply.
+    captions, datelines and bylines still apply. A short line that is all link
+    (LINK_MARK, from page_lines) is another story's headline or a menu item, never
+    a subheading: it is set aside as 'link'. Readers' comments that stand above the
+    article (a comments heading before it, dated comments, then the comment form's
+    heading and prose) are set aside, and the article after the form is read.
     """
     blocks: list[Block] = []
     seen: set[str] = set()
