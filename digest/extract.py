@@ -124,7 +124,8 @@ TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
 @dataclass
 class Block:
-    # body | heading | caption | date | byline | drop | repeat | trailer (after the article's end)
+    # body | heading | caption | date | byline | drop | link (a line of a page that is all link)
+    # | repeat | trailer (after the article's end)
     kind: str
     text: str
 
