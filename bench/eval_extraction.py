@@ -126,7 +126,9 @@ def system_text(system: str, raw: RawDocument, digest: list[Article] | None = No
         articles = digest_articles(raw) if digest is None else digest
         with_title = system == "digest+title"
         return "\n\n".join((f"{a.title}\n\n" if with_title else "") + a.text for a in articles)
-    options = {} if system == "trafilatura" else extract.TRAFILATURA_SETTINGS
+    # digest asks for the links only to tell lines of links from text: not a text setting
+    options = {} if system == "trafilatura" else {
+        k: v for k, v in extract.TRAFILATURA_SETTINGS.items() if k != "include_links"}
     return trafilatura.extract(raw.text, **options) or ""
 
 

@@ -63,6 +63,9 @@ COMMENTS = re.compile(
     re.I,
 )
 COMMENTS_AFTER = 3  # body paragraphs before a comments marker: before that it is a widget
+# The heading of the form that closes the comments ("Post a comment").
+COMMENT_FORM = re.compile(r"^(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply|response)\W*$",
+                          re.I)
 # The publisher's legal lines: copyright, reuse, terms of the site. Not the article's text.
 LEGAL = re.compile(
     r"all rights reserved|republication or redissemination|may not be (?:re)?published,? broadcast"
@@ -112,6 +115,8 @@ SITE_SIGNALS = [
                 r"(?P<o>[A-Z][\w .&'-]{1,40}?)(?:\.|,|$)"), ("copyright",)),
 ]
 LETTER = re.compile(r"[^\W\d_]")
+MENU_ITEMS = 3  # items between bars in a row of links
+MENU_ITEM_WORDS = 5  # words of the longest item: longer ones are a headline and its source
 CAPTION_MAX = 2000  # characters: longer paragraphs are not captions
 PROSE_WORDS = 20  # a paragraph this long with a full stop is article prose, not a link
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
@@ -119,7 +124,8 @@ TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
 
 @dataclass
 class Block:
-    # body | heading | caption | date | byline | drop | repeat | trailer (after the article's end)
+    # body | heading | caption | date | byline | drop | link (a line of a page that is all link)
+    # | repeat | trailer (after the article's end)
     kind: str
     text: str
 
@@ -155,7 +161,7 @@ def articles_from_text(text: str, path: str, meta: dict[str, Any] | None = None,
         if meta["date"] is None and warnings is not None:
             warnings.append(f"{path}: date {_show(given)} is not a date: read as undated")
     paragraphs = paragraphs_of(text)
-    signals = _outlet_signals(paragraphs)
+    signals = _outlet_signals([p.removeprefix(LINK_MARK) for p in paragraphs])
     blocks = classify(paragraphs, page=page)
     parts = split_glued_articles(blocks)
     articles: list[Article] = []
@@ -212,25 +218,44 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     (trafilatura took the chrome away): they stay body text. An end-of-article
     marker followed by two paragraphs of prose was a box of links inside the
     article: the article resumes. The rules for navigation, appeals, teasers,
-    captions, datelines and bylines still apply.
+    captions, datelines and bylines still apply. A short line that is all link
+    (LINK_MARK, from page_lines) is another story's headline or a menu item, never
+    a subheading: it is set aside as 'link'. Readers' comments that stand above the
+    article (a comments heading before it, dated comments, then the comment form's
+    heading and prose) are set aside, and the article after the form is read.
     """
     blocks: list[Block] = []
     seen: set[str] = set()
     ended = False
     inside: list[int] = []  # short lines of a page, kept if body text comes before and after
     comments = False  # readers' comments have begun: the rest is not the article
+    above: int | None = None  # where a comments heading stood before any article text
     for n, para in enumerate(paragraphs):
         if para.startswith("\x00caption\x00"):
             blocks.append(Block("caption", para.removeprefix("\x00caption\x00")))
             continue
+        link = para.startswith(LINK_MARK)
+        if link:
+            para = para.removeprefix(LINK_MARK)
         if "[" in para:  # the mark's regex scans the whole paragraph: only where it can match
             para = CONTINUE_MARK.sub("", para)
         para = para.strip()
         if not para:
             continue
         low = para.lower()
-        if comments or (COMMENTS.match(para)
-                        and sum(b.kind == "body" for b in blocks) >= COMMENTS_AFTER):
+        marker = not comments and COMMENTS.match(para) is not None
+        body_before = sum(b.kind == "body" for b in blocks) if marker else 0
+        if marker and page and body_before < COMMENTS_AFTER and above is None:
+            above = len(blocks)  # comments, or a link to them, above the article
+        elif (marker and above is not None and COMMENT_FORM.match(para)
+              and any(b.kind == "date" for b in blocks[above:])
+              and sum(_prose(p) for p in paragraphs[n + 1:n + 4]) >= 2):
+            # The comments (each dated) stood above the article and their form closes them.
+            blocks[above:] = [Block("trailer", b.text) for b in blocks[above:]]
+            blocks.append(Block("trailer", para))
+            above = None
+            continue
+        if comments or (marker and body_before >= COMMENTS_AFTER):
             comments = True
             blocks.append(Block("trailer", para))
             continue
@@ -242,7 +267,9 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
             blocks.append(Block("trailer", para))
             continue
         kind = _kind(para, donation)
-        if kind == "short":
+        if link and kind in ("short", "heading"):
+            kind = "link"
+        elif kind == "short":
             kind = "drop"
             if page:
                 inside.append(len(blocks))
@@ -256,6 +283,7 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     if inside:
         _keep_inner_lines(blocks, set(inside))
     return blocks
+
 
 
 def _prose(para: str) -> bool:
@@ -299,6 +327,8 @@ def _kind(para: str, donation: bool) -> str:
         return "drop"
     if WIRE_CREDIT.match(para) or (len(words) <= LEGAL_MAX_WORDS and LEGAL.search(para)):
         return "drop"
+    if "|" in para and _menu(para):
+        return "drop"
     if _date_line(para):
         return "date"
     if BYLINE.match(para) and len(words) <= 7:
@@ -316,6 +346,13 @@ def _kind(para: str, donation: bool) -> str:
     if (not ends and len(words) <= 16) or (para.endswith("?") and len(words) <= 12):
         return "heading"  # titles, subheadings, teaser headlines
     return "body"
+
+
+def _menu(para: str) -> bool:
+    """A row of links between bars: "Home | World | Contact us", "Print | E-mail | Share"."""
+    items = [item.split() for item in para.split("|")]
+    items = [item for item in items if item]
+    return len(items) >= MENU_ITEMS and max(len(item) for item in items) <= MENU_ITEM_WORDS
 
 
 def _credited(para: str) -> bool:
@@ -604,13 +641,13 @@ def _inline_text(children: list[Token]) -> str:
 
 # How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
 TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tables": False,
-                                        "favor_precision": True}
+                                        "favor_precision": True, "include_links": True}
 # Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages:
 # 2008 table layouts, text in <td>); there, or when it finds almost nothing, trafilatura is asked
 # again in its default mode with tables (the text sits in them), then in recall mode.
 TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
-    {"include_comments": False, "include_tables": True},
-    {"include_comments": False, "include_tables": False, "favor_recall": True},
+    {"include_comments": False, "include_tables": True, "include_links": True},
+    {"include_comments": False, "include_tables": False, "favor_recall": True, "include_links": True},
 )
 MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is taken to have failed
 # Precision mode wins on most pages, but on some it keeps a fraction of the article: a blog
@@ -619,7 +656,8 @@ MIN_PAGE_TEXT = 200  # characters of main text below which an extraction is take
 # prose, or precision mode's text less lines that are not prose (see
 # _default_mode_wins). Tables stay out as in precision mode: with them, default mode
 # brings the page's tables of links.
-TRAFILATURA_WIDE: dict[str, Any] = {"include_comments": False, "include_tables": False}
+TRAFILATURA_WIDE: dict[str, Any] = {"include_comments": False, "include_tables": False,
+                                    "include_links": True}
 WIDE_CONTAINS = 0.9  # share of precision mode's body words the wider text must hold
 WIDE_NEW = 0.5  # a wider paragraph is new when under half its words are precision mode's
 WIDE_PROSE = 0.8  # share of the new words that must sit in sentences
@@ -632,7 +670,7 @@ WORD = re.compile(r"\w+")
 def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     import trafilatura
 
-    html = _close_title(raw.text)
+    html = _close_title(_close_doctype(raw.text))
     doc = trafilatura.bare_extraction(html, with_metadata=True, **TRAFILATURA_SETTINGS)
     for settings in TRAFILATURA_FALLBACKS:
         if _long_enough(doc):
@@ -663,7 +701,7 @@ def _long_enough(doc: Any) -> bool:
 def _doc_lines(doc: Any) -> list[str]:
     tree = getattr(doc, "body", None)
     if tree is not None:
-        return page_lines(tree)
+        return page_lines(tree, mark_links=True)
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     return str(data.get("text") or "").split("\n")
 
@@ -736,40 +774,79 @@ def _close_title(html: str) -> str:
     return f"{html[:opened.end()]}</title>{html[opened.end():]}"
 
 
+CUT_DOCTYPE = re.compile(r"\A\s*<!doctype\b[^<>]*(?=<)", re.I)
+
+
+def _close_doctype(html: str) -> str:
+    """The page without a `<!DOCTYPE` it never closes (the next tag opens first).
+
+    The page was cut inside its first line ("<!DOCTYPE htm" then the page's
+    header): the parser reads on to the next ">" and loses the document's start,
+    and trafilatura then finds no article at all. A half doctype says nothing
+    the parser needs: it goes.
+    """
+    cut = CUT_DOCTYPE.match(html)
+    return html if cut is None else html[cut.end():]
+
+
 # Elements of trafilatura's output tree that start a new line; the others are inline.
 PAGE_BLOCKS = frozenset({"p", "head", "item", "list", "quote", "div", "body", "doc", "main", "code",
                          "table", "row", "cell", "note", "fw"})
 SPACES = re.compile(r"\s+")
 
 
-def page_lines(body: Any) -> list[str]:
+def page_lines(body: Any, *, mark_links: bool = False) -> list[str]:
     """The lines of trafilatura's main-content tree: one per block element or <lb/>.
 
     The text of an element is HTML text, so its newlines are only spaces: a
     paragraph wrapped in the page's source is one line, not a run of short lines
-    that would each look like a heading.
+    that would each look like a heading. `mark_links`: a line whose text is all
+    one or more links (<ref>, when trafilatura was asked for them) starts with LINK_MARK.
     """
-    pieces: list[str] = []
+    pieces: list[tuple[str, bool]] = []  # (text, inside a link)
 
-    def walk(el: Any) -> None:
+    def walk(el: Any, link: bool) -> None:
         if not isinstance(el.tag, str):  # a comment or processing instruction: only its tail
             if el.tail:
-                pieces.append(SPACES.sub(" ", el.tail))
+                pieces.append((SPACES.sub(" ", el.tail), link))
             return
         block = el.tag in PAGE_BLOCKS
+        inner = link or el.tag == "ref"
         if block or el.tag == "lb":
-            pieces.append("\n")
+            pieces.append(("\n", False))
         if el.text:
-            pieces.append(SPACES.sub(" ", el.text))
+            pieces.append((SPACES.sub(" ", el.text), inner))
         for child in el:
-            walk(child)
+            walk(child, inner)
         if block:
-            pieces.append("\n")
+            pieces.append(("\n", False))
         if el.tail:
-            pieces.append(SPACES.sub(" ", el.tail))
+            pieces.append((SPACES.sub(" ", el.tail), link))
 
-    walk(body)
-    return [ln.strip() for ln in "".join(pieces).split("\n") if ln.strip()]
+    walk(body, False)
+    lines: list[str] = []
+    text: list[str] = []
+    linked = plain = 0
+    for piece, link in [*pieces, ("\n", False)]:
+        parts = piece.split("\n")
+        for n, part in enumerate(parts):
+            if n:  # a line ends
+                line = "".join(text).strip()
+                if line:
+                    whole_link = mark_links and linked > 0 and plain <= LINK_SLACK * (linked + plain)
+                    lines.append(LINK_MARK + line if whole_link else line)
+                text, linked, plain = [], 0, 0
+            text.append(part)
+            letters = len(LETTER.findall(part))
+            if link:
+                linked += letters
+            else:
+                plain += letters
+    return lines
+
+
+LINK_MARK = "\x00link\x00"  # a line of a page that is all link text (see page_lines)
+LINK_SLACK = 0.1  # share of a link line's letters that may sit outside its links ("1." , "|")
 
 
 PUBLISHED = re.compile(

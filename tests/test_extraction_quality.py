@@ -312,3 +312,87 @@ def test_a_page_keeps_precision_modes_text_when_default_mode_adds_the_menu(
             f"</body></html>")
     [text] = read_page(tmp_path / "menu.html", html)
     assert text.split("\n\n") == [BODY[k] for k in ("lead", "cables", "ring", "mayor")]
+
+
+def explain_page(path: Path, html: str) -> list[extract.Block]:
+    """Every line digest read in a page written to `path`, with the label it gave it."""
+    path.write_text(html, encoding="utf-8")
+    age(path)
+    st = path.stat()
+    return extract.explain(ingest.read(ingest.FileEntry(path, st.st_size, st.st_mtime)))
+
+
+def test_headlines_that_are_links_between_paragraphs_are_not_the_article(tmp_path: Path) -> None:
+    """A list of other stories' headlines, each all link, inside or under the article: the
+    short lines between body paragraphs are no longer taken for subheadings; a subheading
+    that is not a link still is."""
+    teasers = "".join(f"<p><a href='/{n}'>{title}</a><br>May {day}, 2008</p>" for n, (title, day) in
+                      enumerate([("City plans a second tunnel under the harbour", 12),
+                                 ("Ten recipes for autumn", 11), ("Ferry fares to rise in May", 10)]))
+    html = (f"<html><body><article><h1>Harbour bridge reopens</h1><p>{BODY['lead']}</p>"
+            f"<p>{BODY['cables']}</p><h2>Traffic on the ring road</h2><p>{BODY['ring']}</p>"
+            f"<p>{BODY['mayor']}</p>{teasers}<p>{BODY['tolls']}</p></article></body></html>")
+    blocks = explain_page(tmp_path / "teasers.html", html)
+    kinds = {b.text: b.kind for b in blocks}
+    assert kinds["City plans a second tunnel under the harbour"] == "link"
+    assert kinds["Ten recipes for autumn"] == "link" and kinds["Ferry fares to rise in May"] == "link"
+    [text] = read_page(tmp_path / "teasers.html", html)
+    assert text.split("\n\n") == [BODY["lead"], BODY["cables"], "Traffic on the ring road",
+                                  BODY["ring"], BODY["mayor"], BODY["tolls"]]
+
+
+def test_page_lines_mark_the_lines_that_are_all_links() -> None:
+    tree = lxml.etree.fromstring(
+        "<body><p><ref target='/a'>City plans a second tunnel</ref><lb/>By Jane Doe</p>"
+        "<p>Read <ref target='/b'>the mayor's statement</ref> in full.</p>"
+        "<list><item>1. <ref target='/c'>Ten recipes for autumn</ref></item></list></body>")
+    assert extract.page_lines(tree, mark_links=True) == [
+        extract.LINK_MARK + "City plans a second tunnel", "By Jane Doe",
+        "Read the mayor's statement in full.", extract.LINK_MARK + "1. Ten recipes for autumn"]
+    assert extract.LINK_MARK not in "".join(extract.page_lines(tree))
+
+
+def test_a_row_of_links_between_bars_is_navigation() -> None:
+    rows = ["Home | World | Sport | Contact us", "Top | Back | E-mail to a friend | Printable version",
+            "News: ePaper | Front Page | National | Other States | International | Business |"]
+    news = ["Shares in the operator rose 4 per cent | bonds of the city authority fell after the "
+            "council said the bridge had cost 90 million euros more than planned."]
+    blocks = extract.classify([BODY["lead"], *rows, *news, BODY["cables"]], page=True)
+    assert [b.kind for b in blocks] == ["body", "drop", "drop", "drop", "body", "body"]
+    # a plain-text file too: a row of links is never prose
+    assert [b.kind for b in extract.classify([BODY["lead"], rows[0]])] == ["body", "drop"]
+
+
+def test_a_page_cut_inside_its_doctype_still_gives_its_article(tmp_path: Path) -> None:
+    """'<!DOCTYPE htm' then the page: the parser reads up to the next '>' and the
+    document's start is lost; trafilatura then found nothing."""
+    paras = "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+    [text] = read_page(tmp_path / "cut-doctype.html", "<!DOCTYPE htm\n  <div id='header'><a href='/'>"
+                       f"Home</a></div><div id='story'><h1>Harbour bridge reopens</h1>{paras}</div>")
+    assert text.split("\n\n") == [BODY[k] for k in ("lead", "cables", "ring", "mayor")]
+    whole = "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><html><p>a</p></html>"
+    assert extract._close_doctype(whole) == whole
+
+
+def test_comments_above_the_article_closed_by_their_form_are_set_aside(tmp_path: Path) -> None:
+    """Some pages put readers' comments (each signed and dated) before the article in the
+    page's source, then the comment form, then the article: the article is read, the
+    comments are not."""
+    html = ("<html><body><div id='comments'><h3>Comments</h3>"
+            f"<p>{COMMENT_1}</p><p>Posted by Bob on January 6, 2008 2:09 PM</p>"
+            f"<p>{COMMENT_2}</p><p>Posted by Ann on January 6, 2008 1:41 PM</p>"
+            "<p>Thank you for your comments, which we read and answer every week.</p>"
+            "<h3>Post a comment</h3></div><div id='story'><h2>Harbour bridge reopens</h2>"
+            + "".join(f"<p>{BODY[k]}</p>" for k in ("lead", "cables", "ring", "mayor"))
+            + "</div></body></html>")
+    [text] = read_page(tmp_path / "comments-first.html", html)
+    assert text.split("\n\n") == [BODY[k] for k in ("lead", "cables", "ring", "mayor")]
+    # comments after the article still end it for good, form or not
+    after = extract.classify([BODY["lead"], BODY["cables"], BODY["ring"], "Comments (2)", COMMENT_1,
+                              "Posted by Bob on January 6, 2008 2:09 PM", "Post a comment",
+                              COMMENT_2, BODY["mayor"]], page=True)
+    assert [b.text for b in after if b.kind == "body"] == [BODY["lead"], BODY["cables"], BODY["ring"]]
+    # without the form closing them, a comments link above the article stays a link
+    above = extract.classify(["Comments", COMMENT_1, "Posted by Bob on January 6, 2008 2:09 PM",
+                              BODY["lead"], BODY["cables"]], page=True)
+    assert [b.kind for b in above] == ["drop", "body", "date", "body", "body"]
