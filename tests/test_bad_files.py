@@ -32,7 +32,10 @@ def bad_files() -> object:
         sys.path.remove(str(BENCH))
 
 
+# The store's record of failing files is checked on both backends by test_ingest's
+# test_bad_files_give_one_warning_each; this 520-file mix runs on one backend in turn.
 @pytest.mark.slow
+@pytest.mark.alternate_backends
 def test_bad_file_mix_names_each_file_once_and_keeps_every_article(
         bad_files, tmp_path: Path, digest_home: Path) -> None:
     folder = tmp_path / "mix"

@@ -298,7 +298,9 @@ def corpus(folder: Path, stories: int, seed: int = 7) -> int:
     return written
 
 
+# The same at scale: the small cases above run on both backends, this one on one in turn.
 @pytest.mark.slow
+@pytest.mark.alternate_backends
 def test_a_400_article_corpus_reread_with_the_same_text_is_a_fresh_ingest(
         tmp_path: Path, new_state: NewState) -> None:
     folder = tmp_path / "corpus"
