@@ -163,7 +163,6 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
     return blocks
 
 
-
 def _prose(para: str) -> bool:
     """Two of these in a row after an end-of-article marker mean the article goes on."""
     return len(para.split()) >= PROSE_WORDS and para.endswith(TERMINAL) and not _is_donation(
