@@ -213,13 +213,14 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
             attempts: dict[str, int] = {}  # failed reads so far of the files read again
             for entry in ready:
                 known = store.files.state(entry.name)
+                # Read by an older digest: once more, for what this reader finds in it, even
+                # if its bytes are the same (a file that failed then may read now).
+                older = known is not None and known.reader < extract.READER_VERSION
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
                     # a file that failed is read again whole, even if its bytes are the same
                     todo.append(_ToRead(entry, known.file_hash if known and known.error is None
-                                        else None, known))
-                elif known.reader < extract.READER_VERSION:
-                    # read by an older digest: once more, for what this reader finds in it
-                    # (a file that failed then may read now)
+                                        and not older else None, known, reread=older))
+                elif older:
                     todo.append(_ToRead(entry, None, known, reread=True))
                 elif known.error is None:
                     report.unchanged += 1
