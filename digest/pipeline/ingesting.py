@@ -411,7 +411,7 @@ class _ToRead:
 @dataclass(frozen=True)
 class _Read:
     file_hash: str
-    articles: list[tuple[Article, cluster.Features]]
+    articles: list[tuple[Article, cluster.Features | None]]  # None: placing vectorizes it
     warnings: list[str]
 
 
@@ -444,7 +444,10 @@ def _prepare(file: _ToRead) -> _Prepared:
     warnings = list(raw.warnings)
     try:
         articles = extract.extract(raw, warnings)
-        return _Read(raw.file_hash, [(a, cluster.features(a)) for a in articles], warnings)
+        # A file read again after an upgrade mostly gives articles already stored, which need
+        # no vectors (they keep their place): any that must be placed is vectorized then.
+        return _Read(raw.file_hash, [(a, None if file.reread else cluster.features(a))
+                                     for a in articles], warnings)
     except Exception as e:  # one broken article never stops the others
         msg = str(e) if isinstance(e, IngestError) else (
             f"{entry.name}: cannot extract an article ({type(e).__name__}: {e})")
@@ -511,7 +514,8 @@ def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared:
         report.warnings.append(f"{entry.name}: no article text found")
 
 
-def _replace_articles(store: Store, path: str, articles: list[tuple[Article, cluster.Features]],
+def _replace_articles(store: Store, path: str,
+                      articles: Sequence[tuple[Article, cluster.Features | None]],
                       now: datetime, report: IngestReport) -> None:
     """A file's articles in place of those an earlier version of it gave, leaving the stories
     as if this version had come first.
@@ -542,7 +546,8 @@ def _replace_articles(store: Store, path: str, articles: list[tuple[Article, clu
     cluster.recheck_copies(store.index, [c for c in copies if store.articles.has(c)])
 
 
-def _refresh_articles(store: Store, path: str, articles: list[tuple[Article, cluster.Features]],
+def _refresh_articles(store: Store, path: str,
+                      articles: Sequence[tuple[Article, cluster.Features | None]],
                       now: datetime, report: IngestReport) -> None:
     """An unchanged file read again by a newer reader than the one that took it in.
 
