@@ -68,6 +68,7 @@ def environment(override: Path | None = None, *, html: bool = False) -> jinja2.E
     env.globals["max_sources"] = MAX_SOURCES
     env.globals["sources_in_order"] = sources_in_order
     env.globals["figures_shown"] = figures_shown
+    env.globals["discrepancies_shown"] = discrepancies_shown
     env.globals["figure_header"] = figure_header
     env.globals["timeline"] = timeline
     env.filters["first_upper"] = first_upper
@@ -202,10 +203,17 @@ def figure_sources(summary: StorySummary, article_ids: tuple[str, ...],
     return "; ".join(names)
 
 
+def figure_value(value: str) -> str:
+    """A figure as it reads inside a line: one taken from a headline ("NEARLY 100") or from
+    the first word of a sentence ("One", "Dozens") in lower case; a figure has no proper
+    nouns. The sentence it came from keeps its case (JSON `sentence`, `value`)."""
+    return value.lower() if any(c.isupper() for c in value) else value
+
+
 def figure_point(summary: StorySummary, point: FigurePoint) -> str:
     """ "144 (The Moscow Times; DW; AP, Mar 30)": a figure, who states it, since when."""
     when = f", {short_date(point.date)}" if point.date else ""
-    return f"{point.value} ({figure_sources(summary, point.sources)}{when})"
+    return f"{figure_value(point.value)} ({figure_sources(summary, point.sources)}{when})"
 
 
 def timeline(summary: StorySummary, line: FigureLine, limit: int = MAX_FIGURES) -> str:
@@ -228,12 +236,13 @@ def figure_header(summary: StorySummary) -> str | None:
     if not summary.figures:
         return None
     line = summary.figures[0]
-    return f"{line.newest.value} {line.label}"
+    return f"{figure_value(line.newest.value)} {line.label}"
 
 
 def disagreement(summary: StorySummary, d: Discrepancy, limit: int = MAX_FIGURES) -> str:
     """ "137 (X); 144 (AP)": the figures that cannot all be true, each with its outlets."""
-    parts = [f"{c.value} ({figure_sources(summary, c.sources)})" for c in d.claims[:limit]]
+    parts = [f"{figure_value(c.value)} ({figure_sources(summary, c.sources)})"
+             for c in d.claims[:limit]]
     if len(d.claims) > limit:
         parts.append(f"and {len(d.claims) - limit} more")
     return "; ".join(parts)
@@ -249,11 +258,29 @@ def sources_in_order(summary: StorySummary) -> list[Article]:
     return [a for a in articles if a.id in new] + [a for a in articles if a.id not in new]
 
 
+def _new_to_reader(summary: StorySummary, sources: tuple[str, ...]) -> bool:
+    """A figure this reader has not been told: only articles they have not had state it."""
+    new = set(summary.update.new_articles) if summary.update is not None else set()
+    return bool(sources) and all(a in new for a in sources)
+
+
 def figures_shown(summary: StorySummary) -> tuple[FigureLine, ...]:
-    """The figure lines a story block shows: an update shows only figures that moved."""
+    """The figure lines a story block shows. An update shows only the figures that moved
+    since the reader last looked: lines whose figures do not all agree and that hold a figure
+    only new articles state (a toll the reader already saw rise is not news again)."""
     if summary.update is None:
         return summary.figures
-    return tuple(line for line in summary.figures if line.verdict != "agree")
+    return tuple(line for line in summary.figures if line.verdict != "agree"
+                 and any(_new_to_reader(summary, p.sources) for p in line.points))
+
+
+def discrepancies_shown(summary: StorySummary) -> tuple[Discrepancy, ...]:
+    """The "Sources disagree" lines a story block shows; an update, only those a figure new
+    to the reader takes part in."""
+    if summary.update is None:
+        return summary.discrepancies
+    return tuple(d for d in summary.discrepancies
+                 if any(_new_to_reader(summary, c.sources) for c in d.claims))
 
 
 def briefing_dict(briefing: Briefing) -> dict[str, Any]:

@@ -356,7 +356,7 @@ def test_rising_toll_is_a_timeline() -> None:
     summary = StorySummary(story=Story("s1", "Mitch", tuple(arts)), sentences=(),
                            figures=(line,), discrepancies=figures.discrepancies([line]))
     assert render.timeline(summary, line) == (
-        "32 (A, Oct 29) → 357 (B, Oct 31) → About 7,000 (C, Nov 3) → More than 10,000 (D, Nov 6)")
+        "32 (A, Oct 29) → 357 (B, Oct 31) → about 7,000 (C, Nov 3) → more than 10,000 (D, Nov 6)")
     assert summary.discrepancies == ()
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.sqlite_file  # the SQLite layer itself; PostgreSQL's in
 SHIPPED = ["_m1_core", "_m2_outbox", "_m3_term_counts", "_m4_story_entities", "_m5_story_probe",
            "_m6_headline_terms", "_m7_story_centroids", "_m8_outbox_operator",
            "_m9_reader_history", "_m10_file_attempts", "_m11_scans", "_m12_feeds",
-           "_m13_outbox_leases", "_m14_ingest_claims"]
+           "_m13_outbox_leases", "_m14_ingest_claims", "_m15_file_reader"]
 
 
 def test_migrations_keep_their_versions_and_names(tmp_path: Path) -> None:

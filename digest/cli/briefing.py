@@ -139,6 +139,8 @@ def brief(obj: Context, sources: tuple[Path, ...], feed_urls: tuple[str, ...], s
             fetched = f" and {report.feeds_fetched} feed(s)" if report.feeds_fetched else ""
             click.echo(f"digest: {report.new_articles} new article(s) from {report.files_read} "
                        f"file(s){fetched}, {report.unchanged} unchanged", err=True)
+            if (reread := report.reread_line()) is not None:
+                click.echo(f"digest: {reread}", err=True)
         reader, story_ids = None, None
         if since_last:
             reader = history.briefing_history(store, name)

@@ -91,6 +91,8 @@ class Daemon:
                 log.warning("%s", w)
             if report.new_articles:
                 log.info("took in %d new article(s)", report.new_articles)
+            if (reread := report.reread_line()) is not None:
+                log.info("%s", reread)
             for spec in self.config.digests:
                 self._run_due(store, spec, now)
             self._deliver(store, now)
@@ -107,6 +109,8 @@ class Daemon:
             log.warning("%s", w)
         if report.new_articles:
             log.info("took in %d new article(s) (a file arrived)", report.new_articles)
+        if (reread := report.reread_line()) is not None:
+            log.info("%s", reread)
         if report.pending:
             self.file_arrived()
 

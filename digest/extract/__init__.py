@@ -31,8 +31,15 @@ from digest.extract.pages import (
 )
 from digest.extract.patterns import LINK_MARK
 
+# The article reader's version, kept per file in the files ledger. Raise it with any change
+# that makes an unchanged file give other metadata (outlet, date, byline, link, captions) or
+# other articles: the next run reads every file an older reader read once more, and takes the
+# new metadata in (pipeline.ingesting). 1: outlets never from file names, dates with zones.
+READER_VERSION = 1
+
 __all__ = [
     "LINK_MARK",
+    "READER_VERSION",
     "TRAFILATURA_SETTINGS",
     "Block",
     "_close_doctype",

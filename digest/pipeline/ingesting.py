@@ -51,6 +51,18 @@ class IngestReport:
     # Grouping per story (DIGEST_GROUP_LOCK=story): files whose transaction deadlocked with
     # another worker's and was run again.
     retried: int = 0
+    # Unchanged files read again because an older digest's reader had read them: how many, and
+    # how many of their articles took in new metadata (or were found for the first time).
+    files_reread: int = 0
+    articles_refreshed: int = 0
+
+    def reread_line(self) -> str | None:
+        """What reading files again after an upgrade did, for the run's log; None if nothing."""
+        if not self.files_reread:
+            return None
+        return (f"read {self.files_reread} unchanged file(s) again (an older digest had read "
+                f"them): {self.articles_refreshed} article(s) took in new outlets, dates or "
+                "bylines, or were found")
 
 
 # Several files share one SQLite transaction (a COMMIT costs about as much as taking in a
@@ -201,10 +213,15 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
             attempts: dict[str, int] = {}  # failed reads so far of the files read again
             for entry in ready:
                 known = store.files.state(entry.name)
+                # Read by an older digest: once more, for what this reader finds in it, even
+                # if its bytes are the same (a file that failed then may read now).
+                older = known is not None and known.reader < extract.READER_VERSION
                 if not known or known.size != entry.size or known.mtime != entry.mtime:
                     # a file that failed is read again whole, even if its bytes are the same
                     todo.append(_ToRead(entry, known.file_hash if known and known.error is None
-                                        else None, known))
+                                        and not older else None, known, reread=older))
+                elif older:
+                    todo.append(_ToRead(entry, None, known, reread=True))
                 elif known.error is None:
                     report.unchanged += 1
                 elif known.attempts and ingest.retry_due(entry, known.attempts, known.seen_at, now):
@@ -230,7 +247,8 @@ def ingest_folders(store: Store, folders: Sequence[Path], *, now: datetime,
                     file = taken.popleft()
                     report.files_parsed += 1
                     _ingest_file(store, batch, file.entry, done, now, report,
-                                 attempts.get(file.entry.name, 0), claim=file.entry.name)
+                                 attempts.get(file.entry.name, 0), claim=file.entry.name,
+                                 reread_of=file.known if file.reread else None)
                     n += 1
                     if progress is not None:
                         progress("ingest", n, total)
@@ -385,6 +403,7 @@ class _ToRead:
     entry: ingest.FileEntry
     known_hash: str | None
     known: FileState | None = None  # what the files ledger said at the scan
+    reread: bool = False  # unchanged, but an older digest's reader read it
 
 
 # What preparing a file gives (in a worker or here): its articles, or that its bytes did not
@@ -392,7 +411,7 @@ class _ToRead:
 @dataclass(frozen=True)
 class _Read:
     file_hash: str
-    articles: list[tuple[Article, cluster.Features]]
+    articles: list[tuple[Article, cluster.Features | None]]  # None: placing vectorizes it
     warnings: list[str]
 
 
@@ -425,7 +444,10 @@ def _prepare(file: _ToRead) -> _Prepared:
     warnings = list(raw.warnings)
     try:
         articles = extract.extract(raw, warnings)
-        return _Read(raw.file_hash, [(a, cluster.features(a)) for a in articles], warnings)
+        # A file read again after an upgrade mostly gives articles already stored, which need
+        # no vectors (they keep their place): any that must be placed is vectorized then.
+        return _Read(raw.file_hash, [(a, None if file.reread else cluster.features(a))
+                                     for a in articles], warnings)
     except Exception as e:  # one broken article never stops the others
         msg = str(e) if isinstance(e, IngestError) else (
             f"{entry.name}: cannot extract an article ({type(e).__name__}: {e})")
@@ -434,52 +456,66 @@ def _prepare(file: _ToRead) -> _Prepared:
 
 def _ingest_file(store: Store, batch: _Batch, entry: ingest.FileEntry, prepared: _Prepared,
                  now: datetime, report: IngestReport, attempts: int = 0,
-                 claim: str | None = None) -> None:
+                 claim: str | None = None, reread_of: FileState | None = None) -> None:
     key = entry.name  # text even when the file name's bytes are not UTF-8
+    reader = extract.READER_VERSION
     if isinstance(prepared, _Failed):
         # Record the failure (by size/mtime) so an unchanged broken file warns once per change;
         # a failed read counts its attempts, for the retry backoff.
         with batch.file(claim):
             store.files.record(key, prepared.file_hash, entry.size, entry.mtime, prepared.message,
-                              now, attempts=attempts + 1 if prepared.retry else 0)
+                              now, attempts=attempts + 1 if prepared.retry else 0, reader=reader)
         report.warnings.append(prepared.message)
         return
     if isinstance(prepared, _Same):
         with batch.file(claim):
-            store.files.record(key, prepared.file_hash, entry.size, entry.mtime, None, now)
+            store.files.record(key, prepared.file_hash, entry.size, entry.mtime, None, now,
+                               reader=reader)
         report.unchanged += 1
         return
     file_hash = prepared.file_hash
     articles = [(_stamp(a, now), features) for a, features in prepared.articles]
+    # The same bytes an older reader took in: its articles stay what readers were sent, and
+    # take in what this reader finds about them (see _refresh_articles).
+    refresh = (reread_of is not None and reread_of.error is None
+               and reread_of.file_hash == file_hash)
     report.warnings.extend(prepared.warnings)
-    counted = (report.unchanged, report.files_read, report.new_articles)
+    counted = (report.unchanged, report.files_read, report.new_articles, report.files_reread,
+               report.articles_refreshed)
     for attempt in range(1, RACE_RETRIES + 2):
         try:
             with batch.file(claim):
                 recorded = store.files.state(key)
                 if (recorded is not None and recorded.file_hash == file_hash
-                        and recorded.error is None):
+                        and recorded.error is None and recorded.reader >= reader):
                     # Another digest took this version in since the scan (its batch held the
                     # write lock meanwhile): its work stands, as if this run had found the
                     # file unchanged.
                     report.unchanged += 1
                     return
-                report.files_read += 1
-                _replace_articles(store, key, articles, now, report)
-                store.files.record(key, file_hash, entry.size, entry.mtime, None, now)
+                if refresh:
+                    report.files_reread += 1
+                    _refresh_articles(store, key, articles, now, report)
+                else:
+                    report.files_read += 1
+                    _replace_articles(store, key, articles, now, report)
+                store.files.record(key, file_hash, entry.size, entry.mtime, None, now,
+                                   reader=reader)
             break
         except Exception as e:
             # Per story, another worker's transaction locked what this one needed in the
             # other order: rolled back (the batch is this file alone), it runs again.
             if attempt > RACE_RETRIES or not store.database.retryable(e):
                 raise
-            report.unchanged, report.files_read, report.new_articles = counted
+            (report.unchanged, report.files_read, report.new_articles, report.files_reread,
+             report.articles_refreshed) = counted
             report.retried += 1
     if not articles:
         report.warnings.append(f"{entry.name}: no article text found")
 
 
-def _replace_articles(store: Store, path: str, articles: list[tuple[Article, cluster.Features]],
+def _replace_articles(store: Store, path: str,
+                      articles: Sequence[tuple[Article, cluster.Features | None]],
                       now: datetime, report: IngestReport) -> None:
     """A file's articles in place of those an earlier version of it gave, leaving the stories
     as if this version had come first.
@@ -508,6 +544,40 @@ def _replace_articles(store: Store, path: str, articles: list[tuple[Article, clu
         place(store.index, article, now, prepared=features)
         report.new_articles += 1
     cluster.recheck_copies(store.index, [c for c in copies if store.articles.has(c)])
+
+
+def _refresh_articles(store: Store, path: str,
+                      articles: Sequence[tuple[Article, cluster.Features | None]],
+                      now: datetime, report: IngestReport) -> None:
+    """An unchanged file read again by a newer reader than the one that took it in.
+
+    Its stored articles keep their text, title and place (they are what readers were sent and
+    what the send ledger names; a cleaner that now cuts a line differently is no news): each
+    takes in the metadata the new reader finds for it (the same text, or failing that the same
+    place in the file, `Article.path`). An article the old reader missed is placed like any new
+    one; one it found that this reader would not is kept.
+    """
+    old = store.articles.of_file(path)
+    by_id = {a.id: a for a in old}
+    by_place = {a.path: a for a in old}
+    matched: set[str] = set()
+    for article, features in articles:
+        stored = by_id.get(article.id) or by_place.get(article.path)
+        if stored is not None and stored.id not in matched:
+            matched.add(stored.id)
+            renewed = replace(stored, outlet=article.outlet, date=article.date,
+                              author=article.author, url=article.url, captions=article.captions)
+            if _metadata(renewed) != _metadata(stored):
+                store.index.update_article(renewed)
+                report.articles_refreshed += 1
+            continue
+        store.index.hold_article(article.id)  # per story: another worker may store it now
+        if store.articles.has(article.id):
+            continue  # the same text already came from another file
+        (cluster.place_held if store.index.per_story else cluster.place)(
+            store.index, article, now, prepared=features)
+        report.new_articles += 1
+        report.articles_refreshed += 1
 
 
 def _metadata(article: Article) -> tuple[object, ...]:

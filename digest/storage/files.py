@@ -20,6 +20,7 @@ class FileState:
     error: str | None  # why it could not be taken in, else None
     seen_at: datetime  # the last time it was read (or tried), naive UTC
     attempts: int  # failed reads in a row, for the retry backoff; 0 for any other outcome
+    reader: int = 0  # the extract.READER_VERSION that last read it (0: older than any)
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,20 @@ class Files:
 
     def state(self, path: str) -> FileState | None:
         row = self.conn.execute(
-            "SELECT file_hash, size, mtime, error, seen_at, attempts FROM files WHERE path = ?",
-            (path,)).fetchone()
+            "SELECT file_hash, size, mtime, error, seen_at, attempts, reader FROM files "
+            "WHERE path = ?", (path,)).fetchone()
         return FileState(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]),
-                         row[5]) if row else None
+                         row[5], row[6]) if row else None
 
     def record(self, path: str, file_hash: str, size: int, mtime: float,
-               error: str | None, now: datetime, attempts: int = 0) -> None:
+               error: str | None, now: datetime, attempts: int = 0, reader: int = 0) -> None:
         self.conn.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "INSERT INTO files (path, file_hash, size, mtime, error, seen_at, attempts, reader) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "file_hash=excluded.file_hash, size=excluded.size, mtime=excluded.mtime, "
-            "error=excluded.error, seen_at=excluded.seen_at, attempts=excluded.attempts",
-            (path, file_hash, size, mtime, error, now.isoformat(), attempts),
+            "error=excluded.error, seen_at=excluded.seen_at, attempts=excluded.attempts, "
+            "reader=excluded.reader",
+            (path, file_hash, size, mtime, error, now.isoformat(), attempts, reader),
         )
 
     def last_seen(self) -> datetime | None:

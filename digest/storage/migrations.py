@@ -116,6 +116,14 @@ def _m10_file_attempts(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
 
 
+def _m15_file_reader(db: sqlite3.Connection) -> None:
+    # Which version of the article reader (extract.READER_VERSION) last read each file: a
+    # newer digest reads an unchanged file again once, for what its reader now finds in it
+    # (outlets, dates, bylines; see pipeline.ingesting._refresh_articles). Rows from before
+    # this column are 0: read by a reader older than any numbered one.
+    db.execute("ALTER TABLE files ADD COLUMN reader INTEGER NOT NULL DEFAULT 0")
+
+
 # -- scans ---------------------------------------------------------------------------------
 
 def _m11_scans(db: sqlite3.Connection) -> None:
@@ -271,4 +279,5 @@ MIGRATIONS: list[Migration] = [
     Migration("feeds", _m12_feeds),
     Migration("ledger", _m13_outbox_leases),
     Migration("files", _m14_ingest_claims),
+    Migration("files", _m15_file_reader),
 ]

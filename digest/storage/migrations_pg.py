@@ -180,6 +180,10 @@ def _m14_ingest_claims(db: Connection) -> None:
                   "expires_at DOUBLE PRECISION NOT NULL)"))
 
 
+def _m15_file_reader(db: Connection) -> None:
+    db.execute("ALTER TABLE files ADD COLUMN reader INTEGER NOT NULL DEFAULT 0")
+
+
 # The same versions, names and owners as migrations.MIGRATIONS, by construction: each SQLite
 # migration's PostgreSQL form is the function of the same name here.
 MIGRATIONS: list[Migration] = [Migration(m.owner, globals()[m.name])
