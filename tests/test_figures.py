@@ -686,6 +686,68 @@ def test_a_lower_bound_then_a_figure_past_its_rounding_is_a_rise() -> None:
     assert line.verdict == "agree"
 
 
+def at(aid: str, text: str, day: int, hour: int, outlet: str) -> Article:
+    return timed(aid, text, datetime(2024, 3, day, hour), outlet)
+
+
+def test_a_part_an_article_states_below_its_toll_is_not_the_toll() -> None:
+    # a gunman kills nine at two offices after killing his family: "nine" is the offices'
+    # count, 12 the whole toll; one article says so ("12 dead, including nine at the
+    # offices"), so the others' "nine" is no rival of 12 and no point of its timeline
+    nine = [at("a1", "A gunman killed nine people at two offices on Friday.", 5, 20, "AP"),
+            at("b1", "The killing of nine people at the offices shocked the town.", 6, 18, "NYT")]
+    twelve = [at("a2", "The rampage left 12 people dead, including nine at the two offices.", 6,
+                 9, "AP"),
+              at("c1", "In all, 12 people were killed, police said.", 6, 15, "Reuters")]
+    lines = figures.story_figures(nine + twelve)
+    [toll] = [ln for ln in lines if ln.subject == "killed" and ln.scope is None]
+    assert [(p.value, p.sources) for p in toll.points] == [("12", ("a2", "c1"))]
+    assert toll.verdict == "agree"
+    assert figures.discrepancies(lines) == ()
+    # without the article that tells them apart, nine and 12 the same day do disagree
+    [line] = figures.story_figures([*nine, twelve[1]])
+    assert line.verdict == "disagree"
+    # a week and more apart, a "nine" is not that part (small figures recur in long stories)
+    late = at("d1", "Another gunman killed nine people at a school.", 20, 9, "AP")
+    [toll] = [ln for ln in figures.story_figures([*twelve, late]) if ln.scope is None]
+    assert [p.value for p in toll.points] == ["12", "nine"]
+
+
+def test_figures_an_article_states_side_by_side_are_two_counts_not_rivals() -> None:
+    # one article gives its lead's count and, further down, a larger one "in all": the
+    # article does not contradict itself, so no outlet's nine disagrees with another's 12
+    both = at("a", "A gunman killed nine people on Friday.\n\nIn all, 12 people were killed, "
+                   "police said.", 5, 20, "AP")
+    other = at("b", "The shooting left 12 people dead, police said.", 5, 21, "Reuters")
+    lines = figures.story_figures([both, other])
+    assert lines[0].verdict != "disagree"
+    assert figures.discrepancies(lines) == ()
+    # rivals that no article states together still disagree
+    rival = at("c", "A gunman killed nine people on Friday.", 5, 20, "AP")
+    assert figures.story_figures([rival, other])[0].verdict == "disagree"
+
+
+def test_an_unscoped_figure_equal_to_a_named_part_joins_that_part() -> None:
+    # "300 dead, 120 of them in Kandor": another outlet's "120 killed" that week is Kandor's,
+    # not a fall of the toll from 300 to 120 (a single place is a part when an article
+    # counts it below its toll)
+    whole = article("a", "The storm killed 300 people, 120 of them in Kandor province.", 2)
+    part = article("b", "The storm killed 120 people.", 3)
+    lines = {ln.scope: ln for ln in figures.story_figures([whole, part])}
+    assert [(p.value, p.sources) for p in lines[None].points] == [("300", ("a",))]
+    assert [(p.value, p.sources) for p in lines["Kandor"].points] == [("120", ("a", "b"))]
+    assert all(ln.verdict == "agree" for ln in lines.values())
+    # a value some article states as a toll with parts of its own stays the toll's
+    total = article("c", "The storm killed 120 people, 40 of them in Sarn.", 3)
+    lines = {ln.scope: ln for ln in figures.story_figures([whole, total])}
+    assert [p.value for p in lines[None].points] == ["300", "120"]
+    # two places with that value: no telling which, it joins neither
+    other = article("d", "The storm killed 300 people, 120 of them in Ulm.", 2)
+    lines = {ln.scope: ln for ln in figures.story_figures([whole, other, part])}
+    assert [p.sources for p in lines["Kandor"].points] == [("a",)]
+    assert [p.sources for p in lines["Ulm"].points] == [("d",)]
+
+
 @pytest.mark.parametrize(("sentence", "scope"), [
     # a name is read whole, and a word's first letters are not a particle ("de" of "deadliest")
     ("The bombing of the embassy in Dar es Salaam, which killed 11 people, was planned.",
