@@ -113,7 +113,7 @@ def _named_parts(claims: Sequence[Claim]) -> set[tuple[str, str]]:
     per_article: dict[tuple[str, str], list[Claim]] = {}
     for c in claims:
         per_article.setdefault((c.article_id, c.subject), []).append(c)
-    out = set()
+    out: set[tuple[str, str]] = set()
     for (_, subject), cs in per_article.items():
         unscoped = [c for c in cs if c.scope is None]
         if unscoped:
