@@ -224,6 +224,29 @@ def _ordered(current: list[Claim]) -> list[Claim]:
     return out + dated[i:]
 
 
+def _earlier_incidents(ordered: list[Claim]) -> list[Claim]:
+    """Without the figures of incidents the story reported weeks before its main count: a
+    war story's "13" and "14" killed in two massacres a month before "hundreds" are killed in
+    the offensive are counts of their own, not the start of its toll's timeline. The main
+    count is the figure most articles state (more than any other); a figure SAME_COUNT times
+    below it, said more than WINDOW before it was first stated, is dropped. A toll that rises
+    within days (32, then 357, then 7,000) keeps every point."""
+    by_value: dict[float, list[Claim]] = {}
+    for c in ordered:
+        by_value.setdefault(point(c), []).append(c)
+    counts = sorted((len({c.article_id for c in cs}), v) for v, cs in by_value.items())
+    if len(counts) < 2 or counts[-1][0] < 2 or counts[-1][0] == counts[-2][0]:
+        return ordered
+    main = by_value[counts[-1][1]]
+    dates = [c.date for c in main if c.date is not None]
+    if not dates:
+        return ordered
+    start, size = min(dates) - WINDOW, point(main[0])
+    # (a word's range is as large as its top: "dozens" may be the 76 said later)
+    return [c for c in ordered if c.date is None or c.date >= start
+            or (c.high if c.qualifier == "range" and c.high else point(c)) * SAME_COUNT > size]
+
+
 def _same_count(ordered: list[Claim]) -> list[Claim]:
     """The claims that can be one count's timeline. A toll may rise by any factor (32 -> 357 ->
     7,000), but a figure that falls SAME_COUNT times below one stated before it, unless said
@@ -255,7 +278,7 @@ def _line(subject: str, scope: str | None, current: list[Claim],
     if story is not None and scope is None:
         parts = story.parts_of_the_toll(subject, current)
         current = [c for c in current if c not in parts] or current
-    ordered = _same_count(_ordered(current))
+    ordered = _same_count(_earlier_incidents(_ordered(current)))
     verdict, conflicts = judge(ordered, apart=(
         lambda a, b: story.distinct(subject, scope, a, b)) if story is not None else None)
     groups: dict[float, list[Claim]] = {}
@@ -290,6 +313,10 @@ def _rises(earlier: Claim, later: Claim) -> bool:
         # "more than N" is N rounded down at its last digit that is not zero: "over 140" may be
         # 144 (a restatement), "more than 100,000" then "about 200,000" is a rise
         return point(later) >= earlier.low + _last_digit(earlier.low)
+    if earlier.qualifier == "range" and not any(ch.isdigit() for ch in earlier.value):
+        # "hundreds" is a guess of its size, not a bound: "between 600 and 1,000" inside it
+        # says the same, more precisely; only a figure beyond it ("thousands") is a rise
+        return lo > hi
     return lo > hi or (later.qualifier == earlier.qualifier and point(later) > point(earlier))
 
 

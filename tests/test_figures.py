@@ -748,6 +748,36 @@ def test_an_unscoped_figure_equal_to_a_named_part_joins_that_part() -> None:
     assert [p.sources for p in lines["Ulm"].points] == [("d",)]
 
 
+def test_incidents_weeks_before_the_main_count_are_not_its_timeline() -> None:
+    # a war story: two massacres' tolls in early October, then "hundreds" killed in the
+    # offensive, said by most articles in November: the massacres are counts of their own
+    def on(aid: str, text: str, month: int, day: int) -> Article:
+        return replace(article(aid, text, None), date=datetime(2024, month, day, 12))
+
+    war = [on("a", "Soldiers killed 13 villagers in a raid.", 10, 1),
+           on("b", "At least 14 people were killed in the attack on the village.", 10, 12),
+           on("c", "Hundreds of people have been killed in the offensive.", 11, 4),
+           on("d", "The offensive has killed hundreds of civilians.", 11, 5),
+           on("e", "Between 600 and 1,000 people were killed in the offensive.", 11, 7)]
+    [line] = figures.story_figures(war)
+    assert [p.value for p in line.points] == ["Hundreds", "Between 600 and 1,000"]
+    # "hundreds" is a size, not a bound: a figure inside it says the same, more precisely
+    assert line.verdict == "agree"
+    # a toll that rises within days keeps every point, however steep
+    quake = [on("a", "The quake killed 32 people.", 10, 29),
+             on("b", "The quake has killed 357 people.", 10, 31),
+             on("c", "The quake has killed about 7,000 people.", 11, 3),
+             on("d", "About 7,000 people died in the quake.", 11, 3)]
+    [line] = figures.story_figures(quake)
+    assert [p.value for p in line.points] == ["32", "357", "about 7,000"]
+    # with no figure most articles state, nothing is dropped
+    [line] = figures.story_figures(war[:3])
+    assert [p.value for p in line.points] == ["13", "At least 14", "Hundreds"]
+    # beyond a vague word's range is a rise
+    [line] = figures.story_figures([war[2], on("f", "Thousands have been killed.", 11, 9)])
+    assert line.verdict == "rising"
+
+
 @pytest.mark.parametrize(("sentence", "scope"), [
     # a name is read whole, and a word's first letters are not a particle ("de" of "deadliest")
     ("The bombing of the embassy in Dar es Salaam, which killed 11 people, was planned.",
