@@ -9,6 +9,7 @@ one given without a word of revision, are a disagreement. Compatible figures ("o
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -392,6 +393,7 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
         if spans[hi_low][0] > spans[lo_high][1] and not _revision(ordered, lo_high, hi_low) \
+                and not (hi_low > lo_high and _said_to_rise(ordered[hi_low])) \
                 and _comparable(spans[hi_low], spans[lo_high]):
             out.append((ordered[min(lo_high, hi_low)], ordered[max(lo_high, hi_low)]))
         before = days.get(day - timedelta(days=1), [])  # type: ignore[operator]
@@ -405,12 +407,24 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
                     continue
                 lo_j = min(js, key=lambda j: spans[j][1])
                 hi_j = max(js, key=lambda j: spans[j][0])
-                if spans[i][0] > spans[lo_j][1] and _comparable(spans[i], spans[lo_j]):
+                if spans[i][0] > spans[lo_j][1] and _comparable(spans[i], spans[lo_j]) \
+                        and not _said_to_rise(ordered[i]):
                     out.append((ordered[lo_j], ordered[i]))
                 elif spans[i][1] < spans[hi_j][0] and not ordered[i].revised and \
                         _comparable(spans[i], spans[hi_j]):
                     out.append((ordered[hi_j], ordered[i]))
     return out
+
+
+# The toll's own verb says it went up ("has risen to 85", "reached 85 on Saturday, after two
+# men froze to death"): a higher figure later the same day is then the news, not a rival.
+RISEN = re.compile(r"\b(?:(?:risen|rose|rises|climbed|climbs|jumped|jumps|increased|grown|grew|"
+                   r"soared|mounted)(?:\s+\S+){0,2}?\s+to|reached|reaches)\s*$", re.I)
+
+
+def _said_to_rise(c: Claim) -> bool:
+    at = c.sentence.find(c.value)
+    return at > 0 and bool(RISEN.search(c.sentence[:at]))
 
 
 def _within_a_day(earlier: Claim, later: Claim) -> bool:

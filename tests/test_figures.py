@@ -399,6 +399,25 @@ def test_about_the_same_time_is_the_same_day_or_another_outlet_within_a_day() ->
     assert figures.story_figures([morning, bound])[0].verdict == "agree"
 
 
+def test_a_higher_figure_said_to_have_risen_the_same_day_is_a_rise() -> None:
+    # a cold wave's toll: "reached 85 on Saturday, after two men froze to death" hours after
+    # 83 is the news; the same figures without the toll's verb are rivals (60 then 67)
+    morning = timed("a1", "The death toll from the cold has reached 83.", datetime(2024, 12, 5, 9),
+                    "AP")
+    noon = timed("a2", "The death toll from the cold reached 85 on Saturday, after two men "
+                       "froze to death.", datetime(2024, 12, 5, 12), "AP")
+    [line] = figures.story_figures([morning, noon])
+    assert line.verdict == "rising"
+    other = timed("b", "The toll climbed on Sunday to 90.", datetime(2024, 12, 6, 8), "Reuters")
+    assert figures.story_figures([noon, other])[0].verdict == "rising"
+    silent = timed("a3", "The cold has killed 85 people.", datetime(2024, 12, 5, 12), "AP")
+    assert figures.story_figures([morning, silent])[0].verdict == "disagree"
+    # the verb must be the toll's: "the sun rose" says nothing about the figure
+    sun = timed("a4", "By the time the sun rose Friday, 85 people had died.",
+                datetime(2024, 12, 5, 12), "AP")
+    assert figures.story_figures([morning, sun])[0].verdict == "disagree"
+
+
 def test_later_lower_figure_without_revision_disagrees_with_revision_is_revised() -> None:
     first = article("a", "About 7,000 people were killed.", 1)
     silent = article("b", "The storm killed 5,000 people.", 4)
