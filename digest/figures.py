@@ -8,6 +8,7 @@ one given without a word of revision, are a disagreement. Compatible figures ("o
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -18,12 +19,18 @@ from digest.claims import CURRENT_BEFORE, article_claims, point, span
 from digest.models import Article, Claim, Discrepancy, FigureClaim, FigureLine, FigurePoint, Verdict
 
 
+@functools.lru_cache(maxsize=4096)
+def _said_to_be_new(sentence: str, value: str) -> bool:
+    """ "has risen to N": the sentence marks N as the new figure (a story's lines ask this of
+    an article's claims more than once: kept)."""
+    return value in sentence and bool(CURRENT_BEFORE.search(sentence[:sentence.find(value)]))
+
+
 def _pick_current(claims: Sequence[Claim]) -> Claim:
     """An article's one current figure for a subject: the first it states (news leads with the
     toll; later counts are often parts, other places or recounted ones), unless a later one is
     said to be the new figure ("has risen to"); of its compatible peers, the most precise."""
-    marked = [c for c in claims if CURRENT_BEFORE.search(c.sentence[:c.sentence.find(c.value)]
-                                                          if c.value in c.sentence else "")]
+    marked = [c for c in claims if _said_to_be_new(c.sentence, c.value)]
     pool = marked or list(claims)
     top = pool[0]
     lo, hi = span(top)
