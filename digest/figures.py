@@ -12,6 +12,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
 
@@ -130,10 +131,15 @@ def _named_parts(claims: Sequence[Claim]) -> set[tuple[str, str]]:
     return out
 
 
-def _key(c: Claim) -> tuple[int | None, int | None]:
+Bounds = tuple[int | None, int | None]
+
+
+def _key(c: Claim) -> Bounds:
+    """A figure as a value to find again in other articles ("nine" and "9" are one)."""
     return (c.low, c.high)
 
 
+@dataclass
 class _StoryCounts:
     """What the whole story says about which of its figures are different counts.
 
@@ -145,15 +151,17 @@ class _StoryCounts:
     people", where other articles say "nine at the two offices") is that part's figure, not
     the toll's, unless some article states it as a toll with parts of its own."""
 
-    def __init__(self) -> None:
-        self.pairs: set[tuple[str, str | None, frozenset[float]]] = set()
-        # a part's value -> its scope and when it was said (small figures recur: "two" police
-        # months apart are not the "two" children of this week's toll)
-        self.parts: dict[tuple[str, tuple[int | None, int | None]],
-                         list[tuple[str, datetime | None]]] = {}
-        self.totals: set[tuple[str, tuple[int | None, int | None]]] = set()
-        self.part_of: dict[tuple[str, tuple[int | None, int | None]],
-                           list[tuple[float, datetime | None]]] = {}
+    # (subject, line scope, two values) an article states side by side
+    pairs: set[tuple[str, str | None, frozenset[float]]] = field(default_factory=set)
+    # (subject, a part's bounds) -> its scope and when it was said (small figures recur: "two"
+    # police months apart are not the "two" children of this week's toll)
+    parts: dict[tuple[str, Bounds], list[tuple[str, datetime | None]]] = field(
+        default_factory=dict)
+    # (subject, a part's bounds) -> the toll it is a part of, and when
+    part_of: dict[tuple[str, Bounds], list[tuple[float, datetime | None]]] = field(
+        default_factory=dict)
+    # (subject, bounds) of tolls an article states with parts below them
+    totals: set[tuple[str, Bounds]] = field(default_factory=set)
 
     def home(self, c: Claim) -> str | None:
         """The scope an unscoped claim belongs to: the one part of that value the story
@@ -186,6 +194,8 @@ def _near(a: datetime | None, b: datetime | None) -> bool:
 
 
 def _story_counts(scoped: Sequence[tuple[Claim, str | None]]) -> _StoryCounts:
+    """Read each article's claims of a subject (with the scopes of their lines) for the
+    figures it states side by side and the parts it states below its toll."""
     story = _StoryCounts()
     per_article: dict[tuple[str, str], list[tuple[Claim, str | None]]] = {}
     for c, scope in scoped:
@@ -284,8 +294,8 @@ def _same_count(ordered: list[Claim]) -> list[Claim]:
 def _line(subject: str, scope: str | None, current: list[Claim],
           story: _StoryCounts | None = None) -> FigureLine:
     if story is not None and scope is None:
-        parts = story.parts_of_the_toll(subject, current)
-        current = [c for c in current if c not in parts] or current
+        parts = {id(c) for c in story.parts_of_the_toll(subject, current)}
+        current = [c for c in current if id(c) not in parts] or current
     ordered = _same_count(_earlier_incidents(_ordered(current)))
     verdict, conflicts = judge(ordered, apart=(
         lambda a, b: story.distinct(subject, scope, a, b)) if story is not None else None)
