@@ -7,6 +7,7 @@
     python bench/eval_figures.py --split dev --reader model   # the learned reader
     python bench/eval_figures.py --split train2         # web pages, one page a story (undated)
     python bench/eval_figures.py --split train3         # the pages train2 did not draw (session 12)
+    python bench/eval_figures.py --story-lines          # lines and disagreements on all DUC stories
 
 Claims: a predicted current claim matches a gold `role: current` claim of the same sentence with
 the same subject and the same low/high; when the gold claim names a scope, the predicted one must
@@ -249,6 +250,33 @@ def fold_stories(stories: list[str], fold: str) -> set[str]:
     return set(stories[0 if fold == "a" else 1::2])
 
 
+def story_lines(data: Path, eval_root: Path, show: bool) -> dict[str, Any]:
+    """What a reader sees on every DUC story (all its articles): how many figure lines, how
+    many a "Sources disagree" lists, and how many stories show one. Counted on all of them;
+    with `show`, the lines of the stories a session may read (dev, train, or in no split; the
+    validation and test stories' lines are not printed)."""
+    splits = {r["story"]: r["split"] for name in ("sentences.jsonl", "verdicts.jsonl")
+              for r in read_jsonl(data / name)}
+    counts: Counter[str] = Counter()
+    for set_name in ("duc2003", "duc2006", "duc2007"):
+        folder = eval_root / EVAL_FOLDERS[set_name]
+        rows = (folder / "clusters.tsv").read_text().splitlines()[1:]
+        for story in sorted({row.split("\t")[0] for row in rows}):
+            lines = figures.story_figures(load_story(eval_root, set_name, story))
+            if not lines:
+                continue
+            disputed = [ln for ln in lines if ln.verdict == "disagree"]
+            counts.update({"stories": 1, "lines": len(lines), "points": sum(
+                len(ln.points) for ln in lines), "disagree_lines": len(disputed),
+                "stories_with_sources_disagree": bool(disputed)})
+            if show and splits.get(story, "none") in ("dev", "train", "none"):
+                for ln in lines:
+                    pts = " -> ".join(f"{p.value} ({','.join(p.sources)[:40]})"
+                                      for p in ln.points)
+                    print(f"{story} {ln.label}: {ln.verdict} | {pts}")
+    return dict(counts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev",
@@ -270,7 +298,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="read each sentence alone, without its article's context")
     parser.add_argument("--model", type=Path,
                         help="with --reader model: these weights instead of the shipped ones")
+    parser.add_argument("--story-lines", action="store_true",
+                        help="count the figure lines and disagreements digest shows on every "
+                             "DUC story with a figure (--errors: print the lines of the dev, "
+                             "train and no-split stories)")
     args = parser.parse_args(argv)
+    if args.story_lines:
+        print(json.dumps(story_lines(args.data, args.eval, args.errors), indent=2))
+        return 0
     reader = READERS[args.reader]
     if args.model:
         weights = ClaimModel.from_json(json.loads(args.model.read_text(encoding="utf-8")))

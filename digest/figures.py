@@ -8,8 +8,11 @@ one given without a word of revision, are a disagreement. Compatible figures ("o
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
 
@@ -17,12 +20,18 @@ from digest.claims import CURRENT_BEFORE, article_claims, point, span
 from digest.models import Article, Claim, Discrepancy, FigureClaim, FigureLine, FigurePoint, Verdict
 
 
+@functools.lru_cache(maxsize=4096)
+def _said_to_be_new(sentence: str, value: str) -> bool:
+    """ "has risen to N": the sentence marks N as the new figure (a story's lines ask this of
+    an article's claims more than once: kept)."""
+    return value in sentence and bool(CURRENT_BEFORE.search(sentence[:sentence.find(value)]))
+
+
 def _pick_current(claims: Sequence[Claim]) -> Claim:
     """An article's one current figure for a subject: the first it states (news leads with the
     toll; later counts are often parts, other places or recounted ones), unless a later one is
     said to be the new figure ("has risen to"); of its compatible peers, the most precise."""
-    marked = [c for c in claims if CURRENT_BEFORE.search(c.sentence[:c.sentence.find(c.value)]
-                                                          if c.value in c.sentence else "")]
+    marked = [c for c in claims if _said_to_be_new(c.sentence, c.value)]
     pool = marked or list(claims)
     top = pool[0]
     lo, hi = span(top)
@@ -75,23 +84,148 @@ def figure_lines(claims: Sequence[Claim]) -> tuple[FigureLine, ...]:
     """Lines from current claims (of any number of articles)."""
     # When a subject's claims name one place only in the whole story, that place is where the
     # story happens, not a breakdown of its toll: those claims join the unscoped line.
+    # But a place an article counts below its own toll ("300 dead, 120 of them in Kandor") is
+    # a part of the toll, however few places the story names.
     places: dict[str, set[str]] = {}
     for c in claims:
         if (c.scope and c.scope[0].isupper()) or (c.scope or "").startswith("the "):
             places.setdefault(c.subject, set()).add(c.scope or "")
-    keyed: dict[tuple[str, str | None], dict[str, list[Claim]]] = {}
+    parts = _named_parts(claims)
+    scoped: list[tuple[Claim, str | None]] = []
     for c in claims:
         scope = c.scope
-        if scope and len(places.get(c.subject, ())) == 1 and scope in places[c.subject]:
+        if scope and len(places.get(c.subject, ())) == 1 and scope in places[c.subject] \
+                and (c.subject, scope) not in parts:
             scope = None
-        scope = _doers(c.subject, scope)
+        scoped.append((c, _doers(c.subject, scope)))
+    story = _story_counts(scoped)
+    keyed: dict[tuple[str, str | None], dict[str, list[Claim]]] = {}
+    for c, scope in scoped:
         keyed.setdefault((c.subject, scope), {}).setdefault(c.article_id, []).append(c)
-    lines = [_line(subject, scope, [_pick_current(cs) for cs in per_article.values()])
-             for (subject, scope), per_article in keyed.items()]
+    current: dict[tuple[str, str | None], list[Claim]] = {}
+    for (subject, scope), per_article in keyed.items():
+        for cs in per_article.values():
+            pick = _pick_current(cs)
+            home = scope if scope is not None else story.home(pick)
+            if home != scope and pick.article_id in keyed.get((subject, home), {}):
+                home = scope  # the article gives that part a figure of its own already
+            current.setdefault((subject, home), []).append(pick)
+    lines = [_line(subject, scope, picks, story) for (subject, scope), picks in current.items()]
     lines.sort(key=lambda ln: (SUBJECT_ORDER.index(ln.subject) if ln.subject in SUBJECT_ORDER
                                else len(SUBJECT_ORDER), ln.scope is not None, -len(ln.points),
                                ln.label))
     return tuple(lines)
+
+
+def _named_parts(claims: Sequence[Claim]) -> set[tuple[str, str]]:
+    """The subjects and scopes some article states below its own unscoped toll."""
+    per_article: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        per_article.setdefault((c.article_id, c.subject), []).append(c)
+    out: set[tuple[str, str]] = set()
+    for (_, subject), cs in per_article.items():
+        unscoped = [c for c in cs if c.scope is None]
+        if unscoped:
+            low = span(_pick_current(unscoped))[0]
+            out.update((subject, c.scope) for c in cs if c.scope and span(c)[1] < low)
+    return out
+
+
+Bounds = tuple[int | None, int | None]
+
+
+def _key(c: Claim) -> Bounds:
+    """A figure as a value to find again in other articles ("nine" and "9" are one)."""
+    return (c.low, c.high)
+
+
+@dataclass
+class _StoryCounts:
+    """What the whole story says about which of its figures are different counts.
+
+    An article that states its toll and, below it, smaller figures of the same subject (a
+    part with a scope anywhere in it, "nine at the two offices"; one without, said after the
+    toll, "12 dead ... nine of them at the offices") tells the reader those are two counts of
+    the story, not rival figures for one: no disagreement between them anywhere in the story.
+    And an unscoped figure that equals a part the story states with a scope ("killing nine
+    people", where other articles say "nine at the two offices") is that part's figure, not
+    the toll's, unless some article states it as a toll with parts of its own."""
+
+    # (subject, line scope, two values) an article states side by side
+    pairs: set[tuple[str, str | None, frozenset[float]]] = field(default_factory=set)
+    # (subject, a part's bounds) -> its scope and when it was said (small figures recur: "two"
+    # police months apart are not the "two" children of this week's toll)
+    parts: dict[tuple[str, Bounds], list[tuple[str, datetime | None]]] = field(
+        default_factory=dict)
+    # (subject, a part's bounds) -> the toll it is a part of, and when
+    part_of: dict[tuple[str, Bounds], list[tuple[float, datetime | None]]] = field(
+        default_factory=dict)
+    # (subject, bounds) of tolls an article states with parts below them
+    totals: set[tuple[str, Bounds]] = field(default_factory=set)
+
+    def home(self, c: Claim) -> str | None:
+        """The scope an unscoped claim belongs to: the one part of that value the story
+        names (as a part, by an article with a larger toll)."""
+        if (c.subject, _key(c)) in self.totals:
+            return None
+        named = {scope for scope, when in self.parts.get((c.subject, _key(c)), ())
+                 if _near(c.date, when)}
+        if len(named) != 1:
+            return None  # none, or two scopes of that value: no telling which
+        return named.pop()
+
+    def parts_of_the_toll(self, subject: str, current: list[Claim]) -> list[Claim]:
+        """Of an unscoped line's figures, those an article states as a part of a toll the
+        line also holds ("killing nine", where the toll is "12 dead, including nine at the
+        offices"): another count, not a point of the toll's timeline."""
+        values = {point(c) for c in current}
+        return [c for c in current if (subject, _key(c)) not in self.totals and any(
+            toll in values and _near(c.date, when)
+            for toll, when in self.part_of.get((subject, _key(c)), ()))]
+
+    def distinct(self, subject: str, scope: str | None, a: Claim, b: Claim) -> bool:
+        """Two figures of a line that an article states side by side: two counts."""
+        return (subject, scope, frozenset((point(a), point(b)))) in self.pairs
+
+
+def _near(a: datetime | None, b: datetime | None) -> bool:
+    """Said within a week of each other (an undated one may be)."""
+    return a is None or b is None or abs(a - b) <= WINDOW
+
+
+def _story_counts(scoped: Sequence[tuple[Claim, str | None]]) -> _StoryCounts:
+    """Read each article's claims of a subject (with the scopes of their lines) for the
+    figures it states side by side and the parts it states below its toll."""
+    story = _StoryCounts()
+    per_article: dict[tuple[str, str], list[tuple[Claim, str | None]]] = {}
+    for c, scope in scoped:
+        per_article.setdefault((c.article_id, c.subject), []).append((c, scope))
+    for (_, subject), items in per_article.items():
+        by_scope: dict[str | None, list[Claim]] = {}
+        for c, scope in items:
+            by_scope.setdefault(scope, []).append(c)
+        for scope, cs in by_scope.items():
+            values = sorted({(point(c), span(c)) for c in cs})
+            for i, (p, (_, hi)) in enumerate(values):
+                story.pairs.update((subject, scope, frozenset((p, q)))
+                                   for q, (lo, _) in values[i + 1:] if lo > hi)
+        unscoped = by_scope.get(None)
+        if not unscoped:
+            continue
+        toll = _pick_current(unscoped)
+        low, high = span(toll)
+        after = False
+        for c, scope in items:
+            after = after or c is toll
+            lo, hi = span(c)
+            if lo > high or hi < low:  # (a part's scope is its own line: the pair is the toll's)
+                story.pairs.add((subject, None, frozenset((point(c), point(toll)))))
+            if hi < low and (scope is not None or after):
+                story.totals.add((subject, _key(toll)))
+                story.part_of.setdefault((subject, _key(c)), []).append((point(toll), c.date))
+                if scope is not None:
+                    story.parts.setdefault((subject, _key(c)), []).append((scope, c.date))
+    return story
 
 
 def _ordered(current: list[Claim]) -> list[Claim]:
@@ -106,6 +240,29 @@ def _ordered(current: list[Claim]) -> list[Claim]:
             i += 1
         out.append(c)
     return out + dated[i:]
+
+
+def _earlier_incidents(ordered: list[Claim]) -> list[Claim]:
+    """Without the figures of incidents the story reported weeks before its main count: a
+    war story's "13" and "14" killed in two massacres a month before "hundreds" are killed in
+    the offensive are counts of their own, not the start of its toll's timeline. The main
+    count is the figure most articles state (more than any other); a figure SAME_COUNT times
+    below it, said more than WINDOW before it was first stated, is dropped. A toll that rises
+    within days (32, then 357, then 7,000) keeps every point."""
+    by_value: dict[float, list[Claim]] = {}
+    for c in ordered:
+        by_value.setdefault(point(c), []).append(c)
+    counts = sorted((len({c.article_id for c in cs}), v) for v, cs in by_value.items())
+    if len(counts) < 2 or counts[-1][0] < 2 or counts[-1][0] == counts[-2][0]:
+        return ordered
+    main = by_value[counts[-1][1]]
+    dates = [c.date for c in main if c.date is not None]
+    if not dates:
+        return ordered
+    start, size = min(dates) - WINDOW, point(main[0])
+    # (a word's range is as large as its top: "dozens" may be the 76 said later)
+    return [c for c in ordered if c.date is None or c.date >= start
+            or (c.high if c.qualifier == "range" and c.high else point(c)) * SAME_COUNT > size]
 
 
 def _same_count(ordered: list[Claim]) -> list[Claim]:
@@ -134,9 +291,14 @@ def _same_count(ordered: list[Claim]) -> list[Claim]:
     return kept
 
 
-def _line(subject: str, scope: str | None, current: list[Claim]) -> FigureLine:
-    ordered = _same_count(_ordered(current))
-    verdict, conflicts = judge(ordered)
+def _line(subject: str, scope: str | None, current: list[Claim],
+          story: _StoryCounts | None = None) -> FigureLine:
+    if story is not None and scope is None:
+        parts = {id(c) for c in story.parts_of_the_toll(subject, current)}
+        current = [c for c in current if id(c) not in parts] or current
+    ordered = _same_count(_earlier_incidents(_ordered(current)))
+    verdict, conflicts = judge(ordered, apart=(
+        lambda a, b: story.distinct(subject, scope, a, b)) if story is not None else None)
     groups: dict[float, list[Claim]] = {}
     for c in ordered:
         groups.setdefault(point(c), []).append(c)
@@ -169,6 +331,10 @@ def _rises(earlier: Claim, later: Claim) -> bool:
         # "more than N" is N rounded down at its last digit that is not zero: "over 140" may be
         # 144 (a restatement), "more than 100,000" then "about 200,000" is a rise
         return point(later) >= earlier.low + _last_digit(earlier.low)
+    if earlier.qualifier == "range" and not any(ch.isdigit() for ch in earlier.value):
+        # "hundreds" is a guess of its size, not a bound: "between 600 and 1,000" inside it
+        # says the same, more precisely; only a figure beyond it ("thousands") is a rise
+        return lo > hi
     return lo > hi or (later.qualifier == earlier.qualifier and point(later) > point(earlier))
 
 
@@ -180,13 +346,15 @@ def _last_digit(n: int) -> int:
     return step
 
 
-def judge(ordered: Sequence[Claim], window: timedelta = WINDOW
+def judge(ordered: Sequence[Claim], window: timedelta = WINDOW,
+          apart: Callable[[Claim, Claim], bool] | None = None
           ) -> tuple[Verdict, list[tuple[Claim, Claim]]]:
     """The verdict on claims in time order, and the pairs that cannot both be true.
 
     Claims of the same instant that do not overlap disagree (which came first is unknown); a
     later claim below an earlier one of the last `window` is a revision when its sentence says
-    so, else a disagreement; a later one above is a rise.
+    so, else a disagreement; a later one above is a rise. Pairs `apart` says are two counts of
+    the story (an article states both, one a part of the other) are never a disagreement.
     """
     spans = [span(c) for c in ordered]
     conflicts: list[tuple[Claim, Claim]] = []
@@ -219,6 +387,8 @@ def judge(ordered: Sequence[Claim], window: timedelta = WINDOW
                 spans[hi_low][0] == spans[best][0] and _rises(ordered[best], ordered[hi_low])):
             best = hi_low
     conflicts.extend(_same_time_conflicts(ordered, spans))
+    if apart is not None:
+        conflicts = [(a, b) for a, b in conflicts if not apart(a, b)]
     if conflicts:
         return "disagree", list(dict.fromkeys(conflicts))
     return "revised" if revised else "rising" if rose else "agree", []
@@ -240,6 +410,7 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
         if spans[hi_low][0] > spans[lo_high][1] and not _revision(ordered, lo_high, hi_low) \
+                and not (hi_low > lo_high and _said_to_rise(ordered[hi_low])) \
                 and _comparable(spans[hi_low], spans[lo_high]):
             out.append((ordered[min(lo_high, hi_low)], ordered[max(lo_high, hi_low)]))
         before = days.get(day - timedelta(days=1), [])  # type: ignore[operator]
@@ -253,12 +424,24 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
                     continue
                 lo_j = min(js, key=lambda j: spans[j][1])
                 hi_j = max(js, key=lambda j: spans[j][0])
-                if spans[i][0] > spans[lo_j][1] and _comparable(spans[i], spans[lo_j]):
+                if spans[i][0] > spans[lo_j][1] and _comparable(spans[i], spans[lo_j]) \
+                        and not _said_to_rise(ordered[i]):
                     out.append((ordered[lo_j], ordered[i]))
                 elif spans[i][1] < spans[hi_j][0] and not ordered[i].revised and \
                         _comparable(spans[i], spans[hi_j]):
                     out.append((ordered[hi_j], ordered[i]))
     return out
+
+
+# The toll's own verb says it went up ("has risen to 85", "reached 85 on Saturday, after two
+# men froze to death"): a higher figure later the same day is then the news, not a rival.
+RISEN = re.compile(r"\b(?:(?:risen|rose|rises|climbed|climbs|jumped|jumps|increased|grown|grew|"
+                   r"soared|mounted)(?:\s+\S+){0,2}?\s+to|reached|reaches)\s*$", re.I)
+
+
+def _said_to_rise(c: Claim) -> bool:
+    at = c.sentence.find(c.value)
+    return at > 0 and bool(RISEN.search(c.sentence[:at]))
 
 
 def _within_a_day(earlier: Claim, later: Claim) -> bool:

@@ -399,6 +399,25 @@ def test_about_the_same_time_is_the_same_day_or_another_outlet_within_a_day() ->
     assert figures.story_figures([morning, bound])[0].verdict == "agree"
 
 
+def test_a_higher_figure_said_to_have_risen_the_same_day_is_a_rise() -> None:
+    # a cold wave's toll: "reached 85 on Saturday, after two men froze to death" hours after
+    # 83 is the news; the same figures without the toll's verb are rivals (60 then 67)
+    morning = timed("a1", "The death toll from the cold has reached 83.", datetime(2024, 12, 5, 9),
+                    "AP")
+    noon = timed("a2", "The death toll from the cold reached 85 on Saturday, after two men "
+                       "froze to death.", datetime(2024, 12, 5, 12), "AP")
+    [line] = figures.story_figures([morning, noon])
+    assert line.verdict == "rising"
+    other = timed("b", "The toll climbed on Sunday to 90.", datetime(2024, 12, 6, 8), "Reuters")
+    assert figures.story_figures([noon, other])[0].verdict == "rising"
+    silent = timed("a3", "The cold has killed 85 people.", datetime(2024, 12, 5, 12), "AP")
+    assert figures.story_figures([morning, silent])[0].verdict == "disagree"
+    # the verb must be the toll's: "the sun rose" says nothing about the figure
+    sun = timed("a4", "By the time the sun rose Friday, 85 people had died.",
+                datetime(2024, 12, 5, 12), "AP")
+    assert figures.story_figures([morning, sun])[0].verdict == "disagree"
+
+
 def test_later_lower_figure_without_revision_disagrees_with_revision_is_revised() -> None:
     first = article("a", "About 7,000 people were killed.", 1)
     silent = article("b", "The storm killed 5,000 people.", 4)
@@ -684,6 +703,98 @@ def test_a_lower_bound_then_a_figure_past_its_rounding_is_a_rise() -> None:
     [line] = figures.story_figures([article("a", "The attack killed over 140 people.", 1),
                                     article("b", "The attack killed 144 people.", 2)])
     assert line.verdict == "agree"
+
+
+def at(aid: str, text: str, day: int, hour: int, outlet: str) -> Article:
+    return timed(aid, text, datetime(2024, 3, day, hour), outlet)
+
+
+def test_a_part_an_article_states_below_its_toll_is_not_the_toll() -> None:
+    # a gunman kills nine at two offices after killing his family: "nine" is the offices'
+    # count, 12 the whole toll; one article says so ("12 dead, including nine at the
+    # offices"), so the others' "nine" is no rival of 12 and no point of its timeline
+    nine = [at("a1", "A gunman killed nine people at two offices on Friday.", 5, 20, "AP"),
+            at("b1", "The killing of nine people at the offices shocked the town.", 6, 18, "NYT")]
+    twelve = [at("a2", "The rampage left 12 people dead, including nine at the two offices.", 6,
+                 9, "AP"),
+              at("c1", "In all, 12 people were killed, police said.", 6, 15, "Reuters")]
+    lines = figures.story_figures(nine + twelve)
+    [toll] = [ln for ln in lines if ln.subject == "killed" and ln.scope is None]
+    assert [(p.value, p.sources) for p in toll.points] == [("12", ("a2", "c1"))]
+    assert toll.verdict == "agree"
+    assert figures.discrepancies(lines) == ()
+    # without the article that tells them apart, nine and 12 the same day do disagree
+    [line] = figures.story_figures([*nine, twelve[1]])
+    assert line.verdict == "disagree"
+    # a week and more apart, a "nine" is not that part (small figures recur in long stories)
+    late = at("d1", "Another gunman killed nine people at a school.", 20, 9, "AP")
+    [toll] = [ln for ln in figures.story_figures([*twelve, late]) if ln.scope is None]
+    assert [p.value for p in toll.points] == ["12", "nine"]
+
+
+def test_figures_an_article_states_side_by_side_are_two_counts_not_rivals() -> None:
+    # one article gives its lead's count and, further down, a larger one "in all": the
+    # article does not contradict itself, so no outlet's nine disagrees with another's 12
+    both = at("a", "A gunman killed nine people on Friday.\n\nIn all, 12 people were killed, "
+                   "police said.", 5, 20, "AP")
+    other = at("b", "The shooting left 12 people dead, police said.", 5, 21, "Reuters")
+    lines = figures.story_figures([both, other])
+    assert lines[0].verdict != "disagree"
+    assert figures.discrepancies(lines) == ()
+    # rivals that no article states together still disagree
+    rival = at("c", "A gunman killed nine people on Friday.", 5, 20, "AP")
+    assert figures.story_figures([rival, other])[0].verdict == "disagree"
+
+
+def test_an_unscoped_figure_equal_to_a_named_part_joins_that_part() -> None:
+    # "300 dead, 120 of them in Kandor": another outlet's "120 killed" that week is Kandor's,
+    # not a fall of the toll from 300 to 120 (a single place is a part when an article
+    # counts it below its toll)
+    whole = article("a", "The storm killed 300 people, 120 of them in Kandor province.", 2)
+    part = article("b", "The storm killed 120 people.", 3)
+    lines = {ln.scope: ln for ln in figures.story_figures([whole, part])}
+    assert [(p.value, p.sources) for p in lines[None].points] == [("300", ("a",))]
+    assert [(p.value, p.sources) for p in lines["Kandor"].points] == [("120", ("a", "b"))]
+    assert all(ln.verdict == "agree" for ln in lines.values())
+    # a value some article states as a toll with parts of its own stays the toll's
+    total = article("c", "The storm killed 120 people, 40 of them in Sarn.", 3)
+    lines = {ln.scope: ln for ln in figures.story_figures([whole, total])}
+    assert [p.value for p in lines[None].points] == ["300", "120"]
+    # two places with that value: no telling which, it joins neither
+    other = article("d", "The storm killed 300 people, 120 of them in Ulm.", 2)
+    lines = {ln.scope: ln for ln in figures.story_figures([whole, other, part])}
+    assert [p.sources for p in lines["Kandor"].points] == [("a",)]
+    assert [p.sources for p in lines["Ulm"].points] == [("d",)]
+
+
+def test_incidents_weeks_before_the_main_count_are_not_its_timeline() -> None:
+    # a war story: two massacres' tolls in early October, then "hundreds" killed in the
+    # offensive, said by most articles in November: the massacres are counts of their own
+    def on(aid: str, text: str, month: int, day: int) -> Article:
+        return replace(article(aid, text, None), date=datetime(2024, month, day, 12))
+
+    war = [on("a", "Soldiers killed 13 villagers in a raid.", 10, 1),
+           on("b", "At least 14 people were killed in the attack on the village.", 10, 12),
+           on("c", "Hundreds of people have been killed in the offensive.", 11, 4),
+           on("d", "The offensive has killed hundreds of civilians.", 11, 5),
+           on("e", "Between 600 and 1,000 people were killed in the offensive.", 11, 7)]
+    [line] = figures.story_figures(war)
+    assert [p.value for p in line.points] == ["Hundreds", "Between 600 and 1,000"]
+    # "hundreds" is a size, not a bound: a figure inside it says the same, more precisely
+    assert line.verdict == "agree"
+    # a toll that rises within days keeps every point, however steep
+    quake = [on("a", "The quake killed 32 people.", 10, 29),
+             on("b", "The quake has killed 357 people.", 10, 31),
+             on("c", "The quake has killed about 7,000 people.", 11, 3),
+             on("d", "About 7,000 people died in the quake.", 11, 3)]
+    [line] = figures.story_figures(quake)
+    assert [p.value for p in line.points] == ["32", "357", "about 7,000"]
+    # with no figure most articles state, nothing is dropped
+    [line] = figures.story_figures(war[:3])
+    assert [p.value for p in line.points] == ["13", "At least 14", "Hundreds"]
+    # beyond a vague word's range is a rise
+    [line] = figures.story_figures([war[2], on("f", "Thousands have been killed.", 11, 9)])
+    assert line.verdict == "rising"
 
 
 @pytest.mark.parametrize(("sentence", "scope"), [
