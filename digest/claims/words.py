@@ -161,7 +161,11 @@ THINGS = re.compile(r"\s+(?:(?!(?:in|of|from|at|on|to|and|or|the|people|persons|
                     r"agencies|committees|panels|commissions|departments|ministries|companies|"
                     r"firms|banks|organi[sz]ations|"
                     # (eleventh session: "4,148 containers on board")
-                    r"containers|crates|barrels|parcels|packages)\b", re.I)
+                    r"containers|crates|barrels|parcels|packages|"
+                    # groups of people are not people ("five leaders of three hooligan gangs
+                    # have been executed", "two armed groups", "three rescue teams")
+                    r"gangs|groups|teams|units|squads|clans|tribes|rings|cartels|factions|"
+                    r"battalions|brigades|regiments|platoons)\b", re.I)
 # Where a split names the part: "all 109 people aboard and four on the ground"
 LOCAL_SCOPE = re.compile(r"(?:\s+(?:people|persons|others|passengers))?\s+(?P<place>aboard|on\s+board|"
                          r"on\s+the\s+(?:ground|airplane|plane|flight|ship|train|bus)|"
