@@ -258,9 +258,9 @@ def sources_in_order(summary: StorySummary) -> list[Article]:
     return [a for a in articles if a.id in new] + [a for a in articles if a.id not in new]
 
 
-def _new_to_reader(summary: StorySummary, sources: tuple[str, ...]) -> bool:
-    """A figure this reader has not been told: only articles they have not had state it."""
-    new = set(summary.update.new_articles) if summary.update is not None else set()
+def _new_to_reader(new: set[str], sources: tuple[str, ...]) -> bool:
+    """A figure this reader has not been told: only articles they have not had (`new`)
+    state it."""
     return bool(sources) and all(a in new for a in sources)
 
 
@@ -270,8 +270,9 @@ def figures_shown(summary: StorySummary) -> tuple[FigureLine, ...]:
     only new articles state (a toll the reader already saw rise is not news again)."""
     if summary.update is None:
         return summary.figures
+    new = set(summary.update.new_articles)
     return tuple(line for line in summary.figures if line.verdict != "agree"
-                 and any(_new_to_reader(summary, p.sources) for p in line.points))
+                 and any(_new_to_reader(new, p.sources) for p in line.points))
 
 
 def discrepancies_shown(summary: StorySummary) -> tuple[Discrepancy, ...]:
@@ -279,8 +280,9 @@ def discrepancies_shown(summary: StorySummary) -> tuple[Discrepancy, ...]:
     to the reader takes part in."""
     if summary.update is None:
         return summary.discrepancies
+    new = set(summary.update.new_articles)
     return tuple(d for d in summary.discrepancies
-                 if any(_new_to_reader(summary, c.sources) for c in d.claims))
+                 if any(_new_to_reader(new, c.sources) for c in d.claims))
 
 
 def briefing_dict(briefing: Briefing) -> dict[str, Any]:

@@ -532,17 +532,12 @@ def _replace_articles(store: Store, path: str,
     for article in old.values():
         if article.id not in kept:
             copies += cluster.unplace(store.index, article, now)
-    place = cluster.place_held if store.index.per_story else cluster.place
     for article, features in articles:
         if article.id in kept:
             if _metadata(article) != _metadata(old[article.id]):
                 store.index.update_article(article)
             continue
-        store.index.hold_article(article.id)  # per story: another worker may store it now
-        if store.articles.has(article.id):
-            continue  # the same text already came from another file
-        place(store.index, article, now, prepared=features)
-        report.new_articles += 1
+        _place_new(store, article, features, now, report)
     cluster.recheck_copies(store.index, [c for c in copies if store.articles.has(c)])
 
 
@@ -571,13 +566,20 @@ def _refresh_articles(store: Store, path: str,
                 store.index.update_article(renewed)
                 report.articles_refreshed += 1
             continue
-        store.index.hold_article(article.id)  # per story: another worker may store it now
-        if store.articles.has(article.id):
-            continue  # the same text already came from another file
-        (cluster.place_held if store.index.per_story else cluster.place)(
-            store.index, article, now, prepared=features)
-        report.new_articles += 1
-        report.articles_refreshed += 1
+        if _place_new(store, article, features, now, report):
+            report.articles_refreshed += 1
+
+
+def _place_new(store: Store, article: Article, features: cluster.Features | None,
+               now: datetime, report: IngestReport) -> bool:
+    """Group an article into its story unless it is stored already; True if it was placed."""
+    store.index.hold_article(article.id)  # per story: another worker may store it now
+    if store.articles.has(article.id):
+        return False  # the same text already came from another file
+    place = cluster.place_held if store.index.per_story else cluster.place
+    place(store.index, article, now, prepared=features)
+    report.new_articles += 1
+    return True
 
 
 def _metadata(article: Article) -> tuple[object, ...]:
