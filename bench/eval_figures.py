@@ -280,7 +280,7 @@ def story_lines(data: Path, eval_root: Path, show: bool) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev",
-                        choices=["dev", "train", "train2", "train3", "validation", "test"])
+                        choices=["dev", "train", "train2", "train3", "validation", "validation2", "test"])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get(
         "DIGEST_CLAIMS_DATA", REPO / "bench" / "data" / "claims")))
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get(

@@ -68,17 +68,32 @@ def test_shipped_set_sizes_and_splits() -> None:
     assert not {r.story for r in train3} & {r.story for r in dev + validation + test + train + train2}
     assert not {r.sentence for r in train3} & {r.sentence for r in rows if r.split != "train3"}
     assert len([c for r in train3 for c in r.claims if c.role == "current"]) >= 40
+    # validation2 (session 14): every DUC story left in no split, labelled blind; held out
+    validation2 = [r for r in rows if r.split == "validation2"]
+    assert len(validation2) >= 220 and len({r.story for r in validation2}) >= 15
+    assert {r.set for r in validation2} == {"duc2003", "duc2006", "duc2007"}
+    assert {r.sample for r in validation2} == {"casualty_all", "numbers"}
+    others = [r for r in rows if r.split != "validation2"]
+    assert not {r.story for r in validation2} & {r.story for r in others}
+    assert not {r.doc for r in validation2} & {r.doc for r in others}
+    assert not {r.sentence for r in validation2} & {r.sentence for r in others}
+    four_died = rows_by_id(rows)["D0726F-APW19990420.0295-s5"]  # "Four people died." (a tornado)
+    assert [(c.subject, c.low, c.role) for c in four_died.claims] == [("killed", 4, "current")]
     # each kind of number the extractor must skip is represented
     reasons = Counter(n.why for r in rows for n in r.not_claims)
     for why in ("age", "date", "time", "money", "percent", "speed", "measure"):
         assert reasons[why] >= 5, why
 
 
+def rows_by_id(rows: list[claims_data.Sentence]) -> dict[str, claims_data.Sentence]:
+    return {r.id: r for r in rows}
+
+
 def test_verdicts_cover_every_class_and_both_splits() -> None:
     verdicts = claims_data.load_verdicts(DATA)
     assert len(verdicts) >= 35
     assert {v.verdict for v in verdicts} == {"rising", "revised", "disagree", "agree"}
-    assert {v.split for v in verdicts} == {"dev", "validation", "test", "train"}
+    assert {v.split for v in verdicts} == {"dev", "validation", "test", "train", "validation2"}
     # the test split's verdicts are on its DUC 2006 stories (MultiLing articles have no time of day)
     rows = claims_data.load(DATA)
     test_duc = {r.story for r in rows if r.split == "test" and r.set == "duc2006"}
@@ -138,6 +153,7 @@ def test_validator_accepts_a_good_row(tmp_path: Path) -> None:
     ({"date": None}, "date None is not YYYY-MM-DD"),  # only the undated MultiLing set may omit it
     ({"set": "multiling2011"}, "does not belong to split 'dev'"),
     ({"set": "gn1"}, "does not belong to split 'dev'"),  # web pages are train2's only
+    ({"split": "validation2", "set": "multiling2011"}, "does not belong to split 'validation2'"),
 ])
 def test_validator_names_line_and_reason(tmp_path: Path, bad: dict[str, object], reason: str) -> None:
     errs = claims_data.validate(_write(tmp_path / "d", _row(), _row(**{"id": "X1-DOC.1-s1", **bad})))

@@ -195,7 +195,8 @@ def sample() -> list[dict[str, object]]:
     """The dev and validation sample (STORIES), the test sample (TEST_STORIES), train, train2,
     train3 (which skips a sentence whose text an earlier split already holds)."""
     earlier = _sample(STORIES) + _sample(TEST_STORIES) + train_sample() + train2_sample()
-    return earlier + train3_sample({str(r["sentence"]) for r in earlier})
+    earlier += train3_sample({str(r["sentence"]) for r in earlier})
+    return earlier + validation2_sample()
 
 
 # The train2 split (session 11): modern web news, the gold main texts of the extraction page sets
@@ -356,6 +357,59 @@ def train_sample() -> list[dict[str, object]]:
                                for j in range(PER_STORY_CASUALTY_ALL)})
                 hits = [hits[j] for j in keep]
             out.extend(hits)
+    return out
+
+
+# The validation2 split (session 14, helper "label14"): a blind held-out split that replaces
+# validation (which is read and tuned on from session 14). Every DUC 2003/2006/2007 story in no
+# other split whose articles are in no other split either (d30048t, D0628A, D0634G, D0641E and
+# D0734H share articles with used stories and are left out; the DUC 2007 update task's four unused
+# topics, D0711C, D0726F, D0727G and D0736H, are DUC 2007 stories and are among these).
+VALIDATION2_STORIES = {
+    "duc2003": ("duc2003_task2", "validation2", [
+        "d30012t", "d30020t", "d30050t", "d31009t", "d31033t", "d31041t"]),
+    "duc2006": ("duc2006", "validation2", [
+        "D0604D", "D0611B", "D0612C", "D0613D", "D0615F", "D0619A", "D0623E", "D0627I",
+        "D0630C", "D0632E", "D0645I", "D0650E"]),
+    "duc2007": ("duc2007", "validation2", [
+        "D0702A", "D0707B", "D0709B", "D0711C", "D0714D", "D0722E", "D0725F", "D0726F",
+        "D0727G", "D0733H", "D0736H", "D0739I", "D0744J"]),
+}
+VALIDATION2_PER_ARTICLE = 2
+
+
+def validation2_sample() -> list[dict[str, object]]:
+    """The validation2 sample, story by story (sets, then story ids, in VALIDATION2_STORIES order).
+
+    numbers: rule 5 with VALIDATION2_PER_ARTICLE (2, not 4) sentences with a number of the first,
+    middle and last article by date, so that all 31 stories fit the budget (more stories, fewer
+    sentences each). casualty_all (the train split's rule): in every article, by date, every
+    sentence holding a number and a CASUALTY word, at most PER_STORY_CASUALTY_ALL evenly spaced;
+    a sentence the numbers sample already took keeps its "numbers" label.
+    """
+    out: list[dict[str, object]] = []
+    for set_name, (folder, split, stories) in VALIDATION2_STORIES.items():
+        for story in stories:
+            rows = articles(folder, story)
+            picks = sorted({0, len(rows) // 2, len(rows) - 1})
+            numbers = []
+            for k in picks:
+                found = [(i, u) for i, u in enumerate(units(folder, rows[k][3]))
+                         if HAS_NUMBER.search(u[1])]
+                numbers.extend(_row(story, split, set_name, i, part, s, rows[k], "numbers")
+                               for i, (part, s) in found[:VALIDATION2_PER_ARTICLE])
+            taken = {r["id"] for r in numbers}
+            hits = [_row(story, split, set_name, i, part, s, article, "casualty_all")
+                    for article in rows
+                    for i, (part, s) in enumerate(units(folder, article[3]))
+                    if HAS_NUMBER.search(s) and CASUALTY.search(s)]
+            hits = [r for r in hits if r["id"] not in taken]
+            if len(hits) > PER_STORY_CASUALTY_ALL:  # evenly spaced in time
+                n = len(hits) - 1
+                keep = sorted({round(j * n / (PER_STORY_CASUALTY_ALL - 1))
+                               for j in range(PER_STORY_CASUALTY_ALL)})
+                hits = [hits[j] for j in keep]
+            out.extend(numbers + hits)
     return out
 
 
