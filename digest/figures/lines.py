@@ -9,30 +9,13 @@ from datetime import datetime
 from itertools import accumulate
 
 from digest.claims import article_claims, point, span
-from digest.figures.counts import StoryCounts, named_parts, story_counts
+from digest.figures.counts import StoryCounts, story_counts
 from digest.figures.current import pick_current
+from digest.figures.scopes import line_scopes
 from digest.figures.verdicts import SAME_COUNT, WINDOW, judge
 from digest.models import Article, Claim, FigureLine, FigurePoint
 
 SUBJECT_ORDER = ("killed", "injured", "missing", "displaced", "arrested")
-
-# Of people held or charged, the ones said to have done it go by many names ("four suspects",
-# "the four alleged assailants", "the gunmen"): one group of people, so one line, named
-# "suspects" (what they are until a court says otherwise). Other groups (accomplices,
-# protesters, foreigners) stay lines of their own.
-HELD = frozenset({"arrested", "other:charged", "other:sentenced"})
-DOERS = frozenset({"suspects", "suspect", "assailants", "attackers", "gunmen", "perpetrators",
-                   "bombers", "hijackers", "shooters", "killers", "terrorists"})
-HEDGES = frozenset({"alleged", "suspected", "the", "presumed"})
-
-
-def _doers(subject: str, scope: str | None) -> str | None:
-    """The scope a line is keyed by: "suspects" for the people said to have done it."""
-    if scope and subject in HELD:
-        words = [w for w in scope.lower().split() if w not in HEDGES]
-        if words and all(w in DOERS for w in words):
-            return "suspects"
-    return scope
 
 
 def story_figures(articles: Sequence[Article]) -> tuple[FigureLine, ...]:
@@ -43,22 +26,7 @@ def story_figures(articles: Sequence[Article]) -> tuple[FigureLine, ...]:
 
 def figure_lines(claims: Sequence[Claim]) -> tuple[FigureLine, ...]:
     """Lines from current claims (of any number of articles)."""
-    # When a subject's claims name one place only in the whole story, that place is where the
-    # story happens, not a breakdown of its toll: those claims join the unscoped line.
-    # But a place an article counts below its own toll ("300 dead, 120 of them in Kandor") is
-    # a part of the toll, however few places the story names.
-    places: dict[str, set[str]] = {}
-    for c in claims:
-        if (c.scope and c.scope[0].isupper()) or (c.scope or "").startswith("the "):
-            places.setdefault(c.subject, set()).add(c.scope or "")
-    parts = named_parts(claims)
-    scoped: list[tuple[Claim, str | None]] = []
-    for c in claims:
-        scope = c.scope
-        if scope and len(places.get(c.subject, ())) == 1 and scope in places[c.subject] \
-                and (c.subject, scope) not in parts:
-            scope = None
-        scoped.append((c, _doers(c.subject, scope)))
+    scoped = line_scopes(claims)
     story = story_counts(scoped)
     keyed: dict[tuple[str, str | None], dict[str, list[Claim]]] = {}
     for c, scope in scoped:

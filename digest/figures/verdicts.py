@@ -103,11 +103,53 @@ def judge(ordered: Sequence[Claim], window: timedelta = WINDOW,
                 spans[hi_low][0] == spans[best][0] and _rises(ordered[best], ordered[hi_low])):
             best = hi_low
     conflicts.extend(_same_time_conflicts(ordered, spans))
+    conflicts.extend(_returns(ordered, spans))
     if apart is not None:
         conflicts = [(a, b) for a, b in conflicts if not apart(a, b)]
     if conflicts:
         return "disagree", list(dict.fromkeys(conflicts))
     return "revised" if revised else "rising" if rose else "agree", []
+
+
+def _returns(ordered: Sequence[Claim], spans: list[tuple[float, float]]
+             ) -> list[tuple[Claim, Claim]]:
+    """A figure stated again after a higher one, however long after: the sources keep giving
+    two figures for one count (four, then five, then four again a week later; 250, then 258,
+    then 250 months later), which a toll that moves on does not do. (`judge` compares a later
+    lower figure only within its window: a long story's new incidents have figures of their
+    own; a figure that comes back is the same count's.)"""
+    first: dict[float, int] = {}
+    for i, c in enumerate(ordered):
+        first.setdefault(point(c), i)
+    top = _range_top([lo for lo, _ in spans])
+    out = []
+    for i, c in enumerate(ordered):
+        j = first[point(c)]
+        if i - j < 2 or c.date is None or c.revised:
+            continue
+        k = top(j + 1, i - 1)
+        if spans[k][0] > spans[i][1] and _comparable(spans[i], spans[k]) \
+                and ordered[k].date is not None:
+            out.append((ordered[k], c))
+    return out
+
+
+def _range_top(values: list[float]) -> Callable[[int, int], int]:
+    """The index of the largest of values[a..b] (inclusive), each asked in constant time (a
+    sparse table: a line may hold hundreds of claims)."""
+    table = [list(range(len(values)))]
+    width = 1
+    while 2 * width <= len(values):
+        row = table[-1]
+        table.append([max(row[t], row[t + width], key=values.__getitem__)
+                      for t in range(len(values) - 2 * width + 1)])
+        width *= 2
+
+    def top(a: int, b: int) -> int:
+        level = (b - a + 1).bit_length() - 1
+        row = table[level]
+        return max(row[a], row[b - (1 << level) + 1], key=values.__getitem__)
+    return top
 
 
 def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, float]]
