@@ -47,11 +47,17 @@ def _rises(earlier: Claim, later: Claim) -> bool:
         # "more than N" is N rounded down at its last digit that is not zero: "over 140" may be
         # 144 (a restatement), "more than 100,000" then "about 200,000" is a rise
         return point(later) >= earlier.low + _last_digit(earlier.low)
-    if earlier.qualifier == "range" and not any(ch.isdigit() for ch in earlier.value):
+    if _vague(earlier):
         # "hundreds" is a guess of its size, not a bound: "between 600 and 1,000" inside it
         # says the same, more precisely; only a figure beyond it ("thousands") is a rise
         return lo > hi
     return lo > hi or (later.qualifier == earlier.qualifier and point(later) > point(earlier))
+
+
+def _vague(c: Claim) -> bool:
+    """A size said in words ("hundreds", "dozens", "thousands"): a guess of its order, not a
+    count."""
+    return c.qualifier == "range" and not any(ch.isdigit() for ch in c.value)
 
 
 def _last_digit(n: int) -> int:
@@ -104,6 +110,9 @@ def judge(ordered: Sequence[Claim], window: timedelta = WINDOW,
             best = hi_low
     conflicts.extend(_same_time_conflicts(ordered, spans))
     conflicts.extend(_returns(ordered, spans))
+    # A size said in words disputes no count: "hundreds" in a paragraph of background is the
+    # writer's sense of the scale, not a rival of the estimated 2,000 said hours before.
+    conflicts = [(a, b) for a, b in conflicts if not (_vague(a) or _vague(b))]
     if apart is not None:
         conflicts = [(a, b) for a, b in conflicts if not apart(a, b)]
     if conflicts:
