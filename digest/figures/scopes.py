@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from digest.claims import point
@@ -28,6 +29,13 @@ HEDGES = frozenset({"alleged", "suspected", "the", "presumed"})
 # (Recent stretches, "the last two months", "since June", are periods of their own.)
 PERIOD = re.compile(r"\bsince\b|\b\d+-year\b|\b(?:past|last)\s+(?:\d+|\w+)\s+(?:years|decades)\b|"
                     r"\bdecades\b", re.I)
+# "Poland's Arctic cold wave", "Honduras' storm": the place, possessive, then what of it; not
+# a part of the place ("the Philippines' main island", "Kenya's coast"), which narrows the count
+POSSESSIVE = re.compile(r"([A-Z][\w.-]*(?: [A-Z][\w.-]*)*)(?:'s|')\s+(?!.*\b(?:island|islands|"
+                        r"north|south|east|west|northern|southern|eastern|western|central|region|"
+                        r"regions|province|provinces|state|states|capital|coast|border|city|cities|"
+                        r"town|towns|village|villages|part|parts|area|areas|district|districts)\b)"
+                        r"\S")
 # The start a period names, when it names one: "since 1968", "since May"
 START = re.compile(r"\bsince\s+(?:\w+\s+)*?(?P<start>1[89]\d\d|20\d\d|January|February|March|"
                    r"April|May|June|July|August|September|October|November|December)\b")
@@ -39,6 +47,7 @@ def line_scopes(claims: Sequence[Claim]) -> list[tuple[Claim, str | None]]:
     # story happens, not a breakdown of its toll: those claims join the unscoped line.
     # But a place an article counts below its own toll ("300 dead, 120 of them in Kandor") is
     # a part of the toll, however few places the story names.
+    claims = _possessives(claims)
     places: dict[str, set[str]] = {}
     for c in claims:
         if (c.scope and c.scope[0].isupper()) or (c.scope or "").startswith("the "):
@@ -52,6 +61,19 @@ def line_scopes(claims: Sequence[Claim]) -> list[tuple[Claim, str | None]]:
             scope = None
         scoped.append((c, _doers(c.subject, scope)))
     return _one_period(scoped)
+
+
+def _possessives(claims: Sequence[Claim]) -> list[Claim]:
+    """A scope that is a place's possessive ("Poland's Arctic cold wave", "Honduras' storm")
+    is that place's figure when the story counts the place by its name elsewhere: one line."""
+    names = {(c.subject, c.scope) for c in claims if c.scope}
+    out = []
+    for c in claims:
+        m = POSSESSIVE.match(c.scope or "")
+        if m and (c.subject, m.group(1)) in names:
+            c = replace(c, scope=m.group(1))
+        out.append(c)
+    return out
 
 
 def _doers(subject: str, scope: str | None) -> str | None:
