@@ -8,14 +8,15 @@ one given without a word of revision, are a disagreement. Compatible figures ("o
 The modules, in the order a story's claims go through them:
 
 - `current`: an article's one current figure per subject and scope;
+- `scopes`: which line each claim belongs to (one place, one period, the doers);
 - `counts`: what the whole story says about which figures are different counts (a part an
   article states below its toll, two figures stated side by side);
 - `lines`: the lines themselves: claims keyed by subject and scope, each article's pick, the
-  points in time order without other incidents' and other counts' figures;
+  points in time order without other incidents' and other counts' figures; the header's line;
 - `verdicts`: the judging of a line (rising, revised, disagree, agree) and its disagreements.
 """
 
-from digest.figures.lines import figure_lines, story_figures
+from digest.figures.lines import figure_lines, header_line, story_figures
 from digest.figures.verdicts import discrepancies, judge
 
-__all__ = ["discrepancies", "figure_lines", "judge", "story_figures"]
+__all__ = ["discrepancies", "figure_lines", "header_line", "judge", "story_figures"]

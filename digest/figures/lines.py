@@ -130,3 +130,14 @@ def _line(subject: str, scope: str | None, current: list[Claim],
     index = {p: i for i, p in enumerate(groups)}
     disputed = sorted({index[point(c)] for pair in conflicts for c in pair})
     return FigureLine(subject, scope, verdict, tuple(points), tuple(disputed))
+
+
+def header_line(lines: Sequence[FigureLine], articles: int) -> FigureLine | None:
+    """The line a story's header names ("144 killed"): the first (a toll before injuries,
+    the whole before its parts) that the story is about, stated by more than one article and
+    by at least one in ten. A figure an article or two of many give in passing (a protester
+    hurt by a police horse in a murder trial's coverage) is not the story's; a story of one
+    or two articles has no such test."""
+    need = max(2, math.ceil(articles / 10)) if articles >= 3 else 1
+    return next((ln for ln in lines
+                 if len({s for p in ln.points for s in p.sources}) >= need), None)
