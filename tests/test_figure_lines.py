@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from digest import figures
-from digest.models import Article, Claim, FigureLine
+from digest.models import Article, Claim, FigureLine, Qualifier
 
 
 def told(aid: str, text: str, when: datetime | None, outlet: str = "") -> Article:
@@ -18,9 +18,9 @@ def told(aid: str, text: str, when: datetime | None, outlet: str = "") -> Articl
 
 
 def claim(aid: str, value: str, low: int, scope: str | None, when: datetime,
-          high: int | None = None, qualifier: str = "exact") -> Claim:
+          high: int | None = None, qualifier: Qualifier = "exact") -> Claim:
     return Claim(subject="killed", scope=scope, value=value, low=low,
-                 high=low if qualifier == "exact" else high, qualifier=qualifier,  # type: ignore[arg-type]
+                 high=low if qualifier == "exact" else high, qualifier=qualifier,
                  role="current", sentence=f"... {value} ...", article_id=aid, outlet=aid.upper(),
                  date=when)
 
@@ -124,8 +124,9 @@ def test_the_header_names_a_figure_the_story_is_about() -> None:
     lines = figures.story_figures([*trial, aside])
     # one article in thirteen: not the story's figure, however high its subject ranks
     assert [ln.label for ln in lines] == ["injured", "charged"]
-    assert figures.header_line(lines, 13) is not None
-    assert figures.header_line(lines, 13).label == "charged"  # type: ignore[union-attr]
+    header = figures.header_line(lines, 13)
+    assert header is not None and header.label == "charged"
     assert figures.header_line(figures.story_figures([*trial[:1], aside]), 13) is None
     # a story of one or two articles: its figure is its story's
-    assert figures.header_line(figures.story_figures([aside]), 1).label == "injured"  # type: ignore[union-attr]
+    header = figures.header_line(figures.story_figures([aside]), 1)
+    assert header is not None and header.label == "injured"

@@ -26,7 +26,7 @@ HEDGES = frozenset({"alleged", "suspected", "the", "presumed"})
 
 # A campaign's running toll, however an article words its period: "since 1968", "since taking
 # up arms", "in its 30-year campaign", "over the past 27 years", "in three decades of fighting".
-# (Recent stretches, "the last two months", "since June", are periods of their own.)
+# (A recent stretch, "the last two months", is not one; "since May" and "since June" are two.)
 PERIOD = re.compile(r"\bsince\b|\b\d+-year\b|\b(?:past|last)\s+(?:\d+|\w+)\s+(?:years|decades)\b|"
                     r"\bdecades\b", re.I)
 # "Poland's Arctic cold wave", "Honduras' storm": the place, possessive, then what of it; not
