@@ -69,7 +69,7 @@ def _possessives(claims: Sequence[Claim]) -> list[Claim]:
     names = {(c.subject, c.scope) for c in claims if c.scope}
     out = []
     for c in claims:
-        m = POSSESSIVE.match(c.scope or "")
+        m = POSSESSIVE.match(c.scope) if c.scope and "'" in c.scope else None
         if m and (c.subject, m.group(1)) in names:
             c = replace(c, scope=m.group(1))
         out.append(c)

@@ -7,6 +7,7 @@ given without a word of revision, disagree. Precedence: disagree > revised > ris
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -129,14 +130,17 @@ def _returns(ordered: Sequence[Claim], spans: list[tuple[float, float]]
     lower figure only within its window: a long story's new incidents have figures of their
     own; a figure that comes back is the same count's.)"""
     first: dict[float, int] = {}
+    again = []  # (a figure said before, with at least one other between)
     for i, c in enumerate(ordered):
-        first.setdefault(point(c), i)
+        j = first.setdefault(point(c), i)
+        if i - j >= 2 and c.date is not None and not c.revised:
+            again.append((j, i))
+    if not again:
+        return []
     top = _range_top([lo for lo, _ in spans])
     out = []
-    for i, c in enumerate(ordered):
-        j = first[point(c)]
-        if i - j < 2 or c.date is None or c.revised:
-            continue
+    for j, i in again:
+        c = ordered[i]
         k = top(j + 1, i - 1)
         if spans[k][0] > spans[i][1] and _comparable(spans[i], spans[k]) \
                 and ordered[k].date is not None:
@@ -174,14 +178,14 @@ def _same_time_conflicts(ordered: Sequence[Claim], spans: list[tuple[float, floa
     for i, c in enumerate(ordered):
         if c.date is not None:
             days.setdefault(c.date.date(), []).append(i)
-    later = _later_days(days, spans)
+    later = functools.cache(lambda: _later_days(days, spans))  # (asked only of a same-day rise)
     for day, idx in days.items():
         hi_low = max(idx, key=lambda i: spans[i][0])
         lo_high = min(idx, key=lambda i: spans[i][1])
         if spans[hi_low][0] > spans[lo_high][1] and not _revision(ordered, lo_high, hi_low) \
                 and not (hi_low > lo_high and _said_to_rise(ordered[hi_low])) \
                 and not (hi_low > lo_high and _borne_out(ordered, spans, lo_high, hi_low,
-                                                          later[day])) \
+                                                          later()[day])) \
                 and _comparable(spans[hi_low], spans[lo_high]):
             out.append((ordered[min(lo_high, hi_low)], ordered[max(lo_high, hi_low)]))
         before = days.get(day - timedelta(days=1), [])  # type: ignore[operator]
