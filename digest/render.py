@@ -16,6 +16,7 @@ from urllib.parse import quote
 import css_inline
 import jinja2
 
+from digest import figures
 from digest.errors import RenderError
 from digest.models import (
     UNKNOWN_OUTLET,
@@ -232,10 +233,10 @@ def first_upper(text: str) -> str:
 
 
 def figure_header(summary: StorySummary) -> str | None:
-    """The newest figure of the story's first line, for the story's header: "144 killed"."""
-    if not summary.figures:
+    """The newest figure of the story's main line, for the story's header: "144 killed"."""
+    line = figures.header_line(summary.figures, len(summary.story.articles))
+    if line is None:
         return None
-    line = summary.figures[0]
     return f"{figure_value(line.newest.value)} {line.label}"
 
 
