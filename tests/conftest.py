@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import inspect
+import json
+import locale
 import os
+import select
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 from collections.abc import Callable
@@ -239,10 +246,123 @@ def age(path: Path, seconds: float = 3600) -> None:
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
             check: bool = True) -> subprocess.CompletedProcess[str]:
-    """The real CLI in a subprocess."""
-    full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "digest", *args], cwd=cwd or ROOT,
-                          capture_output=True, text=True, env=full_env, timeout=300)
+    """The real CLI in a process of its own (see `start_cli`), run to its end."""
+    proc = start_cli(*args, cwd=cwd, env=env).finish()
     if check and proc.returncode != 0:
         raise AssertionError(f"digest {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
     return proc
+
+
+class CliRun:
+    """A `digest` command running in a process of its own: forked from a server that has
+    already imported `digest.cli` (tests/cli_forkserver.py: the suite runs ~450 commands, and
+    starting Python with digest's imports costs each about 1.5 s of CPU), or with
+    DIGEST_TEST_FRESH=1 a fresh `python -m digest`. Its stdout and stderr go to files, read
+    back as `subprocess.run(..., text=True)` reads them. Used as a `subprocess.Popen`
+    (`pid`, `poll`, `wait`, `send_signal`, `kill`, `communicate`, `returncode`)."""
+
+    def __init__(self, args: tuple[str, ...], cwd: Path, env: dict[str, str]) -> None:
+        self.args = [sys.executable, "-m", "digest", *args]
+        self.returncode: int | None = None
+        self._output: tuple[str, str] | None = None
+        self._folder = Path(tempfile.mkdtemp(prefix="digest-run-"))  # removed once read
+        self._out, self._err = self._folder / "stdout", self._folder / "stderr"
+        self._fresh: subprocess.Popen[bytes] | None = None
+        if os.environ.get("DIGEST_TEST_FRESH") == "1":
+            with self._out.open("wb") as out, self._err.open("wb") as err:
+                self._fresh = subprocess.Popen(self.args, cwd=cwd, env=env, stdout=out,
+                                               stderr=err, stdin=subprocess.DEVNULL)
+            self.pid = self._fresh.pid
+            return
+        self._conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._conn.connect(_fork_server_socket())
+        request = {"args": list(args), "cwd": str(cwd), "env": env,
+                   "stdout": str(self._out), "stderr": str(self._err)}
+        self._conn.sendall(json.dumps(request).encode() + b"\n")
+        self._replies = self._conn.makefile("r", encoding="ascii")
+        self.pid = int(self._replies.readline())  # the server's monitor sends it, then the status
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            if self._fresh is not None:
+                self.returncode = self._fresh.poll()
+            elif select.select([self._conn], [], [], 0)[0]:
+                self._read_status(None)
+            if self.returncode is not None:
+                self.wait()  # collects its output
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if self._fresh is not None:
+                self.returncode = self._fresh.wait(timeout)
+            else:
+                self._read_status(timeout)
+        if self._output is None:  # ended: its output read once, its folder removed
+            encoding = locale.getpreferredencoding(False)
+            self._output = (self._out.read_text(encoding=encoding),
+                            self._err.read_text(encoding=encoding))
+            shutil.rmtree(self._folder)
+        assert self.returncode is not None
+        return self.returncode
+
+    def _read_status(self, timeout: float | None) -> None:
+        self._conn.settimeout(timeout)
+        try:
+            self.returncode = int(self._replies.readline())
+        except TimeoutError:
+            raise subprocess.TimeoutExpired(self.args, timeout or 0) from None
+        self._replies.close()
+        self._conn.close()
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        """Wait for the end (killed if it takes longer than `timeout`), then its output."""
+        try:
+            self.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.wait()
+            raise
+        assert self._output is not None
+        return self._output
+
+    def finish(self, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """`subprocess.run`'s result: wait, then the output."""
+        out, err = self.communicate(timeout)
+        assert self.returncode is not None
+        return subprocess.CompletedProcess(self.args, self.returncode, out, err)
+
+
+def start_cli(*args: str, cwd: Path | None = None,
+              env: dict[str, str] | None = None) -> CliRun:
+    """Start `digest ARGS` (the environment is this process's, plus `env`)."""
+    return CliRun(args, cwd or ROOT, {**os.environ, **(env or {})})
+
+
+_fork_server: subprocess.Popen[bytes] | None = None
+_fork_socket = ""
+
+
+def _fork_server_socket() -> str:
+    """This test process's fork server, started on first use."""
+    global _fork_server, _fork_socket
+    if _fork_server is None or _fork_server.poll() is not None:
+        _fork_socket = str(Path(tempfile.mkdtemp(prefix="digest-cli-")) / "socket")
+        _fork_server = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "cli_forkserver.py"), _fork_socket],
+            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL)
+        assert _fork_server.stdout is not None
+        ready = _fork_server.stdout.readline()
+        _fork_server.stdout.close()
+        if ready != b"ready\n":
+            raise RuntimeError("the CLI fork server did not start")
+        atexit.register(_fork_server.kill)
+    return _fork_socket

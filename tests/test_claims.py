@@ -6,7 +6,6 @@ workers is fetched by one. On both backends (the `state` fixture, tests/conftest
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, start_cli
 from conftest_pg import stored_counts
 from feed_server import FeedServer, Item, Route, lines, rss
 from test_reingest import corpus
@@ -115,10 +114,8 @@ def test_a_worker_killed_holding_claims_leaves_its_files_to_the_next(
     folder = tmp_path / "corpus"
     files = corpus(folder, 8)
     Store(parse_location(state)).close()
-    env = {**os.environ, "DIGEST_CLAIM_SECONDS": "1.5"}
-    proc = subprocess.Popen([sys.executable, "-m", "digest", "--state", state, "brief",
-                             "--settle", "0", "--source", str(folder)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_cli("--state", state, "brief", "--settle", "0", "--source", str(folder),
+                     env={"DIGEST_CLAIM_SECONDS": "1.5"})
     with Store(parse_location(state)) as store:
         deadline = time.monotonic() + 60
         while not store.claims.holders():

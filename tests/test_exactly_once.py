@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, live_rows
+from conftest import CliRun, live_rows, start_cli
 from conftest_email import SMTP_PASSWORD, Pause, SmtpServer, write_config
 
 from digest.email import outbox
@@ -34,13 +33,10 @@ class Setup:
     state: StateLocation
     server: SmtpServer
 
-    def cli(self, *args: str) -> subprocess.Popen[str]:
-        """`digest --config ... ARGS` started in a subprocess."""
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the password as the test set it
-        return subprocess.Popen(
-            [sys.executable, "-m", "digest", "--state", str(self.state), "--config",
-             str(self.config), *args], cwd=ROOT, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def cli(self, *args: str) -> CliRun:
+        """`digest --config ... ARGS` started in a process of its own (the password in the
+        environment as the test set it)."""
+        return start_cli("--state", str(self.state), "--config", str(self.config), *args)
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         proc = self.cli(*args)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, live_rows, run_cli
+from conftest import ROOT, live_rows, run_cli, start_cli
 from feed_server import FeedServer, Item, Route, lines, page, rss
 
 from digest.cli import cli
@@ -53,9 +53,7 @@ def test_kill_9_during_a_fetch_then_rerun_stores_each_entry_once(
     server.routes["/story"] = Route(hang=True)  # the page of the teaser never comes
     a, b = server.url("/a.xml"), server.url("/b.xml")
     state = state_location
-    proc = subprocess.Popen([sys.executable, "-m", "digest", "brief", "--all", "--feed", a,
-                             "--feed", b], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = start_cli("brief", "--all", "--feed", a, "--feed", b)
     try:
         wait_for(lambda: server.count("/story") == 1 and live_rows(
             state, f"SELECT 1 FROM feeds WHERE url = '{a}'"), 60, "feed A committed, B stuck")

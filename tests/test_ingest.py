@@ -6,13 +6,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, age, run_cli, state_exists, state_rows
+from conftest import ROOT, age, run_cli, start_cli, state_exists, state_rows
 
 from digest import extract, ingest
 from digest.storage.location import StateLocation
@@ -253,10 +252,9 @@ def test_ingest_survives_kill_9(tmp_path: Path, state_location: StateLocation) -
     for i in range(n_files):
         # a distinct word in every copy makes every article of every copy a distinct text
         write(folder, f"{i:04d}.txt", base[i % 5].replace("Kremlin", f"Kremlin{i}"))
-    cmd = [sys.executable, "-m", "digest", "brief", "--source", str(folder), "-o", os.devnull]
     killed_after = []
     for delay in (0.7, 1.4, 2.5):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_cli("brief", "--source", str(folder), "-o", os.devnull)
         # count the delay from when the state is opened: starting Python takes seconds on a
         # loaded machine, and a kill before that tests nothing
         deadline = time.monotonic() + 60

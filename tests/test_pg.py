@@ -8,14 +8,12 @@ takes `pg_url`.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import ROOT, age, run_cli
+from conftest import age, run_cli, start_cli
 from conftest_email import SmtpServer, write_config
 from conftest_pg import GUARDED_PASSWORD, PgServer, stored_counts
 
@@ -193,10 +191,7 @@ def test_reingesting_an_edited_file(state: str, seeds: Path) -> None:
 
 def test_two_processes_ingesting_the_same_files_store_each_article_once(
         state: str, seeds: Path, tmp_path: Path) -> None:
-    procs = [subprocess.Popen([sys.executable, "-m", "digest", "--state", state, "brief",
-                               "--source", str(seeds)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [start_cli("--state", state, "brief", "--source", str(seeds)) for _ in range(2)]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
@@ -214,9 +209,7 @@ def test_three_senders_at_once_on_postgresql_send_each_recipient_one_digest(
     come from RETURNING, the sent sentences from jsonb functions."""
     readers = tuple(f"reader{i}@example.org" for i in range(6))
     cfg = write_config(tmp_path / "cfg", smtp_server, seeds, recipients=readers)
-    procs = [subprocess.Popen([sys.executable, "-m", "digest", "--state", pg_url, "--config",
-                               str(cfg), "send", "morning"], cwd=ROOT, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    procs = [start_cli("--state", pg_url, "--config", str(cfg), "send", "morning")
              for _ in range(3)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [e for _, e in outs]

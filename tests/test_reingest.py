@@ -13,11 +13,10 @@ import os
 import random
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, NewState, age, run_cli, state_rows
+from conftest import ROOT, NewState, age, run_cli, start_cli, state_rows
 from test_index import index_agrees_with_articles
 
 from digest.storage.location import StateLocation
@@ -328,16 +327,10 @@ PAIRS = 20 if os.environ.get("DIGEST_FULL_CONCURRENCY") else 4
 
 def two_at_once(state: Path, folders: list[Path], out: Path) -> list[subprocess.CompletedProcess[str]]:
     """Two `digest brief` started together on one state file."""
-    cmd = [sys.executable, "-m", "digest", "--state", str(state), "brief", "--format", "json",
-           *[arg for f in folders for arg in ("--source", str(f))]]
-    procs = [subprocess.Popen([*cmd, "-o", str(out.with_suffix(f".{n}.json"))], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for n in range(2)]
-    results = []
-    for proc in procs:
-        stdout, stderr = proc.communicate(timeout=300)
-        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
-    return results
+    args = ["--state", str(state), "brief", "--format", "json",
+            *[arg for f in folders for arg in ("--source", str(f))]]
+    runs = [start_cli(*args, "-o", str(out.with_suffix(f".{n}.json"))) for n in range(2)]
+    return [run.finish() for run in runs]
 
 
 def check_pairs(new_state: NewState, tmp_path: Path, folders: list[Path],

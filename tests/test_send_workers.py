@@ -7,11 +7,8 @@ exactly one copy the server accepted, and the ledger saying so."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -19,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import CliRun, start_cli
 from conftest_email import Pause, SmtpServer, write_config
 
 from digest import pipeline
@@ -159,11 +156,9 @@ def test_a_worker_whose_lease_ran_out_cannot_send_the_message_taken_over(
     assert rows[held.id].attempts == 2
 
 
-def _cli(state: str, config: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "DIGEST_SEND_LEASE": "2", "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "digest", "--state", state, "--config",
-                             str(config), *args], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _cli(state: str, config: Path, *args: str) -> CliRun:
+    return start_cli("--state", state, "--config", str(config), *args,
+                     env={"DIGEST_SEND_LEASE": "2"})
 
 
 def _the_one_held(state: str) -> outbox.Message:
