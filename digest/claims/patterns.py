@@ -41,7 +41,8 @@ PART_OF = re.compile(
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})"
     # "killed the pilot and 11 passengers", "killed a teacher and 12 classmates": a split
-    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and"
+    # ("killed his family and then nine people": fourteenth session)
+    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and(?:\s+then)?"
     # ("which killed Bhutto and nearly two dozen of her supporters": a named victim, eleventh
     # session)
     r"|\s+(?-i:[A-Z][a-z])[\w'’-]*(?:\s+(?-i:[A-Z][a-z])[\w'’-]*)?\s+and)?"
@@ -210,6 +211,13 @@ DASH_ASIDE = re.compile(r"\s--\s[^.;]{1,80}?\s--\s")
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|es)\b))*"
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
+# (fourteenth session) the common nouns of the venues where a shooting, a bombing or a quake's dead
+# are counted ("at two brokerage offices", "inside the rink", "at the firm")
+VENUES = (r"(?:offices?|firms?|brokerages?|houses?|homes?|schools?|churche?s?|mosques?|synagogues?|"
+          r"temples?|markets?|restaurants?|caf[eé]s?|bars?|(?:night)?clubs?|hotels?|hospitals?|malls?|"
+          r"stores?|shops?|factory|factories|mines?|theaters?|theatres?|cinemas?|stadiums?|rinks?|"
+          r"arenas?|embassy|embassies|consulates?|apartments?|company|companies|agency|agencies|"
+          r"buildings?|campus(?:es)?|dormitory|dormitories|barracks|prisons?|jails?)")
 PLACE_BEFORE = [
     # (eleventh session) "Izmit alone counted 4,100 dead": a place singled out by "alone"
     re.compile(rf"^{PLACE}\s+alone\s+(?:\S+\s+){{0,3}}$"),
@@ -230,6 +238,18 @@ PLACE_BEFORE = [
     re.compile(rf"\b(?:of|on)\s+{PLACE}\s+(?:embassy|consulate|office|base|station|school|"
                rf"market|hotel|mosque|church),\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
+    # (fourteenth session) a province that posts a toll of its own, the sentence's subject: "Kocaeli
+    # province posted the highest toll as 5,179 bodies were found", "Sakarya province, once a
+    # district of Izmit, ranked second with 3,046 deaths" (the place named as a place, by its kind)
+    re.compile(r"(?:^|[;,]\s*)(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:\s+\([^)]{1,30}\))?"
+               r"\s+(?:province|state|county|district|region|city|prefecture))(?:\s*,[^,;]{1,80},)?"
+               r"\s+(?:posted|recorded|reported|counted|registered|suffered|ranked\s+(?:first|second|"
+               r"third|fourth|fifth|next))\s+(?:[^\s;]+\s+){0,5}?(?:with|as)\s+$"),
+    # (fourteenth session) "at the firm where five of his victims died": a venue the sentence
+    # ties the count to, as "in Puerto Rico, where three people were killed" (an anaphor keeps
+    # its determiner)
+    re.compile(rf"\b(?:at|in|inside)\s+(?P<place>(?:the|that|this)\s+(?:[a-z]+\s+)?{VENUES})"
+               r",?\s+where\s+(?:\S+\s+){0,2}$"),
     # "the embassy in Dar es Salaam, which took 10 lives": where the event that killed was
     re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),

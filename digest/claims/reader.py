@@ -33,6 +33,7 @@ from digest.claims.patterns import (
     SINCE_YEAR,
     STATISTIC,
     TRIGGERS,
+    VENUES,
     YEAR,
     YEAR_TOLL,
     YEARS_AGO,
@@ -238,6 +239,8 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     read = _inherit_scope(sentence, _split_groups(kept, flags), groups)
     if len(read) >= 2 and " and " in sentence:
         read = _split_by_place(sentence, read)
+    if any(c.scope is None and c.role == "current" for c in read) and VENUE_WORD.search(sentence):
+        read = _venue_of_part(sentence, read)
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
@@ -284,6 +287,47 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
             continue
         out[i] = first if first.scope else replace(first, scope=_venue(split.group("first")))
         out[i + 1] = second if second.scope else replace(second, scope=_venue(split.group("where")))
+    return out
+
+
+# (fourteenth session) the guideline's events of one story told apart by their venue: a count
+# tied to a venue ("nine people at two brokerage firms", "at two brokerage offices, killing nine",
+# "500 bodies inside the rink") is a part when the sentence also tells of other victims ("killed
+# his family and nine people at ...", "The bodies of his wife and children were found ... after
+# he went on the rampage at ...") or gives a larger count of the same subject ("one of more than
+# 500 bodies inside the rink, one of more than 7,000 people who perished"); alone, the venue only
+# locates the one event ("a fire in a dance hall killed 60") and is no scope.
+VENUE_WORD = re.compile(rf"\b{VENUES}\b", re.I)
+VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|two|three|four|several|\d+)\s+)?"
+                rf"(?P<venue>(?:[A-Z][\w'’-]*\s+)?(?:[a-z]+\s+)?{VENUES})\b")
+VENUE_AFTER = re.compile(r"(?:\s+(?:people|persons|bodies|victims))?(?:\s+(?:killed|dead|injured|"
+                         r"wounded))?\s+" + VENUE_PHRASE)
+VENUE_BEFORE = re.compile(VENUE_PHRASE + r",\s+(?:killing|wounding|injuring)\s+$")
+OTHER_VICTIMS = re.compile(
+    r"\b(?:kill(?:ed|ing)|murder(?:ed|ing)|slaughter(?:ed|ing)|bludgeon(?:ed|ing)|beat|stabb(?:ed|ing)|"
+    r"shot|drown(?:ed|ing))\s+(?:his|her|their)\s+(?:\w+\s+)?(?:family|wife|husband|children|sons?|"
+    r"daughters?|parents|mother|father|relatives)\b|\bbodies\s+of\s+(?:his\s+|her\s+)?"
+    r"(?:[A-Z]|wife|husband|children|family)")
+
+
+def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
+    """A count tied to its venue is scoped by it when the sentence tells of other victims too
+    (see VENUE_WORD)."""
+    others = OTHER_VICTIMS.search(sentence)
+    out = list(read)
+    for i, c in enumerate(out):
+        if c.scope is not None or c.role != "current":
+            continue
+        at = sentence.find(c.value)
+        if at < 0:
+            continue
+        larger = any(o.subject == c.subject and point(o) > point(c) for o in read)
+        if not (larger or (others and not others.start() <= at < others.end())):
+            continue
+        venue = VENUE_AFTER.match(sentence, at + len(c.value)) or \
+            VENUE_BEFORE.search(sentence[max(0, at - 80):at])
+        if venue:
+            out[i] = replace(c, scope=" ".join(venue.group("venue").split()))
     return out
 
 
