@@ -361,13 +361,17 @@ LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’
                           r"\s+with\s*$")
 
 
+ADDED_END = re.compile(r"\s(?:another|a\s+further|an\s+additional)\s*$", re.I)
+
+
 def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | None:
     """ "257 killed, 11 of them in Tanzania", "143 hospitalized ... and 51 with frostbite",
     "has risen to 158, up from 95": a count with no words of its own borrows its neighbour's."""
     if not before or ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
         return None  # ("2,000 Kenyans and 7,500 animals have been displaced")
     near = before[-1]
-    left = sentence[max(0, m.start() - 60):m.start()]
+    # ("13,000 to Montenegro, and another 13,000 to northern Albania": fourteenth session)
+    left = ADDED_END.sub("", sentence[max(0, m.start() - 60):m.start()])
     right = sentence[m.end():]
     # "killed 258 people, including 12 Americans"; "rose to 56, including the four bombers"
     if re.search(r"\bincluding(?:\s+the)?\s*$", left):

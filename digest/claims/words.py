@@ -28,6 +28,10 @@ AFTER: dict[str, str] = {
     "sickened": "other:sick", "fell ill": "other:sick", "infected": "other:sick",
     "kidnapped": "other:hostages", "abducted": "other:hostages", "captive": "other:hostages",
     "casualties": "other:casualties", "from their homes": "displaced",
+    # (fourteenth session) "the thousands killed and injured": one figure for both, the guideline's
+    # casualties (a count of its own after "and" is another claim: "3 killed and 12 injured")
+    **dict.fromkeys(("killed and injured", "killed and wounded", "dead and injured",
+                     "dead and wounded"), "other:casualties"),
     "forced to flee": "displaced", "fled": "displaced",
     "held captive": "other:hostages", "sentenced": "other:sentenced", "executed": "killed",
     "severed heads": "killed", "aboard": "other:aboard", "on board": "other:aboard",
@@ -131,7 +135,7 @@ DISEASE = re.compile(r"\b(?:\w*virus|viral|disease|outbreak|epidemic|pandemic|in
                      re.I)
 # Counts of animals and machines are not claims ("seven dead crows", "killed thousands of wild
 # birds", "infected tens of thousands of computers").
-ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
+ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
                      r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
                      r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of|cats?|kittens?|rats?|"
                      r"mice|goats?|poultry|livestock|"
