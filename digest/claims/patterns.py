@@ -215,7 +215,7 @@ PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|
 # are counted ("at two brokerage offices", "inside the rink", "at the firm")
 VENUES = (r"(?:offices?|firms?|brokerages?|houses?|homes?|schools?|churche?s?|mosques?|synagogues?|"
           r"temples?|markets?|restaurants?|caf[eé]s?|bars?|(?:night)?clubs?|hotels?|hospitals?|malls?|"
-          r"stores?|shops?|factory|factories|mines?|theaters?|theatres?|cinemas?|stadiums?|rinks?|"
+          r"stores?|shops?|clinics?|factory|factories|mines?|theaters?|theatres?|cinemas?|stadiums?|rinks?|"
           r"arenas?|embassy|embassies|consulates?|apartments?|company|companies|agency|agencies|"
           r"buildings?|campus(?:es)?|dormitory|dormitories|barracks|prisons?|jails?)")
 PLACE_BEFORE = [

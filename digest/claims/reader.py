@@ -298,7 +298,7 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
 # 500 bodies inside the rink, one of more than 7,000 people who perished"); alone, the venue only
 # locates the one event ("a fire in a dance hall killed 60") and is no scope.
 VENUE_WORD = re.compile(rf"\b{VENUES}\b", re.I)
-VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|two|three|four|several|\d+)\s+)?"
+VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|an?|two|three|four|several|\d+)\s+)?"
                 rf"(?P<venue>(?:[A-Z][\w'’-]*\s+)?(?:[a-z]+\s+)?{VENUES})\b")
 VENUE_AFTER = re.compile(r"(?:\s+(?:people|persons|bodies|victims))?(?:\s+(?:killed|dead|injured|"
                          r"wounded))?\s+" + VENUE_PHRASE)
@@ -306,8 +306,8 @@ VENUE_BEFORE = re.compile(VENUE_PHRASE + r",\s+(?:killing|wounding|injuring)\s+$
 OTHER_VICTIMS = re.compile(
     r"\b(?:kill(?:ed|ing)|murder(?:ed|ing)|slaughter(?:ed|ing)|bludgeon(?:ed|ing)|beat|stabb(?:ed|ing)|"
     r"shot|drown(?:ed|ing))\s+(?:his|her|their)\s+(?:\w+\s+)?(?:family|wife|husband|children|sons?|"
-    r"daughters?|parents|mother|father|relatives)\b|\bbodies\s+of\s+(?:his\s+|her\s+)?"
-    r"(?:[A-Z]|wife|husband|children|family)")
+    r"daughters?|parents|mother|father|relatives)\b|\bbodies\s+of\s+(?:his\s+|her\s+|their\s+)?"
+    r"(?:[A-Z]|wife|husband|children|family|parents)")
 
 
 def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
