@@ -1531,6 +1531,8 @@ def test_groups_of_people_are_not_people() -> None:
      "market, killing 11 people.", [("killed", "11", "crowded market")]),
     ("She was one of 80 bodies inside the village school, among more than 2,000 people who "
      "died in the quake.", [("killed", "80", "village school"), ("killed", "more than 2,000", None)]),
+    ("After he shot his wife, he went on a shooting spree that killed six people and injured 9.",
+     [("killed", "six", "shooting spree"), ("injured", "9", "shooting spree")]),
     ("Staff at the clinic where three of the victims died were questioned.",
      [("killed", "three", "the clinic")]),
     # killed and injured as one figure; a split by destination past "another"; animals
@@ -1552,6 +1554,7 @@ def test_fourteenth_session_scopes_and_subjects(
     # two counts with their own places keep them
     ("A gunman killed nine people at two insurance offices on Monday.", [("nine", None)]),
     ("A fire at a crowded market killed 11 people.", [("11", None)]),
+    ("He went on a shooting spree that killed six people.", [("six", None)]),
     ("He killed five people at the clinic where he worked.", [("five", None)]),
     ("Three people were killed and 12 injured on Sunday.", [("Three", None), ("12", None)]),
     ("The storm killed 30 people in Sarn and injured 120 in Tarvo.",

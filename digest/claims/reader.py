@@ -297,12 +297,16 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
 # he went on the rampage at ...") or gives a larger count of the same subject ("one of more than
 # 500 bodies inside the rink, one of more than 7,000 people who perished"); alone, the venue only
 # locates the one event ("a fire in a dance hall killed 60") and is no scope.
-VENUE_WORD = re.compile(rf"\b{VENUES}\b", re.I)
+VENUE_WORD = re.compile(rf"\b(?:{VENUES}|spree|rampage)\b", re.I)
 VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|an?|two|three|four|several|\d+)\s+)?"
                 rf"(?P<venue>(?:[A-Z][\w'’-]*\s+)?(?:[a-z]+\s+)?{VENUES})\b")
 VENUE_AFTER = re.compile(r"(?:\s+(?:people|persons|bodies|victims))?(?:\s+(?:killed|dead|injured|"
                          r"wounded))?\s+" + VENUE_PHRASE)
-VENUE_BEFORE = re.compile(VENUE_PHRASE + r",\s+(?:killing|wounding|injuring)\s+$")
+VENUE_BEFORE = re.compile(r"(?:" + VENUE_PHRASE + r",\s+(?:killing|wounding|injuring)|"
+                          # ("Before he killed his wife ... he went on a shooting spree that
+                          # killed nine": the event's own name)
+                          r"\b(?:a|the)\s+(?P<spree>(?:shooting|killing|stabbing)\s+(?:spree|rampage))"
+                          r"\s+(?:that|which)\s+(?:killed|left|wounded|injured))\s+$")
 OTHER_VICTIMS = re.compile(
     r"\b(?:kill(?:ed|ing)|murder(?:ed|ing)|slaughter(?:ed|ing)|bludgeon(?:ed|ing)|beat|stabb(?:ed|ing)|"
     r"shot|drown(?:ed|ing))\s+(?:his|her|their)\s+(?:\w+\s+)?(?:family|wife|husband|children|sons?|"
@@ -327,7 +331,12 @@ def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
         venue = VENUE_AFTER.match(sentence, at + len(c.value)) or \
             VENUE_BEFORE.search(sentence[max(0, at - 80):at])
         if venue:
-            out[i] = replace(c, scope=" ".join(venue.group("venue").split()))
+            out[i] = replace(c, scope=" ".join((venue.group("venue") or venue.group("spree")).split()))
+            nxt = out[i + 1] if i + 1 < len(out) else None
+            if nxt and nxt.scope is None and nxt.subject != c.subject and nxt.role == c.role \
+                    and re.fullmatch(r"[^.;]*\band\s+[a-z]+\s+",
+                                     sentence[at + len(c.value):sentence.find(nxt.value, at)]):
+                out[i + 1] = replace(nxt, scope=out[i].scope)  # "... and injured 12": the same
     return out
 
 
