@@ -1534,7 +1534,7 @@ def test_groups_of_people_are_not_people() -> None:
     ("After he shot his wife, he went on a shooting spree that killed six people and injured 9.",
      [("killed", "six", "shooting spree"), ("injured", "9", "shooting spree")]),
     ("Staff at the clinic where three of the victims died were questioned.",
-     [("killed", "three", "the clinic")]),
+     [("killed", "three", "clinic")]),
     # killed and injured as one figure; a split by destination past "another"; animals
     ("Besides the hundreds killed and wounded, the storm left 5,000 homeless.",
      [("other:casualties", "hundreds", None), ("displaced", "5,000", None)]),
@@ -1556,6 +1556,8 @@ def test_fourteenth_session_scopes_and_subjects(
     ("A fire at a crowded market killed 11 people.", [("11", None)]),
     ("He went on a shooting spree that killed six people.", [("six", None)]),
     ("He killed five people at the clinic where he worked.", [("five", None)]),
+    ("Medics had never seen such carnage as at the two clinics where nine were slain.",
+     [("nine", None)]),
     ("Three people were killed and 12 injured on Sunday.", [("Three", None), ("12", None)]),
     ("The storm killed 30 people in Sarn and injured 120 in Tarvo.",
      [("30", "Sarn"), ("120", "Tarvo")]),

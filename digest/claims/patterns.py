@@ -245,11 +245,6 @@ PLACE_BEFORE = [
                r"\s+(?:province|state|county|district|region|city|prefecture))(?:\s*,[^,;]{1,80},)?"
                r"\s+(?:posted|recorded|reported|counted|registered|suffered|ranked\s+(?:first|second|"
                r"third|fourth|fifth|next))\s+(?:[^\s;]+\s+){0,5}?(?:with|as)\s+$"),
-    # (fourteenth session) "at the firm where five of his victims died": a venue the sentence
-    # ties the count to, as "in Puerto Rico, where three people were killed" (an anaphor keeps
-    # its determiner)
-    re.compile(rf"\b(?:at|in|inside)\s+(?P<place>(?:the|that|this)\s+(?:[a-z]+\s+)?{VENUES})"
-               r",?\s+where\s+(?:\S+\s+){0,2}$"),
     # "the embassy in Dar es Salaam, which took 10 lives": where the event that killed was
     re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),

@@ -38,7 +38,7 @@ from digest.claims.patterns import (
     YEAR_TOLL,
     YEARS_AGO,
 )
-from digest.claims.scope import OF_THEM, _inherit_scope, _scope, _split_groups, _tidy_scope, _title_case
+from digest.claims.scope import NOT_SCOPES, OF_THEM, _inherit_scope, _scope, _split_groups, _tidy_scope, _title_case
 from digest.claims.subject import MEMBERS, _subject
 from digest.claims.words import ANIMALS, LOCAL_SCOPE, THINGS
 from digest.models import Claim, Role
@@ -239,7 +239,7 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     read = _inherit_scope(sentence, _split_groups(kept, flags), groups)
     if len(read) >= 2 and " and " in sentence:
         read = _split_by_place(sentence, read)
-    if any(c.scope is None and c.role == "current" for c in read) and VENUE_WORD.search(sentence):
+    if any(_unscoped(c) and c.role == "current" for c in read) and VENUE_WORD.search(sentence):
         read = _venue_of_part(sentence, read)
     if all(c.scope is None for c in read):
         return read
@@ -295,14 +295,15 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
 # "500 bodies inside the rink") is a part when the sentence also tells of other victims ("killed
 # his family and nine people at ...", "The bodies of his wife and children were found ... after
 # he went on the rampage at ...") or gives a larger count of the same subject ("one of more than
-# 500 bodies inside the rink, one of more than 7,000 people who perished"); alone, the venue only
-# locates the one event ("a fire in a dance hall killed 60") and is no scope.
+# 500 bodies inside the rink, one of more than 7,000 people who perished"), or the count is a part
+# ("at the firm where five of his victims died"); alone, the venue only locates the one event ("a
+# fire in a dance hall killed 60", "at two offices where nine were slain") and is no scope.
 VENUE_WORD = re.compile(rf"\b(?:{VENUES}|spree|rampage)\b", re.I)
 VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|an?|two|three|four|several|\d+)\s+)?"
                 rf"(?P<venue>(?:[A-Z][\w'’-]*\s+)?(?:[a-z]+\s+)?{VENUES})\b")
 VENUE_AFTER = re.compile(r"(?:\s+(?:people|persons|bodies|victims))?(?:\s+(?:killed|dead|injured|"
                          r"wounded))?\s+" + VENUE_PHRASE)
-VENUE_BEFORE = re.compile(r"(?:" + VENUE_PHRASE + r",\s+(?:killing|wounding|injuring)|"
+VENUE_BEFORE = re.compile(r"(?:" + VENUE_PHRASE + r"(?:,\s+(?:killing|wounding|injuring)|,?\s+where)|"
                           # ("Before he killed his wife ... he went on a shooting spree that
                           # killed nine": the event's own name)
                           r"\b(?:a|the)\s+(?P<spree>(?:shooting|killing|stabbing)\s+(?:spree|rampage))"
@@ -314,19 +315,29 @@ OTHER_VICTIMS = re.compile(
     r"(?:[A-Z]|wife|husband|children|family|parents)")
 
 
+def _unscoped(c: Claim) -> bool:
+    """No scope, or only a word the tidying drops ("the", "them")."""
+    return c.scope is None or c.scope.lower() in NOT_SCOPES
+
+
+PART_OF = re.compile(r"\s+of\s+(?:his|her|their|the)\s+(?:victims|dead)\b")
+
+
 def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
     """A count tied to its venue is scoped by it when the sentence tells of other victims too
     (see VENUE_WORD)."""
     others = OTHER_VICTIMS.search(sentence)
     out = list(read)
     for i, c in enumerate(out):
-        if c.scope is not None or c.role != "current":
+        if not _unscoped(c) or c.role != "current":
             continue
         at = sentence.find(c.value)
         if at < 0:
             continue
         larger = any(o.subject == c.subject and point(o) > point(c) for o in read)
-        if not (larger or (others and not others.start() <= at < others.end())):
+        # ("at the firm where five of his victims died": a part of the victims)
+        part = PART_OF.match(sentence, at + len(c.value))
+        if not (larger or part or (others and not others.start() <= at < others.end())):
             continue
         venue = VENUE_AFTER.match(sentence, at + len(c.value)) or \
             VENUE_BEFORE.search(sentence[max(0, at - 80):at])
