@@ -38,7 +38,15 @@ from digest.claims.patterns import (
     YEAR_TOLL,
     YEARS_AGO,
 )
-from digest.claims.scope import NOT_SCOPES, OF_THEM, _inherit_scope, _scope, _split_groups, _tidy_scope, _title_case
+from digest.claims.scope import (
+    NOT_SCOPES,
+    OF_THEM,
+    _inherit_scope,
+    _scope,
+    _split_groups,
+    _tidy_scope,
+    _title_case,
+)
 from digest.claims.subject import MEMBERS, _subject
 from digest.claims.words import ANIMALS, LOCAL_SCOPE, THINGS
 from digest.models import Claim, Role
