@@ -117,7 +117,8 @@ EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Ini
 # "when Hurricane Gilbert killed 300" and "the 10th anniversary of clashes that left 48 dead".
 OTHER_EVENT = re.compile(
     r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
-    r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
+    # ("in the last year" is the twelve months up to now, not last year: fourteenth session)
+    r"(?i:\banniversary\b|(?<!\bthe\s)\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
     # (eleventh session) "from 1966 to last May, when ... riots in which 1,200 people died": what
     # happened when a month gone by (not "seized last February, ... the 30,000 killed in the
     # insurgency", nor a toll counted "since last May")
