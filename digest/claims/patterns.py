@@ -13,6 +13,8 @@ from digest.claims.words import AFTER, AUX, AUX_GROUP, BEFORE, STOP, TOLLS, _alt
 AFTER_RE = re.compile(
     rf"(?P<group>(?:\s+(?!{AUX_GROUP}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
     rf"[A-Za-z][\w'’.-]*){{0,4}}?)"
+    # ("Nearly 50 men, women and children demonstrated": fourteenth session)
+    r"(?:\s*,\s*women\s+and\s+children|\s+and\s+(?:women|children))?"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     # ("The 228 passengers and crew are presumed dead", eleventh session)
@@ -288,7 +290,7 @@ NOT_PLACES = set(MONTHS.split("|")) | {
 # of the same words; the numbers test looks for a digit first, the number words only then.)
 TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "missing",
             "arrest", "detain", "custody", "evacu", "displac", "homeless", "fled", "flee",
-            "from their homes", "rescu", "abduct", "kidnap", "hostage", "drown", "perish", "slain",
+            "from their homes", "rescu", "abduct", "kidnap", "hostage", "drown", "perish", "slain", "crush",
             "fatal", "lives", "bodies", "hospital", "released", "freed", "trapped", "sick", " ill",
             "infect", "sentenced", "captive", "execut", "heads", "intensive care", "aboard",
             "on board", "seized", "casualt", "froze", "demonstrat", "protest", "marched",

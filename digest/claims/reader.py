@@ -306,7 +306,7 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
 # 500 bodies inside the rink, one of more than 7,000 people who perished"), or the count is a part
 # ("at the firm where five of his victims died"); alone, the venue only locates the one event ("a
 # fire in a dance hall killed 60", "at two offices where nine were slain") and is no scope.
-VENUE_WORD = re.compile(rf"\b(?:{VENUES}|spree|rampage)\b", re.I)
+VENUE_WORD = re.compile(rf"\b(?:{VENUES}|spree|rampage|children|sons|daughters)\b", re.I)
 VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|an?|two|three|four|several|\d+)\s+)?"
                 rf"(?P<venue>(?:[A-Z][\w'’-]*\s+)?(?:[a-z]+\s+)?{VENUES})\b")
 VENUE_AFTER = re.compile(r"(?:\s+(?:people|persons|bodies|victims))?(?:\s+(?:killed|dead|injured|"
@@ -328,12 +328,16 @@ def _unscoped(c: Claim) -> bool:
     return c.scope is None or c.scope.lower() in NOT_SCOPES
 
 
-PART_OF = re.compile(r"\s+of\s+(?:his|her|their|the)\s+(?:victims|dead)\b")
+# (the guideline's D0741I call: a sentence that also names the wife splits the count, which keeps
+# `children`; "he killed his two children" alone is the head noun, no scope)
+KIN_AFTER = re.compile(r"\s+(?:(?:young|little|small|sleeping|teenage|infant)\s+)?"
+                       r"(?P<kin>children|sons|daughters)\b")
+VICTIMS_PART = re.compile(r"\s+of\s+(?:his|her|their|the)\s+(?:victims|dead)\b")
 
 
 def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
     """A count tied to its venue is scoped by it when the sentence tells of other victims too
-    (see VENUE_WORD)."""
+    (see VENUE_WORD); a count of children beside another victim, by them."""
     others = OTHER_VICTIMS.search(sentence)
     out = list(read)
     for i, c in enumerate(out):
@@ -344,8 +348,13 @@ def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
             continue
         larger = any(o.subject == c.subject and point(o) > point(c) for o in read)
         # ("at the firm where five of his victims died": a part of the victims)
-        part = PART_OF.match(sentence, at + len(c.value))
+        part = VICTIMS_PART.match(sentence, at + len(c.value))
         if not (larger or part or (others and not others.start() <= at < others.end())):
+            continue
+        kin = KIN_AFTER.match(sentence, at + len(c.value)) if others and c.subject == "killed" \
+            else None
+        if kin:  # "killed his wife ..., then drowned his two children": the split by victim
+            out[i] = replace(c, scope=kin.group("kin"))
             continue
         venue = VENUE_AFTER.match(sentence, at + len(c.value)) or \
             VENUE_BEFORE.search(sentence[max(0, at - 80):at])

@@ -208,6 +208,8 @@ BEFORE: dict[str, str] = {
     "infecting": "other:sick", "hospitalized": "injured",
     "shot dead": "killed", "shot and killed": "killed", "gunned down": "killed",
     "massacred": "killed", "slaughtered": "killed", "murdered": "killed",
+    # (fourteenth session) "crushing some 17,000 people as they slept", "drowned his two children"
+    "crushing": "killed", "crushed": "killed", "drowning": "killed", "drowned": "killed",
     "holding": "arrested", "apprehended": "arrested", "jailed": "arrested",
     "took": "other:hostages", "taking": "other:hostages",
     "sent": "injured", "sending": "injured", "hospitalizing": "injured",
@@ -272,6 +274,11 @@ NEEDS_AFTER = {
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
     "treating": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                            r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
+    # (fourteenth session) "crushing some 17,000 people", not "crushed 10-man Rovers 5-0" (a
+    # match's)
+    **dict.fromkeys(("crushing", "crushed"), re.compile(
+        r"(?:\s+[a-z]+)?\s+(?:people|persons|residents|villagers|workers|miners|pilgrims|"
+        r"passengers|fans|spectators|worshippers|children|students)\b", re.I)),
     # (tenth session) "charged 12 people with murder", not "charged 20 customers a fee";
     # "affected 200,000 people", not "affected 30 companies"
     **dict.fromkeys(("charged", "charging", "indicted", "indicting"), re.compile(
