@@ -1510,13 +1510,14 @@ def test_groups_of_people_are_not_people() -> None:
 # sentence invented
 @pytest.mark.parametrize(("sentence", "expected"), [
     # a place or period said once after two counts joined by "and" ties both
-    ("Eleven people have died and 40 others were injured in floods since the dam burst.",
+    ("Eleven people have died and 40 others were injured in blasts of old mines and stray shells "
+     "since the dam burst.",
      [("killed", "Eleven", "since the dam burst"), ("injured", "40", "since the dam burst")]),
     ("The storm killed 30 people and injured 120 in Ruvania.",
      [("killed", "30", "Ruvania"), ("injured", "120", "Ruvania")]),
-    ("About 9,000 people were killed by mines and another 20,000 injured by them in the valley "
-     "over the past decade.",
-     [("killed", "About 9,000", "the past decade"), ("injured", "20,000", "the past decade")]),
+    ("About 9,000 people were killed by roadside bombs and another 20,000 injured by them in this "
+     "valley in the past 15 years.",
+     [("killed", "About 9,000", "the past 15 years"), ("injured", "20,000", "the past 15 years")]),
     # a province that posts its own toll, the sentence's subject
     ("Kandor (Mirsk) province recorded the heaviest losses as 2,310 bodies were recovered and "
      "6,020 people were injured.",
@@ -1542,6 +1543,17 @@ def test_groups_of_people_are_not_people() -> None:
      [("displaced", "About 9,000", None), ("displaced", "4,000", "Sarn"),
       ("displaced", "2,000", "southern Tarvo")]),
     ("Six young grey timber wolves were freed into the reserve.", []),
+    # "in the last year" is the twelve months up to now, not last year
+    ("The trader, who lost heavily in the last year, shot dead four people on Monday.",
+     [("killed", "four", None)]),
+    # crushing kills people; one noun group of "men, women and children"
+    ("The dam burst, crushing some 300 villagers in their sleep.",
+     [("killed", "some 300", None)]),
+    ("About 80 men, women and children marched to the ministry.",
+     [("other:protesters", "About 80", None)]),
+    # a count of children beside another victim of the sentence: the split by victim
+    ("He stabbed his estranged wife, then drowned his three children.",
+     [("killed", "three", "children")]),
 ])
 def test_fourteenth_session_scopes_and_subjects(
         sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
@@ -1559,6 +1571,9 @@ def test_fourteenth_session_scopes_and_subjects(
     ("Medics had never seen such carnage as at the two clinics where nine were slain.",
      [("nine", None)]),
     ("Three people were killed and 12 injured on Sunday.", [("Three", None), ("12", None)]),
+    ("The floods killed 40 people last year.", []),  # (another time: not current)
+    ("Rovers crushed 10-man United 4-0 on Saturday.", []),
+    ("The father drowned his two children.", [("two", None)]),  # the head noun alone
     ("The storm killed 30 people in Sarn and injured 120 in Tarvo.",
      [("30", "Sarn"), ("120", "Tarvo")]),
 ])

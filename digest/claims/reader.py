@@ -318,7 +318,7 @@ VENUE_BEFORE = re.compile(r"(?:" + VENUE_PHRASE + r"(?:,\s+(?:killing|wounding|i
                           r"\s+(?:that|which)\s+(?:killed|left|wounded|injured))\s+$")
 OTHER_VICTIMS = re.compile(
     r"\b(?:kill(?:ed|ing)|murder(?:ed|ing)|slaughter(?:ed|ing)|bludgeon(?:ed|ing)|beat|stabb(?:ed|ing)|"
-    r"shot|drown(?:ed|ing))\s+(?:his|her|their)\s+(?:\w+\s+)?(?:family|wife|husband|children|sons?|"
+    r"shot|drown(?:ed|ing))\s+(?:his|her|their)\s+(?:\w+\s+){0,2}?(?:family|wife|husband|children|sons?|"
     r"daughters?|parents|mother|father|relatives)\b|\bbodies\s+of\s+(?:his\s+|her\s+|their\s+)?"
     r"(?:[A-Z]|wife|husband|children|family|parents)")
 
