@@ -242,8 +242,8 @@ def _inherit_scope(sentence: str, claims: list[Claim], of_group: list[bool]) -> 
 
 
 # what may stand between two counts that share a place or period said after the second: the
-# first count's own noun and verb, then "and" ("people have died and", "were killed by land
-# mines and another")
+# first count's own noun and verb, then "and" ("people have died and", "were killed by
+# roadside bombs and another")
 BACK_SHARED = re.compile(r"(?:\s+(?:people|persons))?(?:\s+(?:have|has|had|were|was|been))*"
                          r"\s+(?:killed|died|dead|injured|wounded|hurt|arrested|detained)"
                          r"(?:\s+by\s+[a-z]+(?:\s+[a-z]+)?)?\s+and\s+(?:another\s+|a\s+further\s+)?"
