@@ -1504,3 +1504,79 @@ def test_groups_of_people_are_not_people() -> None:
                      "Three rescue teams were injured in the aftershock.",
                      "Police arrested members of five criminal rings."):
         assert [c.value for c in claims.read_claims(sentence, year=2005)] == [], sentence
+
+
+# (fourteenth session) forms of news English read off the validation split's errors; each
+# sentence invented
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a place or period said once after two counts joined by "and" ties both
+    ("Eleven people have died and 40 others were injured in blasts of old mines and stray shells "
+     "since the dam burst.",
+     [("killed", "Eleven", "since the dam burst"), ("injured", "40", "since the dam burst")]),
+    ("The storm killed 30 people and injured 120 in Ruvania.",
+     [("killed", "30", "Ruvania"), ("injured", "120", "Ruvania")]),
+    ("About 9,000 people were killed by roadside bombs and another 20,000 injured by them in this "
+     "valley in the past 15 years.",
+     [("killed", "About 9,000", "the past 15 years"), ("injured", "20,000", "the past 15 years")]),
+    # a province that posts its own toll, the sentence's subject
+    ("Kandor (Mirsk) province recorded the heaviest losses as 2,310 bodies were recovered and "
+     "6,020 people were injured.",
+     [("killed", "2,310", "Kandor (Mirsk) province"),
+      ("injured", "6,020", "Kandor (Mirsk) province")]),
+    ("Tarvo province, once part of Kandor, ranked third with 1,204 deaths, followed by Sarn with "
+     "310.", [("killed", "1,204", "Tarvo province"), ("killed", "310", "Sarn")]),
+    # a venue the sentence ties the count to: other victims told beside it, a larger count, "where"
+    ("The gunman who shot his wife and then killed seven people at two insurance offices was "
+     "found dead.", [("killed", "seven", "insurance offices")]),
+    ("The bodies of his parents were found at their farm after he opened fire at a crowded "
+     "market, killing 11 people.", [("killed", "11", "crowded market")]),
+    ("She was one of 80 bodies inside the village school, among more than 2,000 people who "
+     "died in the quake.", [("killed", "80", "village school"), ("killed", "more than 2,000", None)]),
+    ("After he shot his wife, he went on a shooting spree that killed six people and injured 9.",
+     [("killed", "six", "shooting spree"), ("injured", "9", "shooting spree")]),
+    ("Staff at the clinic where three of the victims died were questioned.",
+     [("killed", "three", "clinic")]),
+    # killed and injured as one figure; a split by destination past "another"; animals
+    ("Besides the hundreds killed and wounded, the storm left 5,000 homeless.",
+     [("other:casualties", "hundreds", None), ("displaced", "5,000", None)]),
+    ("About 9,000 people fled, 4,000 to Sarn and another 2,000 to southern Tarvo.",
+     [("displaced", "About 9,000", None), ("displaced", "4,000", "Sarn"),
+      ("displaced", "2,000", "southern Tarvo")]),
+    ("Six young grey timber wolves were freed into the reserve.", []),
+    # "in the last year" is the twelve months up to now, not last year
+    ("The trader, who lost heavily in the last year, shot dead four people on Monday.",
+     [("killed", "four", None)]),
+    # crushing kills people; one noun group of "men, women and children"
+    ("The dam burst, crushing some 300 villagers in their sleep.",
+     [("killed", "some 300", None)]),
+    ("About 80 men, women and children marched to the ministry.",
+     [("other:protesters", "About 80", None)]),
+    # a count of children beside another victim of the sentence: the split by victim
+    ("He stabbed his estranged wife, then drowned his three children.",
+     [("killed", "three", "children")]),
+])
+def test_fourteenth_session_scopes_and_subjects(
+        sentence: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = claims.read_claims(sentence, year=2009)
+    assert [(c.subject, c.value, c.scope) for c in found if c.role == "current"] == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # guards: a venue alone only locates the one event; "N killed and M injured" are two claims;
+    # two counts with their own places keep them
+    ("A gunman killed nine people at two insurance offices on Monday.", [("nine", None)]),
+    ("A fire at a crowded market killed 11 people.", [("11", None)]),
+    ("He went on a shooting spree that killed six people.", [("six", None)]),
+    ("He killed five people at the clinic where he worked.", [("five", None)]),
+    ("Medics had never seen such carnage as at the two clinics where nine were slain.",
+     [("nine", None)]),
+    ("Three people were killed and 12 injured on Sunday.", [("Three", None), ("12", None)]),
+    ("The floods killed 40 people last year.", []),  # (another time: not current)
+    ("Rovers crushed 10-man United 4-0 on Saturday.", []),
+    ("The father drowned his two children.", [("two", None)]),  # the head noun alone
+    ("The storm killed 30 people in Sarn and injured 120 in Tarvo.",
+     [("30", "Sarn"), ("120", "Tarvo")]),
+])
+def test_fourteenth_session_guards(sentence: str, expected: list[tuple[str, str | None]]) -> None:
+    found = claims.read_claims(sentence, year=2009)
+    assert [(c.value, c.scope) for c in found if c.role == "current"] == expected

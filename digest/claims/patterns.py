@@ -13,6 +13,8 @@ from digest.claims.words import AFTER, AUX, AUX_GROUP, BEFORE, STOP, TOLLS, _alt
 AFTER_RE = re.compile(
     rf"(?P<group>(?:\s+(?!{AUX_GROUP}\b|{STOP}\b|{WORD_NUM}\b|(?:{_alternation(AFTER)})\b)"
     rf"[A-Za-z][\w'’.-]*){{0,4}}?)"
+    # ("Nearly 50 men, women and children demonstrated": fourteenth session)
+    r"(?:\s*,\s*women\s+and\s+children|\s+and\s+(?:women|children))?"
     # "Three soldiers and one activist were killed": the first count shares the verb
     rf"(?P<coord>\s+and\s+(?:an?|{WORD_NUM}|\d[\d,]*)(?:\s+(?!{AUX}\b|{STOP}\b)[A-Za-z][\w'’.-]*){{1,3}}?)?"
     # ("The 228 passengers and crew are presumed dead", eleventh session)
@@ -41,7 +43,8 @@ PART_OF = re.compile(
 BEFORE_RE = re.compile(
     rf"\b(?P<verb>{_alternation(BEFORE)})"
     # "killed the pilot and 11 passengers", "killed a teacher and 12 classmates": a split
-    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and"
+    # ("killed his family and then nine people": fourteenth session)
+    r"(?P<first>\s+(?:the|an?|his|her|their|its)\s+[a-z]+\s+and(?:\s+then)?"
     # ("which killed Bhutto and nearly two dozen of her supporters": a named victim, eleventh
     # session)
     r"|\s+(?-i:[A-Z][a-z])[\w'’-]*(?:\s+(?-i:[A-Z][a-z])[\w'’-]*)?\s+and)?"
@@ -116,7 +119,8 @@ EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Ini
 # "when Hurricane Gilbert killed 300" and "the 10th anniversary of clashes that left 48 dead".
 OTHER_EVENT = re.compile(
     r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
-    r"(?i:\banniversary\b|\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
+    # ("in the last year" is the twelve months up to now, not last year: fourteenth session)
+    r"(?i:\banniversary\b|(?<!\bthe\s)\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
     # (eleventh session) "from 1966 to last May, when ... riots in which 1,200 people died": what
     # happened when a month gone by (not "seized last February, ... the 30,000 killed in the
     # insurgency", nor a toll counted "since last May")
@@ -210,6 +214,13 @@ DASH_ASIDE = re.compile(r"\s--\s[^.;]{1,80}?\s--\s")
 PLACE = (r"(?P<place>(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|(?:de|del|es)\b))*"
          r"(?![\w.'’-]|\s+(?:[A-Z]|(?:de|del|es)\b))"
          r"(?:\s+(?:city|province|county|region|state|town|village|district|area))?)")
+# (fourteenth session) the common nouns of the venues where a shooting, a bombing or a quake's dead
+# are counted ("at two brokerage offices", "inside the rink", "at the firm")
+VENUES = (r"(?:offices?|firms?|brokerages?|houses?|homes?|schools?|churche?s?|mosques?|synagogues?|"
+          r"temples?|markets?|restaurants?|caf[eé]s?|bars?|(?:night)?clubs?|hotels?|hospitals?|malls?|"
+          r"stores?|shops?|clinics?|factory|factories|mines?|theaters?|theatres?|cinemas?|stadiums?|rinks?|"
+          r"arenas?|embassy|embassies|consulates?|apartments?|company|companies|agency|agencies|"
+          r"buildings?|campus(?:es)?|dormitory|dormitories|barracks|prisons?|jails?)")
 PLACE_BEFORE = [
     # (eleventh session) "Izmit alone counted 4,100 dead": a place singled out by "alone"
     re.compile(rf"^{PLACE}\s+alone\s+(?:\S+\s+){{0,3}}$"),
@@ -230,6 +241,13 @@ PLACE_BEFORE = [
     re.compile(rf"\b(?:of|on)\s+{PLACE}\s+(?:embassy|consulate|office|base|station|school|"
                rf"market|hotel|mosque|church),\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
+    # (fourteenth session) a province that posts a toll of its own, the sentence's subject: "Kocaeli
+    # province posted the highest toll as 5,179 bodies were found", "Sakarya province, once a
+    # district of Izmit, ranked second with 3,046 deaths" (the place named as a place, by its kind)
+    re.compile(r"(?:^|[;,]\s*)(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*(?:\s+\([^)]{1,30}\))?"
+               r"\s+(?:province|state|county|district|region|city|prefecture))(?:\s*,[^,;]{1,80},)?"
+               r"\s+(?:posted|recorded|reported|counted|registered|suffered|ranked\s+(?:first|second|"
+               r"third|fourth|fifth|next))\s+(?:[^\s;]+\s+){0,5}?(?:with|as)\s+$"),
     # "the embassy in Dar es Salaam, which took 10 lives": where the event that killed was
     re.compile(rf"\b(?:in|at)\s+{PLACE},\s+(?:which|that)\s+(?:has\s+|had\s+)?"
                rf"(?:killed|left|claimed|took|cost)\s+(?:\S+\s+){{0,2}}$"),
@@ -272,7 +290,7 @@ NOT_PLACES = set(MONTHS.split("|")) | {
 # of the same words; the numbers test looks for a digit first, the number words only then.)
 TRIGGERS = ("kill", "dead", "died", "death", "toll", "injur", "wound", "hurt", "missing",
             "arrest", "detain", "custody", "evacu", "displac", "homeless", "fled", "flee",
-            "from their homes", "rescu", "abduct", "kidnap", "hostage", "drown", "perish", "slain",
+            "from their homes", "rescu", "abduct", "kidnap", "hostage", "drown", "perish", "slain", "crush",
             "fatal", "lives", "bodies", "hospital", "released", "freed", "trapped", "sick", " ill",
             "infect", "sentenced", "captive", "execut", "heads", "intensive care", "aboard",
             "on board", "seized", "casualt", "froze", "demonstrat", "protest", "marched",

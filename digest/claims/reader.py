@@ -33,11 +33,20 @@ from digest.claims.patterns import (
     SINCE_YEAR,
     STATISTIC,
     TRIGGERS,
+    VENUES,
     YEAR,
     YEAR_TOLL,
     YEARS_AGO,
 )
-from digest.claims.scope import OF_THEM, _inherit_scope, _scope, _split_groups, _tidy_scope, _title_case
+from digest.claims.scope import (
+    NOT_SCOPES,
+    OF_THEM,
+    _inherit_scope,
+    _scope,
+    _split_groups,
+    _tidy_scope,
+    _title_case,
+)
 from digest.claims.subject import MEMBERS, _subject
 from digest.claims.words import ANIMALS, LOCAL_SCOPE, THINGS
 from digest.models import Claim, Role
@@ -238,6 +247,8 @@ def _read_sentence(sentence: str, year: int | None) -> list[Claim]:
     read = _inherit_scope(sentence, _split_groups(kept, flags), groups)
     if len(read) >= 2 and " and " in sentence:
         read = _split_by_place(sentence, read)
+    if any(_unscoped(c) and c.role == "current" for c in read) and VENUE_WORD.search(sentence):
+        read = _venue_of_part(sentence, read)
     if all(c.scope is None for c in read):
         return read
     title = _title_case(sentence)
@@ -287,6 +298,76 @@ def _split_by_place(sentence: str, read: list[Claim]) -> list[Claim]:
     return out
 
 
+# (fourteenth session) the guideline's events of one story told apart by their venue: a count
+# tied to a venue ("nine people at two brokerage firms", "at two brokerage offices, killing nine",
+# "500 bodies inside the rink") is a part when the sentence also tells of other victims ("killed
+# his family and nine people at ...", "The bodies of his wife and children were found ... after
+# he went on the rampage at ...") or gives a larger count of the same subject ("one of more than
+# 500 bodies inside the rink, one of more than 7,000 people who perished"), or the count is a part
+# ("at the firm where five of his victims died"); alone, the venue only locates the one event ("a
+# fire in a dance hall killed 60", "at two offices where nine were slain") and is no scope.
+VENUE_WORD = re.compile(rf"\b(?:{VENUES}|spree|rampage|children|sons|daughters)\b", re.I)
+VENUE_PHRASE = (r"(?:at|in|inside)\s+(?:(?:the|an?|two|three|four|several|\d+)\s+)?"
+                rf"(?P<venue>(?:[A-Z][\w'’-]*\s+)?(?:[a-z]+\s+)?{VENUES})\b")
+VENUE_AFTER = re.compile(r"(?:\s+(?:people|persons|bodies|victims))?(?:\s+(?:killed|dead|injured|"
+                         r"wounded))?\s+" + VENUE_PHRASE)
+VENUE_BEFORE = re.compile(r"(?:" + VENUE_PHRASE + r"(?:,\s+(?:killing|wounding|injuring)|,?\s+where)|"
+                          # ("Before he killed his wife ... he went on a shooting spree that
+                          # killed nine": the event's own name)
+                          r"\b(?:a|the)\s+(?P<spree>(?:shooting|killing|stabbing)\s+(?:spree|rampage))"
+                          r"\s+(?:that|which)\s+(?:killed|left|wounded|injured))\s+$")
+OTHER_VICTIMS = re.compile(
+    r"\b(?:kill(?:ed|ing)|murder(?:ed|ing)|slaughter(?:ed|ing)|bludgeon(?:ed|ing)|beat|stabb(?:ed|ing)|"
+    r"shot|drown(?:ed|ing))\s+(?:his|her|their)\s+(?:\w+\s+){0,2}?(?:family|wife|husband|children|sons?|"
+    r"daughters?|parents|mother|father|relatives)\b|\bbodies\s+of\s+(?:his\s+|her\s+|their\s+)?"
+    r"(?:[A-Z]|wife|husband|children|family|parents)")
+
+
+def _unscoped(c: Claim) -> bool:
+    """No scope, or only a word the tidying drops ("the", "them")."""
+    return c.scope is None or c.scope.lower() in NOT_SCOPES
+
+
+# (the guideline's D0741I call: a sentence that also names the wife splits the count, which keeps
+# `children`; "he killed his two children" alone is the head noun, no scope)
+KIN_AFTER = re.compile(r"\s+(?:(?:young|little|small|sleeping|teenage|infant)\s+)?"
+                       r"(?P<kin>children|sons|daughters)\b")
+VICTIMS_PART = re.compile(r"\s+of\s+(?:his|her|their|the)\s+(?:victims|dead)\b")
+
+
+def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
+    """A count tied to its venue is scoped by it when the sentence tells of other victims too
+    (see VENUE_WORD); a count of children beside another victim, by them."""
+    others = OTHER_VICTIMS.search(sentence)
+    out = list(read)
+    for i, c in enumerate(out):
+        if not _unscoped(c) or c.role != "current":
+            continue
+        at = sentence.find(c.value)
+        if at < 0:
+            continue
+        larger = any(o.subject == c.subject and point(o) > point(c) for o in read)
+        # ("at the firm where five of his victims died": a part of the victims)
+        part = VICTIMS_PART.match(sentence, at + len(c.value))
+        if not (larger or part or (others and not others.start() <= at < others.end())):
+            continue
+        kin = KIN_AFTER.match(sentence, at + len(c.value)) if others and c.subject == "killed" \
+            else None
+        if kin:  # "killed his wife ..., then drowned his two children": the split by victim
+            out[i] = replace(c, scope=kin.group("kin"))
+            continue
+        venue = VENUE_AFTER.match(sentence, at + len(c.value)) or \
+            VENUE_BEFORE.search(sentence[max(0, at - 80):at])
+        if venue:
+            out[i] = replace(c, scope=" ".join((venue.group("venue") or venue.group("spree")).split()))
+            nxt = out[i + 1] if i + 1 < len(out) else None
+            if nxt and nxt.scope is None and nxt.subject != c.subject and nxt.role == c.role \
+                    and re.fullmatch(r"[^.;]*\band\s+[a-z]+\s+",
+                                     sentence[at + len(c.value):sentence.find(nxt.value, at)]):
+                out[i + 1] = replace(nxt, scope=out[i].scope)  # "... and injured 12": the same
+    return out
+
+
 _read_by_rules = read_claims  # (what the learned reader builds on, whatever a caller rebinds)
 
 
@@ -317,13 +398,17 @@ LISTED_PLACE = re.compile(r"(?:,|\band|\bfollowed\s+by)\s+(?P<place>[A-Z][\w'’
                           r"\s+with\s*$")
 
 
+ADDED_END = re.compile(r"\s(?:another|a\s+further|an\s+additional)\s*$", re.I)
+
+
 def _ellipsis(sentence: str, m: re.Match[str], before: list[Claim]) -> _Found | None:
     """ "257 killed, 11 of them in Tanzania", "143 hospitalized ... and 51 with frostbite",
     "has risen to 158, up from 95": a count with no words of its own borrows its neighbour's."""
     if not before or ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
         return None  # ("2,000 Kenyans and 7,500 animals have been displaced")
     near = before[-1]
-    left = sentence[max(0, m.start() - 60):m.start()]
+    # ("13,000 to Montenegro, and another 13,000 to northern Albania": fourteenth session)
+    left = ADDED_END.sub("", sentence[max(0, m.start() - 60):m.start()])
     right = sentence[m.end():]
     # "killed 258 people, including 12 Americans"; "rose to 56, including the four bombers"
     if re.search(r"\bincluding(?:\s+the)?\s*$", left):

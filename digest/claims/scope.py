@@ -226,4 +226,28 @@ def _inherit_scope(sentence: str, claims: list[Claim], of_group: list[bool]) -> 
             if (" and " in between or LISTED_VERB.fullmatch(between)) and \
                     not re.search(r"[.;]", between):
                 out[i] = replace(c, scope=prev.scope)
+    # (fourteenth session) "nine people have died and 62 others injured in explosions ...
+    # since the withdrawal": a place or period said once after two counts joined by "and"
+    # ties both (the later count took it; the earlier one, with no words of its own between,
+    # shares it)
+    for i in range(len(out) - 1, 0, -1):
+        prev, c = out[i - 1], out[i]
+        if prev.scope is None and c.scope and prev.subject != c.subject and \
+                not of_group[i] and prev.role == c.role:
+            at, to = sentence.find(prev.value), sentence.find(c.value)
+            between = sentence[at + len(prev.value):to] if 0 <= at < to else ""
+            if BACK_SHARED.fullmatch(between):
+                out[i - 1] = replace(prev, scope=c.scope)
     return out
+
+
+# what may stand between two counts that share a place or period said after the second: the
+# first count's own noun and verb, then "and" ("people have died and", "were killed by
+# roadside bombs and another")
+BACK_SHARED = re.compile(r"(?:\s+(?:people|persons))?(?:\s+(?:have|has|had|were|was|been))*"
+                         r"\s+(?:killed|died|dead|injured|wounded|hurt|arrested|detained)"
+                         r"(?:\s+by\s+[a-z]+(?:\s+[a-z]+)?)?\s+and\s+(?:another\s+|a\s+further\s+)?"
+                         # ("killed 40 people and injured 12 in Ruvania")
+                         r"|(?:\s+(?:people|persons))?\s+and\s+(?:injured|wounded|injuring|wounding|hurt|"
+                         r"arrested|detained)\s+(?:at\s+least\s+|more\s+than\s+|about\s+)?",
+                         re.I)

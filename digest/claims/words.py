@@ -28,6 +28,10 @@ AFTER: dict[str, str] = {
     "sickened": "other:sick", "fell ill": "other:sick", "infected": "other:sick",
     "kidnapped": "other:hostages", "abducted": "other:hostages", "captive": "other:hostages",
     "casualties": "other:casualties", "from their homes": "displaced",
+    # (fourteenth session) "the thousands killed and injured": one figure for both, the guideline's
+    # casualties (a count of its own after "and" is another claim: "3 killed and 12 injured")
+    **dict.fromkeys(("killed and injured", "killed and wounded", "dead and injured",
+                     "dead and wounded"), "other:casualties"),
     "forced to flee": "displaced", "fled": "displaced",
     "held captive": "other:hostages", "sentenced": "other:sentenced", "executed": "killed",
     "severed heads": "killed", "aboard": "other:aboard", "on board": "other:aboard",
@@ -131,7 +135,7 @@ DISEASE = re.compile(r"\b(?:\w*virus|viral|disease|outbreak|epidemic|pandemic|in
                      re.I)
 # Counts of animals and machines are not claims ("seven dead crows", "killed thousands of wild
 # birds", "infected tens of thousands of computers").
-ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
+ANIMALS = re.compile(r"\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:birds?|crows?|horses?|cattle|animals?|fish|dogs?|"
                      r"chickens?|sheep|pigs?|cows?|mosquito(?:e?s)?|wolves|bears?|elephants?|whales?|"
                      r"dolphins?|monkeys?|deer|tigers?|lions?|head\s+of|cats?|kittens?|rats?|"
                      r"mice|goats?|poultry|livestock|"
@@ -204,6 +208,8 @@ BEFORE: dict[str, str] = {
     "infecting": "other:sick", "hospitalized": "injured",
     "shot dead": "killed", "shot and killed": "killed", "gunned down": "killed",
     "massacred": "killed", "slaughtered": "killed", "murdered": "killed",
+    # (fourteenth session) "crushing some 17,000 people as they slept", "drowned his two children"
+    "crushing": "killed", "crushed": "killed", "drowning": "killed", "drowned": "killed",
     "holding": "arrested", "apprehended": "arrested", "jailed": "arrested",
     "took": "other:hostages", "taking": "other:hostages",
     "sent": "injured", "sending": "injured", "hospitalizing": "injured",
@@ -268,6 +274,11 @@ NEEDS_AFTER = {
                           r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
     "treating": re.compile(r"(?:\s+\S+){0,3}?\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns|"
                            r"smoke\s+inhalation|cuts|fractures|shock)\b", re.I),
+    # (fourteenth session) "crushing some 17,000 people", not "crushed 10-man Rovers 5-0" (a
+    # match's)
+    **dict.fromkeys(("crushing", "crushed"), re.compile(
+        r"(?:\s+[a-z]+)?\s+(?:people|persons|residents|villagers|workers|miners|pilgrims|"
+        r"passengers|fans|spectators|worshippers|children|students)\b", re.I)),
     # (tenth session) "charged 12 people with murder", not "charged 20 customers a fee";
     # "affected 200,000 people", not "affected 30 companies"
     **dict.fromkeys(("charged", "charging", "indicted", "indicting"), re.compile(
