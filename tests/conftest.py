@@ -314,13 +314,12 @@ class CliRun:
         return self.returncode
 
     def _read_status(self, timeout: float | None) -> None:
-        self._conn.settimeout(timeout)
-        try:
-            self.returncode = int(self._replies.readline())
-        except TimeoutError:
-            raise subprocess.TimeoutExpired(self.args, timeout or 0) from None
+        # select, not a socket timeout: a read that timed out leaves the file unreadable
+        if not select.select([self._conn], [], [], timeout)[0]:
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        self.returncode = int(self._replies.readline())
         self._replies.close()
-        self._conn.close()
+        self._conn.close()  # tells the monitor it may reap the command
 
     def communicate(self, timeout: float | None = None) -> tuple[str, str]:
         """Wait for the end (killed if it takes longer than `timeout`), then its output."""
@@ -351,18 +350,31 @@ _fork_socket = ""
 
 
 def _fork_server_socket() -> str:
-    """This test process's fork server, started on first use."""
+    """This test process's fork server, started on first use. It ends when this process ends
+    (however: its stdin is this process's pipe) and its folder is removed at exit."""
     global _fork_server, _fork_socket
     if _fork_server is None or _fork_server.poll() is not None:
-        _fork_socket = str(Path(tempfile.mkdtemp(prefix="digest-cli-")) / "socket")
-        _fork_server = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "cli_forkserver.py"), _fork_socket],
-            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL)
+        folder = Path(tempfile.mkdtemp(prefix="digest-cli-"))
+        _fork_socket = str(folder / "socket")
+        errors = folder / "server.log"
+        with errors.open("wb") as log:
+            _fork_server = subprocess.Popen(
+                [sys.executable, str(ROOT / "tests" / "cli_forkserver.py"), _fork_socket],
+                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
         assert _fork_server.stdout is not None
         ready = _fork_server.stdout.readline()
         _fork_server.stdout.close()
         if ready != b"ready\n":
-            raise RuntimeError("the CLI fork server did not start")
-        atexit.register(_fork_server.kill)
+            raise RuntimeError(f"the CLI fork server did not start: {errors.read_text()[-2000:]}")
+        atexit.register(_stop_fork_server, _fork_server, folder)
     return _fork_socket
+
+
+def _stop_fork_server(server: subprocess.Popen[bytes], folder: Path) -> None:
+    assert server.stdin is not None
+    server.stdin.close()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -89,3 +89,23 @@ def _stderr_of(pid: int) -> bytes:
         return Path(f"/proc/{pid}/fd/2").read_bytes()
     except OSError:
         return b""
+
+
+def test_a_command_past_its_timeout_is_killed_and_its_output_still_read(tmp_path: Path) -> None:
+    """As `Popen.communicate(timeout)`: TimeoutExpired, then the command is gone and what it
+    printed is there (a hung command's output is what its test needs most)."""
+    (tmp_path / "news").mkdir()
+    config = tmp_path / "digest.toml"
+    config.write_text(f'[sources]\nfolders = ["{tmp_path / "news"}"]\n'
+                      '[smtp]\nhost = "127.0.0.1"\nport = 2525\nsecurity = "none"\n'
+                      'sender = "digest@example.org"\n', encoding="utf-8")
+    run = start_cli("--config", str(config), "run",
+                    env={"DIGEST_HOME": str(tmp_path), "DIGEST_STATE": str(tmp_path / "s.db")})
+    deadline = time.monotonic() + 60
+    while b"watching" not in _stderr_of(run.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(subprocess.TimeoutExpired):
+        run.communicate(timeout=0.2)
+    assert run.poll() == -signal.SIGKILL
+    _out, err = run.communicate()
+    assert "running; stop with Ctrl-C or SIGTERM" in err
