@@ -50,6 +50,18 @@ def test_a_campaigns_running_toll_is_one_line_however_its_period_is_worded() -> 
     assert points(lines["since the end of its truce"]) == ["12"]
 
 
+def test_periods_that_start_at_two_events_are_two_lines() -> None:
+    """"Since the offensive began" and "since the ceasefire collapsed" count from two starts,
+    as two months do: not one running toll, and no dispute between them."""
+    arts = [told("a", "The army has killed 40 people since the offensive began.", day(6)),
+            told("b", "The army has killed 25 people since the ceasefire collapsed.", day(7)),
+            told("c", "The army has killed 42 people since the offensive began.", day(7))]
+    lines = {ln.scope: ln for ln in figures.story_figures(arts)}
+    assert points(lines["since the offensive began"]) == ["40", "42"]
+    assert lines["since the offensive began"].verdict == "rising"
+    assert points(lines["since the ceasefire collapsed"]) == ["25"]
+
+
 def test_periods_that_start_at_two_named_times_are_two_lines() -> None:
     arts = [told("a", "Police have detained 190 people since May.", day(1)),
             told("b", "Police have detained more than 300 people since June.", day(2))]
@@ -83,6 +95,11 @@ def test_a_size_said_in_words_disputes_no_count() -> None:
                         "of people.", day(2, 0), "Xinhua")
     [line] = figures.story_figures([estimate, loose])
     assert line.verdict != "disagree" and line.disputed == ()
+    # a range said in words is a count, not a size: it disputes a rival the same day
+    few = told("ap", "Between five and seven people were killed in the blast.", day(1, 9), "AP")
+    twelve = told("rt", "Twelve people were killed in the blast.", day(1, 10), "Reuters")
+    [line] = figures.story_figures([few, twelve])
+    assert line.verdict == "disagree"
     # a count said in digits the next morning still disputes the estimate
     count = told("ap", "The earthquake killed 900 people.", day(2, 0), "AP")
     [line] = figures.story_figures([estimate, count])
@@ -112,6 +129,8 @@ def test_a_places_possessive_joins_its_line_but_not_a_part_of_the_place() -> Non
     lines = {ln.scope: ln for ln in figures.figure_lines(claims)}
     assert points(lines["Ruritania"]) == ["32", "47"]
     assert "Ruritania's Arctic cold wave" not in lines
+    curly = [*claims[:1], claim("b", "47", 47, "Ruritania’s Arctic cold wave", day(3))]
+    assert [points(ln) for ln in figures.figure_lines(curly)] == [["32", "47"]]  # web text's ’
     island = [*claims, claim("c", "20", 20, "Ruritania's main island", day(4))]
     lines = {ln.scope: ln for ln in figures.figure_lines(island)}
     assert points(lines["Ruritania's main island"]) == ["20"]

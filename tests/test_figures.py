@@ -1576,7 +1576,22 @@ def test_fourteenth_session_scopes_and_subjects(
     ("The father drowned his two children.", [("two", None)]),  # the head noun alone
     ("The storm killed 30 people in Sarn and injured 120 in Tarvo.",
      [("30", "Sarn"), ("120", "Tarvo")]),
+    # another place's toll is not the whole this count is a part of: no venue scope
+    ("A bomber killed 14 people at a mosque in Sarn, a week after 20 died in Tarvo.",
+     [("14", None), ("20", "Tarvo")]),
+    ("During the last year of the war, 3,000 civilians were killed.", []),  # a year gone by
+    ("Troops crushed 2,000 students protesting in the square.", []),  # a protest put down
 ])
 def test_fourteenth_session_guards(sentence: str, expected: list[tuple[str, str | None]]) -> None:
     found = claims.read_claims(sentence, year=2009)
     assert [(c.value, c.scope) for c in found if c.role == "current"] == expected
+
+
+def test_dead_and_injured_with_a_count_of_its_own_after_it_are_two_claims() -> None:
+    """"The thousands killed and injured" is one figure of casualties; "left three dead and
+    injured 25 others" is three killed and 25 injured (the session's review)."""
+    two = claims.read_claims("The explosion left three dead and injured 25 others.", year=2009)
+    assert [(c.subject, c.value) for c in two] == [("killed", "three"), ("injured", "25")]
+    one = claims.read_claims("The thousands killed and injured in the war were remembered.",
+                             year=2009)
+    assert [(c.subject, c.value) for c in one] == [("other:casualties", "thousands")]

@@ -33,7 +33,11 @@ AFTER_RE = re.compile(
     r"[\w'’-]+(?=\s*,?\s+(?:were|was|have|had|died|survived)\b))?"
     # ("13 villagers were summarily shot and killed": any adverb between)
     # (not the first half of a compound: "captive-bred pandas")
-    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b(?![-‐])", re.I)
+    rf"(?:\s+(?:{AUX}|who|that|[a-z]+ly))*\s+(?P<verb>{_alternation(AFTER)})\b(?![-‐])"
+    # ("left three dead and injured 25 others": "injured" has a count of its own, so "three"
+    # is the dead, not casualties; the review of the fourteenth session)
+    rf"(?!(?<=and injured|and wounded)\s+(?:\d|(?:{WORD_NUM})\b|at least|more than|about|"
+    r"some|nearly|almost|over|dozens|hundreds|scores))", re.I)
 # "Seven of those 77 people died": the first count is the claim, the rest its scope.
 PART_OF = re.compile(
     rf"\s+of\s+(?P<scope>(?:the|those|these|them)(?:\s+(?:{COUNT}))?(?:\s+[a-z][\w'-]*){{0,2}}?)"
@@ -120,7 +124,9 @@ EARLIER_START = re.compile(r"^(?:\S+\s+\(\w+\)\s+_\s+)?(?:Earlier|Previously|Ini
 OTHER_EVENT = re.compile(
     r"\b(?i:when)\s+(?:(?i:hurricane|typhoon|storm|cyclone)\s+)?[A-Z][a-z]\w*\s+(?i:killed|struck|hit)|"
     # ("in the last year" is the twelve months up to now, not last year: fourteenth session)
+    # (but "the last year of the war" is a year gone by: the review of the fourteenth session)
     r"(?i:\banniversary\b|(?<!\bthe\s)\blast\s+(?:year|summer|spring|fall|autumn|winter)\b|"
+    r"\bthe\s+last\s+(?:year|years|months|days)\s+of\s+(?:the|a|his|her|its|their)\b|"
     # (eleventh session) "from 1966 to last May, when ... riots in which 1,200 people died": what
     # happened when a month gone by (not "seized last February, ... the 30,000 killed in the
     # insurgency", nor a toll counted "since last May")

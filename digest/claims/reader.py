@@ -335,6 +335,22 @@ KIN_AFTER = re.compile(r"\s+(?:(?:young|little|small|sleeping|teenage|infant)\s+
 VICTIMS_PART = re.compile(r"\s+of\s+(?:his|her|their|the)\s+(?:victims|dead)\b")
 
 
+# Between a count and a larger one, a word that makes the larger another incident's
+ANOTHER_INCIDENT = re.compile(r"\b(?:after|before|since|when|while|earlier|last|previous|"
+                              r"second|another)\b", re.I)
+
+
+def _whole_of(sentence: str, part: Claim, whole: Claim) -> bool:
+    """Whether a larger count the sentence states is the whole this count is a part of ("one
+    of more than 500 bodies inside the rink, one of more than 7,000 who perished in Turkey"),
+    not another incident's ("14 at a mosque in Quetta, a week after 20 died in Karachi")."""
+    a, b = sentence.find(part.value), sentence.find(whole.value)
+    if a < 0 or b < 0:
+        return True
+    lo, hi = sorted((a, b))
+    return not ANOTHER_INCIDENT.search(sentence, lo, hi)
+
+
 def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
     """A count tied to its venue is scoped by it when the sentence tells of other victims too
     (see VENUE_WORD); a count of children beside another victim, by them."""
@@ -346,7 +362,8 @@ def _venue_of_part(sentence: str, read: list[Claim]) -> list[Claim]:
         at = sentence.find(c.value)
         if at < 0:
             continue
-        larger = any(o.subject == c.subject and point(o) > point(c) for o in read)
+        larger = any(o.subject == c.subject and point(o) > point(c) and o.role == "current"
+                     and _whole_of(sentence, c, o) for o in read)
         # ("at the firm where five of his victims died": a part of the victims)
         part = VICTIMS_PART.match(sentence, at + len(c.value))
         if not (larger or part or (others and not others.start() <= at < others.end())):

@@ -278,7 +278,10 @@ NEEDS_AFTER = {
     # match's)
     **dict.fromkeys(("crushing", "crushed"), re.compile(
         r"(?:\s+[a-z]+)?\s+(?:people|persons|residents|villagers|workers|miners|pilgrims|"
-        r"passengers|fans|spectators|worshippers|children|students)\b", re.I)),
+        r"passengers|fans|spectators|worshippers|children|students)\b"
+        # (not a protest put down: "crushed 2,000 students protesting in the square")
+        r"(?!\s+(?:who\s+(?:were|had\s+been)\s+)?(?:protest|demonstrat|marching|rallying|"
+        r"rebel|striking|on\s+strike))", re.I)),
     # (tenth session) "charged 12 people with murder", not "charged 20 customers a fee";
     # "affected 200,000 people", not "affected 30 companies"
     **dict.fromkeys(("charged", "charging", "indicted", "indicting"), re.compile(

@@ -31,11 +31,12 @@ PERIOD = re.compile(r"\bsince\b|\b\d+-year\b|\b(?:past|last)\s+(?:\d+|\w+)\s+(?:
                     r"\bdecades\b", re.I)
 # "Poland's Arctic cold wave", "Honduras' storm": the place, possessive, then what of it; not
 # a part of the place ("the Philippines' main island", "Kenya's coast"), which narrows the count
-POSSESSIVE = re.compile(r"([A-Z][\w.-]*(?: [A-Z][\w.-]*)*)(?:'s|')\s+(?!.*\b(?:island|islands|"
+POSSESSIVE = re.compile(r"([A-Z][\w.-]*(?: [A-Z][\w.-]*)*)(?:['’]s|['’])\s+(?!.*\b(?:island|islands|"
                         r"north|south|east|west|northern|southern|eastern|western|central|region|"
                         r"regions|province|provinces|state|states|capital|coast|border|city|cities|"
                         r"town|towns|village|villages|part|parts|area|areas|district|districts)\b)"
                         r"\S")
+SINCE = re.compile(r"\bsince\b", re.I)
 # The start a period names, when it names one: "since 1968", "since May"
 START = re.compile(r"\bsince\s+(?:\w+\s+)*?(?P<start>1[89]\d\d|20\d\d|January|February|March|"
                    r"April|May|June|July|August|September|October|November|December)\b")
@@ -69,7 +70,8 @@ def _possessives(claims: Sequence[Claim]) -> list[Claim]:
     names = {(c.subject, c.scope) for c in claims if c.scope}
     out = []
     for c in claims:
-        m = POSSESSIVE.match(c.scope) if c.scope and "'" in c.scope else None
+        m = POSSESSIVE.match(c.scope) if c.scope and ("'" in c.scope or "’" in c.scope) \
+            else None
         if m and (c.subject, m.group(1)) in names:
             c = replace(c, scope=m.group(1))
         out.append(c)
@@ -107,8 +109,12 @@ def _one_period(scoped: list[tuple[Claim, str | None]]) -> list[tuple[Claim, str
                 groups.append([i])
         for group in groups:
             starts = {m.group("start") for i in group if (m := START.search(scoped[i][1] or ""))}
-            if len(group) < 2 or len(starts) > 1:
-                continue  # ("since May" and "since June" are two periods)
+            # a start named by an event, not a time ("since the ceasefire collapsed"): two
+            # such wordings are two periods, as "since May" and "since June" are
+            unnamed = {scope for i in group if (scope := scoped[i][1] or "")
+                       and SINCE.search(scope) and not START.search(scope)}
+            if len(group) < 2 or len(starts) > 1 or len(unnamed) > 1:
+                continue
             # (in time order: of wordings used as often, the first said)
             names = Counter(scoped[i][1] for i in sorted(
                 group, key=lambda i: scoped[i][0].date or datetime.max))

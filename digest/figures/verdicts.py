@@ -56,10 +56,17 @@ def _rises(earlier: Claim, later: Claim) -> bool:
     return lo > hi or (later.qualifier == earlier.qualifier and point(later) > point(earlier))
 
 
+# A size said in words: "dozens", "hundreds", "tens of thousands", "several hundred"; not a
+# range said in words ("between five and seven", "two or three"), which is a count
+SIZE_WORDS = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions)\b|"
+                        r"\b(?:several|a few|many)\s+(?:dozen|hundred|thousand|million)\b", re.I)
+
+
 def _vague(c: Claim) -> bool:
     """A size said in words ("hundreds", "dozens", "thousands"): a guess of its order, not a
     count."""
-    return c.qualifier == "range" and not any(ch.isdigit() for ch in c.value)
+    return c.qualifier == "range" and bool(SIZE_WORDS.search(c.value)) \
+        and not any(ch.isdigit() for ch in c.value)
 
 
 def _last_digit(n: int) -> int:
