@@ -7,7 +7,7 @@ article's `current` figure, an `earlier` one it recounts ("up from 95"), or one 
 `other_event` ("when Gilbert killed 300 in 1988"). Ages, dates, times, money, speeds and
 measures are not counts of anyone and are skipped. `article_claims` reads an article's
 headline, body and captions (a caption is not prose to summarize, but a figure in it is still
-the outlet's claim). `figures.py` turns the claims of a story into lines over time.
+the outlet's claim). `digest.figures` turns the claims of a story into lines over time.
 
 The reading is a cascade of patterns around each number, in this order: what the number is
 not (`_excluded`), what it counts (`_subject`: "the bodies of N", a toll noun, "N people were
