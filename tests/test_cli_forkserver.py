@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, start_cli
+from conftest import ROOT, CliRun, start_cli
 
 pytestmark = pytest.mark.no_state  # each command is given its own state by path
 NOW = re.compile(r"\b\d\d:\d\d(:\d\d)?\b")  # the briefings' "generated at" differ by seconds
@@ -64,6 +64,19 @@ def test_a_forked_daemon_stops_on_a_signal_as_a_fresh_one_does(tmp_path: Path,
                                                                 sig: signal.Signals) -> None:
     """`digest run` watches its folder until stopped: SIGTERM stops it cleanly (exit 0, the
     daemon's own last line), SIGKILL is reported as `subprocess` reports it (-9)."""
+    run = _watching_daemon(tmp_path)
+    run.send_signal(sig)
+    proc = run.finish(60)
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 0
+        assert proc.stderr.rstrip().endswith("stopped; undelivered mail stays queued for the "
+                                             "next start")
+    else:
+        assert proc.returncode == -signal.SIGKILL
+
+
+def _watching_daemon(tmp_path: Path) -> CliRun:
+    """`digest run` on an empty folder (no digests: it only watches), once it says so."""
     (tmp_path / "news").mkdir()
     config = tmp_path / "digest.toml"
     config.write_text(f'[sources]\nfolders = ["{tmp_path / "news"}"]\n'
@@ -74,14 +87,7 @@ def test_a_forked_daemon_stops_on_a_signal_as_a_fresh_one_does(tmp_path: Path,
     deadline = time.monotonic() + 60
     while b"watching" not in _stderr_of(run.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    run.send_signal(sig)
-    proc = run.finish(60)
-    if sig == signal.SIGTERM:
-        assert proc.returncode == 0
-        assert proc.stderr.rstrip().endswith("stopped; undelivered mail stays queued for the "
-                                             "next start")
-    else:
-        assert proc.returncode == -signal.SIGKILL
+    return run
 
 
 def _stderr_of(pid: int) -> bytes:
@@ -94,16 +100,7 @@ def _stderr_of(pid: int) -> bytes:
 def test_a_command_past_its_timeout_is_killed_and_its_output_still_read(tmp_path: Path) -> None:
     """As `Popen.communicate(timeout)`: TimeoutExpired, then the command is gone and what it
     printed is there (a hung command's output is what its test needs most)."""
-    (tmp_path / "news").mkdir()
-    config = tmp_path / "digest.toml"
-    config.write_text(f'[sources]\nfolders = ["{tmp_path / "news"}"]\n'
-                      '[smtp]\nhost = "127.0.0.1"\nport = 2525\nsecurity = "none"\n'
-                      'sender = "digest@example.org"\n', encoding="utf-8")
-    run = start_cli("--config", str(config), "run",
-                    env={"DIGEST_HOME": str(tmp_path), "DIGEST_STATE": str(tmp_path / "s.db")})
-    deadline = time.monotonic() + 60
-    while b"watching" not in _stderr_of(run.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    run = _watching_daemon(tmp_path)
     with pytest.raises(subprocess.TimeoutExpired):
         run.communicate(timeout=0.2)
     assert run.poll() == -signal.SIGKILL
