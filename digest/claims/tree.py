@@ -1,0 +1,460 @@
+"""What a count counts, read from a dependency parse (spaCy's token API; no spaCy import here):
+the count's noun, the predicate it is the subject or object of, and the subject (killed,
+injured, ...) that predicate or noun names; the place or group the tree ties it to.
+
+`parsed` builds on this; the lexicons are words of the language (verbs and nouns of
+casualties), not sentences of the labelled set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from digest.claims.scope import DEMONYMS
+
+Token = Any  # a spaCy Token (typed loosely: spaCy is an optional extra)
+
+# Verbs whose *object* (or passive subject) is the victim: "killed 5", "5 were killed".
+OBJECT_VERBS = {
+    "kill": "killed", "slay": "killed", "murder": "killed", "execute": "killed",
+    "massacre": "killed", "behead": "killed", "claim": "killed", "electrocute": "killed",
+    "injure": "injured", "wound": "injured", "hurt": "injured", "hospitalize": "injured",
+    "hospitalise": "injured", "maim": "injured",
+    "arrest": "arrested", "detain": "arrested", "apprehend": "arrested", "jail": "arrested",
+    "imprison": "arrested", "round": "arrested",  # "rounded up 40"
+    "evacuate": "displaced", "displace": "displaced", "relocate": "displaced",
+    "kidnap": "other:hostages", "abduct": "other:hostages", "seize": "other:hostages",
+    "rescue": "other:rescued", "save": "other:rescued",
+    "release": "other:released", "free": "other:released",
+    "trap": "other:trapped", "bury": "other:trapped",
+    "infect": "other:sick", "sicken": "other:sick", "poison": "other:sick",
+    "sentence": "other:sentenced", "convict": "other:sentenced",
+    "charge": "other:charged", "indict": "other:charged", "accuse": "other:charged",
+    "affect": "other:affected",
+}
+# Verbs whose *subject* is the victim: "5 died", "thousands fled".
+SUBJECT_VERBS = {
+    "die": "killed", "perish": "killed", "drown": "killed", "succumb": "killed",
+    "flee": "displaced", "evacuate": "displaced",
+    "protest": "other:protesters", "demonstrate": "other:protesters", "march": "other:protesters",
+    "rally": "other:protesters",
+}
+# Words that, said of people, name their fate: "5 dead", "20 people injured", "left 5 dead".
+STATES = {
+    "dead": "killed", "killed": "killed", "slain": "killed", "drowned": "killed",
+    "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
+    "hospitalised": "injured",
+    "missing": "missing", "unaccounted": "missing",
+    "arrested": "arrested", "detained": "arrested", "homeless": "displaced",
+    "evacuated": "displaced", "displaced": "displaced",
+    "trapped": "other:trapped", "kidnapped": "other:hostages", "abducted": "other:hostages",
+    "hostage": "other:hostages", "captive": "other:hostages", "rescued": "other:rescued",
+    "infected": "other:sick", "ill": "other:sick", "sick": "other:sick",
+    "sickened": "other:sick",
+}
+# Nouns that are themselves the subject: "58 deaths", "150 refugees", "the bodies of 4".
+NOUNS = {
+    "death": "killed", "dead": "killed", "fatality": "killed", "body": "killed",
+    "victim": "killed", "corpse": "killed", "life": "killed",
+    "injury": "injured", "injured": "injured", "wounded": "injured",
+    "casualty": "other:casualties",
+    "refugee": "displaced", "evacuee": "displaced",
+    "hostage": "other:hostages", "captive": "other:hostages",
+    "arrest": "arrested", "detainee": "arrested",
+    "case": "other:sick",
+    "protester": "other:protesters", "demonstrator": "other:protesters",
+    "marcher": "other:protesters", "striker": "other:protesters",
+}
+# A toll noun: "the death toll rose to 158"; its subject from its modifier.
+TOLLS = {"toll", "tally", "count", "number", "total", "figure"}
+TOLL_MODIFIERS = {"death": "killed", "dead": "killed", "fatality": "killed", "casualty": "killed",
+                  "injury": "injured", "injured": "injured", "wounded": "injured",
+                  "missing": "missing", "arrest": "arrested", "refugee": "displaced",
+                  "case": "other:sick", "victim": "killed"}
+# Nouns a count of which is never a count of people in a claim.
+NOT_PEOPLE = {
+    "year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "time",
+    "house", "home", "building", "village", "town", "city", "car", "vehicle", "truck", "bus",
+    "boat", "ship", "plane", "aircraft", "helicopter", "tank", "weapon", "gun", "rifle", "bomb",
+    "mine", "school", "hospital", "church", "mosque", "shop", "store", "office", "bridge", "road",
+    "farm", "bill", "law", "camp", "site", "district", "province", "state", "country", "attack",
+    "bombing", "blast", "explosion", "raid", "crash", "shot", "round", "mile", "kilometer",
+    "percent", "dollar", "point", "seat", "vote", "page", "story", "floor", "acre", "ton",
+    "animal", "bird", "cattle", "horse", "dog", "fish", "chicken", "sheep", "pig", "cow",
+    "computer", "machine", "file", "message", "account", "group", "team", "unit", "gang",
+    "company", "firm", "agency", "organization", "project", "program", "hectare", "meter",
+    "incident", "case_file",
+}
+# Copulas and verbs of remaining: "5 were dead", "20 remain missing", "12 went missing".
+COPULAS = {"be", "remain", "go", "stay", "lie", "become", "leave", "appear", "seem", "feel"}
+# The verbs a toll moves with ("rose to", "stood at", "reached") need no lexicon: the toll noun
+# is the verb's subject and the count sits under "to", "at" or as its object.
+TOLL_PREPS = {"to", "at", "past", "above", "over", "of", "beyond"}
+PLACE_PREPS = {"in", "at", "inside", "throughout", "across", "near"}
+PLACE_ENTS = {"GPE", "LOC", "FAC"}
+NOT_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+# "killed 5 soldiers and 3 civilians": head nouns that say nothing of a group
+PLAIN = {"people", "person", "persons", "other", "others", "more", "individual", "individuals",
+         "victim", "victims", "resident", "residents", "them", "those", "whom", "dead", "body",
+         "bodies", "death", "deaths", "man", "men", "woman", "women"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the tree says a count counts: its subject, how it was found, the predicate (verb or
+    noun) its scope hangs from, and its group when the sentence splits the count by group."""
+
+    subject: str
+    how: str  # "noun", "state", "object", "subject", "toll", "bodies_of", "conj", "including", ...
+    predicate: int  # token index of the predicate (scope is read from it and from the noun)
+    noun: int  # token index of the counted noun (the count itself when it stands alone)
+    group: str | None = None
+
+
+def count_noun(num: Token) -> Token:
+    """The noun a number counts: its head for "5 people" (nummod/quantmod), else the number
+    standing for its noun ("killing 60", "the toll rose to 158")."""
+    tok = num
+    while tok.dep_ in ("quantmod", "compound", "nmod") and tok.head is not tok and tok.head.like_num:
+        tok = tok.head
+    if tok.dep_ in ("nummod", "quantmod") and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ == "compound" and tok.head is not tok and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head  # "the 118-man crew"
+    return tok
+
+
+def counted_noun(anchor: Token) -> Token:
+    """What a count standing alone counts when an "of" says it: "hundreds of hostages",
+    "three of the attacks" ("of them" counts the people already named: the count itself)."""
+    if not anchor.like_num:
+        return anchor
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.text.lower() == "of":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.text.lower() not in PLAIN:
+                return obj
+    return anchor
+
+
+def _lemma(tok: Token) -> str:
+    return str(tok.lemma_ or tok.text).lower()
+
+
+def _state(tok: Token) -> str | None:
+    word = tok.text.lower()
+    return STATES.get(word) or (STATES.get(_lemma(tok)) if tok.pos_ == "ADJ" else None)
+
+
+# "in custody", "in intensive care", "in hospital", "in critical condition": where people are
+HELD_IN = {"custody": "arrested", "detention": "arrested", "jail": "arrested", "prison": "arrested",
+           "care": "injured", "hospital": "injured", "condition": "injured"}
+
+
+def _held(tok: Token) -> str | None:
+    for child in tok.children:
+        if child.dep_ == "prep" and child.text.lower() in ("in", "into"):
+            for obj in child.children:
+                if obj.dep_ == "pobj" and _lemma(obj) in HELD_IN:
+                    return HELD_IN[_lemma(obj)]
+    return None
+
+
+def _toll_subject(toll: Token) -> str | None:
+    """A toll noun's subject: "death toll" -> killed; "the number of dead" -> killed."""
+    if _lemma(toll) not in TOLLS:
+        return None
+    for child in toll.children:
+        if child.dep_ in ("compound", "amod", "nmod") and _lemma(child) in TOLL_MODIFIERS:
+            return TOLL_MODIFIERS[_lemma(child)]
+        if child.dep_ == "prep" and child.text.lower() == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    word = _lemma(obj)
+                    if word in TOLL_MODIFIERS or obj.text.lower() in STATES:
+                        return TOLL_MODIFIERS.get(word) or STATES[obj.text.lower()]
+                    if word in ("people", "person"):
+                        return _own_state(obj)
+    return "killed" if _lemma(toll) == "toll" else None
+
+
+def _own_state(noun: Token) -> str | None:
+    """What a noun's own modifiers say of it: "5 people dead", "20 injured people",
+    "people who died", "people killed in the blast", "14 people in custody"."""
+    for child in noun.children:
+        if child.dep_ in ("amod", "acl", "appos", "advmod") and child.i != noun.i:
+            state = _state(child)
+            if state:
+                return state
+            if child.dep_ == "acl" and child.tag_ == "VBN" and _lemma(child) in OBJECT_VERBS:
+                return OBJECT_VERBS[_lemma(child)]  # "people killed in the blast"
+            if child.dep_ == "acl" and _lemma(child) in ("take", "hold"):
+                held = _held(child) or next((_state(c) for c in child.children
+                                             if c.dep_ in ("oprd", "xcomp", "dobj") and _state(c)), None)
+                if held:
+                    return held  # "taken into custody", "held hostage"
+        if child.dep_ == "relcl":
+            found = _clause_subject(child)
+            if found:
+                return found
+    return _held(noun)
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _clause_subject(verb: Token) -> str | None:
+    """The subject a clause gives the noun it is about: "who died", "who were killed", "who
+    were missing"."""
+    lemma = _lemma(verb)
+    if _passive(verb) and lemma in OBJECT_VERBS:
+        return OBJECT_VERBS[lemma]
+    if lemma in SUBJECT_VERBS and not _passive(verb):
+        return SUBJECT_VERBS[lemma]
+    for c in verb.children:
+        if c.dep_ in ("acomp", "attr", "oprd", "xcomp") and _state(c):
+            return _state(c)
+    return _held(verb)
+
+
+def _elided_passive(verb: Token) -> bool:
+    """ "25 people killed and 74 wounded": a past participle with its victims as subject and no
+    "have" (not "gunmen have killed 5") and no object (not "gunmen killed 5 people")."""
+    return verb.tag_ == "VBN" and not any(
+        (c.dep_ == "aux" and _lemma(c) == "have") or c.dep_ in ("dobj", "obj") for c in verb.children)
+
+
+def _predicate_reading(noun: Token) -> tuple[str, str, Token] | None:
+    """The noun's relation to its head: subject or object of a casualty verb, the count of a
+    toll, "the bodies of N", "N among the dead"."""
+    rel, head = noun.dep_, noun.head
+    lemma = _lemma(head)
+    if rel == "nsubjpass" and lemma in OBJECT_VERBS:
+        return OBJECT_VERBS[lemma], "object", head
+    if rel in ("dobj", "obj") and lemma in OBJECT_VERBS and lemma != "claim":
+        return OBJECT_VERBS[lemma], "object", head
+    if rel in ("dobj", "obj", "nsubjpass") and lemma == "claim" and _lemma(noun) == "life":
+        return "killed", "object", head
+    if rel == "nsubj" and lemma in OBJECT_VERBS and _elided_passive(head):
+        return OBJECT_VERBS[lemma], "object", head
+    if rel == "nsubj" and lemma in SUBJECT_VERBS and head.pos_ == "VERB":
+        return SUBJECT_VERBS[lemma], "subject", head
+    if rel in ("nsubj", "nsubjpass", "dobj"):
+        # "5 were dead", "20 remain missing", "left 5 dead", "are feared dead", "held in custody"
+        for c in head.children:
+            if c.dep_ in ("acomp", "oprd", "xcomp", "attr", "ccomp", "advcl", "advmod") and c.i > noun.i:
+                state = _state(c)
+                if state:
+                    return state, "state", head
+        held = _held(head) if rel != "nsubj" or head.pos_ == "AUX" or _lemma(head) in COPULAS else None
+        if held:
+            return held, "state", head
+        if rel == "nsubj" and lemma in ("suffer", "sustain") and any(
+                _lemma(c) in ("injury", "wound", "burn") for c in head.children if c.dep_ == "dobj"):
+            return "injured", "subject", head
+    if rel in ("pobj", "dobj", "attr", "appos", "nsubj", "npadvmod", "conj"):
+        toll = _toll_of(noun)
+        if toll is not None:
+            subject = _toll_subject(toll)
+            if subject:
+                return subject, "toll", toll
+    if rel == "pobj":
+        prep, owner = head, head.head
+        word = prep.text.lower()
+        if word == "of" and _lemma(owner) in ("body", "corpse", "remains", "remain", "death") or \
+                word == "of" and _lemma(owner) == "head" and any(c.dep_ == "amod" for c in owner.children):
+            return "killed", "bodies_of", owner
+        if word == "among" and _lemma(owner) not in TOLLS:
+            for obj in prep.children:
+                state = _state(obj) or NOUNS.get(_lemma(obj))
+                if state and obj.i != noun.i:
+                    return state, "among", owner
+    return None
+
+
+def _toll_of(count: Token) -> Token | None:
+    """The toll noun a count is the value of: "the toll rose to 158" (object of "to" under a
+    verb whose subject is the toll), "the toll is 158", "a toll of 158", "put the toll at 158",
+    "the toll, 158"."""
+    tok, hops = count, 0
+    while tok.dep_ in ("pobj", "prep", "conj", "appos", "dobj", "attr", "npadvmod", "nsubj") and hops < 5:
+        head = tok.head
+        if head is tok:
+            return None
+        if _lemma(head) in TOLLS and head.pos_ == "NOUN":
+            return head
+        if head.dep_ == "prep" and head.text.lower() not in TOLL_PREPS:
+            return None
+        if head.pos_ in ("VERB", "AUX"):
+            for c in head.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.i != tok.i and \
+                        _lemma(c) in TOLLS and c.pos_ == "NOUN":
+                    return c
+            return None
+        tok, hops = head, hops + 1
+    return None
+
+
+def read_count(num: Token, earlier: tuple[Reading, ...] = ()) -> Reading | None:
+    """What the number token counts, from the tree; None when it counts no one we name.
+    `earlier` are the sentence's counts read before it (a count may be elided after them:
+    "killed 5 people and 20 in ...", "257 died, 11 of them in ...")."""
+    anchor = count_noun(num)
+    counted = counted_noun(anchor)
+    if _lemma(counted) in NOT_PEOPLE and not counted.like_num:
+        return None
+    found = _predicate_reading(anchor)
+    if found:
+        return Reading(found[0], found[1], found[2].i, anchor.i)
+    own = NOUNS.get(_lemma(counted)) if not counted.like_num else None
+    if own:
+        return Reading(own, "noun", _predicate_of(anchor), anchor.i)
+    state = _own_state(counted) or (_own_state(anchor) if anchor is not counted else None)
+    if state:
+        return Reading(state, "state", anchor.i, anchor.i)
+    return _elided(anchor, earlier)
+
+
+def _elided(anchor: Token, earlier: tuple[Reading, ...]) -> Reading | None:
+    """A count that borrows its subject from the tree around it: the first of a coordination
+    ("two soldiers and three civilians were killed"; "killed 5 people and 20 in ..."), the
+    whole it is part of ("including 12 Americans"; "11 of them in Tanzania"), the figure it
+    replaces ("up from 95")."""
+    top = anchor
+    while top.dep_ in ("conj", "appos") and top.head is not top:
+        top = top.head
+    if anchor.dep_ == "npadvmod" and anchor.head.pos_ in ("VERB", "AUX"):
+        top = anchor.head
+    if top is not anchor:
+        for r in reversed(earlier):
+            if top.i in (r.noun, r.predicate):
+                return Reading(r.subject, "conj", r.predicate if top.i == r.predicate else anchor.i,
+                               anchor.i)
+        first = _reading_of(top)
+        if first:
+            return Reading(first.subject, "conj", first.predicate, anchor.i)
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.text.lower() in ("including", "among") and head.head is not head:
+        whole = _reading_of(head.head)
+        if whole:
+            return Reading(whole.subject, "including", whole.predicate, anchor.i)
+    if anchor.dep_ == "pobj" and head.text.lower() == "from" and earlier and \
+            head.head.text.lower() in ("up", "down"):
+        return Reading(earlier[-1].subject, "from", earlier[-1].predicate, anchor.i)
+    return None
+
+
+def _reading_of(tok: Token) -> Reading | None:
+    """A noun or verb read as if it had a count: "the dead, including 5 ...", "killed 20
+    people, including 5 children", "killed a policeman and three civilians"."""
+    if tok.pos_ in ("VERB", "AUX"):
+        lemma = _lemma(tok)
+        if lemma in OBJECT_VERBS and (_passive(tok) or any(c.dep_ == "dobj" for c in tok.children)
+                                      or _elided_passive(tok)):
+            return Reading(OBJECT_VERBS[lemma], "object", tok.i, tok.i)
+        if lemma in SUBJECT_VERBS:
+            return Reading(SUBJECT_VERBS[lemma], "subject", tok.i, tok.i)
+        state = _clause_subject(tok)
+        return Reading(state, "state", tok.i, tok.i) if state else None
+    if _lemma(tok) in NOT_PEOPLE:
+        return None
+    found = _predicate_reading(tok)
+    if found:
+        return Reading(found[0], found[1], found[2].i, tok.i)
+    own = NOUNS.get(_lemma(tok))
+    if own:
+        return Reading(own, "noun", _predicate_of(tok), tok.i)
+    state = _own_state(tok)
+    return Reading(state, "state", tok.i, tok.i) if state else None
+
+
+def _predicate_of(noun: Token) -> int:
+    """The verb a noun hangs from (its scope's attachment), else the noun itself."""
+    head = noun.head
+    return head.i if head.pos_ in ("VERB", "AUX") else noun.i
+
+
+# -- scope ---------------------------------------------------------------------------------------
+# The guideline's fixed forms: "aboard", "on board", "on the plane" -> aboard; "on the ground"
+ABOARD = {"board", "plane", "airplane", "aircraft", "flight", "jet", "ship", "train", "bus", "ferry"}
+
+
+def fixed_scope(tok: Token) -> str | None:
+    for child in tok.children:
+        if child.text.lower() == "aboard":
+            return "aboard"
+        if child.dep_ == "prep" and child.text.lower() in ("on", "in"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.text.lower() == "ground" and child.text.lower() == "on":
+                return "on the ground"
+            if obj is not None and obj.text.lower() in ABOARD:
+                return "aboard"
+    return None
+
+
+def place_scope(tokens: list[Token]) -> str | None:
+    """The place a prepositional phrase under one of these tokens names: "in Honduras", "at the
+    embassy in Nairobi" (the phrase's own words without the preposition and the article), when
+    it holds a place entity; a possessive, a name or a demonym on a toll noun; the place a
+    "where" clause is about ("In Puerto Rico, where three people were killed")."""
+    for tok in tokens:
+        if tok.dep_ == "relcl" and any(c.text.lower() == "where" for c in tok.children):
+            return _phrase(tok.head)
+        for child in tok.children:
+            if child.dep_ in ("poss", "compound") and child.ent_type_ in PLACE_ENTS and \
+                    (child.dep_ == "poss" or _lemma(tok) in TOLLS):
+                return _phrase(child, drop_case=True)
+            if child.dep_ in ("amod", "compound") and child.text in DEMONYMS and _lemma(tok) in TOLLS:
+                return DEMONYMS[child.text]
+            if child.dep_ == "prep" and child.text.lower() in PLACE_PREPS:
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and any(t.ent_type_ in PLACE_ENTS for t in obj.subtree):
+                    return _phrase(obj)
+    return None
+
+
+def period_scope(tok: Token) -> str | None:
+    """ "45 people have died since the beginning of October": a cumulative count's period."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.text.lower() == "since":
+            return "since " + _phrase(child, skip_head=True) if list(child.children) else None
+    return None
+
+
+def condition_scope(tok: Token) -> str | None:
+    """ "143 hospitalized with hypothermia and 51 with frostbite": the injured by condition."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.text.lower() == "with":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_:
+                return _phrase(obj)
+    return None
+
+
+def _phrase(tok: Token, drop_case: bool = False, skip_head: bool = False) -> str:
+    words = [t for t in tok.subtree if not (drop_case and t.dep_ == "case")
+             and not (skip_head and t.i == tok.i)]
+    while words and words[0].dep_ in ("det", "predet") or words and words[0].like_num:
+        words = words[1:]
+    # the phrase's own words up to a comma or a clause
+    out = []
+    for t in words:
+        if t.text in (",", ";", "(", ")") or t.dep_ in ("relcl", "acl") :
+            break
+        out.append(t)
+    return "".join(t.text_with_ws for t in out).strip()
+
+
+def group_of(noun: Token) -> str | None:
+    """The group a count's noun names, when it is not a plain word for people: "civilians",
+    "pro-independence activist" (its modifiers before it, counts and articles left out)."""
+    if noun.like_num or noun.text.lower() in PLAIN or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if _lemma(noun) in NOUNS:
+        return None
+    left = [t for t in noun.lefts if t.dep_ in ("amod", "compound") and not t.like_num
+            and t.text.lower() not in ("other", "more", "additional", "further")]
+    words = [*left, noun]
+    return " ".join(t.text for t in words)
