@@ -118,6 +118,7 @@ def _read(sentence: str, year: int | None) -> list[Claim]:
     doc = parse(sentence.lower() if title and len(sentence.lower()) == len(sentence) else sentence)
     out: list[Claim] = []
     readings: list[Reading] = []
+    places: list[str | None] = []  # (each claim's place, which a coordinated predicate shares)
     for m in mentions:
         if re.fullmatch(r"\d+\.\d+", m.group("a")) and not m.group("b"):
             continue  # a version number
@@ -127,14 +128,17 @@ def _read(sentence: str, year: int | None) -> list[Claim]:
         reading = read_count(num, tuple(readings))
         if reading is None and out and re.match(r"\s+of\s+(?:them|those|whom)\b", sentence[m.end():]):
             reading = Reading(out[-1].subject, "part", readings[-1].predicate, num.i)
-        if reading is None or not _people(sentence, m, reading) or _projected(doc[reading.predicate]):
+        if reading is None or not _people(sentence, m, reading) or _projected(doc, reading):
             continue
         interval = _interval(m)
         if interval is None:
             continue
         qualifier, low, high = interval
         role = _role(sentence, m, year)
-        scope = None if title else _scope(doc, reading, num, readings, out)
+        if role == "current" and _said_before(num):
+            role = "earlier"
+        place, group = (None, None) if title else _scope(doc, reading, num, readings, places)
+        scope = f"{place}, {group}" if place and group else place or group
         if (m.group("sep") or "").lower() == "to" and re.search(r"\bfrom\s*$", sentence[:m.start()]):
             first, second = parse_count(m.group("a")), parse_count(m.group("b"))
             if first and second:  # "rose from 95 to 158": the first recounted, the second now
@@ -143,20 +147,33 @@ def _read(sentence: str, year: int | None) -> list[Claim]:
                 out.append(Claim(reading.subject, scope, m.group("b"), *second, "exact", role,
                                  sentence, revised=bool(REVISED.search(sentence))))
                 readings += [reading, reading]
+                places += [place, place]
                 continue
         out.append(Claim(reading.subject, scope, " ".join(m.group(0).split()), low, high,
                          qualifier, role, sentence,
                          revised=role == "current" and bool(REVISED.search(sentence))))
         readings.append(reading)
+        places.append(place)
     if not any(c.subject == "killed" for c in out):
         out.extend(_ordinal_death(sentence, year))  # "Virus Claims 1st Death" (a lexical form)
     return _drop_increments(sentence, _revised_in_sentence(sentence, out))
 
 
-def _projected(predicate: Any) -> bool:
-    """ "up to 150 million people may be made homeless": a modal makes it a projection."""
+EARLIER_WORDS = {"initially", "earlier", "previously", "originally", "first"}
+
+
+def _said_before(num: Any) -> bool:
+    """ "The death toll, initially 10, has risen to 12": an adverb of earlier time on the count."""
+    return any(c.dep_ == "advmod" and c.text.lower() in EARLIER_WORDS
+               for t in (num, num.head) for c in t.children)
+
+
+def _projected(doc: Any, reading: Reading) -> bool:
+    """ "up to 150 million people may be made homeless", "people who may have been infected":
+    a modal on the predicate (or on the clause said of the count) makes it a projection."""
+    verbs = [doc[reading.predicate], *(c for c in doc[reading.noun].children if c.dep_ in ("relcl", "acl"))]
     return any(c.dep_ == "aux" and c.tag_ == "MD" and c.text.lower() not in ("will", "'ll")
-               for c in predicate.children) and predicate.pos_ in ("VERB", "AUX")
+               for v in verbs if v.pos_ in ("VERB", "AUX") for c in v.children)
 
 
 def _people(sentence: str, m: re.Match[str], reading: Reading) -> bool:
@@ -168,27 +185,32 @@ def _people(sentence: str, m: re.Match[str], reading: Reading) -> bool:
 
 
 def _scope(doc: Any, reading: Reading, num: Any, before: list[Reading],
-           claims: list[Claim]) -> str | None:
+           places: list[str | None]) -> tuple[str | None, str | None]:
     """The place the tree ties to the count's noun or predicate (or the predicate's subject:
     "cold weather in Moscow killed 39"), a fixed form ("aboard", "on the ground"), a period
-    ("since October"), a condition of the injured ("with frostbite"), and the group when the
+    ("since October"), a condition of the injured ("with frostbite"); and the group when the
     sentence splits the count by group ("two soldiers and three civilians", "including 12
     Americans", "17 policemen among the dead")."""
     noun, predicate = doc[reading.noun], doc[reading.predicate]
     counted = counted_noun(noun)
     near = [noun, counted, predicate] if predicate.i != noun.i else [noun, counted]
-    said = [c for c in noun.children if c.dep_ in ("acl", "relcl")]  # "956 wounded since ..."
+    if reading.how == "toll" and predicate.head.pos_ in ("VERB", "AUX"):
+        near.append(predicate.head)  # "In France, the death toll rose to six"
+    said = [c for c in noun.children if c.dep_ == "acl" or c.dep_ == "relcl" and any(
+        g.dep_.startswith("nsubj") and g.tag_ in ("WP", "WDT") for g in c.children)]
     causes = [c for c in predicate.children if c.dep_ == "nsubj" and c.i != noun.i]
+    after = -1
     if reading.how in ("conj", "part") and predicate.i != noun.i:
         # "killed 257 people, 11 of them in Tanzania": the place after the part is the part's
-        near = [noun, _after(predicate, noun)]
-    place = fixed_scope(noun) or fixed_scope(counted) or _those(noun) or place_scope(near + said) \
-        or place_scope(causes, preps_only=True) or period_scope([predicate, noun, *said]) or \
+        near, said, causes, after = [noun, predicate], [], [], noun.i
+    place = fixed_scope(noun) or fixed_scope(counted) or _those(noun) or \
+        place_scope(near + said, after=after) or place_scope(causes, preps_only=True) or \
+        period_scope(near + said, after=after) or \
         (condition_scope(noun) or condition_scope(predicate) if reading.subject == "injured" else None)
     if place is None and predicate.dep_ == "conj":
         # "killing 156 people in the Philippines and leaving hundreds of thousands homeless"
-        place = next((c.scope for r, c in zip(before, claims, strict=True)
-                      if r.predicate == predicate.head.i and c.scope), None) or \
+        place = next((p for r, p in zip(before, places, strict=True)
+                      if r.predicate == predicate.head.i and p), None) or \
             place_scope([predicate.head], preps_only=True)
     group = None
     split = reading.how in ("conj", "including", "among", "part") or any(
@@ -198,22 +220,7 @@ def _scope(doc: Any, reading: Reading, num: Any, before: list[Reading],
         group = group_of(counted)
         if group is None and reading.how == "part":
             group = _part_group(doc, num)
-    if place and group:
-        return f"{place}, {group}"
-    return place or group
-
-
-def _after(predicate: Any, noun: Any) -> Any:
-    """The predicate with only its words after the count (a view for place_scope)."""
-    return _Only(predicate, [c for c in predicate.children if c.i > noun.i])
-
-
-class _Only:
-    """A token seen with some of its children only."""
-
-    def __init__(self, tok: Any, children: list[Any]) -> None:
-        self.tok, self.children = tok, children
-        self.dep_, self.head, self.i, self.lemma_, self.text = tok.dep_, tok.head, tok.i, tok.lemma_, tok.text
+    return place, group
 
 
 def _those(noun: Any) -> str | None:

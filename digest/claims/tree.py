@@ -31,7 +31,7 @@ OBJECT_VERBS = {
     "trap": "other:trapped", "bury": "other:trapped",
     "infect": "other:sick", "sicken": "other:sick", "poison": "other:sick",
     "sentence": "other:sentenced", "convict": "other:sentenced",
-    "charge": "other:charged", "indict": "other:charged", "accuse": "other:charged",
+    "charge": "other:charged", "indict": "other:charged",
 }
 # Verbs whose *subject* is the victim: "5 died", "thousands fled".
 SUBJECT_VERBS = {
@@ -138,6 +138,15 @@ def counted_noun(anchor: Token) -> Token:
     return anchor
 
 
+def _part_of_count(anchor: Token) -> bool:
+    return anchor.like_num and any(
+        c.dep_ == "prep" and c.text.lower() == "of" and any(
+            o.dep_ == "pobj" and (o.like_num or any(g.dep_ == "nummod" for g in o.children))
+            and not any(g.dep_ == "det" and g.text.lower() in ("those", "these") for g in o.children)
+            for o in c.children)
+        for c in anchor.children)
+
+
 def _lemma(tok: Token) -> str:
     return str(tok.lemma_ or tok.text).lower()
 
@@ -242,9 +251,11 @@ def _predicate_reading(noun: Token) -> tuple[str, str, Token] | None:
     if rel in ("nsubjpass", "nsubj", "dobj") and head.pos_ == "VERB":
         if _to_death(head):
             return "killed", "object", head  # "were shot to death", "burned 5 to death"
-        verb = next((c for c in head.children if c.dep_ == "conj" and _lemma(c) in OBJECT_VERBS), None)
-        if verb is not None and lemma not in OBJECT_VERBS and (rel != "nsubj" or _passive(head)):
-            lemma = _lemma(verb)  # "were shot and killed"
+        # "were shot and killed": a passive subject shared by the verbs of a coordination
+        verb = next((c for c in head.children if c.dep_ == "conj" and _lemma(c) in OBJECT_VERBS
+                     and not any(g.dep_.startswith("nsubj") for g in c.children)), None)
+        if verb is not None and lemma not in OBJECT_VERBS and rel == "nsubjpass":
+            lemma = _lemma(verb)
         if rel == "nsubj" and any(c.dep_ in ("xcomp", "advcl") and _lemma(c) in SUBJECT_VERBS
                                   and SUBJECT_VERBS[_lemma(c)] == "other:protesters"
                                   for c in head.children):
@@ -253,8 +264,10 @@ def _predicate_reading(noun: Token) -> tuple[str, str, Token] | None:
         return OBJECT_VERBS[lemma], "object", head
     if rel in ("dobj", "obj") and lemma in OBJECT_VERBS and lemma != "claim":
         return OBJECT_VERBS[lemma], "object", head
-    if rel in ("dobj", "obj", "nsubjpass") and lemma == "claim" and _lemma(noun) == "life":
-        return "killed", "object", head
+    if rel in ("dobj", "obj", "nsubjpass") and lemma in ("claim", "take", "cost") and _lemma(noun) == "life":
+        return "killed", "object", head  # "claimed 60 lives", "took 10 lives"
+    if rel == "nsubj" and _state(head) and head.i > noun.i:
+        return _state(head) or "", "state", head  # "200 others were missing" (a verb to the tagger)
     if rel in ("dobj", "obj") and lemma == "include":
         # "The casualties included eight servicemen and 17 policemen", "the dead include 5"
         whole = next((c for c in head.children if c.dep_ == "nsubj"), None)
@@ -328,6 +341,8 @@ def read_count(num: Token, earlier: tuple[Reading, ...] = ()) -> Reading | None:
     `earlier` are the sentence's counts read before it (a count may be elided after them:
     "killed 5 people and 20 in ...", "257 died, 11 of them in ...")."""
     anchor = count_noun(num)
+    if _part_of_count(anchor):
+        return None  # ("two of three defendants in custody": the three are the count)
     counted = counted_noun(anchor)
     if _lemma(counted) in NOT_PEOPLE and not counted.like_num:
         return None
@@ -384,6 +399,9 @@ def _elided(anchor: Token, earlier: tuple[Reading, ...]) -> Reading | None:
                 return Reading(r.subject, "conj", r.predicate if top.i == r.predicate else anchor.i,
                                anchor.i)
         first = _reading_of(top)
+        if first is None and top.dep_ == "pobj" and top.head.head.pos_ == "VERB":
+            # ("hospitalized with hypothermia and 51 with frostbite", parsed as "hypothermia and 51")
+            first = _reading_of(top.head.head)
         if first:
             return Reading(first.subject, "conj", first.predicate, anchor.i)
     head = anchor.head
@@ -445,7 +463,7 @@ def fixed_scope(tok: Token) -> str | None:
     return None
 
 
-def place_scope(tokens: list[Token], preps_only: bool = False) -> str | None:
+def place_scope(tokens: list[Token], preps_only: bool = False, after: int = -1) -> str | None:
     """The place a prepositional phrase under one of these tokens names: "in Honduras", "at the
     embassy in Nairobi" (the phrase's own words without the preposition and the article), when
     it holds a place entity; a possessive, a name or a demonym on a toll noun; the place a
@@ -454,7 +472,7 @@ def place_scope(tokens: list[Token], preps_only: bool = False) -> str | None:
         if tok.dep_ == "relcl" and any(c.text.lower() == "where" for c in tok.children):
             return _phrase(tok.head)
         for child in tok.children:
-            if preps_only and child.dep_ != "prep":
+            if preps_only and child.dep_ != "prep" or child.i <= after:
                 continue
             if child.dep_ in ("poss", "compound") and child.ent_type_ in PLACE_ENTS and \
                     (child.dep_ == "poss" or _lemma(tok) in TOLLS):
@@ -503,17 +521,19 @@ MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december"}
 
 
-def period_scope(tokens: list[Token]) -> str | None:
-    """The first period said on one of these tokens (see `_period`)."""
-    return next((p for p in map(_period, tokens) if p), None)
+def period_scope(tokens: list[Token], after: int = -1) -> str | None:
+    """The first period said on one of these tokens (see `_period`), past token `after`."""
+    return next((p for p in (_period(t, after) for t in tokens) if p), None)
 
 
-def _period(tok: Token) -> str | None:
+def _period(tok: Token, after: int) -> str | None:
     """A cumulative count's period: "45 people have died since the beginning of October",
     "70 arrested since the disturbances began", "in the past 20 years"; a month when the
     sentence splits its count by month ("38 died in January, 33 in February")."""
     months = sum(t.text.lower() in MONTHS and t.head.dep_ == "prep" for t in tok.doc)
     for child in tok.children:
+        if child.i <= after:
+            continue
         if child.dep_ == "prep" and child.text.lower() == "since" and list(child.children):
             return "since " + _phrase(child, skip_head=True)
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.text.lower() == "since"
@@ -553,7 +573,7 @@ def _phrase(tok: Token, drop_case: bool = False, skip_head: bool = False) -> str
     # the phrase's own words up to a comma or a clause
     out = []
     for t in words:
-        if t.text in (",", ";", "(", ")") or t.dep_ in ("relcl", "acl") :
+        if t.text in (",", ";", "(", ")") or t.dep_ in ("relcl", "acl", "cc"):
             break
         out.append(t)
     return "".join(t.text_with_ws for t in out).strip()
@@ -562,7 +582,8 @@ def _phrase(tok: Token, drop_case: bool = False, skip_head: bool = False) -> str
 def group_of(noun: Token) -> str | None:
     """The group a count's noun names, when it is not a plain word for people: "civilians",
     "pro-independence activist" (its modifiers before it, counts and articles left out)."""
-    if noun.like_num or noun.text.lower() in PLAIN or noun.pos_ not in ("NOUN", "PROPN"):
+    if noun.like_num or noun.text.lower() in PLAIN or noun.pos_ not in ("NOUN", "PROPN") or \
+            noun.ent_type_ == "CARDINAL":
         return None
     if _lemma(noun) in NOUNS:
         return None
