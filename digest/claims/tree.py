@@ -266,7 +266,7 @@ def _predicate_reading(noun: Token) -> tuple[str, str, Token] | None:
         return OBJECT_VERBS[lemma], "object", head
     if rel in ("dobj", "obj", "nsubjpass") and lemma in ("claim", "take", "cost") and _lemma(noun) == "life":
         return "killed", "object", head  # "claimed 60 lives", "took 10 lives"
-    if rel == "nsubj" and _state(head) and head.i > noun.i:
+    if rel == "nsubj" and head.text.lower() in ("missing", "dead") and head.i > noun.i:
         return _state(head) or "", "state", head  # "200 others were missing" (a verb to the tagger)
     if rel in ("dobj", "obj") and lemma == "include":
         # "The casualties included eight servicemen and 17 policemen", "the dead include 5"
