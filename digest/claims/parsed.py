@@ -23,8 +23,8 @@ from digest.claims.patterns import REVISED, STATISTIC
 from digest.claims.reader import (
     _drop_increments,
     _excluded,
-    _ordinal_death,
     _in_context,
+    _ordinal_death,
     _revised_in_sentence,
     _role,
 )
@@ -33,9 +33,9 @@ from digest.claims.tree import (
     NOT_COUNT_ENTS,
     NOT_PEOPLE,
     OBJECT_VERBS,
-    count_noun,
     Reading,
     condition_scope,
+    count_noun,
     counted_noun,
     fixed_scope,
     group_of,
@@ -115,7 +115,7 @@ def _read(sentence: str, year: int | None) -> list[Claim]:
         return []  # a rate, not an event's count (the rules' lexical test)
     mentions = [m for m in MENTION.finditer(sentence) if not _excluded(sentence, m)]
     if not mentions:
-        return []
+        return _ordinal_death(sentence, year)  # "Virus Claims 1st Death" (a lexical form)
     # (a title-case headline parses as a row of names: "3 Killed, 18 Injured in Bus Blast")
     title = _title_case(sentence)
     doc = parse(sentence.lower() if title and len(sentence.lower()) == len(sentence) else sentence)
@@ -199,17 +199,20 @@ def _scope(doc: Any, reading: Reading, num: Any, before: list[Reading],
     near = [noun, counted, predicate] if predicate.i != noun.i else [noun, counted]
     if reading.how == "toll" and predicate.head.pos_ in ("VERB", "AUX"):
         near.append(predicate.head)  # "In France, the death toll rose to six"
-    said = [c for c in noun.children if c.dep_ == "acl" or c.dep_ == "relcl" and any(
-        g.dep_.startswith("nsubj") and g.tag_ in ("WP", "WDT") for g in c.children)]
+    said = [c for c in noun.children if c.dep_ == "acl" or (c.dep_ == "relcl" and any(
+        g.dep_.startswith("nsubj") and g.tag_ in ("WP", "WDT") for g in c.children))]
     causes = [c for c in predicate.children if c.dep_ == "nsubj" and c.i != noun.i]
     after = -1
     if reading.how in ("conj", "part") and predicate.i != noun.i:
         # "killed 257 people, 11 of them in Tanzania": the place after the part is the part's
         near, said, causes, after = [noun, predicate], [], [], noun.i
-    place = fixed_scope(noun) or fixed_scope(counted) or _those(noun) or \
+    # (a part of a split says where on its own: "310 in Vandoria and 45 in Estrel", any name)
+    own = place_scope([noun], preps_only=True, any_noun=True) if reading.how in ("conj", "part") else None
+    place = fixed_scope(noun) or fixed_scope(counted) or _those(noun) or own or \
         place_scope(near + said, after=after) or place_scope(causes, preps_only=True) or \
         period_scope(near + said, after=after) or \
-        (condition_scope(noun) or condition_scope(predicate) if reading.subject == "injured" else None)
+        (condition_scope(noun) or condition_scope(predicate, after)
+         if reading.subject == "injured" else None)
     if place is None and predicate.dep_ == "conj":
         # "killing 156 people in the Philippines and leaving hundreds of thousands homeless"
         place = next((p for r, p in zip(before, places, strict=True)
@@ -239,7 +242,8 @@ def _those(noun: Any) -> str | None:
 
 def _part_group(doc: Any, num: Any) -> str | None:
     """ "three of them homeless men": the group after "of them"."""
-    nouns = [t for t in doc[num.i + 1:num.i + 6] if t.pos_ == "NOUN" and t.text.lower() not in ("them", "those")]
+    nouns = [t for t in doc[num.i + 1:num.i + 6]
+             if t.pos_ == "NOUN" and t.text.lower() not in ("them", "those")]
     return group_of(nouns[0]) if nouns else None
 
 

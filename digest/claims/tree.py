@@ -17,21 +17,20 @@ Token = Any  # a spaCy Token (typed loosely: spaCy is an optional extra)
 
 # Verbs whose *object* (or passive subject) is the victim: "killed 5", "5 were killed".
 OBJECT_VERBS = {
-    "kill": "killed", "slay": "killed", "murder": "killed", "execute": "killed",
-    "massacre": "killed", "behead": "killed", "claim": "killed", "electrocute": "killed",
-    "injure": "injured", "wound": "injured", "hurt": "injured", "hospitalize": "injured",
-    "hospitalise": "injured", "maim": "injured",
-    "arrest": "arrested", "detain": "arrested", "apprehend": "arrested", "jail": "arrested",
-    "imprison": "arrested", "round": "arrested",  # "rounded up 40"
-    "evacuate": "displaced", "displace": "displaced", "relocate": "displaced",
-    "seize": "arrested",  # (the guideline: "seized (people)" are arrested)
-    "kidnap": "other:hostages", "abduct": "other:hostages",
-    "rescue": "other:rescued", "save": "other:rescued",
-    "release": "other:released", "free": "other:released",
-    "trap": "other:trapped", "bury": "other:trapped",
-    "infect": "other:sick", "sicken": "other:sick", "poison": "other:sick",
-    "sentence": "other:sentenced", "convict": "other:sentenced",
-    "charge": "other:charged", "indict": "other:charged",
+    **dict.fromkeys(("kill", "slay", "murder", "execute", "massacre", "behead", "claim",
+                     "electrocute"), "killed"),
+    **dict.fromkeys(("injure", "wound", "hurt", "hospitalize", "hospitalise", "maim"), "injured"),
+    # ("rounded up 40"; the guideline: "seized (people)" are arrested)
+    **dict.fromkeys(("arrest", "detain", "apprehend", "jail", "imprison", "round", "seize"),
+                    "arrested"),
+    **dict.fromkeys(("evacuate", "displace", "relocate"), "displaced"),
+    **dict.fromkeys(("kidnap", "abduct"), "other:hostages"),
+    **dict.fromkeys(("rescue", "save"), "other:rescued"),
+    **dict.fromkeys(("release", "free"), "other:released"),
+    **dict.fromkeys(("trap", "bury"), "other:trapped"),
+    **dict.fromkeys(("infect", "sicken", "poison"), "other:sick"),
+    **dict.fromkeys(("sentence", "convict"), "other:sentenced"),
+    **dict.fromkeys(("charge", "indict"), "other:charged"),
 }
 # Verbs whose *subject* is the victim: "5 died", "thousands fled".
 SUBJECT_VERBS = {
@@ -212,8 +211,9 @@ def _own_state(noun: Token) -> str | None:
 
 def _to_death(verb: Token) -> bool:
     """ "shot to death", "burned to death" (not "sentenced to death")."""
-    return _lemma(verb) not in ("sentence", "condemn") and any(c.dep_ == "prep" and c.text.lower() == "to" and any(
-        o.text.lower() == "death" for o in c.children) for c in verb.children)
+    return _lemma(verb) not in ("sentence", "condemn") and any(
+        c.dep_ == "prep" and c.text.lower() == "to" and any(o.text.lower() == "death" for o in c.children)
+        for c in verb.children)
 
 
 def _passive(verb: Token) -> bool:
@@ -300,8 +300,8 @@ def _predicate_reading(noun: Token) -> tuple[str, str, Token] | None:
     if rel == "pobj":
         prep, owner = head, head.head
         word = prep.text.lower()
-        if word == "of" and _lemma(owner) in ("body", "corpse", "remains", "remain", "death") or \
-                word == "of" and _lemma(owner) == "head" and any(c.dep_ == "amod" for c in owner.children):
+        if (word == "of" and _lemma(owner) in ("body", "corpse", "remains", "remain", "death")) or \
+                (word == "of" and _lemma(owner) == "head" and any(c.dep_ == "amod" for c in owner.children)):
             return "killed", "bodies_of", owner
         if word == "among" and _lemma(owner) not in TOLLS:
             for obj in prep.children:
@@ -354,6 +354,9 @@ def read_count(num: Token, earlier: tuple[Reading, ...] = ()) -> Reading | None:
     if state:
         return Reading(state, "state", anchor.i, anchor.i)
     own = NOUNS.get(_lemma(counted)) if not counted.like_num else None
+    if _lemma(counted) == "head" and any(c.text.lower() in ("severed", "decapitated")
+                                          for c in counted.children):
+        own = "killed"  # (the guideline: "severed heads of hostages")
     if own:
         return Reading(own, "noun", _predicate_of(anchor), anchor.i)
     if found:
@@ -394,14 +397,15 @@ def _elided(anchor: Token, earlier: tuple[Reading, ...]) -> Reading | None:
     if anchor.dep_ == "npadvmod" and anchor.head.pos_ in ("VERB", "AUX"):
         top = anchor.head
     if top is not anchor:
+        # ("hospitalized with hypothermia and 51 with frostbite", "killing all 109 people on the
+        # airplane and four people on the ground": parsed as coordinated with the phrase's noun)
+        owner = top.head.head if top.dep_ == "pobj" else top
         for r in reversed(earlier):
-            if top.i in (r.noun, r.predicate):
-                return Reading(r.subject, "conj", r.predicate if top.i == r.predicate else anchor.i,
-                               anchor.i)
+            if top.i in (r.noun, r.predicate) or owner.i in (r.noun, r.predicate):
+                return Reading(r.subject, "conj", r.predicate, anchor.i)
         first = _reading_of(top)
-        if first is None and top.dep_ == "pobj" and top.head.head.pos_ == "VERB":
-            # ("hospitalized with hypothermia and 51 with frostbite", parsed as "hypothermia and 51")
-            first = _reading_of(top.head.head)
+        if first is None and owner is not top and owner.pos_ == "VERB":
+            first = _reading_of(owner)
         if first:
             return Reading(first.subject, "conj", first.predicate, anchor.i)
     head = anchor.head
@@ -442,7 +446,7 @@ def _reading_of(tok: Token) -> Reading | None:
 def _predicate_of(noun: Token) -> int:
     """The verb a noun hangs from (its scope's attachment), else the noun itself."""
     head = noun.head
-    return head.i if head.pos_ in ("VERB", "AUX") else noun.i
+    return int(head.i if head.pos_ in ("VERB", "AUX") else noun.i)
 
 
 # -- scope ---------------------------------------------------------------------------------------
@@ -463,7 +467,8 @@ def fixed_scope(tok: Token) -> str | None:
     return None
 
 
-def place_scope(tokens: list[Token], preps_only: bool = False, after: int = -1) -> str | None:
+def place_scope(tokens: list[Token], preps_only: bool = False, after: int = -1,
+                any_noun: bool = False) -> str | None:
     """The place a prepositional phrase under one of these tokens names: "in Honduras", "at the
     embassy in Nairobi" (the phrase's own words without the preposition and the article), when
     it holds a place entity; a possessive, a name or a demonym on a toll noun; the place a
@@ -472,7 +477,7 @@ def place_scope(tokens: list[Token], preps_only: bool = False, after: int = -1) 
         if tok.dep_ == "relcl" and any(c.text.lower() == "where" for c in tok.children):
             return _phrase(tok.head)
         for child in tok.children:
-            if preps_only and child.dep_ != "prep" or child.i <= after:
+            if (preps_only and child.dep_ != "prep") or child.i <= after:
                 continue
             if child.dep_ in ("poss", "compound") and child.ent_type_ in PLACE_ENTS and \
                     (child.dep_ == "poss" or _lemma(tok) in TOLLS):
@@ -481,7 +486,8 @@ def place_scope(tokens: list[Token], preps_only: bool = False, after: int = -1) 
                 return DEMONYMS[child.text]
             if child.dep_ == "prep" and child.text.lower() in PLACE_PREPS:
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if obj is not None and (any(_place_word(t) for t in _own_words(obj)) or _area(obj)):
+                if obj is not None and ((any_noun and obj.pos_ in ("NOUN", "PROPN")) or _area(obj)
+                                        or any(_place_word(t) for t in _own_words(obj))):
                     return _area(obj) or _phrase(obj)
     return None
 
@@ -550,10 +556,12 @@ def _period(tok: Token, after: int) -> str | None:
     return None
 
 
-def condition_scope(tok: Token) -> str | None:
+def condition_scope(tok: Token, after: int = -1) -> str | None:
     """ "143 hospitalized with hypothermia and 51 with frostbite": the injured by condition;
     "17 still in intensive care"."""
     for child in tok.children:
+        if child.i <= after:
+            continue
         if child.dep_ == "prep" and child.text.lower() == "in":
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None and obj.text.lower() == "care":
@@ -568,7 +576,7 @@ def condition_scope(tok: Token) -> str | None:
 def _phrase(tok: Token, drop_case: bool = False, skip_head: bool = False) -> str:
     words = [t for t in tok.subtree if not (drop_case and t.dep_ == "case")
              and not (skip_head and t.i == tok.i)]
-    while words and words[0].dep_ in ("det", "predet") or words and words[0].like_num:
+    while (words and words[0].dep_ in ("det", "predet")) or (words and words[0].like_num):
         words = words[1:]
     # the phrase's own words up to a comma or a clause
     out = []
