@@ -117,3 +117,31 @@ def test_digest_imports_without_the_parser_loaded():
     code = "import sys, digest.claims, digest.claims.parsed; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.no_state
+def test_eval_script_reads_with_the_parse(tmp_path):
+    """bench/eval_figures.py --reader parse|hybrid, in a subprocess, on an invented set."""
+    import json
+    from pathlib import Path
+
+    rows = [
+        {"id": "s1", "split": "dev", "date": "2026-03-02", "story": "x", "set": "duc2003",
+         "sentence": "The blast killed 17 workers and injured 40 others at the refinery.",
+         "claims": [{"subject": "killed", "scope": None, "low": 17, "high": 17,
+                     "role": "current", "text": "17", "qualifier": "exact"},
+                    {"subject": "injured", "scope": None, "low": 40, "high": 40,
+                     "role": "current", "text": "40", "qualifier": "exact"}]},
+        {"id": "s2", "split": "dev", "date": "2026-03-03", "story": "x", "set": "duc2003",
+         "sentence": "The company employs 300 people at the plant.", "claims": []},
+    ]
+    (tmp_path / "sentences.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n",
+                                              encoding="utf-8")
+    script = Path(__file__).resolve().parents[1] / "bench" / "eval_figures.py"
+    for reader in ("parse", "hybrid"):
+        proc = subprocess.run([sys.executable, str(script), "--data", str(tmp_path), "--split", "dev",
+                               "--reader", reader], capture_output=True, text=True, check=True,
+                              timeout=120)
+        result = json.loads(proc.stdout)
+        assert result["claims"]["all"] == {"tp": 2, "predicted": 2, "gold": 2,
+                                           "precision": 1.0, "recall": 1.0}, reader
