@@ -125,16 +125,15 @@ def test_eval_script_reads_with_the_parse(tmp_path):
     import json
     from pathlib import Path
 
-    rows = [
-        {"id": "s1", "split": "dev", "date": "2026-03-02", "story": "x", "set": "duc2003",
-         "sentence": "The blast killed 17 workers and injured 40 others at the refinery.",
-         "claims": [{"subject": "killed", "scope": None, "low": 17, "high": 17,
-                     "role": "current", "text": "17", "qualifier": "exact"},
-                    {"subject": "injured", "scope": None, "low": 40, "high": 40,
-                     "role": "current", "text": "40", "qualifier": "exact"}]},
-        {"id": "s2", "split": "dev", "date": "2026-03-03", "story": "x", "set": "duc2003",
-         "sentence": "The company employs 300 people at the plant.", "claims": []},
-    ]
+    def row(n: int, sentence: str, *counts: tuple[str, int]) -> dict:
+        gold = [{"subject": subject, "scope": None, "low": v, "high": v, "role": "current",
+                 "text": str(v), "qualifier": "exact"} for subject, v in counts]
+        return {"id": f"s{n}", "split": "dev", "date": "2026-03-02", "story": "x", "set": "duc2003",
+                "sentence": sentence, "claims": gold}
+
+    rows = [row(1, "The blast killed 17 workers and injured 40 others at the refinery.",
+                ("killed", 17), ("injured", 40)),
+            row(2, "The company employs 300 people at the plant.")]
     (tmp_path / "sentences.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n",
                                               encoding="utf-8")
     script = Path(__file__).resolve().parents[1] / "bench" / "eval_figures.py"
