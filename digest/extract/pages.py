@@ -11,7 +11,14 @@ from typing import Any
 from digest.errors import IngestError
 from digest.extract.blocks import classify, paragraphs_of
 from digest.extract.metadata import _meta_author, _meta_published
-from digest.extract.patterns import LETTER, LINK_MARK, LINK_SLACK, PROSE_WORDS, TERMINAL
+from digest.extract.patterns import (
+    LETTER,
+    LINK_MARK,
+    LINK_SLACK,
+    PROSE_WORDS,
+    SENTENCE_END,
+    TERMINAL,
+)
 from digest.models import RawDocument
 
 # How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
@@ -38,7 +45,6 @@ WIDE_NEW = 0.5  # a wider paragraph is new when under half its words are precisi
 WIDE_PROSE = 0.8  # share of the new words that must sit in sentences
 NARROW_CONTAINS = 0.95  # share of default mode's body words precision mode's must hold
 SENTENCE_WORDS = 40  # at most this many words per full stop: longer runs are menus and link lists
-SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
 WORD = re.compile(r"\w+")
 
 
