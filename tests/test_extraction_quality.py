@@ -448,3 +448,19 @@ def test_a_sites_notes_on_browsers_and_external_sites_are_not_the_article() -> N
     blocks = extract.classify([BODY["lead"], BODY["cables"], *notes], page=True)
     assert [b.kind for b in blocks] == ["body", "body", "drop", "drop"]
 
+
+def test_a_short_post_is_not_replaced_by_a_fallback_that_reads_the_sidebar() -> None:
+    """A page whose whole post is a line or two is short for precision mode, so the wider
+    modes are asked; when their text does not hold the post (they read the author's bio in
+    the sidebar), the post stays. A short text that is only chrome, or a fragment of what
+    the fallback reads, still gives way."""
+    from digest.extract.pages import _fallback
+
+    post = {"text": "via example.com\nA bridge that rises with the tide."}
+    sidebar = {"text": "Jane Doe (@janefinds)\nI collect. I write. I share. Here I keep the clever "
+                       "things other people make, and a few of my own.\nSearch\nArchive"}
+    article = {"text": "\n".join(BODY[k] for k in ("lead", "cables", "ring"))}
+    assert _fallback(post, sidebar) is post
+    assert _fallback({"text": "E-mail this article to a friend\nPrintable version"}, article) is article
+    assert _fallback({"text": BODY["lead"]}, article) is article
+    assert _fallback(None, article) is article and _fallback(post, None) is post

@@ -56,7 +56,7 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     for settings in TRAFILATURA_FALLBACKS:
         if _long_enough(doc):
             break
-        doc = trafilatura.bare_extraction(html, with_metadata=True, **settings) or doc
+        doc = _fallback(doc, trafilatura.bare_extraction(html, with_metadata=True, **settings))
     if doc is None:
         raise IngestError(f"{name}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -77,6 +77,26 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
 
 def _long_enough(doc: Any) -> bool:
     return doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT
+
+
+def _fallback(short: Any, other: Any) -> Any:
+    """Which of a short extraction and a fallback's is the page's text.
+
+    The fallback's, unless the short text is a short post (body text the cleaner keeps)
+    that the fallback's text does not hold: on a page whose whole article is a line or
+    two ("via example.com / Not your mom's origami."), the wider modes read the
+    sidebar (the author's bio) instead. A short text that is only chrome (a footer, a
+    menu) gives way as before.
+    """
+    if other is None:
+        return short
+    if short is None:
+        return other
+    mine = _body(_doc_lines(short))
+    if not mine:
+        return other
+    held, _, _ = _added(mine, _body(_doc_lines(other)))
+    return other if held >= WIDE_CONTAINS else short
 
 
 def _doc_lines(doc: Any) -> list[str]:
