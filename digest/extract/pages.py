@@ -26,7 +26,8 @@ TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tabl
                                         "favor_precision": True, "include_links": True}
 # Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages:
 # 2008 table layouts, text in <td>); there, or when it finds almost nothing, trafilatura is asked
-# again in its default mode with tables (the text sits in them), then in recall mode.
+# again in its default mode with tables (the text sits in them), then in recall mode. A
+# fallback's text replaces a short one unless that is a short post it does not hold (_fallback).
 TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
     {"include_comments": False, "include_tables": True, "include_links": True},
     {"include_comments": False, "include_tables": False, "favor_recall": True, "include_links": True},
