@@ -13,7 +13,9 @@ Scores (per page, then averaged over the pages of a set):
   - tokens: lowercase word tokens (`\\w+`, so "Kosovo’s" and "Kosovo?s" both give
     kosovo + s), compared as bags: overlap = sum of min(count in output, count
     in gold); P = overlap / output tokens, R = overlap / gold tokens. An empty
-    output scores P = R = F1 = 0.
+    output scores P = R = F1 = 0, unless the gold is empty too (a page with no
+    article, as a section's index page: the gold's note "<!-- ... -->" is not text),
+    then 1.
   - shingles (--shingles): the same on bags of word 4-grams.
 
 Every set is split into two halves by a stable hash of the page name
@@ -51,6 +53,9 @@ EXTRACTION = next((p / "shared" / "eval" / "extraction" for p in REPO.parents
 SETS = ("CleanPortalEval", "L3S-GN1", "Dragnet")
 SYSTEMS = ("digest", "digest+title", "trafilatura", "trafilatura-digest-settings")
 TOKEN = re.compile(r"\w+")
+# The annotators' notes in a gold file: "<!-- this page contains no article -->" (a section's
+# index page of CleanPortalEval) is a page whose main text is nothing, not five words of it.
+GOLD_NOTE = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,11 @@ def prf(got: list, gold: list) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
+def gold_text(page: Page) -> str:
+    """A page's gold main text, without the annotators' notes."""
+    return GOLD_NOTE.sub("", page.gold.read_text(encoding="utf-8", errors="replace"))
+
+
 def read_page(page: Page) -> RawDocument:
     st = page.html.stat()
     return ingest.read(ingest.FileEntry(page.html, st.st_size, st.st_mtime))
@@ -135,7 +145,7 @@ def system_text(system: str, raw: RawDocument, digest: list[Article] | None = No
 def score_page(page: Page, with_shingles: bool = False,
                systems: tuple[str, ...] = SYSTEMS) -> PageScore:
     raw = read_page(page)
-    gold = tokens(page.gold.read_text(encoding="utf-8", errors="replace"))
+    gold = tokens(gold_text(page))
     scores, grams, seconds = {}, {}, {}
     digest: list[Article] | None = None
     for system in systems:
@@ -214,7 +224,7 @@ def losses(todo: list[Page], show: int = 200) -> str:
             blocks = extract.explain(read_page(page))
         except DigestError:
             continue
-        gold = Counter(tokens(page.gold.read_text(encoding="utf-8", errors="replace")))
+        gold = Counter(tokens(gold_text(page)))
         for block in blocks:
             if block.kind == "body":
                 gold -= Counter(tokens(block.text))

@@ -396,3 +396,71 @@ def test_comments_above_the_article_closed_by_their_form_are_set_aside(tmp_path:
     above = extract.classify(["Comments", COMMENT_1, "Posted by Bob on January 6, 2008 2:09 PM",
                               BODY["lead"], BODY["cables"]], page=True)
     assert [b.kind for b in above] == ["drop", "body", "date", "body", "body"]
+
+
+SUMMARIES = ["The city council approves a second tunnel under the harbour, to open in 2031.",
+             "A novelist who won two national prizes dies at her home in the old town at the age of 91.",
+             "Two men are found guilty of stealing paintings from the harbour museum last winter.",
+             "Ferry fares will rise by a tenth in May, the transport office says."]
+HEADLINES = ["Ten recipes for autumn", "Why do readers love crosswords?", "Inside the lighthouse keeper's year",
+             "The bakery that never closes", "Old trams back on the coast road",
+             "A week on the night ferry", "How the harbour got its name", "Quote of the day"]
+
+
+def test_a_section_page_of_teasers_has_no_article(tmp_path: Path) -> None:
+    """A section's index page: section labels, each with a one-sentence summary of a story,
+    then other stories' headlines. No article is on it: nothing is read as one, and every
+    line is set aside as a teaser."""
+    labels = ["Local", "Culture", "Courts", "Transport"]
+    html = ("<html><head><title>Local news | Example Times</title></head><body><div id='index'>"
+            "<h2>Also in the news</h2>"
+            + "".join(f"<p><b>{label}</b></p><p>{summary}</p>"
+                      for label, summary in zip(labels, SUMMARIES, strict=True))
+            + "<p><b>Features and analysis</b></p>" + "".join(f"<p>{h}</p>" for h in HEADLINES)
+            + "</div></body></html>")
+    assert read_page(tmp_path / "index.html", html) == []
+    kinds = {b.text: b.kind for b in explain_page(tmp_path / "index.html", html)}
+    assert all(kinds[line] == "teaser" for line in SUMMARIES)
+    assert all(kinds[line] in ("heading", "drop") for line in HEADLINES)
+
+
+def test_a_short_post_or_a_poem_is_not_a_page_of_teasers() -> None:
+    """One sentence with a few lines of chrome around it is a short post; lines of verse are
+    not headlines; an article has sentences in a row."""
+    post = extract.classify(["Weekly address: the bridge reopens", SUMMARIES[0], "Transcript",
+                             "Related topics: Harbour"], page=True)
+    assert [b.text for b in post if b.kind == "body"] == [SUMMARIES[0]]
+    verse = ["The bridge is open, the ferries rest,", "The harbour wind blows from the west,",
+             "And all the town is out to see.", "The cables hum above the sea,",
+             "The gulls come home to sleep,", "The tide is running deep."]
+    poem = extract.classify(["A poem for the bridge", *verse], page=True)
+    assert [b.text for b in poem if b.kind == "body"] == verse[2:]  # what comes first is a title
+    article = extract.classify([HEADLINES[0], BODY["lead"], BODY["cables"], *HEADLINES[1:]], page=True)
+    assert [b.text for b in article if b.kind == "body"] == [BODY["lead"], BODY["cables"]]
+
+
+def test_a_sites_notes_on_browsers_and_external_sites_are_not_the_article() -> None:
+    notes = ["Example Times © 2013 Example Times is not responsible for the content of external "
+             "sites. Read more.",
+             "This page is best viewed in an up-to-date web browser with style sheets (CSS) enabled. "
+             "While you will be able to view the content of this page in your current browser, you "
+             "will not be able to get the full visual experience."]
+    blocks = extract.classify([BODY["lead"], BODY["cables"], *notes], page=True)
+    assert [b.kind for b in blocks] == ["body", "body", "drop", "drop"]
+
+
+def test_a_short_post_is_not_replaced_by_a_fallback_that_reads_the_sidebar() -> None:
+    """A page whose whole post is a line or two is short for precision mode, so the wider
+    modes are asked; when their text does not hold the post (they read the author's bio in
+    the sidebar), the post stays. A short text that is only chrome, or a fragment of what
+    the fallback reads, still gives way."""
+    from digest.extract.pages import _fallback
+
+    post = {"text": "via example.com\nA bridge that rises with the tide."}
+    sidebar = {"text": "Jane Doe (@janefinds)\nI collect. I write. I share. Here I keep the clever "
+                       "things other people make, and a few of my own.\nSearch\nArchive"}
+    article = {"text": "\n".join(BODY[k] for k in ("lead", "cables", "ring"))}
+    assert _fallback(post, sidebar) is post
+    assert _fallback({"text": "E-mail this article to a friend\nPrintable version"}, article) is article
+    assert _fallback({"text": BODY["lead"]}, article) is article
+    assert _fallback(None, article) is article and _fallback(post, None) is post

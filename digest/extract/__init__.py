@@ -7,7 +7,8 @@ prose to summarize, but they are still the outlet's claims (figures).
 A second wire dateline ("KYIV, Ukraine (AP) —") after the body has started
 begins another article that a scraper glued on: it is split off. A web page is
 first cut to its main content by trafilatura, and its short lines are judged
-more gently (see classify).
+more gently (see classify); a page that is only other stories' teasers (a
+section's index page) gives no article.
 
 Metadata never comes from the file name: the outlet is the front matter's, else the page's
 (site name in an appeal or navigation, a copyright line, an "(AP) —" dateline, "By AFP"),

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from digest.extract.metadata import find_date
 from digest.extract.patterns import (
+    BROWSER_NOTE,
     BYLINE,
     CAPTION_CREDIT,
     CAPTION_MAX,
@@ -38,8 +39,11 @@ from digest.extract.patterns import (
     NAME_CREDIT,
     NAV,
     PROSE_WORDS,
+    SENTENCE_END,
     TEASER,
+    TEASER_LIST_MIN,
     TERMINAL,
+    VERSE_ENDS,
     WIRE_CREDIT,
 )
 
@@ -47,7 +51,7 @@ from digest.extract.patterns import (
 @dataclass
 class Block:
     # body | heading | caption | date | byline | drop | link (a line of a page that is all link)
-    # | repeat | trailer (after the article's end)
+    # | repeat | trailer (after the article's end) | teaser (a page that is a list of teasers)
     kind: str
     text: str
 
@@ -158,9 +162,37 @@ def classify(paragraphs: list[str], *, page: bool = False) -> list[Block]:
                 kind = "repeat"  # repeated lead, repeated title, the same caption twelve times
             seen.add(low)
         blocks.append(Block(kind, para))
+    if page and _teaser_list(blocks, set(inside)):
+        return [Block("teaser", b.text) if b.kind == "body" else b for b in blocks]
     if inside:
         _keep_inner_lines(blocks, set(inside))
     return blocks
+
+
+def _teaser_list(blocks: list[Block], candidates: set[int]) -> bool:
+    """Whether a page's text is a list of other stories' teasers, not an article.
+
+    An index page gives headlines (short lines, or lines that are all link), some
+    with a summary of one sentence under them. An article has paragraphs of two
+    sentences or more, or sentences in a row; a short post of one sentence has a
+    few lines of chrome around it, not a list of headlines: at least twice as many
+    headlines as sentences, and four or more, are asked for (a long line that ends no
+    sentence, a quote's attribution, is neither). A line ending in a
+    comma or semicolon is verse or a list item, not a headline; a short label
+    ("Film", "Music") separates the teasers but is not counted.
+    """
+    sentences = headlines = 0
+    previous = ""
+    for i, block in enumerate(blocks):
+        if block.kind == "body" and block.text.endswith(TERMINAL):
+            if previous == "sentence" or len(SENTENCE_END.findall(block.text)) > 1:
+                return False
+            sentences += 1
+            previous = "sentence"
+        elif block.kind == "link" or (i in candidates and not block.text.endswith(VERSE_ENDS)):
+            headlines += block.kind != "drop"
+            previous = "headline"
+    return sentences > 0 and headlines >= max(TEASER_LIST_MIN, 2 * sentences)
 
 
 def _prose(para: str) -> bool:
@@ -191,6 +223,8 @@ def _kind(para: str, donation: bool) -> str:
     if NAV.search(para) or donation or TEASER.search(para) or FOLLOW.search(para):
         return "drop"
     if WIRE_CREDIT.match(para) or (len(words) <= LEGAL_MAX_WORDS and LEGAL.search(para)):
+        return "drop"
+    if BROWSER_NOTE.match(para):
         return "drop"
     if "|" in para and _menu(para):
         return "drop"

@@ -11,7 +11,14 @@ from typing import Any
 from digest.errors import IngestError
 from digest.extract.blocks import classify, paragraphs_of
 from digest.extract.metadata import _meta_author, _meta_published
-from digest.extract.patterns import LETTER, LINK_MARK, LINK_SLACK, PROSE_WORDS, TERMINAL
+from digest.extract.patterns import (
+    LETTER,
+    LINK_MARK,
+    LINK_SLACK,
+    PROSE_WORDS,
+    SENTENCE_END,
+    TERMINAL,
+)
 from digest.models import RawDocument
 
 # How digest asks trafilatura for a page's main text (bench/eval_extraction.py measures it).
@@ -19,7 +26,8 @@ TRAFILATURA_SETTINGS: dict[str, Any] = {"include_comments": False, "include_tabl
                                         "favor_precision": True, "include_links": True}
 # Precision mode finds nothing at all on some pages (a fifth of L3S-GN1's Google News pages:
 # 2008 table layouts, text in <td>); there, or when it finds almost nothing, trafilatura is asked
-# again in its default mode with tables (the text sits in them), then in recall mode.
+# again in its default mode with tables (the text sits in them), then in recall mode. A
+# fallback's text replaces a short one unless that is a short post it does not hold (_fallback).
 TRAFILATURA_FALLBACKS: tuple[dict[str, Any], ...] = (
     {"include_comments": False, "include_tables": True, "include_links": True},
     {"include_comments": False, "include_tables": False, "favor_recall": True, "include_links": True},
@@ -38,7 +46,6 @@ WIDE_NEW = 0.5  # a wider paragraph is new when under half its words are precisi
 WIDE_PROSE = 0.8  # share of the new words that must sit in sentences
 NARROW_CONTAINS = 0.95  # share of default mode's body words precision mode's must hold
 SENTENCE_WORDS = 40  # at most this many words per full stop: longer runs are menus and link lists
-SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
 WORD = re.compile(r"\w+")
 
 
@@ -50,7 +57,7 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
     for settings in TRAFILATURA_FALLBACKS:
         if _long_enough(doc):
             break
-        doc = trafilatura.bare_extraction(html, with_metadata=True, **settings) or doc
+        doc = _fallback(doc, trafilatura.bare_extraction(html, with_metadata=True, **settings))
     if doc is None:
         raise IngestError(f"{name}: no article text found in the HTML")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -71,6 +78,26 @@ def _html_to_text(raw: RawDocument, name: str) -> tuple[dict[str, Any], str]:
 
 def _long_enough(doc: Any) -> bool:
     return doc is not None and len(getattr(doc, "text", None) or "") >= MIN_PAGE_TEXT
+
+
+def _fallback(short: Any, other: Any) -> Any:
+    """Which of a short extraction and a fallback's is the page's text.
+
+    The fallback's, unless the short text is a short post (body text the cleaner keeps)
+    that the fallback's text does not hold: on a page whose whole article is a line or
+    two ("via example.com / Not your mom's origami."), the wider modes read the
+    sidebar (the author's bio) instead. A short text that is only chrome (a footer, a
+    menu) gives way as before.
+    """
+    if other is None:
+        return short
+    if short is None:
+        return other
+    mine = _body(_doc_lines(short))
+    if not mine:
+        return other
+    held, _, _ = _added(mine, _body(_doc_lines(other)))
+    return other if held >= WIDE_CONTAINS else short
 
 
 def _doc_lines(doc: Any) -> list[str]:

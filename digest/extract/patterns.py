@@ -39,9 +39,12 @@ COMMENT_FORM = re.compile(r"^(?:leave|post|add|write|submit) (?:a|your) (?:comme
 LEGAL = re.compile(
     r"all rights reserved|republication or redissemination|may not be (?:re)?published,? broadcast"
     r"|^(?:copyright\b|©|\(c\)\s*(?:19|20)\d\d)|(?:read|see|to) our (?:terms|privacy)"
-    r"|terms (?:and|&) conditions\W+(?:\w+\W+){0,6}privacy",
+    r"|terms (?:and|&) conditions\W+(?:\w+\W+){0,6}privacy"
+    r"|is not responsible for the content of external (?:web)?sites",
     re.I,
 )
+# The site's note on browsers: "This page is best viewed in an up-to-date web browser ...".
+BROWSER_NOTE = re.compile(r"^this (?:page|site|website) is best viewed (?:in|with|using)\b", re.I)
 LEGAL_MAX_WORDS = 60  # a longer paragraph that says "all rights reserved" is an article's
 TEASER = re.compile(r"^(?:related(?: article)?s?:|see also:|read also:|watch:|listen:|\d+ min read$)", re.I)
 FOLLOW = re.compile(r"^follow .{0,60}\bcoverage\b", re.I)
@@ -89,6 +92,9 @@ MENU_ITEM_WORDS = 5  # words of the longest item: longer ones are a headline and
 CAPTION_MAX = 2000  # characters: longer paragraphs are not captions
 PROSE_WORDS = 20  # a paragraph this long with a full stop is article prose, not a link
 TERMINAL = ('.', '!', '?', '"', '”', '’', "'", ')', '…', ':')
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?:\s|$)")
+TEASER_LIST_MIN = 4  # headlines a page of teasers holds at the least (see blocks._teaser_list)
+VERSE_ENDS = (",", ";")  # a short line ending so is a line of verse or a list, not a headline
 
 
 LINK_MARK = "\x00link\x00"  # a line of a page that is all link text (see page_lines)
