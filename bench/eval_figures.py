@@ -37,6 +37,7 @@ from typing import Any
 
 from digest import claims, figures
 from digest.claim_model import ClaimModel
+from digest.claims import parsed
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,7 +76,9 @@ def matches(pred: Claim, gold: dict[str, Any], *, scope: bool = True) -> bool:
 
 
 Reader = Callable[..., list[Claim]]
-READERS: dict[str, Reader] = {"model": claims.learned_claims, "rules": claims.read_claims}
+# parse and hybrid need the optional extra `parse` (spaCy); digest.claims.parsed imports it late
+READERS: dict[str, Reader] = {"model": claims.learned_claims, "rules": claims.read_claims,
+                              "parse": parsed.parsed_claims, "hybrid": parsed.hybrid_claims}
 
 
 def article_contexts(rows: list[dict[str, Any]], eval_root: Path
@@ -291,7 +294,9 @@ def main(argv: list[str] | None = None) -> int:
                              "one half's errors, check the rules on the other")
     parser.add_argument("--reader", choices=sorted(READERS), default="rules",
                         help="rules: the hand rules (digest's default); model: their candidates "
-                             "weighed by the learned model (claims.learned_claims)")
+                             "weighed by the learned model (claims.learned_claims); parse: what a "
+                             "dependency parse reads (claims.parsed, the extra `parse`); hybrid: "
+                             "the rules' claims plus the counts only the parse reads")
     parser.add_argument("--no-gate", action="store_true",
                         help="read every sentence, also those the ingest's cheap gate turns away")
     parser.add_argument("--no-context", action="store_true",
@@ -318,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         sentences = [r for r in sentences if r["story"] in stories]
     contexts = {} if args.no_context else article_contexts(sentences, args.eval)
     gate = (lambda sentence: True) if args.no_gate else claims._may_hold_figure
+    if args.reader in ("parse", "hybrid"):  # one batch through the parser (nlp.pipe)
+        parsed.prime([r["sentence"] for r in sentences if gate(r["sentence"])])
     result: dict[str, Any] = {"split": args.split, "sentences": len(sentences),
                               "claims": score_claims(sentences, args.errors, contexts=contexts,
                                                      gate=gate, reader=reader),
