@@ -35,9 +35,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from parse_reader import parsed
+
 from digest import claims, figures
 from digest.claim_model import ClaimModel
-from digest.claims import parsed
 from digest.models import Article, Claim, FigureLine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,7 +77,7 @@ def matches(pred: Claim, gold: dict[str, Any], *, scope: bool = True) -> bool:
 
 
 Reader = Callable[..., list[Claim]]
-# parse and hybrid need the optional extra `parse` (spaCy); digest.claims.parsed imports it late
+# parse and hybrid need the optional extra `parse` (spaCy); bench/parse_reader imports it late
 READERS: dict[str, Reader] = {"model": claims.learned_claims, "rules": claims.read_claims,
                               "parse": parsed.parsed_claims, "hybrid": parsed.hybrid_claims}
 
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", choices=sorted(READERS), default="rules",
                         help="rules: the hand rules (digest's default); model: their candidates "
                              "weighed by the learned model (claims.learned_claims); parse: what a "
-                             "dependency parse reads (claims.parsed, the extra `parse`); hybrid: "
+                             "dependency parse reads (bench/parse_reader, the extra `parse`); hybrid: "
                              "the rules' claims plus the counts only the parse reads")
     parser.add_argument("--no-gate", action="store_true",
                         help="read every sentence, also those the ingest's cheap gate turns away")

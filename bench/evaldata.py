@@ -50,10 +50,14 @@ def _article_id(doc: str) -> str:
     return "a" + hashlib.sha256(doc.encode()).hexdigest()[:15]
 
 
+# NYT typesetting codes (&HT; a tab, &QL; a quad left, ...): not text
+TYPESETTING = re.compile(r"&(?:QL|UR|LR|QC|MD|HT|TF|Cx[0-9a-f]{2});")
+
+
 def _duc_body(raw: str) -> list[str]:
     m = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
     body = re.sub(r"<[^>]+>", " ", m.group(1) if m else "")
-    body = re.sub(r"&(?:QL|UR|LR|QC|MD|HT|TF|Cx[0-9a-f]{2});", " ", body)  # typesetting codes
+    body = TYPESETTING.sub(" ", body)
     body = html.unescape(body)
     paragraphs = re.split(r"\n(?=[ \t])", body.strip("\n"))
     return [" ".join(p.split()) for p in paragraphs if p.strip()]
@@ -113,7 +117,9 @@ def load_duc_main(root: Path, name: str) -> EvalSet:
             raw = (root / row["path"]).read_text(encoding="utf-8", errors="replace")
             paragraphs = _duc_body(raw)
             m = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
-            headline = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split()) if m else ""
+            # a NYT <HEADLINE> may hold only a typesetting code ("&HT;"): then the lead's words
+            headline = (" ".join(html.unescape(TYPESETTING.sub(" ", re.sub(r"<[^>]+>", " ", m.group(1))))
+                                 .split()) if m else "")
             articles[aid] = Article(
                 id=aid, path=docno, title=headline or _lead_title(paragraphs),
                 outlet=row["source"], date=_duc_time(raw, row["date"]), author=None, url=None,

@@ -1,4 +1,4 @@
-"""What reading claims with the dependency parse (digest.claims.parsed) would cost the pipeline.
+"""What reading claims with the dependency parse (bench/parse_reader) would cost the pipeline.
 
 On bench/speed.py's synthetic corpus (same builder, same seed): how many sentences per article
 reach the claim reader (the cheap gate `claims._units`), and the time per sentence of the rules
@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import speed
+from parse_reader import parsed
 
 from digest import claims
-from digest.claims import parsed
 from digest.models import Article
 
 
@@ -52,7 +52,8 @@ def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
 
 
 def startup(runs: int) -> list[float]:
-    code = ("import time; t = time.perf_counter(); from digest.claims import parsed; "
+    code = (f"import sys, time; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
+            "t = time.perf_counter(); from parse_reader import parsed; "
             "parsed.pipeline(); print(time.perf_counter() - t)")
     return [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  check=True).stdout) for _ in range(runs)]

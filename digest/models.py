@@ -193,6 +193,9 @@ class StorySummary:
     sentences: tuple[SummarySentence, ...]
     discrepancies: tuple[Discrepancy, ...] = ()  # real disagreements only
     figures: tuple[FigureLine, ...] = ()
+    # the line the story's header names ("144 killed"), one of `figures`; chosen when the
+    # summary is made, so every side (briefing, email, JSON) shows the same one
+    header_figure: FigureLine | None = None
     method: str = ""
     # filled by the topics stage: (topic name, score, human-readable reasons)
     topic: str | None = None

@@ -16,7 +16,6 @@ from urllib.parse import quote
 import css_inline
 import jinja2
 
-from digest import figures
 from digest.errors import RenderError
 from digest.models import (
     UNKNOWN_OUTLET,
@@ -234,7 +233,7 @@ def first_upper(text: str) -> str:
 
 def figure_header(summary: StorySummary) -> str | None:
     """The newest figure of the story's main line, for the story's header: "144 killed"."""
-    line = figures.header_line(summary.figures, len(summary.story.articles))
+    line = summary.header_figure
     if line is None:
         return None
     return f"{figure_value(line.newest.value)} {line.label}"

@@ -32,6 +32,7 @@ def summary_for(arts: list[Article], new: tuple[str, ...] | None) -> StorySummar
         new_articles=new, since=datetime(2024, 10, 5))
     return StorySummary(story=Story("s1", "Flood", tuple(arts)), sentences=(), figures=lines,
                         discrepancies=figures.discrepancies(lines),
+                        header_figure=figures.header_line(lines, len(arts)),
                         status="new" if new is None else "updated", update=update)
 
 

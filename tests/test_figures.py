@@ -502,7 +502,8 @@ def test_disagreement_renders_in_every_output_escaped() -> None:
             article("b", "The blast killed 75 people.", 2, outlet="Daily")]
     lines = figures.story_figures(arts)
     summary = StorySummary(story=Story("s2", "Blast", tuple(arts)), sentences=(), figures=lines,
-                           discrepancies=figures.discrepancies(lines), status="new")
+                           discrepancies=figures.discrepancies(lines), status="new",
+                           header_figure=figures.header_line(lines, len(arts)))
     briefing = Briefing(datetime(2024, 10, 3), (BriefingSection(None, (summary,)),))
     md = render.render_markdown(briefing)
     assert "**Sources disagree:**\n- Killed: 40 (\\<b\\>Wire\\</b\\> \\[x\\](javascript:y)); 75 (Daily)" in md

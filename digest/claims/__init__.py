@@ -16,10 +16,9 @@ killed", "killing N"), where or whom (`_scope`), and whether it is the article's
 
 `learned_claims` is the same reading weighed by a model learnt from the labelled sentences
 (`claim_model`; module `learned`): measured, not digest's default, since on
-story-level folds it did not beat the rules. `parsed.parsed_claims` decides what a count
-counts from a dependency parse instead (module `tree`; the optional extra `parse`, spaCy, imported
-on first use), and `parsed.hybrid_claims` adds its claims to the rules': measured, not the default
-(docs/benchmarks.md, section 6, fifteenth session). Neither is imported here.
+story-level folds it did not beat the rules. A reader that decides what a count counts from a
+dependency parse (spaCy) was measured too and is kept beside the benchmarks, not here
+(`bench/parse_reader`; docs/benchmarks.md, section 6, fifteenth session).
 
 The package, each module building on those before it: `numbers`, `words`, `patterns`, `scope`,
 `context`, `subject`, `reader`, `learned`, `article` (each module says what it reads).

@@ -46,6 +46,7 @@ def summarize_story(story: Story, *, method: str | None = None, sentences: int |
         sentences=tuple(SummarySentence(u.text, tuple(u.sources), tuple(u.similar)) for u in chosen),
         discrepancies=figures.discrepancies(lines),
         figures=lines,
+        header_figure=figures.header_line(lines, len(story.articles)),
         method=method,
     )
 

