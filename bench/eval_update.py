@@ -92,9 +92,8 @@ def load(root: Path = ROOT) -> list[UpdateStory]:
     for topic, batch, docno, source, day, path in rows:
         raw = (root / path).read_text(encoding="utf-8", errors="replace")
         paragraphs = _paragraphs(raw)
-        head = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
-        title = " ".join(head.group(1).split()) if head else evaldata._lead_title(paragraphs)
-        article = Article(id=evaldata._article_id(docno), path=docno, title=title, outlet=source,
+        article = Article(id=evaldata._article_id(docno), path=docno,
+                          title=evaldata.duc_title(raw, paragraphs), outlet=source,
                           date=evaldata._duc_time(raw, day), author=None, url=None,
                           text="\n\n".join(paragraphs))
         stories.setdefault(topic, {}).setdefault(batch, []).append(article)

@@ -116,18 +116,23 @@ def load_duc_main(root: Path, name: str) -> EvalSet:
         if aid not in articles:
             raw = (root / row["path"]).read_text(encoding="utf-8", errors="replace")
             paragraphs = _duc_body(raw)
-            m = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
-            # a NYT <HEADLINE> may hold only a typesetting code ("&HT;"): then the lead's words
-            headline = (" ".join(html.unescape(TYPESETTING.sub(" ", re.sub(r"<[^>]+>", " ", m.group(1))))
-                                 .split()) if m else "")
             articles[aid] = Article(
-                id=aid, path=docno, title=headline or _lead_title(paragraphs),
+                id=aid, path=docno, title=duc_title(raw, paragraphs),
                 outlet=row["source"], date=_duc_time(raw, row["date"]), author=None, url=None,
                 text="\n\n".join(paragraphs))
         gold.setdefault(aid, set()).add(cluster_id)
         members.setdefault(cluster_id, []).append(aid)
     ordered = sorted(articles.values(), key=lambda a: (a.date or datetime.min, a.path))
     return EvalSet(name, ordered, {k: frozenset(v) for k, v in gold.items()}, members, {}, 250)
+
+
+def duc_title(raw: str, paragraphs: list[str]) -> str:
+    """A DUC document's <HEADLINE>, else (none, or one holding only a NYT typesetting code such
+    as "&HT;") the lead's first words."""
+    m = re.search(r"<HEADLINE>(.*?)</HEADLINE>", raw, re.S)
+    headline = " ".join(html.unescape(TYPESETTING.sub(" ", re.sub(r"<[^>]+>", " ", m.group(1))))
+                        .split()) if m else ""
+    return headline or _lead_title(paragraphs)
 
 
 def _lead_title(paragraphs: list[str]) -> str:

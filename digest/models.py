@@ -194,7 +194,8 @@ class StorySummary:
     discrepancies: tuple[Discrepancy, ...] = ()  # real disagreements only
     figures: tuple[FigureLine, ...] = ()
     # the line the story's header names ("144 killed"), one of `figures`; chosen when the
-    # summary is made, so every side (briefing, email, JSON) shows the same one
+    # summary is made (summarize.story, .updates), so the briefing and both email parts show
+    # the same one
     header_figure: FigureLine | None = None
     method: str = ""
     # filled by the topics stage: (topic name, score, human-readable reasons)

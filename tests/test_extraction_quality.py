@@ -439,6 +439,43 @@ def test_a_short_post_or_a_poem_is_not_a_page_of_teasers() -> None:
     assert [b.text for b in article if b.kind == "body"] == [BODY["lead"], BODY["cables"]]
 
 
+LIST_ARTICLES = {
+    # a sentence ending in a colon introduces the list: never an index page
+    "closures": ("<p>The following roads will be closed from Friday night to Monday morning for "
+                 "resurfacing, the county council said:</p><ul><li>Harbour Road between Quay Street "
+                 "and the ferry terminal</li><li>Mill Lane from the station to Market Square</li>"
+                 "<li>The northbound slip road at junction 4 of the coast road</li><li>Church Street "
+                 "in both directions between the bank and the school</li></ul><p>Diversions will be "
+                 "signposted throughout the weekend and buses will run to their usual timetable.</p>"),
+    # "Category: winner" items are no headlines, and one sentence is no page of summaries
+    "winners": ("<p>Oppenheimer won seven awards, including best picture, at the Academy Awards in "
+                "Los Angeles on Sunday night.</p><ul><li>Best picture: Oppenheimer</li><li>Best "
+                "director: Christopher Nolan, Oppenheimer</li><li>Best actress: Emma Stone, Poor "
+                "Things</li><li>Best actor: Cillian Murphy, Oppenheimer</li><li>Best supporting "
+                "actress: Da'Vine Joy Randolph, The Holdovers</li></ul><p>The ceremony ran for "
+                "three and a half hours.</p>"),
+    "brief": ("<p>A 34-year-old man has been charged with stealing two paintings from the harbour "
+              "museum last winter and will appear before magistrates on Monday, police said.</p>"
+              "<h3>Related stories</h3><ul><li><a href='/a'>Museum reopens after break-in</a></li>"
+              "<li><a href='/b'>Police appeal for witnesses after theft</a></li><li><a href='/c'>"
+              "Paintings worth millions taken from gallery</a></li></ul>"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_ARTICLES))
+def test_an_article_that_is_a_list_is_not_a_page_of_teasers(tmp_path: Path, name: str) -> None:
+    """A short article whose body is a list (roads closed, a list of winners) or a brief with
+    related links holds what an index page holds, short lines and few sentences: it is still
+    the article."""
+    html = ("<html><head><title>Harbour Gazette</title></head><body><nav><a href='/'>Home</a> "
+            "<a href='/news'>News</a></nav><article><h1>The story</h1>"
+            f"{LIST_ARTICLES[name]}</article></body></html>")
+    [text] = read_page(tmp_path / f"{name}.html", html)
+    first = LIST_ARTICLES[name].split("</p>")[0].removeprefix("<p>")
+    assert first in text
+    assert "teaser" not in {b.kind for b in explain_page(tmp_path / f"{name}.html", html)}
+
+
 def test_a_sites_notes_on_browsers_and_external_sites_are_not_the_article() -> None:
     notes = ["Example Times © 2013 Example Times is not responsible for the content of external "
              "sites. Read more.",

@@ -452,7 +452,8 @@ def test_500_claims_render_a_bounded_block() -> None:
     lines = figures.story_figures(arts)
     assert sum(len(ln.points) for ln in lines) >= 500
     summary = StorySummary(story=Story("s500", "Quake", tuple(arts)), sentences=(),
-                           figures=lines, discrepancies=figures.discrepancies(lines))
+                           figures=lines, discrepancies=figures.discrepancies(lines),
+                           header_figure=figures.header_line(lines, len(arts)))
     md = render.render_markdown(Briefing(datetime(2024, 2, 1), (BriefingSection(None,
                                                                               (summary,)),)))
     block = md.split("**Figures:**")[1].split("**Sources:**")[0]

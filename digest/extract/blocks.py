@@ -175,24 +175,28 @@ def _teaser_list(blocks: list[Block], candidates: set[int]) -> bool:
     An index page gives headlines (short lines, or lines that are all link), some
     with a summary of one sentence under them. An article has paragraphs of two
     sentences or more, or sentences in a row; a short post of one sentence has a
-    few lines of chrome around it, not a list of headlines: at least twice as many
-    headlines as sentences, and four or more, are asked for (a long line that ends no
-    sentence, a quote's attribution, is neither). A line ending in a
-    comma or semicolon is verse or a list item, not a headline; a short label
-    ("Film", "Music") separates the teasers but is not counted.
+    few lines of chrome around it, not a list of headlines: two summaries or more,
+    at least twice as many headlines as sentences, and four or more, are asked for
+    (a long line that ends no sentence, a quote's attribution, is neither). An
+    article that is a list says so: a sentence ending in a colon introduces its
+    items ("The following roads will be closed:"), so such a page is never an index,
+    and an item of the "Best actor: Cillian Murphy" form, or a line ending in a comma
+    or semicolon (verse, a list), is no headline. A short label ("Film", "Music")
+    separates the teasers but is not counted, nor is a line said twice.
     """
     sentences = headlines = 0
     previous = ""
     for i, block in enumerate(blocks):
         if block.kind == "body" and block.text.endswith(TERMINAL):
-            if previous == "sentence" or len(SENTENCE_END.findall(block.text)) > 1:
+            if (previous == "sentence" or block.text.endswith(":")
+                    or len(SENTENCE_END.findall(block.text)) > 1):
                 return False
             sentences += 1
             previous = "sentence"
         elif block.kind == "link" or (i in candidates and not block.text.endswith(VERSE_ENDS)):
-            headlines += block.kind != "drop"
+            headlines += block.kind not in ("drop", "repeat") and ":" not in block.text
             previous = "headline"
-    return sentences > 0 and headlines >= max(TEASER_LIST_MIN, 2 * sentences)
+    return sentences > 1 and headlines >= max(TEASER_LIST_MIN, 2 * sentences)
 
 
 def _prose(para: str) -> bool:
