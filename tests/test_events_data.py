@@ -49,3 +49,19 @@ def test_validator_catches_bad_rows() -> None:
     assert any(f"'{labels[1].docno}'" in p and "not labelled" in p for p in problems)
     outsider = dataclasses.replace(first, topic="D0602B")
     assert any("not in the sample" in p for p in events_data.validate([outsider]))
+
+
+def test_sample_sets_hold_the_same_articles_under_both_golds() -> None:
+    import eval_events  # imports digest's grouping: only here
+
+    labels = events_data.load()
+    by_event, by_topic = eval_events.sample_sets(labels)
+    assert [a.path for a in by_event.articles] == [a.path for a in by_topic.articles]
+    assert len(by_event.articles) == 250
+    dates = [a.date for a in by_event.articles]
+    assert dates == sorted(dates)  # fed in date order
+    assert len(by_topic.members) == 10
+    assert len(by_event.members) == len({label.key for label in labels})
+    concorde = by_event.members["D0631D:air-france-concorde-crash-2000"]
+    assert len(concorde) == 25
+    assert all(by_topic.gold[i] == {"D0631D"} for i in concorde)
