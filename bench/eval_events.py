@@ -7,10 +7,13 @@ same run is scored against the event labels and against the original topic label
 is also grouped alone, and the pooled run is scored topic by topic.
 
     python bench/eval_events.py            # markdown tables on stdout
+    python bench/eval_events.py --labels bench/data/events/labels_b.tsv   # the second reader's
+    python bench/eval_events.py --agree bench/data/events/labels_b.tsv    # how the readers agree
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import statistics
 import sys
@@ -77,11 +80,41 @@ def cells(m: dict[str, float]) -> str:
     return f"{m['P']:.3f} | {m['R']:.3f} | {m['F1']:.3f} | {m['found']:.0f}"
 
 
-def main() -> None:
-    labels = events_data.load()
+def checked(path: Path) -> list[events_data.Label]:
+    labels = events_data.load(path)
     problems = events_data.validate(labels)
     if problems:
-        sys.exit("labels.tsv is not valid:\n" + "\n".join(problems))
+        sys.exit(f"{path} is not valid:\n" + "\n".join(problems))
+    return labels
+
+
+def agreement(first: list[events_data.Label], second: list[events_data.Label]) -> None:
+    """B-cubed of the second reader's events against the first's (F1 is symmetric: P and R swap
+    when the readers do), pooled and topic by topic, and the events each reader found."""
+    a = {(lab.topic, lab.docno): lab.key for lab in first}
+    b = {(lab.topic, lab.docno): lab.key for lab in second}
+    print("| topic | articles | events, first reader | events, second reader | B-cubed P / R / F1 "
+          "(second against first) |")
+    print("|---|---|---|---|---|")
+    for topic in [*sorted({t for t, _ in a}), None]:
+        keys = [k for k in a if topic is None or k[0] == topic]
+        m = score({f"{k}": b[k] for k in keys}, {f"{k}": frozenset([a[k]]) for k in keys})
+        name = topic or "all ten, pooled"
+        print(f"| {name} | {len(keys)} | {len({a[k] for k in keys})} | {len({b[k] for k in keys})} | "
+              f"{m['P']:.3f} / {m['R']:.3f} / {m['F1']:.3f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=Path, default=events_data.DATA / "labels.tsv",
+                        help="the event labels to score against (default: the first reader's)")
+    parser.add_argument("--agree", type=Path, metavar="TSV",
+                        help="only print how these labels agree with --labels")
+    args = parser.parse_args()
+    labels = checked(args.labels)
+    if args.agree:
+        agreement(labels, checked(args.agree))
+        return
     by_event, by_topic = sample_sets(labels)
     rule = join_model.HandRule()
 
