@@ -38,6 +38,20 @@ def test_shipped_labels_are_valid() -> None:
     assert len(events["D0641E"]) >= 15
 
 
+def test_second_readers_labels_are_valid_and_mostly_agree() -> None:
+    """labels_b.tsv: the same rows, labelled again by a second reader who never saw the first's."""
+    import eval_events  # imports digest's grouping: only here
+
+    first = events_data.load()
+    second = events_data.load(events_data.DATA / "labels_b.tsv")
+    assert events_data.validate(second) == []
+    assert {(lab.topic, lab.docno) for lab in second} == {(lab.topic, lab.docno) for lab in first}
+    a = {lab.docno: frozenset([lab.key]) for lab in first}
+    b = {lab.docno: lab.key for lab in second}
+    agreement = eval_events.score(b, a)
+    assert 0.9 < agreement["F1"] < 1.0  # close, and not a copy
+
+
 def test_validator_catches_bad_rows() -> None:
     labels = events_data.load()
     first = labels[0]
