@@ -155,7 +155,7 @@ def main() -> None:
     # and without the articles whose label was a hard call (the finding should not rest on them)
     by_doc = {a.path: a.id for a in by_event.articles}
     general = {by_doc[lab.docno] for lab in labels if lab.event.startswith("general-")}
-    hard = {by_doc[lab.docno] for lab in labels if "hard case" in lab.note}
+    hard = {by_doc[lab.docno] for lab in labels if lab.hard}
     print()
     for left_out, why in ((general, "general-*"), (hard, "hard calls")):
         keep = [a.id for a in by_event.articles if a.id not in left_out]

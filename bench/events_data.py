@@ -20,6 +20,7 @@ import select_topics  # noqa: E402  (bench/data/events is not a package)
 
 HEADER = ["set", "topic", "docno", "date", "event", "note"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+HARD = re.compile(r"hard case|\(hard[:)]")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ class Label:
     def key(self) -> str:
         """The event's name across topics."""
         return f"{self.topic}:{self.event}"
+
+    @property
+    def hard(self) -> bool:
+        """Whether the reader marked the call hard: the first reader's notes say "hard case",
+        the second's end in "(hard)" or hold "(hard: ...)"."""
+        return HARD.search(self.note) is not None
 
 
 def load(path: Path = DATA / "labels.tsv") -> list[Label]:
